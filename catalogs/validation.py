@@ -1,0 +1,35 @@
+"""Input errors that name the file, the field and the value."""
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Bad input: one line naming where (file, row or table, field) and the value.
+
+    The CLI prints ``str(error)`` alone and exits with status 2.
+    """
+
+    def __init__(self, where: str, field: str | None, value, problem: str):
+        self.where = str(where)
+        self.field = field
+        self.value = value
+        self.problem = problem
+        location = self.where + (f": {field}" if field else "")
+        shown = "" if value is None else f" = {value!r}"
+        super().__init__(f"{location}{shown}: {problem}")
+
+
+def require_number(where, field, raw, *, low=None, high=None, positive=False, integer=False):
+    """Parse ``raw`` as a float (or int) and check its range; raise :class:`InputError` otherwise."""
+    try:
+        value = int(raw) if integer else float(raw)
+    except (TypeError, ValueError):
+        raise InputError(where, field, raw, "not a number") from None
+    if value != value:  # NaN
+        raise InputError(where, field, raw, "not a number")
+    if positive and value <= 0:
+        raise InputError(where, field, raw, "must be positive")
+    if low is not None and value < low:
+        raise InputError(where, field, raw, f"must be >= {low}")
+    if high is not None and value > high:
+        raise InputError(where, field, raw, f"must be <= {high}")
+    return value

@@ -1,0 +1,1 @@
+"""The ``placement`` command line (click). Thin: parse, call ``placement``, print."""

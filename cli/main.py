@@ -1,0 +1,177 @@
+"""``placement`` command tree.
+
+Exit status: 0 ok, 2 bad input (one line on stderr naming file, field and value),
+1 internal error. ``--format json`` prints one JSON document and nothing else.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+
+import click
+
+FORMATS = ("table", "json", "csv")
+SITE_SORT_FIELDS = ("lcoe_usd_per_mwh_it", "power_cost_usd_per_mwh_it", "pue", "carbon_kg_per_mwh_it",
+                    "water_l_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction", "power_mw",
+                    "dark_fraction", "longest_dark_h")
+
+
+def handle_errors(fn):
+    """Turn bad input into one line + exit 2, and internal errors into one line + exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from catalogs.validation import InputError
+
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            click.echo(f"placement: error: {exc}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            if os.environ.get("PLACEMENT_DEBUG"):
+                raise
+            click.echo(f"placement: internal error: {type(exc).__name__}: {exc} "
+                       "(set PLACEMENT_DEBUG=1 for a traceback)", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def device_option(fn):
+    return click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
+                        show_default=True, help="Where kernels run; auto takes a usable GPU, else the CPU.")(fn)
+
+
+def _console():
+    from rich.console import Console
+
+    import shutil
+
+    # piped output (logs, CI) gets a width that fits the tables instead of rich's 80 columns
+    width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((132, 24)).columns, 132)
+    return Console(stderr=False, highlight=False, width=width)
+
+
+def _site_table(scores, title: str, carbon_price_usd_per_t: float):
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", header_style="bold")
+    cols = [("#", "right"), ("site", "left"), ("MW", "right"), ("LCOE\n$/MWh", "right"),
+            ("=energy\n$/MWh", "right"), ("+capital\n$/MWh", "right"), ("+carbon\n$/MWh", "right"),
+            ("PUE", "right"), ("CO2\nkg/MWh", "right"), ("water\nL/MWh", "right"), ("RTT\nms", "right"),
+            ("in\nSLO", "right"), ("dark\nmax h", "right")]
+    for name, justify in cols:
+        t.add_column(name, justify=justify, no_wrap=name != "site", max_width=34 if name == "site" else None)
+    price = carbon_price_usd_per_t
+    for i in range(len(scores)):
+        c = scores.columns
+        carbon_cost = price * c["carbon_kg_per_mwh_it"][i] / 1000.0
+        capital = c["lcoe_usd_per_mwh_it"][i] - c["power_cost_usd_per_mwh_it"][i] - carbon_cost
+        t.add_row(str(i + 1), f"{c['id'][i]}\n[dim]{c['name'][i]}[/dim]", f"{c['power_mw'][i]:,.0f}",
+                  f"[bold]{c['lcoe_usd_per_mwh_it'][i]:.1f}[/bold]", f"{c['power_cost_usd_per_mwh_it'][i]:.1f}",
+                  f"{capital:.1f}", f"{carbon_cost:.1f}", f"{c['pue'][i]:.3f}",
+                  f"{c['carbon_kg_per_mwh_it'][i]:.0f}", f"{c['water_l_per_mwh_it'][i]:.0f}",
+                  f"{c['rtt_ms_weighted'][i]:.1f}", f"{c['pop_within_slo_fraction'][i]:.0%}",
+                  f"{c['longest_dark_h'][i]:.0f}")
+    return t
+
+
+def _emit(records, fmt: str, render_table, meta: dict | None = None):
+    from placement.outputs import records_to_csv, records_to_json
+
+    if fmt == "json":
+        click.echo(records_to_json(records, **(meta or {})), nl=False)
+    elif fmt == "csv":
+        click.echo(records_to_csv(records), nl=False)
+    else:
+        _console().print(render_table())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="placement")
+def main():
+    """Where should gigawatt-scale AI compute live, and who gets which capacity."""
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option("--out", "out_dir", default="placement-out", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the outputs.")
+@click.option("--top", type=int, default=15, show_default=True, help="Rows shown in the terminal table.")
+@device_option
+@handle_errors
+def run(scenario, out_dir, top, device):
+    """Score a scenario and write all outputs (default: the bundled scenario)."""
+    from placement.runner import run as run_job
+    from placement.scenario import default_scenario, load_scenario
+
+    sc = load_scenario(scenario) if scenario else default_scenario()
+    result = run_job(sc, out_dir, device=device)
+    scores = result.site_scores
+    con = _console()
+    con.print(_site_table(scores.head(top), f"Scenario '{sc.name}': top {min(top, len(scores))} of "
+                          f"{len(scores)} ground sites by levelized cost per IT MWh (device: {scores.device})",
+                          sc.parameters.cost.carbon_price_usd_per_t))
+    con.print(f"[dim]RTT: demand-weighted ({', '.join(f'{k} {v:.0%}' for k, v in sc.demand_weights.items()) or 'world population'}); "
+              f"in SLO: share of demand within {scores.slo_rtt_ms:g} ms; carbon priced at "
+              f"{sc.parameters.cost.carbon_price_usd_per_t:g} USD/t.[/dim]")
+    for f in result.files:
+        con.print(f"wrote {f}")
+
+
+@main.command()
+@click.option("--catalog", type=click.Path(dir_okay=False), default=None, help="Ground-site CSV (default: bundled).")
+@click.option("--scenario", type=click.Path(dir_okay=False), default=None,
+              help="Take demand weights and parameters from this scenario.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--sort", "sort_by", type=click.Choice(SITE_SORT_FIELDS), default="lcoe_usd_per_mwh_it", show_default=True)
+@click.option("--descending", is_flag=True, help="Sort largest first.")
+@click.option("--top", type=int, default=None, help="Only the first N rows.")
+@device_option
+@handle_errors
+def sites(catalog, scenario, fmt, sort_by, descending, top, device):
+    """Score ground sites on power, cooling, latency, dark time and levelized cost."""
+    from catalogs import load_ground_sites
+    from placement.scenario import default_scenario, load_scenario
+    from placement.sites import score_sites
+
+    sc = load_scenario(scenario) if scenario else default_scenario()
+    site_list = load_ground_sites(catalog) if catalog else sc.sites
+    scores = score_sites(site_list, sc.demand(), parameters=sc.parameters, device=device)
+    scores = scores.order_by(sort_by, descending=descending)
+    if top is not None:
+        scores = scores.head(max(top, 0))
+    _emit(scores.to_records(), fmt,
+          lambda: _site_table(scores, f"{len(scores)} ground sites by {sort_by} (device: {scores.device})",
+                              sc.parameters.cost.carbon_price_usd_per_t),
+          meta={"device": scores.device, "sort": sort_by, "slo_rtt_ms": scores.slo_rtt_ms})
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@handle_errors
+def catalogs(fmt):
+    """List the bundled catalogs and scenarios."""
+    from catalogs import list_catalogs
+
+    items = list_catalogs()
+    if fmt == "json":
+        click.echo(json.dumps(items, indent=2))
+        return
+    from rich.table import Table
+
+    t = Table(title="Bundled catalogs and scenarios", title_justify="left", header_style="bold")
+    for col in ("name", "what", "path"):
+        t.add_column(col, overflow="fold")
+    for it in items:
+        t.add_row(it["name"], it["what"], it["path"])
+    _console().print(t)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

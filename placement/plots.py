@@ -1,0 +1,62 @@
+"""PNG figures (matplotlib, Agg backend: no display needed)."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=120, bbox_inches="tight")
+    _pyplot().close(fig)
+    return buf.getvalue()
+
+
+FIELD_LABELS = {
+    "lcoe_usd_per_mwh_it": "levelized cost [USD/MWh IT]",
+    "power_cost_usd_per_mwh_it": "energy cost [USD/MWh IT]",
+    "carbon_kg_per_mwh_it": "carbon [kg CO2/MWh IT]",
+    "pue": "PUE [-]",
+    "rtt_ms_weighted": "demand-weighted RTT [ms]",
+    "water_l_per_mwh_it": "water [L/MWh IT]",
+}
+
+
+def label_of(field: str) -> str:
+    return FIELD_LABELS.get(field, field.replace("_", " "))
+
+
+def site_map_png(scores, demand, *, field: str = "lcoe_usd_per_mwh_it", label_top: int = 12) -> bytes:
+    """World map (equirectangular) of sites coloured by ``field``; grey dots are demand points
+    sized by population, so the continents show without a coastline dataset."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(13, 6.5))
+    size = 40.0 * np.sqrt(demand.population / demand.population.max())
+    ax.scatter(demand.lon_deg, demand.lat_deg, s=size, c="0.82", linewidths=0, zorder=1)
+    values = scores[field]
+    sc = ax.scatter(scores["lon_deg"], scores["lat_deg"], c=values, cmap="viridis_r",
+                    s=25 + 0.06 * scores["power_mw"], edgecolors="k", linewidths=0.6, zorder=3)
+    cb = fig.colorbar(sc, ax=ax, shrink=0.8, pad=0.01)
+    cb.set_label(label_of(field))
+    order = np.argsort(values)
+    for rank, i in enumerate(order[:label_top], start=1):
+        ax.annotate(f"{rank}. {scores['id'][i]}", (scores["lon_deg"][i], scores["lat_deg"][i]),
+                    xytext=(4, 4), textcoords="offset points", fontsize=8, zorder=4)
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-60, 80)
+    ax.set_aspect("equal")
+    ax.set_xlabel("longitude [deg]")
+    ax.set_ylabel("latitude [deg]")
+    ax.grid(color="0.9", linewidth=0.5)
+    ax.set_title(f"Ground sites by {label_of(field)}; numbers = rank (marker size: power MW; grey: population)")
+    return _png(fig)

@@ -1,0 +1,147 @@
+"""Scoring ground sites: power, cooling, latency, dark time and levelized cost."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from placement.demand import DemandPoints
+from placement.parameters import Parameters
+
+SITE_FIELDS = (
+    "id", "name", "lat_deg", "lon_deg", "power_mw", "pue", "power_cost_usd_per_mwh_it",
+    "carbon_kg_per_mwh_it", "water_l_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
+    "dark_fraction", "longest_dark_h", "lcoe_usd_per_mwh_it",
+)
+
+
+@dataclass(frozen=True)
+class SiteScores:
+    """Scores of ground sites: one numpy column per JSON field (DESIGN.md), plus context."""
+
+    columns: dict
+    device: str
+    slo_rtt_ms: float
+    extra: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.columns["id"])
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def index(self, site_id: str) -> int:
+        return int(np.flatnonzero(self.columns["id"] == site_id)[0])
+
+    def order_by(self, field_name: str = "lcoe_usd_per_mwh_it", descending: bool = False) -> "SiteScores":
+        key = self.columns[field_name]
+        order = np.argsort(-key if descending else key, kind="stable") if key.dtype.kind == "f" else np.argsort(key, kind="stable")
+        if descending and key.dtype.kind != "f":
+            order = order[::-1]
+        return SiteScores({k: v[order] for k, v in self.columns.items()}, self.device, self.slo_rtt_ms,
+                          {k: v[order] for k, v in self.extra.items()})
+
+    def head(self, n: int) -> "SiteScores":
+        return SiteScores({k: v[:n] for k, v in self.columns.items()}, self.device, self.slo_rtt_ms,
+                          {k: v[:n] for k, v in self.extra.items()})
+
+    def to_records(self) -> list[dict]:
+        """One dict per site with the JSON fields of DESIGN.md (floats rounded for reading)."""
+        out = []
+        for i in range(len(self)):
+            rec = {}
+            for f in SITE_FIELDS:
+                v = self.columns[f][i]
+                if isinstance(v, (float, np.floating)):
+                    rec[f] = None if np.isnan(v) else round(float(v), 4)
+                else:
+                    rec[f] = v.item() if hasattr(v, "item") else v
+            out.append(rec)
+        return out
+
+
+def _site_arrays(sites) -> dict:
+    if isinstance(sites, dict):
+        return sites
+    keys = ("id", "name", "lat_deg", "lon_deg", "elevation_m", "power_mw", "availability",
+            "price_usd_per_mwh", "carbon_g_per_kwh")
+    arrays = {k: np.array([s[k] for s in sites]) for k in keys}
+    for k in keys[2:]:
+        arrays[k] = arrays[k].astype(np.float64)
+    if "capex_usd_per_mw" in (sites[0] if sites else {}):
+        arrays["capex_usd_per_mw"] = np.array([s["capex_usd_per_mw"] for s in sites], float)
+    return arrays
+
+
+def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = None,
+                device: str = "auto") -> SiteScores:
+    """Score ground sites against demand.
+
+    Parameters
+    ----------
+    sites : list of dict
+        Sites as loaded by :func:`catalogs.load_ground_sites` (``lat_deg``, ``lon_deg`` [deg],
+        ``elevation_m`` [m], ``power_mw`` [MW], ``availability`` [-], ``price_usd_per_mwh``
+        [USD/MWh], ``carbon_g_per_kwh`` [gCO2eq/kWh]; optional ``capex_usd_per_mw``).
+    demand : DemandPoints
+        Weighted demand points (:func:`placement.demand.demand_points`).
+    parameters : Parameters, optional
+        Physics and economics; defaults from :mod:`placement.parameters`.
+    device : {'auto', 'cpu', 'cuda'}
+
+    Returns
+    -------
+    SiteScores
+        PUE [-], energy cost and levelized cost [USD/MWh_IT], carbon [kg/MWh_IT], water
+        [L/MWh_IT], demand-weighted RTT [ms], share of demand within the SLO, dark
+        fraction [-] and longest dark stretch [h] per site.
+    """
+    from kernels import cooling, cost, daylight, latency
+    from kernels.targets import launch
+    from placement.climate import climate_at
+    from placement.device import resolve_device
+    from placement.ephemeris import sun_unit_vectors_itrs
+
+    p = parameters or Parameters()
+    dev = resolve_device(device)
+    a = _site_arrays(sites)
+    n = a["lat_deg"].size
+    lat, lon = np.ascontiguousarray(a["lat_deg"]), np.ascontiguousarray(a["lon_deg"])
+
+    clim = climate_at(lat, lon, a["elevation_m"])
+    pue, water, econ = np.empty(n), np.empty(n), np.empty(n)
+    c = p.cooling
+    args = (clim.t_mean_c, clim.rh_pct, clim.dtr_c, c.supply_max_c, c.max_dew_point_c, c.air_approach_c,
+            c.evap_approach_c, c.it_delta_t_c, c.fan_overhead, c.pump_overhead, c.chiller_carnot_efficiency,
+            c.chilled_water_approach_c, c.condenser_approach_c, c.electrical_loss, pue, water, econ)
+    launch(dev, cooling.pue_and_water, cooling.cooling_site, n, args, outputs=(14, 15, 16))
+
+    rtt, within = np.empty(n), np.empty(n)
+    L = p.latency
+    args = (lat, lon, demand.lat_deg, demand.lon_deg, demand.weight, L.route_factor, L.overhead_ms,
+            L.fibre_km_per_ms, L.slo_rtt_ms, rtt, within)
+    launch(dev, latency.demand_weighted_rtt, latency.demand_latency_site, n, args, outputs=(9, 10))
+
+    d = p.daylight
+    sun = sun_unit_vectors_itrs(int(d.year), float(d.step_h))
+    dark, longest = np.empty(n), np.empty(n)
+    args = (lat, lon, sun, float(d.step_h), d.threshold_deg, dark, longest)
+    launch(dev, daylight.dark_time, daylight.dark_time_site, n, args, outputs=(5, 6))
+
+    k = p.cost
+    capex = a.get("capex_usd_per_mw", np.full(n, k.facility_capex_usd_per_mw))
+    crf = cost.capital_recovery_factor(k.discount_rate, k.facility_life_yr)
+    energy, carbon, lcoe = np.empty(n), np.empty(n), np.empty(n)
+    args = (pue, a["price_usd_per_mwh"], a["carbon_g_per_kwh"], a["availability"], capex, crf,
+            k.fixed_opex_usd_per_mw_yr, k.carbon_price_usd_per_t, energy, carbon, lcoe)
+    launch(dev, cost.ground_cost, cost.ground_cost_site, n, args, outputs=(8, 9, 10))
+
+    columns = {
+        "id": a["id"], "name": a["name"], "lat_deg": lat, "lon_deg": lon, "power_mw": a["power_mw"],
+        "pue": pue, "power_cost_usd_per_mwh_it": energy, "carbon_kg_per_mwh_it": carbon,
+        "water_l_per_mwh_it": water, "rtt_ms_weighted": rtt, "pop_within_slo_fraction": within,
+        "dark_fraction": dark, "longest_dark_h": longest, "lcoe_usd_per_mwh_it": lcoe,
+    }
+    extra = {"economizer_fraction": econ, "nearest_station_id": clim.nearest_station_id,
+             "nearest_station_km": clim.nearest_station_km}
+    return SiteScores(columns, dev, L.slo_rtt_ms, extra)
