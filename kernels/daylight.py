@@ -1,10 +1,10 @@
 """Dark time at ground sites: sun elevation from Earth-fixed sun directions.
 
 The sun's unit vector in the ITRS (Earth-fixed) frame is computed once per time
-sample by Skyfield (``placement.ephemeris``); a site's local vertical is
-(cos phi cos lambda, cos phi sin lambda, sin phi) on the sphere, so
-sin(elevation) = up . sun. Geocentric parallax (< 9 arcsec) and the
-geodetic-vs-geocentric vertical (< 0.2 deg) are ignored. A sample counts as dark
+sample by Skyfield (``placement.ephemeris``). For a geodetic latitude phi the
+ellipsoid normal (the local vertical) is exactly (cos phi cos lambda,
+cos phi sin lambda, sin phi), so sin(elevation) = up . sun; only the parallax
+of the site's offset from Earth's centre (< 9 arcsec for the Sun) is ignored. A sample counts as dark
 when the elevation is below ``threshold_deg`` (default -0.833 deg, the standard
 sunrise/sunset altitude allowing for refraction and the solar semi-diameter,
 Meeus 1998, Astronomical Algorithms, ch. 15).

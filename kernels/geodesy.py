@@ -28,6 +28,50 @@ def great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
 
 
 @scalar
+def unit_vector(lat_deg, lon_deg):
+    """Unit vector (x, y, z) of a point on the sphere from latitude and longitude [deg]."""
+    p = math.radians(lat_deg)
+    lam = math.radians(lon_deg)
+    return math.cos(p) * math.cos(lam), math.cos(p) * math.sin(lam), math.sin(p)
+
+
+@scalar
+def great_circle_km_unit(ax, ay, az, bx, by, bz):
+    """Great-circle distance [km] between unit vectors a and b: 2 R asin(|a - b| / 2).
+
+    The same quantity as the haversine form (hav(theta) = |a - b|^2 / 4), with one
+    square root and one arcsine per pair when the unit vectors are precomputed.
+    """
+    dx = ax - bx
+    dy = ay - by
+    dz = az - bz
+    half_chord = 0.5 * math.sqrt(dx * dx + dy * dy + dz * dz)
+    if half_chord > 1.0:
+        half_chord = 1.0
+    return 2.0 * EARTH_MEAN_RADIUS_KM * math.asin(half_chord)
+
+
+@scalar
+def unit_vector_row(i, lat_deg, lon_deg, out_x, out_y, out_z):
+    """Element ``i`` of :func:`unit_vectors`."""
+    x, y, z = unit_vector(lat_deg[i], lon_deg[i])
+    out_x[i] = x
+    out_y[i] = y
+    out_z[i] = z
+
+
+@njit(parallel=True, cache=True)
+def unit_vectors(lat_deg, lon_deg, out_x, out_y, out_z):
+    """Unit-vector components (three 1-D arrays) of points given in degrees.
+
+    Separate component arrays (not an (n, 3) array) let the compiler vectorise
+    the pair loops that read them.
+    """
+    for i in prange(lat_deg.size):
+        unit_vector_row(i, lat_deg, lon_deg, out_x, out_y, out_z)
+
+
+@scalar
 def great_circle_km_pair(i, lat1_deg, lon1_deg, lat2_deg, lon2_deg, out_km):
     """Element ``i`` of :func:`great_circle_km_pairs`."""
     out_km[i] = great_circle_km(lat1_deg[i], lon1_deg[i], lat2_deg[i], lon2_deg[i])

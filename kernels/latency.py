@@ -11,8 +11,8 @@ import math
 
 from numba import njit, prange
 
-from kernels.geodesy import great_circle_km
-from kernels.targets import scalar
+from kernels.geodesy import great_circle_km, great_circle_km_unit, unit_vector
+from kernels.targets import REASSOCIATE, scalar
 
 SPEED_OF_LIGHT_KM_PER_MS = 299.792458
 FIBRE_GROUP_INDEX = 1.468
@@ -42,24 +42,22 @@ def ground_rtt_ms_pairs(lat1_deg, lon1_deg, lat2_deg, lon2_deg,
                            route_factor, overhead_ms, fibre_km_per_ms, out_rtt_ms)
 
 
-@scalar
-def demand_latency_site(i, site_lat_deg, site_lon_deg, demand_lat_deg, demand_lon_deg,
-                        demand_weight, route_factor, overhead_ms, fibre_km_per_ms, slo_rtt_ms,
+@scalar(fastmath=REASSOCIATE)
+def demand_latency_site(i, site_lat_deg, site_lon_deg, demand_x, demand_y, demand_z, demand_weight,
+                        route_factor, overhead_ms, fibre_km_per_ms, slo_rtt_ms,
                         out_rtt_ms_weighted, out_within_slo_fraction):
     """Element ``i`` of :func:`demand_weighted_rtt`."""
+    sx, sy, sz = unit_vector(site_lat_deg[i], site_lon_deg[i])
     total_w = 0.0
     rtt_w = 0.0
     within_w = 0.0
     for j in range(demand_weight.size):
         w = demand_weight[j]
-        if w <= 0.0:
-            continue
-        d = great_circle_km(site_lat_deg[i], site_lon_deg[i], demand_lat_deg[j], demand_lon_deg[j])
+        d = great_circle_km_unit(sx, sy, sz, demand_x[j], demand_y[j], demand_z[j])
         rtt = fibre_rtt_ms(d, route_factor, overhead_ms, fibre_km_per_ms)
         total_w += w
         rtt_w += w * rtt
-        if rtt <= slo_rtt_ms:
-            within_w += w
+        within_w += w if rtt <= slo_rtt_ms else 0.0  # a select, not a branch: the loop vectorises
     if total_w > 0.0:
         out_rtt_ms_weighted[i] = rtt_w / total_w
         out_within_slo_fraction[i] = within_w / total_w
@@ -69,12 +67,16 @@ def demand_latency_site(i, site_lat_deg, site_lon_deg, demand_lat_deg, demand_lo
 
 
 @njit(parallel=True, cache=True)
-def demand_weighted_rtt(site_lat_deg, site_lon_deg, demand_lat_deg, demand_lon_deg,
-                        demand_weight, route_factor, overhead_ms, fibre_km_per_ms, slo_rtt_ms,
+def demand_weighted_rtt(site_lat_deg, site_lon_deg, demand_x, demand_y, demand_z, demand_weight,
+                        route_factor, overhead_ms, fibre_km_per_ms, slo_rtt_ms,
                         out_rtt_ms_weighted, out_within_slo_fraction):
     """Demand-weighted mean RTT [ms] from each site to all demand points, and
-    the weight share of demand within ``slo_rtt_ms`` [ms] of it."""
+    the weight share of demand within ``slo_rtt_ms`` [ms] of it.
+
+    ``demand_x, demand_y, demand_z`` are the demand points' unit-vector
+    components (:func:`kernels.geodesy.unit_vectors`); ``demand_weight`` is >= 0.
+    """
     for i in prange(site_lat_deg.size):
-        demand_latency_site(i, site_lat_deg, site_lon_deg, demand_lat_deg, demand_lon_deg,
-                            demand_weight, route_factor, overhead_ms, fibre_km_per_ms, slo_rtt_ms,
+        demand_latency_site(i, site_lat_deg, site_lon_deg, demand_x, demand_y, demand_z, demand_weight,
+                            route_factor, overhead_ms, fibre_km_per_ms, slo_rtt_ms,
                             out_rtt_ms_weighted, out_within_slo_fraction)

@@ -116,11 +116,16 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
             c.chilled_water_approach_c, c.condenser_approach_c, c.electrical_loss, pue, water, econ)
     launch(dev, cooling.pue_and_water, cooling.cooling_site, n, args, outputs=(14, 15, 16))
 
+    from kernels import geodesy
+
     rtt, within = np.empty(n), np.empty(n)
     L = p.latency
-    args = (lat, lon, demand.lat_deg, demand.lon_deg, demand.weight, L.route_factor, L.overhead_ms,
+    dx, dy, dz = (np.empty(len(demand)) for _ in range(3))
+    launch(dev, geodesy.unit_vectors, geodesy.unit_vector_row, len(demand),
+           (demand.lat_deg, demand.lon_deg, dx, dy, dz), outputs=(2, 3, 4))
+    args = (lat, lon, dx, dy, dz, demand.weight, L.route_factor, L.overhead_ms,
             L.fibre_km_per_ms, L.slo_rtt_ms, rtt, within)
-    launch(dev, latency.demand_weighted_rtt, latency.demand_latency_site, n, args, outputs=(9, 10))
+    launch(dev, latency.demand_weighted_rtt, latency.demand_latency_site, n, args, outputs=(10, 11))
 
     d = p.daylight
     sun = sun_unit_vectors_itrs(int(d.year), float(d.step_h))

