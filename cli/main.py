@@ -66,7 +66,7 @@ def _site_table(scores, title: str, carbon_price_usd_per_t: float):
             ("PUE", "right"), ("CO2\nkg/MWh", "right"), ("water\nL/MWh", "right"), ("RTT\nms", "right"),
             ("in\nSLO", "right"), ("dark\nmax h", "right")]
     for name, justify in cols:
-        t.add_column(name, justify=justify, no_wrap=name != "site", max_width=34 if name == "site" else None)
+        t.add_column(name, justify=justify, no_wrap=name != "site", max_width=40 if name == "site" else None)
     price = carbon_price_usd_per_t
     for i in range(len(scores)):
         c = scores.columns
