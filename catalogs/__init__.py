@@ -16,6 +16,7 @@ SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
 GROUND_SITES_CSV = DATA_DIR / "ground_sites.csv"
 GRID_CARBON_CSV = DATA_DIR / "grid_carbon.csv"
+ORBITAL_SHELLS_CSV = DATA_DIR / "orbital_shells.csv"
 STATION_NORMALS_NPZ = DATA_DIR / "cru_cl2_station_normals.npz"
 DEFAULT_SCENARIO = SCENARIO_DIR / "default.toml"
 
@@ -28,7 +29,7 @@ GROUND_SITE_COLUMNS = (
 
 __all__ = [
     "InputError", "DATA_DIR", "SCENARIO_DIR", "DEFAULT_SCENARIO", "GROUND_SITES_CSV",
-    "load_ground_sites", "load_grid_carbon", "load_station_normals", "list_catalogs",
+    "load_ground_sites", "load_grid_carbon", "read_csv_rows", "ORBITAL_SHELLS_CSV", "load_station_normals", "list_catalogs",
 ]
 
 
@@ -52,6 +53,11 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict]:
         if None in row or any(v is None for v in row.values()):
             raise InputError(f"{path} row {n}", None, None, "wrong number of fields")
     return rows
+
+
+def read_csv_rows(path: Path, columns: tuple[str, ...]):
+    """(row number, dict) for each row of a CSV with exactly ``columns`` (validated header)."""
+    return list(enumerate(_read_csv(path, columns), start=2))
 
 
 def load_grid_carbon(path: Path = GRID_CARBON_CSV) -> dict[str, float]:
@@ -117,6 +123,8 @@ def list_catalogs() -> list[dict]:
          "what": "AI campuses and candidate regions with power, price, supply and sources"},
         {"name": "grid_carbon", "path": str(GRID_CARBON_CSV),
          "what": "grid carbon intensity by Electricity Maps zone (2024) and Ember country"},
+        {"name": "orbital_shells", "path": str(ORBITAL_SHELLS_CSV),
+         "what": "orbital shells (Starlink/Kuiper/OneWeb-like, dawn-dusk SSO, ASCEND, MEO, GEO) with sources"},
         {"name": "station_normals", "path": str(STATION_NORMALS_NPZ),
          "what": "CRU CL 2.0 monthly climate normals at 23,589 stations"},
     ]

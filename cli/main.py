@@ -120,6 +120,10 @@ def run(scenario, out_dir, top, device):
     con.print(f"[dim]RTT: demand-weighted ({', '.join(f'{k} {v:.0%}' for k, v in sc.demand_weights.items()) or 'world population'}); "
               f"in SLO: share of demand within {scores.slo_rtt_ms:g} ms; carbon priced at "
               f"{sc.parameters.cost.carbon_price_usd_per_t:g} USD/t.[/dim]")
+    if result.shell_scores is not None:
+        sh = result.shell_scores
+        con.print(_shell_table(sh, f"{len(sh)} orbital shells over {sh.days:g} days from {sh.start_utc}, launch "
+                                   f"{sc.parameters.orbit.launch_cost_usd_per_kg:,.0f} USD/kg"))
     for f in result.files:
         con.print(f"wrote {f}")
 
@@ -150,6 +154,126 @@ def sites(catalog, scenario, fmt, sort_by, descending, top, device):
           lambda: _site_table(scores, f"{len(scores)} ground sites by {sort_by} (device: {scores.device})",
                               sc.parameters.cost.carbon_price_usd_per_t),
           meta={"device": scores.device, "sort": sort_by, "slo_rtt_ms": scores.slo_rtt_ms})
+
+
+def _shell_table(scores, title: str):
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", header_style="bold")
+    cols = ["#", "shell", "alt\nkm", "inc\ndeg", "LTAN", "eclipse\n%", "umbra\n%", "max ecl\nmin",
+            "season\ndays", "beta\ndeg", "array\nm2/MW", "radiator\nm2/MW", "battery\nkWh/MW",
+            "mass\nt/MW", "launch\nM$/MW", "RTT\nms", "cover\n%", "LCOE\n$/MWh"]
+    for c in cols:
+        t.add_column(c, justify="left" if c == "shell" else "right", no_wrap=True)
+    c = scores.columns
+    for i in range(len(scores)):
+        ltan = c["ltan_h"][i]
+        ltan_s = "-" if ltan is None else f"{int(ltan):02d}:{int(round((ltan % 1) * 60)):02d}"
+        t.add_row(str(i + 1), str(c["id"][i]), f"{c['altitude_km'][i]:,.0f}", f"{c['inclination_deg'][i]:.2f}",
+                  ltan_s, f"{100 * c['eclipse_fraction'][i]:.2f}", f"{100 * c['umbra_fraction'][i]:.2f}",
+                  f"{c['max_eclipse_min'][i]:.1f}", f"{c['eclipse_season_days'][i]:.0f}",
+                  f"{c['beta_deg_min'][i]:.0f}..{c['beta_deg_max'][i]:.0f}", f"{c['array_m2_per_mw'][i]:,.0f}",
+                  f"{c['radiator_m2_per_mw'][i]:,.0f}", f"{c['battery_kwh_per_mw'][i]:,.0f}",
+                  f"{c['mass_t_per_mw'][i]:.1f}", f"{c['launch_cost_usd_per_mw'][i] / 1e6:.1f}",
+                  f"{c['rtt_ms_weighted'][i]:.0f}", f"{100 * c['coverage_fraction'][i]:.0f}",
+                  f"[bold]{c['lcoe_usd_per_mwh_it'][i]:,.0f}[/bold]")
+    return t
+
+
+@main.command()
+@click.option("--altitude-km", type=float, default=None, help="Shell altitude [km] (150-100,000).")
+@click.option("--inclination-deg", type=float, default=None, help="Inclination [deg] (0-180).")
+@click.option("--sso", is_flag=True, help="Sun-synchronous: inclination from J2 for the altitude; needs --ltan.")
+@click.option("--ltan", default=None, help="Local time of the ascending node, HH:MM (with --sso).")
+@click.option("--planes", type=int, default=1, show_default=True, help="Orbit planes (with --altitude-km).")
+@click.option("--sats-per-plane", type=int, default=1000, show_default=True)
+@click.option("--power-kw-per-sat", type=float, default=1000.0, show_default=True)
+@click.option("--tle", "tle_file", type=click.Path(dir_okay=False), default=None,
+              help="Score the satellites of a TLE file (two or three lines each) as one-plane shells.")
+@click.option("--start", default="2026-01-01", show_default=True, help="UTC start date (YYYY-MM-DD[THH:MM]).")
+@click.option("--days", type=float, default=365.0, show_default=True, help="Span [days].")
+@click.option("--step-s", type=float, default=60.0, show_default=True, help="Sample spacing [s].")
+@click.option("--launch-case", type=click.Choice(["today", "2035"]), default=None,
+              help="Launch price case (default: the scenario's, else today).")
+@click.option("--scenario", type=click.Path(dir_okay=False), default=None,
+              help="Take demand weights and parameters from this scenario.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write the eclipse-season chart to this PNG.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@device_option
+@handle_errors
+def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, power_kw_per_sat, tle_file, start,
+           days, step_s, launch_case, scenario, plot_path, fmt, device):
+    """Score orbital shells: eclipse, power, cooling, mass, launch cost, latency, levelized cost."""
+    import dataclasses
+
+    from catalogs.validation import InputError, require_number
+    from placement.orbits import load_shells, make_shell, parse_start
+    from placement.scenario import default_scenario, load_scenario
+    from placement.shells import score_shells
+
+    where = "command line"
+    t0 = parse_start(where, start)
+    require_number(where, "--days", days, positive=True, high=3660)
+    require_number(where, "--step-s", step_s, positive=True, high=3600)
+    sc = load_scenario(scenario) if scenario else default_scenario()
+    params = sc.parameters
+    if launch_case:
+        params = dataclasses.replace(params, orbit=dataclasses.replace(params.orbit, launch_case=launch_case))
+    if sso and not ltan:
+        raise InputError(where, "--ltan", None, "--sso needs --ltan HH:MM")
+    if ltan and not sso:
+        raise InputError(where, "--ltan", ltan, "--ltan goes with --sso")
+    if sso and inclination_deg is not None:
+        raise InputError(where, "--inclination-deg", inclination_deg, "--sso sets the inclination itself")
+    if tle_file:
+        shell_list = _shells_from_tle_file(tle_file, t0)
+    elif altitude_km is not None or sso or inclination_deg is not None:
+        if altitude_km is None:
+            raise InputError(where, "--altitude-km", None, "give the shell's altitude")
+        label = f"sso-{altitude_km:g}-{ltan}" if sso else f"shell-{altitude_km:g}-{inclination_deg}"
+        shell_list = [make_shell(where, id=label, altitude_km=altitude_km, inclination_deg=inclination_deg,
+                                 ltan=ltan if sso else None, planes=planes, sats_per_plane=sats_per_plane,
+                                 power_kw_per_sat=power_kw_per_sat, source="command line")]
+    else:
+        shell_list = sc.shells or load_shells()
+    scores = score_shells(shell_list, sc.demand(), start=t0, days=days, step_s=step_s, parameters=params,
+                          device=device).order_by()
+    if plot_path:
+        from placement.outputs import write_atomic
+        from placement.plots import eclipse_season_png
+
+        write_atomic(plot_path, eclipse_season_png(scores))
+    meta = {"device": scores.device, "start_utc": scores.start_utc, "days": scores.days, "step_s": scores.step_s,
+            "launch_cost_usd_per_kg": params.orbit.launch_cost_usd_per_kg}
+    _emit(scores.to_records(), fmt,
+          lambda: _shell_table(scores, f"{len(scores)} orbital shells from {scores.start_utc} over {days:g} days "
+                                       f"at {step_s:g} s, launch {params.orbit.launch_cost_usd_per_kg:,.0f} USD/kg "
+                                       f"(device: {scores.device})"),
+          meta=meta)
+
+
+def _shells_from_tle_file(path, start):
+    from catalogs.validation import InputError
+    from placement.orbits import shell_from_tle
+
+    try:
+        lines = [ln.rstrip() for ln in open(path, encoding="utf-8") if ln.strip()]
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot read ({exc.strerror})") from None
+    out, i = [], 0
+    while i < len(lines):
+        name = ""
+        if not lines[i].startswith("1 "):
+            name, i = lines[i].strip(), i + 1
+        if i + 1 >= len(lines) or not lines[i].startswith("1 ") or not lines[i + 1].startswith("2 "):
+            raise InputError(f"{path} line {i + 1}", None, None, "expected TLE line 1 and line 2")
+        out.append(shell_from_tle(f"{path} line {i + 1}", lines[i], lines[i + 1], name or f"tle-{len(out) + 1}",
+                                  start=start))
+        i += 2
+    if not out:
+        raise InputError(path, None, None, "no TLEs in file")
+    return out
 
 
 @main.command()

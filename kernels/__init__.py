@@ -8,3 +8,32 @@ body (:mod:`kernels.targets`). Nothing here knows about catalogs, click or
 NetworkX; inputs are assumed valid (validation lives in ``placement``).
 Internal units: km, ms, s, degrees at the boundary, radians inside.
 """
+
+import hashlib as _hashlib
+import os as _os
+from pathlib import Path as _Path
+
+
+def _numba_cache_dir() -> str:
+    """A Numba cache folder keyed by the content of every kernel source file.
+
+    Numba's on-disk cache checks only the timestamp of the file holding the
+    jitted function, not of the functions it calls in other files; keying the
+    folder by all kernel sources makes an edit anywhere start a fresh cache.
+    """
+    digest = _hashlib.sha1()
+    for path in sorted(_Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    base = _os.environ.get("XDG_CACHE_HOME") or _os.path.join(_os.path.expanduser("~"), ".cache")
+    return _os.path.join(base, "placement", "numba", digest.hexdigest()[:16])
+
+
+if "NUMBA_CACHE_DIR" not in _os.environ:
+    _os.environ["NUMBA_CACHE_DIR"] = _numba_cache_dir()
+    import sys as _sys
+
+    if "numba" in _sys.modules:  # numba read its configuration already: make it read it again
+        from numba.core import config as _config
+
+        _config.reload_config()

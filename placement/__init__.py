@@ -2,16 +2,17 @@
 
 Public API (imported lazily so ``import placement`` stays fast)::
 
-    load_scenario, default_scenario, score_sites, ground_rtt_ms, demand_points, run,
-    InputError, Parameters
+    load_scenario, default_scenario, score_sites, score_shells, ground_rtt_ms, demand_points,
+    run, InputError, Parameters, make_shell, load_shells
 """
 from __future__ import annotations
 
 import importlib
 
 __all__ = [
-    "load_scenario", "default_scenario", "score_sites", "ground_rtt_ms", "demand_points",
-    "run", "InputError", "Parameters", "Scenario", "SiteScores",
+    "load_scenario", "default_scenario", "score_sites", "score_shells", "ground_rtt_ms", "demand_points",
+    "run", "InputError", "Parameters", "Scenario", "SiteScores", "ShellScores", "Shell", "make_shell",
+    "load_shells", "sun_synchronous_inclination_deg",
 ]
 
 _WHERE = {
@@ -21,6 +22,12 @@ _WHERE = {
     "score_sites": "placement.sites",
     "SiteScores": "placement.sites",
     "ground_rtt_ms": "placement.latency",
+    "score_shells": "placement.shells",
+    "ShellScores": "placement.shells",
+    "Shell": "placement.orbits",
+    "make_shell": "placement.orbits",
+    "load_shells": "placement.orbits",
+    "sun_synchronous_inclination_deg": "placement.orbits",
     "demand_points": "placement.demand",
     "run": "placement.runner",
     "InputError": "catalogs.validation",

@@ -13,6 +13,8 @@ from catalogs import DATA_DIR
 from catalogs.validation import InputError, require_number
 
 LATENCY_CALIBRATION_TOML = DATA_DIR / "latency_calibration.toml"
+#: Parameters that take one of a few words rather than a number.
+CHOICES = {"launch_case": ("today", "2035")}
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,54 @@ class DaylightParameters:
     step_h: float = 1.0
 
 
+@dataclass(frozen=True)
+class OrbitParameters:
+    """Spacecraft power, thermal, mass and launch economics (per MW of IT)."""
+
+    #: Users reach a satellite above this elevation [deg] (Starlink's FCC filings use 25 deg).
+    min_elevation_deg: float = 25.0
+    #: Triple-junction GaAs cells, ~30 % at beginning of life (Spectrolab XTJ Prime data sheet: 30.7 %).
+    cell_efficiency: float = 0.30
+    packing_factor: float = 0.85
+    pointing_factor: float = 0.95
+    #: Cell degradation per year in LEO and extra inside the radiation belts (assumptions).
+    degradation_base_per_yr: float = 0.01
+    degradation_belt_per_yr: float = 0.03
+    #: Spacecraft bus, pumps and avionics per IT power (assumption).
+    bus_overhead: float = 0.05
+    battery_round_trip_efficiency: float = 0.92
+    #: Usable depth of discharge for ~5,000 LEO cycles/yr of Li-ion (assumption, 30-40 % typical).
+    depth_of_discharge: float = 0.35
+    discharge_efficiency: float = 0.96
+    #: Radiator: pumped loop at 40 degC, white paint / OSR (Wertz & Larson, SMAD 3rd ed. table 11-45).
+    radiator_temp_c: float = 40.0
+    radiator_emissivity: float = 0.90
+    radiator_solar_absorptivity: float = 0.20
+    #: Areal densities and specific energy (assumptions: flexible roll-out arrays, deployable
+    #: radiators, space Li-ion packs).
+    array_kg_per_m2: float = 1.6
+    radiator_kg_per_m2: float = 4.0
+    battery_wh_per_kg: float = 150.0
+    #: Compute hardware [kg per kW IT] (assumption: GB200 NVL72 rack ~1.36 t / 120 kW = 11 kg/kW
+    #: on the ground, lighter without the rack and facility cooling).
+    compute_kg_per_kw: float = 8.0
+    structure_fraction: float = 0.25
+    #: Non-IT spacecraft hardware cost [USD/kg] (assumption: mass-produced buses).
+    spacecraft_cost_usd_per_kg: float = 1000.0
+    #: Launch price [USD/kg to LEO]: today's Falcon Heavy list (~97 M USD / 63.8 t; SpaceX 2024),
+    #: and the mid-2030s projection used by Google's Suncatcher study (<= 200 USD/kg).
+    launch_cost_today_usd_per_kg: float = 1500.0
+    launch_cost_2035_usd_per_kg: float = 200.0
+    #: Which launch price applies: "today" or "2035".
+    launch_case: str = "today"
+    #: Ground segment and operations per year, as a share of capex (assumption).
+    opex_fraction_per_yr: float = 0.02
+
+    @property
+    def launch_cost_usd_per_kg(self) -> float:
+        return self.launch_cost_2035_usd_per_kg if self.launch_case == "2035" else self.launch_cost_today_usd_per_kg
+
+
 def _calibrated_latency() -> LatencyParameters:
     data = tomllib.loads(LATENCY_CALIBRATION_TOML.read_text())
     return LatencyParameters(route_factor=float(data["route_factor"]), overhead_ms=float(data["overhead_ms"]))
@@ -96,6 +146,7 @@ class Parameters:
     cost: CostParameters = field(default_factory=CostParameters)
     latency: LatencyParameters = field(default_factory=_calibrated_latency)
     daylight: DaylightParameters = field(default_factory=DaylightParameters)
+    orbit: OrbitParameters = field(default_factory=OrbitParameters)
 
 
 def parameters_from_table(where: str, table: dict) -> Parameters:
@@ -113,6 +164,11 @@ def parameters_from_table(where: str, table: dict) -> Parameters:
         for key, raw in value.items():
             if key not in known:
                 raise InputError(where, f"parameters.{name}.{key}", raw, "unknown parameter")
+            if key in CHOICES:
+                if raw not in CHOICES[key]:
+                    raise InputError(where, f"parameters.{name}.{key}", raw, f"must be one of {', '.join(CHOICES[key])}")
+                changes[key] = raw
+                continue
             is_int = known[key].type in ("int", int)
             low = None if key in ("supply_max_c", "max_dew_point_c", "threshold_deg") else 0
             changes[key] = require_number(where, f"parameters.{name}.{key}", raw, low=low, integer=is_int)

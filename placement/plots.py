@@ -60,3 +60,23 @@ def site_map_png(scores, demand, *, field: str = "lcoe_usd_per_mwh_it", label_to
     ax.grid(color="0.9", linewidth=0.5)
     ax.set_title(f"Ground sites by {label_of(field)}; numbers = rank (marker size: power MW; grey: population)")
     return _png(fig)
+
+
+def eclipse_season_png(shell_scores) -> bytes:
+    """Minutes in Earth's shadow per orbit on each day, one line per shell (the eclipse seasons)."""
+    import datetime as dt
+
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(12, 5.5))
+    start = dt.datetime.fromisoformat(shell_scores.start_utc.replace("Z", ""))
+    minutes = shell_scores.extra["day_eclipse_min_per_orbit"]
+    days = [start + dt.timedelta(days=d) for d in range(minutes.shape[1])]
+    for i, sid in enumerate(shell_scores["id"]):
+        ax.plot(days, minutes[i], label=sid, linewidth=1.4)
+    ax.set_ylabel("minutes in shadow per orbit (worst plane, daily mean)")
+    ax.set_xlabel("date (UTC)")
+    ax.set_title("Eclipse seasons by shell (penumbra weighted)")
+    ax.grid(color="0.9")
+    ax.legend(fontsize=8, ncol=2, loc="upper right")
+    fig.autofmt_xdate()
+    return _png(fig)

@@ -11,14 +11,18 @@ class RunResult:
 
     scenario: object
     site_scores: object
+    shell_scores: object
     files: list[Path]
 
 
 def run(scenario, out_dir, *, device: str = "auto") -> RunResult:
-    """Score the scenario's sites and write ``sites.csv``, ``sites.json`` and ``sites_map.png``
-    into ``out_dir`` (each written atomically)."""
+    """Score the scenario's sites and shells and write into ``out_dir`` (each file atomically):
+    ``sites.csv``, ``sites.json``, ``sites_map.png``, ``shells.csv``, ``shells.json``,
+    ``eclipse_seasons.png``."""
+    from placement.orbits import parse_start
     from placement.outputs import records_to_csv, records_to_json, write_atomic
-    from placement.plots import site_map_png
+    from placement.plots import eclipse_season_png, site_map_png
+    from placement.shells import score_shells
     from placement.sites import score_sites
 
     out = Path(out_dir)
@@ -31,4 +35,18 @@ def run(scenario, out_dir, *, device: str = "auto") -> RunResult:
                                                           slo_rtt_ms=scores.slo_rtt_ms)),
         write_atomic(out / "sites_map.png", site_map_png(scores, demand)),
     ]
-    return RunResult(scenario, scores, files)
+    shell_scores = None
+    if scenario.shells:
+        start = parse_start(str(scenario.path), scenario.shell_start_utc)
+        shell_scores = score_shells(scenario.shells, demand, start=start, days=scenario.shell_days,
+                                    step_s=scenario.shell_step_s, parameters=scenario.parameters,
+                                    device=device).order_by()
+        shell_records = shell_scores.to_records()
+        meta = dict(scenario=scenario.name, device=shell_scores.device, start_utc=shell_scores.start_utc,
+                    days=shell_scores.days, step_s=shell_scores.step_s)
+        files += [
+            write_atomic(out / "shells.csv", records_to_csv(shell_records)),
+            write_atomic(out / "shells.json", records_to_json(shell_records, **meta)),
+            write_atomic(out / "eclipse_seasons.png", eclipse_season_png(shell_scores)),
+        ]
+    return RunResult(scenario, scores, shell_scores, files)

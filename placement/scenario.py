@@ -17,6 +17,12 @@ carbon_price_usd_per_t = 70
 [sites]                       # optional
 catalog = "my_sites.csv"      # relative to this file; default: the bundled catalog
 include = ["colossus-1", ...] # default: every site in the catalog
+
+[shells]                      # optional; same keys, plus the eclipse sampling
+include = ["suncatcher-650-dd18"]
+start = "2026-01-01"          # UTC
+days = 365
+step_s = 120
 ```
 """
 from __future__ import annotations
@@ -29,11 +35,12 @@ from catalogs import DEFAULT_SCENARIO, GROUND_SITES_CSV, load_ground_sites
 from catalogs.validation import InputError, require_number
 from placement.parameters import Parameters, parameters_from_table
 
-_TOP_LEVEL = {"scenario", "demand", "parameters", "sites"}
+_TOP_LEVEL = {"scenario", "demand", "parameters", "sites", "shells"}
 _KEYS = {
     "scenario": {"name", "description"},
     "demand": {"weights", "cell_deg"},
     "sites": {"catalog", "include"},
+    "shells": {"catalog", "include", "start", "days", "step_s"},
 }
 
 
@@ -48,6 +55,10 @@ class Scenario:
     demand_weights: dict[str, float]
     demand_cell_deg: float
     parameters: Parameters = field(default_factory=Parameters)
+    shells: list = field(default_factory=list)
+    shell_start_utc: str = "2026-01-01"
+    shell_days: float = 365.0
+    shell_step_s: float = 120.0
 
     def demand(self):
         """The scenario's weighted demand points."""
@@ -108,6 +119,15 @@ def load_scenario(path) -> Scenario:
                 raise InputError(where, "sites.include", sid, f"unknown site id (not in {catalog_path.name})")
         sites = [by_id[sid] for sid in include]
 
+    shell_table = data.get("shells", {})
+    shells = _load_scenario_shells(where, path, shell_table)
+    start = str(shell_table.get("start", "2026-01-01"))
+    from placement.orbits import parse_start
+
+    parse_start(f"{where}: shells", start)
+    days = require_number(where, "shells.days", shell_table.get("days", 365), positive=True, high=3660)
+    step_s = require_number(where, "shells.step_s", shell_table.get("step_s", 120), positive=True, high=3600)
+
     return Scenario(
         name=str(meta.get("name", path.stem)),
         description=str(meta.get("description", "")),
@@ -116,7 +136,28 @@ def load_scenario(path) -> Scenario:
         demand_weights={k: float(v) for k, v in weights.items()},
         demand_cell_deg=cell_deg,
         parameters=params,
+        shells=shells,
+        shell_start_utc=start,
+        shell_days=days,
+        shell_step_s=step_s,
     )
+
+
+def _load_scenario_shells(where: str, path: Path, table: dict) -> list:
+    from placement.orbits import load_shells
+
+    catalog = table.get("catalog")
+    shells = load_shells(path.parent / catalog if catalog else None)
+    include = table.get("include")
+    if include is None:
+        return shells
+    if not isinstance(include, list):
+        raise InputError(where, "shells.include", include, "must be a list of shell ids")
+    by_id = {s.id: s for s in shells}
+    for sid in include:
+        if sid not in by_id:
+            raise InputError(where, "shells.include", sid, "unknown shell id")
+    return [by_id[sid] for sid in include]
 
 
 def default_scenario() -> Scenario:

@@ -1,6 +1,8 @@
 """The command line end to end (subprocess): outputs, formats, exit codes."""
 import json
 
+import pytest
+
 from tests.conftest import run_cli
 
 
@@ -76,3 +78,69 @@ def test_catalogs_lists_bundled_data():
     assert r.returncode == 0
     names = {c["name"] for c in json.loads(r.stdout)}
     assert {"ground_sites", "grid_carbon", "station_normals", "scenario:default"} <= names
+
+
+SHELL_FIELDS = {"id", "altitude_km", "inclination_deg", "ltan_h", "eclipse_fraction", "umbra_fraction",
+                "max_eclipse_min", "eclipse_season_days", "beta_deg_min", "beta_deg_max", "array_m2_per_mw",
+                "radiator_m2_per_mw", "battery_kwh_per_mw", "mass_t_per_mw", "launch_cost_usd_per_mw",
+                "rtt_ms_weighted", "coverage_fraction", "lcoe_usd_per_mwh_it"}
+
+
+def test_shells_sso_json_from_the_issue():
+    r = run_cli("shells", "--sso", "--ltan", "18:00", "--altitude-km", "650", "--days", "365", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    rec = json.loads(r.stdout)["records"][0]
+    assert set(rec) == SHELL_FIELDS
+    assert rec["ltan_h"] == 18.0 and abs(rec["inclination_deg"] - 97.99) < 0.05
+    assert rec["eclipse_fraction"] < 0.06 and rec["eclipse_season_days"] < 120
+
+
+def test_launch_case_2035_is_cheaper():
+    today = json.loads(run_cli("shells", "--altitude-km", "550", "--inclination-deg", "53", "--days", "5",
+                               "--format", "json").stdout)["records"][0]
+    later = json.loads(run_cli("shells", "--altitude-km", "550", "--inclination-deg", "53", "--days", "5",
+                               "--launch-case", "2035", "--format", "json").stdout)["records"][0]
+    assert later["launch_cost_usd_per_mw"] == pytest.approx(today["launch_cost_usd_per_mw"] * 200 / 1500)
+    assert later["lcoe_usd_per_mwh_it"] < today["lcoe_usd_per_mwh_it"]
+
+
+def test_tle_file_is_scored(tmp_path):
+    from tests.conftest import DATA
+
+    r = run_cli("shells", "--tle", str(DATA / "iss-2014.tle"), "--start", "2014-01-21", "--days", "2",
+                "--format", "json")
+    assert r.returncode == 0, r.stderr
+    rec = json.loads(r.stdout)["records"][0]
+    assert rec["id"] == "ISS (ZARYA)" and abs(rec["inclination_deg"] - 51.65) < 0.01
+    assert 380 < rec["altitude_km"] < 430
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--altitude-km", "120", "--inclination-deg", "53"], ["altitude_km", "120", ">= 150"]),
+    (["--altitude-km", "200000", "--inclination-deg", "53"], ["altitude_km", "<= 100000"]),
+    (["--altitude-km", "550", "--inclination-deg", "181"], ["inclination_deg", "181"]),
+    (["--sso", "--ltan", "25:00", "--altitude-km", "650"], ["ltan", "25:00", "HH:MM"]),
+    (["--sso", "--ltan", "6pm", "--altitude-km", "650"], ["ltan", "6pm"]),
+    (["--altitude-km", "550", "--inclination-deg", "53", "--start", "yesterday"], ["start", "yesterday"]),
+])
+def test_bad_shell_input_exits_2(args, words):
+    r = run_cli("shells", *args)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    for w in words:
+        assert w in r.stderr
+
+
+def test_bad_and_decayed_tle_exit_2(tmp_path):
+    good = (tmp_path / "g.tle")
+    lines = (__import__("tests.conftest").conftest.DATA / "iss-2014.tle").read_text().splitlines()
+    bad = tmp_path / "bad.tle"
+    bad.write_text("\n".join([lines[0], lines[1][:-1] + "0", lines[2]]) + "\n")
+    r = run_cli("shells", "--tle", str(bad))
+    assert r.returncode == 2 and "checksum" in r.stderr.lower() and "Traceback" not in r.stderr
+    decayed = tmp_path / "decayed.tle"
+    decayed.write_text("1 99999U 98067A   14020.93268519  .00009878  00000-0  18200-3 0  5087\n"
+                       "2 99999  51.6498 109.4756 0003572  55.9686 274.8005 16.60000000 85178\n")
+    r = run_cli("shells", "--tle", str(decayed))
+    assert r.returncode == 2 and "decay" in r.stderr and "Traceback" not in r.stderr
+    del good

@@ -1,0 +1,90 @@
+"""Circular orbits with J2 secular drift (fast analytic propagation).
+
+For a circular orbit of radius a and inclination i, Earth's oblateness J2 makes
+the node and the argument of latitude drift secularly (Vallado 2013,
+Fundamentals of Astrodynamics and Applications, 4th ed., eqs. 9-41 and 9-42
+with e = 0):
+
+    n        = sqrt(mu / a^3)
+    dOmega/dt = -1.5 n J2 (R/a)^2 cos i
+    du/dt     = n [1 + 0.75 J2 (R/a)^2 (5 cos^2 i - 1) + 0.75 J2 (R/a)^2 (3 cos^2 i - 1)]
+
+Position in the inertial frame of the elements (TEME when they come from SGP4):
+r = a [cos u cos Omega - sin u cos i sin Omega, cos u sin Omega + sin u cos i cos Omega, sin u sin i].
+The radius carries SGP4's J2 short-period and J3 long-period radial terms; the
+radial difference to SGP4 stays near a kilometre and the along-track
+difference grows slowly (tests state both).
+Constants are WGS-72, as SGP4 uses (Vallado et al. 2006, AIAA 2006-6753).
+"""
+import math
+
+from kernels.targets import scalar
+
+MU_EARTH_KM3_S2 = 398600.8  # WGS-72
+EARTH_EQUATORIAL_RADIUS_KM = 6378.135  # WGS-72
+J2 = 0.001082616  # WGS-72
+J3 = -0.00000253881  # WGS-72
+SIDEREAL_YEAR_S = 365.2421897 * 86400.0  # tropical year: the mean sun's period in right ascension
+
+
+@scalar
+def mean_motion_rad_s(a_km):
+    """Keplerian mean motion [rad/s] for semi-major axis ``a_km``."""
+    return math.sqrt(MU_EARTH_KM3_S2 / (a_km * a_km * a_km))
+
+
+@scalar
+def node_rate_rad_s(a_km, inclination_rad):
+    """Secular J2 drift of the right ascension of the ascending node [rad/s], circular orbit."""
+    k = J2 * (EARTH_EQUATORIAL_RADIUS_KM / a_km) ** 2
+    return -1.5 * mean_motion_rad_s(a_km) * k * math.cos(inclination_rad)
+
+
+@scalar
+def argument_of_latitude_rate_rad_s(a_km, inclination_rad):
+    """Secular rate of the argument of latitude u = omega + M [rad/s], circular orbit with J2."""
+    k = J2 * (EARTH_EQUATORIAL_RADIUS_KM / a_km) ** 2
+    c2 = math.cos(inclination_rad) ** 2
+    return mean_motion_rad_s(a_km) * (1.0 + 0.75 * k * (5.0 * c2 - 1.0) + 0.75 * k * (3.0 * c2 - 1.0))
+
+
+@scalar
+def sun_synchronous_inclination_rad(a_km):
+    """Inclination [rad] whose J2 node drift matches the mean sun (360 deg per tropical year)."""
+    rate = 2.0 * math.pi / SIDEREAL_YEAR_S
+    k = J2 * (EARTH_EQUATORIAL_RADIUS_KM / a_km) ** 2
+    c = -rate / (1.5 * mean_motion_rad_s(a_km) * k)
+    if c < -1.0:
+        c = -1.0
+    return math.acos(c)
+
+
+@scalar
+def circular_position_km(a_km, inclination_rad, raan_rad, u_rad):
+    """Inertial position (x, y, z) [km] on a near-circular orbit of mean radius ``a_km``.
+
+    The radius carries the J2 short-period terms of a circular orbit as SGP4
+    applies them (Hoots & Roehrich 1980, Spacetrack Report No. 3, eq. for r_k):
+    r = a [1 - 0.75 k (3 cos^2 i - 1)] + 0.25 a k sin^2 i cos 2u, k = J2 (R/a)^2,
+    and SGP4's J3 long-period term, a frozen eccentricity
+    e_J3 = -0.5 (J3/J2) (R/a) sin i with perigee at u = 90 deg: - a e_J3 sin u.
+    """
+    cu = math.cos(u_rad)
+    su = math.sin(u_rad)
+    co = math.cos(raan_rad)
+    so = math.sin(raan_rad)
+    ci = math.cos(inclination_rad)
+    si = math.sin(inclination_rad)
+    k = J2 * (EARTH_EQUATORIAL_RADIUS_KM / a_km) ** 2
+    e_j3 = -0.5 * (J3 / J2) * (EARTH_EQUATORIAL_RADIUS_KM / a_km) * si
+    r = a_km * (1.0 - 0.75 * k * (3.0 * ci * ci - 1.0) + 0.25 * k * si * si * (2.0 * cu * cu - 1.0) - e_j3 * su)
+    return (r * (cu * co - su * ci * so),
+            r * (cu * so + su * ci * co),
+            r * su * si)
+
+
+@scalar
+def orbit_normal(inclination_rad, raan_rad):
+    """Unit angular-momentum vector (x, y, z) of an orbit plane."""
+    si = math.sin(inclination_rad)
+    return si * math.sin(raan_rad), -si * math.cos(raan_rad), math.cos(inclination_rad)

@@ -1,0 +1,287 @@
+"""Orbital shells: definitions, validation, and propagation through Skyfield.
+
+Skyfield (with the ``sgp4`` library) is the reference path: satellites are built
+from mean elements with ``Satrec.sgp4init`` and wrapped by
+``EarthSatellite.from_satrec``; the Sun comes from DE421 (``skyfield-data``).
+The fast kernels (:mod:`kernels.orbits`, :mod:`kernels.eclipse`) use the same
+elements as circular orbits with J2 secular drift, in the TEME frame, with the
+Sun's position in TEME from Skyfield.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from catalogs.validation import InputError, require_number
+
+MIN_ALTITUDE_KM = 150.0
+MAX_ALTITUDE_KM = 100_000.0
+_LTAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Shell:
+    """An orbital shell of identical circular orbits.
+
+    ``inclination_deg`` is the sun-synchronous value when ``ltan_h`` is set.
+    ``raan_deg``: node of the first plane at the epoch (None: from LTAN, or 0).
+    """
+
+    id: str
+    name: str
+    altitude_km: float
+    inclination_deg: float
+    ltan_h: float | None = None
+    planes: int = 1
+    sats_per_plane: int = 1
+    power_kw_per_sat: float = 1000.0
+    design_life_yr: float = 5.0
+    source: str = ""
+    raan_deg: float | None = None
+    phase_deg: float = 0.0
+
+    @property
+    def satellites(self) -> int:
+        return self.planes * self.sats_per_plane
+
+    @property
+    def capacity_mw(self) -> float:
+        return self.satellites * self.power_kw_per_sat / 1000.0
+
+    @property
+    def sun_synchronous(self) -> bool:
+        return self.ltan_h is not None
+
+
+def sun_synchronous_inclination_deg(altitude_km: float) -> float:
+    """Inclination [deg] of a circular sun-synchronous orbit at ``altitude_km`` (J2, WGS-72)."""
+    from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM, sun_synchronous_inclination_rad
+
+    return math.degrees(sun_synchronous_inclination_rad(EARTH_EQUATORIAL_RADIUS_KM + altitude_km))
+
+
+def parse_ltan(where: str, text) -> float:
+    """'HH:MM' -> hours; anything else is an :class:`InputError`."""
+    m = _LTAN.match(str(text).strip()) if text is not None else None
+    if not m:
+        raise InputError(where, "ltan", text, "LTAN must be HH:MM (00:00-23:59)")
+    return int(m.group(1)) + int(m.group(2)) / 60.0
+
+
+def make_shell(where: str, *, id: str, altitude_km, inclination_deg=None, ltan=None, name=None,
+               planes=1, sats_per_plane=1, power_kw_per_sat=1000.0, design_life_yr=5.0, source="",
+               raan_deg=None, phase_deg=0.0) -> Shell:
+    """A validated :class:`Shell`; sun-synchronous when ``ltan`` ('HH:MM') is given."""
+    alt = require_number(where, "altitude_km", altitude_km, low=MIN_ALTITUDE_KM, high=MAX_ALTITUDE_KM)
+    ltan_h = None
+    if ltan not in (None, ""):
+        ltan_h = parse_ltan(where, ltan)
+        inc = sun_synchronous_inclination_deg(alt)
+        if alt > 5975.0:  # above ~5,975 km no inclination gives a sun-synchronous drift
+            raise InputError(where, "altitude_km", altitude_km, "no sun-synchronous orbit this high (max ~5,975 km)")
+    else:
+        if inclination_deg in (None, ""):
+            raise InputError(where, "inclination_deg", inclination_deg, "give an inclination or an LTAN")
+        inc = require_number(where, "inclination_deg", inclination_deg, low=0.0, high=180.0)
+    return Shell(
+        id=str(id), name=str(name or id), altitude_km=alt, inclination_deg=inc, ltan_h=ltan_h,
+        planes=require_number(where, "planes", planes, positive=True, integer=True),
+        sats_per_plane=require_number(where, "sats_per_plane", sats_per_plane, positive=True, integer=True),
+        power_kw_per_sat=require_number(where, "power_kw_per_sat", power_kw_per_sat, positive=True),
+        design_life_yr=require_number(where, "design_life_yr", design_life_yr, positive=True, high=50),
+        source=str(source),
+        raan_deg=None if raan_deg is None else require_number(where, "raan_deg", raan_deg, low=-360, high=360),
+        phase_deg=require_number(where, "phase_deg", phase_deg, low=-360, high=360),
+    )
+
+
+def load_shells(path=None) -> list[Shell]:
+    """The bundled shell catalog (or ``path``), validated."""
+    from catalogs import ORBITAL_SHELLS_CSV, read_csv_rows
+
+    path = path or ORBITAL_SHELLS_CSV
+    cols = ("id", "name", "altitude_km", "inclination_deg", "ltan", "planes", "sats_per_plane",
+            "power_kw_per_sat", "design_life_yr", "geometry_source", "power_source")
+    shells, seen = [], set()
+    for n, row in read_csv_rows(path, cols):
+        where = f"{path} row {n}"
+        if row["id"] in seen:
+            raise InputError(where, "id", row["id"], "duplicate id")
+        seen.add(row["id"])
+        for col in ("geometry_source", "power_source"):
+            if not row[col].strip():
+                raise InputError(where, col, row[col], "every figure needs a source")
+        shells.append(make_shell(
+            where, id=row["id"], name=row["name"], altitude_km=row["altitude_km"],
+            inclination_deg=row["inclination_deg"] or None, ltan=row["ltan"] or None, planes=row["planes"],
+            sats_per_plane=row["sats_per_plane"], power_kw_per_sat=row["power_kw_per_sat"],
+            design_life_yr=row["design_life_yr"],
+            source=f"geometry: {row['geometry_source']}; power: {row['power_source']}"))
+    return shells
+
+
+# --- time, sun and frames ---------------------------------------------------------------------
+
+def parse_start(where: str, text) -> "object":
+    """A UTC date 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM[:SS]' -> Skyfield Time."""
+    import datetime as dt
+
+    from placement.ephemeris import timescale
+
+    try:
+        d = dt.datetime.fromisoformat(str(text).replace("Z", ""))
+    except ValueError:
+        raise InputError(where, "start", text, "not a UTC date (YYYY-MM-DD[THH:MM])") from None
+    return timescale().utc(d.year, d.month, d.day, d.hour, d.minute, d.second)
+
+
+def time_grid(start, n: int, step_s: float):
+    """Skyfield Time array: ``n`` samples from ``start`` every ``step_s`` seconds."""
+    from placement.ephemeris import timescale
+
+    return timescale().tt_jd(start.tt + np.arange(n) * (step_s / 86400.0))
+
+
+def sun_position_teme_km(start, n: int, step_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Geocentric Sun position [km] in TEME at each sample (DE421 at hourly nodes, linearly
+    interpolated: the Sun moves 0.04 deg per hour, so the error is < 1e-7 rad)."""
+    from skyfield.sgp4lib import TEME
+
+    from placement.ephemeris import ephemeris
+
+    eph = ephemeris()
+    span_s = max((n - 1) * step_s, 0.0)
+    node_step = 3600.0
+    nodes = int(math.ceil(span_s / node_step)) + 2
+    t_nodes = time_grid(start, nodes, node_step)
+    xyz = (eph["sun"] - eph["earth"]).at(t_nodes).frame_xyz(TEME).km
+    ts_nodes = np.arange(nodes) * node_step
+    ts = np.arange(n) * step_s
+    return tuple(np.interp(ts, ts_nodes, xyz[k]) for k in range(3))
+
+
+def sun_right_ascension_teme_deg(t) -> float:
+    """Right ascension [deg] of the Sun in TEME at Skyfield time ``t``."""
+    from skyfield.sgp4lib import TEME
+
+    from placement.ephemeris import ephemeris
+
+    eph = ephemeris()
+    x, y, _ = (eph["sun"] - eph["earth"]).at(t).frame_xyz(TEME).km
+    return math.degrees(math.atan2(y, x)) % 360.0
+
+
+def gmst_rad(t) -> np.ndarray:
+    """Greenwich mean sidereal angle [rad] (TEME -> pseudo-Earth-fixed rotation)."""
+    return np.radians(np.asarray(t.gmst) * 15.0)
+
+
+# --- plane elements ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlaneElements:
+    """Mean circular elements of one satellite per plane, for the kernels (km, rad, rad/s)."""
+
+    shell_index: np.ndarray
+    a_km: np.ndarray
+    inclination_rad: np.ndarray
+    raan0_rad: np.ndarray
+    raan_rate_rad_s: np.ndarray
+    u0_rad: np.ndarray
+    u_rate_rad_s: np.ndarray
+
+
+def plane_raans_deg(shell: Shell, start, max_planes: int | None = None) -> np.ndarray:
+    """Nodes [deg] at ``start`` of the planes computed for ``shell``.
+
+    A sun-synchronous shell keeps all its satellites at one LTAN, so one plane
+    (RAAN = RA of the Sun + 15 deg/h (LTAN - 12 h)). A Walker shell spreads its
+    planes evenly over 360 deg; ``max_planes`` (if smaller) keeps an evenly
+    spaced subset, whose nodes still cover the circle uniformly.
+    """
+    if shell.raan_deg is not None:
+        base = shell.raan_deg
+    elif shell.sun_synchronous:
+        base = sun_right_ascension_teme_deg(start) + 15.0 * (shell.ltan_h - 12.0)
+    else:
+        base = 0.0
+    if shell.sun_synchronous or shell.planes == 1:
+        return np.array([base % 360.0])
+    k = shell.planes if not max_planes else min(shell.planes, max_planes)
+    return (base + 360.0 * np.arange(k) / k) % 360.0
+
+
+def plane_elements(shells: list[Shell], start, max_planes: int | None = 12) -> PlaneElements:
+    """One lead satellite per computed plane of each shell, with J2 secular rates."""
+    from kernels.orbits import (EARTH_EQUATORIAL_RADIUS_KM, argument_of_latitude_rate_rad_s,
+                                node_rate_rad_s)
+
+    rows = []
+    for s_index, shell in enumerate(shells):
+        a = EARTH_EQUATORIAL_RADIUS_KM + shell.altitude_km
+        inc = math.radians(shell.inclination_deg)
+        for raan in plane_raans_deg(shell, start, max_planes):
+            rows.append((s_index, a, inc, math.radians(raan), node_rate_rad_s(a, inc),
+                         math.radians(shell.phase_deg), argument_of_latitude_rate_rad_s(a, inc)))
+    arr = np.array(rows, dtype=float).reshape(-1, 7)
+    return PlaneElements(arr[:, 0].astype(np.int64), *(np.ascontiguousarray(arr[:, k]) for k in range(1, 7)))
+
+
+# --- Skyfield / SGP4 reference ------------------------------------------------------------------
+
+def reference_satellite(shell: Shell, start, raan_deg: float, phase_deg: float = 0.0):
+    """Skyfield ``EarthSatellite`` (SGP4) on the shell's orbit through ``raan_deg`` at ``start``.
+
+    The mean motion given to ``sgp4init`` is adjusted until SGP4's own
+    recovered (Brouwer) mean semi-major axis equals the shell's radius, so the
+    SGP4 orbit and the analytic orbit share their mean semi-major axis.
+    """
+    from sgp4.api import WGS72, Satrec
+    from skyfield.api import EarthSatellite
+
+    from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM, mean_motion_rad_s
+    from placement.ephemeris import timescale
+
+    a = EARTH_EQUATORIAL_RADIUS_KM + shell.altitude_km
+    epoch = start.ut1 - 2433281.5  # days since 1949-12-31 00:00 UT
+    n = mean_motion_rad_s(a) * 60.0  # rad/min
+    for _ in range(6):
+        sat = Satrec()
+        sat.sgp4init(WGS72, "i", 1, epoch, 0.0, 0.0, 0.0, 1e-7, 0.0, math.radians(shell.inclination_deg),
+                     math.radians(phase_deg), n, math.radians(raan_deg))
+        n *= (sat.a * sat.radiusearthkm / a) ** 1.5
+    return EarthSatellite.from_satrec(sat, timescale())
+
+
+def shell_from_tle(where: str, line1: str, line2: str, name: str = "tle", start=None) -> Shell:
+    """A one-plane shell from a two-line element set (checksums and decay checked)."""
+    from sgp4.api import WGS72, Satrec
+    from sgp4.io import verify_checksum
+
+    from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
+
+    try:
+        verify_checksum(line1, line2)
+    except ValueError as exc:
+        raise InputError(where, "checksum", None, f"bad TLE: {exc}") from None
+    sat = Satrec.twoline2rv(line1, line2, WGS72)
+    if sat.error:
+        raise InputError(where, "elements", None, f"bad TLE (sgp4 error {sat.error})")
+    a = sat.a * sat.radiusearthkm  # SGP4's recovered mean semi-major axis
+    perigee = a * (1.0 - sat.ecco) - EARTH_EQUATORIAL_RADIUS_KM
+    if perigee < MIN_ALTITUDE_KM:
+        raise InputError(where, "perigee_km", round(perigee, 1), f"decayed or decaying orbit (below {MIN_ALTITUDE_KM:g} km)")
+    if start is not None:
+        err = sat.sgp4(start.whole, start.tt_fraction)[0]  # codes 1-6: decayed or bad orbit
+        if err:
+            raise InputError(where, "elements", None, f"satellite has decayed by the start date (sgp4 error {err})")
+    return Shell(id=name.strip() or "tle", name=name.strip() or "tle", altitude_km=a - EARTH_EQUATORIAL_RADIUS_KM,
+                 inclination_deg=math.degrees(sat.inclo), raan_deg=math.degrees(sat.nodeo),
+                 phase_deg=math.degrees(sat.argpo + sat.mo), source=f"TLE {where}")
+
+
+def with_planes(shell: Shell, planes: int) -> Shell:
+    return replace(shell, planes=planes)
