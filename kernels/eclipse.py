@@ -16,11 +16,14 @@ import math
 
 from numba import njit, prange
 
-from kernels.orbits import circular_position_km, orbit_normal
-from kernels.targets import scalar
+from kernels.orbits import position_from_angles_km
+from kernels.targets import REASSOCIATE, scalar
 
 SUN_RADIUS_KM = 696000.0  # IAU 2015 nominal solar radius (Prsa et al. 2016, AJ 152:41)
 EARTH_SHADOW_RADIUS_KM = 6378.137  # WGS-84 equatorial radius, as Skyfield's is_sunlit uses
+#: Bound on how fast the shadow cones open with distance behind the Earth: the Sun's angular
+#: radius is at most 0.00473 rad (perihelion); 0.006 keeps a safe margin for the fast path.
+SHADOW_MARGIN_RAD = 0.006
 
 
 @scalar
@@ -52,13 +55,25 @@ def sun_visible_fraction(rx, ry, rz, sx, sy, sz):
     return 1.0 - area / (math.pi * a * a)
 
 
-@scalar
+@scalar(fastmath=REASSOCIATE)
 def plane_eclipse(i, a_km, inclination_rad, raan0_rad, raan_rate_rad_s, u0_rad, u_rate_rad_s,
                   sun_x_km, sun_y_km, sun_z_km, step_s, samples_per_day,
                   out_eclipse_fraction, out_umbra_fraction, out_max_eclipse_s,
                   out_beta_min_deg, out_beta_max_deg, out_day_eclipse_fraction):
     """Element ``i`` (one orbit plane) of :func:`plane_eclipses`."""
     n = sun_x_km.size
+    ci = math.cos(inclination_rad[i])
+    si = math.sin(inclination_rad[i])
+    # node and argument of latitude advance by fixed angles per step: rotate their cosines and
+    # sines instead of calling trig functions, re-seeding exactly every 1024 steps
+    c_du = math.cos(u_rate_rad_s[i] * step_s)
+    s_du = math.sin(u_rate_rad_s[i] * step_s)
+    c_do = math.cos(raan_rate_rad_s[i] * step_s)
+    s_do = math.sin(raan_rate_rad_s[i] * step_s)
+    cu = 1.0
+    su = 0.0
+    co = 1.0
+    so = 0.0
     shadow = 0.0
     umbra = 0
     run = 0
@@ -69,17 +84,33 @@ def plane_eclipse(i, a_km, inclination_rad, raan0_rad, raan_rate_rad_s, u0_rad, 
     day = 0
     in_day = 0
     for k in range(n):
-        t = k * step_s
-        raan = raan0_rad[i] + raan_rate_rad_s[i] * t
-        u = u0_rad[i] + u_rate_rad_s[i] * t
-        rx, ry, rz = circular_position_km(a_km[i], inclination_rad[i], raan, u)
+        if k % 1024 == 0:
+            t = k * step_s
+            u = u0_rad[i] + u_rate_rad_s[i] * t
+            raan = raan0_rad[i] + raan_rate_rad_s[i] * t
+            cu = math.cos(u)
+            su = math.sin(u)
+            co = math.cos(raan)
+            so = math.sin(raan)
+        rx, ry, rz = position_from_angles_km(a_km[i], ci, si, cu, su, co, so)
         sx = sun_x_km[k]
         sy = sun_y_km[k]
         sz = sun_z_km[k]
-        if rx * sx + ry * sy + rz * sz >= 0.0:
+        s_norm = math.sqrt(sx * sx + sy * sy + sz * sz)
+        along = (rx * sx + ry * sy + rz * sz) / s_norm
+        if along >= 0.0:
             nu = 1.0  # over the day side: Earth's disc is behind the satellite, exact
         else:
-            nu = sun_visible_fraction(rx, ry, rz, sx, sy, sz)
+            # distance from the shadow axis; the shadow cones open by the Sun's angular radius
+            # (< 0.0048 rad): well outside or inside them the answer needs no trigonometry
+            perp2 = rx * rx + ry * ry + rz * rz - along * along
+            widen = SHADOW_MARGIN_RAD * -along + 1.0
+            if perp2 > (EARTH_SHADOW_RADIUS_KM + widen) ** 2:
+                nu = 1.0
+            elif perp2 < (EARTH_SHADOW_RADIUS_KM - widen) ** 2:
+                nu = 0.0
+            else:
+                nu = sun_visible_fraction(rx, ry, rz, sx, sy, sz)
         shadow += 1.0 - nu
         day_sum += 1.0 - nu
         if nu == 0.0:
@@ -90,12 +121,14 @@ def plane_eclipse(i, a_km, inclination_rad, raan0_rad, raan_rate_rad_s, u0_rad, 
                 longest = run
         else:
             run = 0
-        hx, hy, hz = orbit_normal(inclination_rad[i], raan)
-        sin_beta = (hx * sx + hy * sy + hz * sz) / math.sqrt(sx * sx + sy * sy + sz * sz)
+        # beta: Sun's angle above the orbit plane; normal = (sin i sin O, -sin i cos O, cos i)
+        sin_beta = (si * so * sx - si * co * sy + ci * sz) / s_norm
         if sin_beta < sin_beta_min:
             sin_beta_min = sin_beta
         if sin_beta > sin_beta_max:
             sin_beta_max = sin_beta
+        cu, su = cu * c_du - su * s_du, su * c_du + cu * s_du
+        co, so = co * c_do - so * s_do, so * c_do + co * s_do
         in_day += 1
         if in_day == samples_per_day or k == n - 1:
             if day < out_day_eclipse_fraction.shape[1]:

@@ -60,8 +60,9 @@ def sun_synchronous_inclination_rad(a_km):
 
 
 @scalar
-def circular_position_km(a_km, inclination_rad, raan_rad, u_rad):
-    """Inertial position (x, y, z) [km] on a near-circular orbit of mean radius ``a_km``.
+def position_from_angles_km(a_km, cos_i, sin_i, cos_u, sin_u, cos_raan, sin_raan):
+    """Inertial position (x, y, z) [km] on a near-circular orbit of mean radius ``a_km``, given the
+    cosines and sines of inclination, argument of latitude and node.
 
     The radius carries the J2 short-period terms of a circular orbit as SGP4
     applies them (Hoots & Roehrich 1980, Spacetrack Report No. 3, eq. for r_k):
@@ -69,22 +70,18 @@ def circular_position_km(a_km, inclination_rad, raan_rad, u_rad):
     and SGP4's J3 long-period term, a frozen eccentricity
     e_J3 = -0.5 (J3/J2) (R/a) sin i with perigee at u = 90 deg: - a e_J3 sin u.
     """
-    cu = math.cos(u_rad)
-    su = math.sin(u_rad)
-    co = math.cos(raan_rad)
-    so = math.sin(raan_rad)
-    ci = math.cos(inclination_rad)
-    si = math.sin(inclination_rad)
     k = J2 * (EARTH_EQUATORIAL_RADIUS_KM / a_km) ** 2
-    e_j3 = -0.5 * (J3 / J2) * (EARTH_EQUATORIAL_RADIUS_KM / a_km) * si
-    r = a_km * (1.0 - 0.75 * k * (3.0 * ci * ci - 1.0) + 0.25 * k * si * si * (2.0 * cu * cu - 1.0) - e_j3 * su)
-    return (r * (cu * co - su * ci * so),
-            r * (cu * so + su * ci * co),
-            r * su * si)
+    e_j3 = -0.5 * (J3 / J2) * (EARTH_EQUATORIAL_RADIUS_KM / a_km) * sin_i
+    r = a_km * (1.0 - 0.75 * k * (3.0 * cos_i * cos_i - 1.0)
+                + 0.25 * k * sin_i * sin_i * (2.0 * cos_u * cos_u - 1.0) - e_j3 * sin_u)
+    return (r * (cos_u * cos_raan - sin_u * cos_i * sin_raan),
+            r * (cos_u * sin_raan + sin_u * cos_i * cos_raan),
+            r * sin_u * sin_i)
 
 
 @scalar
-def orbit_normal(inclination_rad, raan_rad):
-    """Unit angular-momentum vector (x, y, z) of an orbit plane."""
-    si = math.sin(inclination_rad)
-    return si * math.sin(raan_rad), -si * math.cos(raan_rad), math.cos(inclination_rad)
+def circular_position_km(a_km, inclination_rad, raan_rad, u_rad):
+    """Inertial position (x, y, z) [km] at node ``raan_rad`` and argument of latitude ``u_rad``
+    (see :func:`position_from_angles_km`)."""
+    return position_from_angles_km(a_km, math.cos(inclination_rad), math.sin(inclination_rad),
+                                   math.cos(u_rad), math.sin(u_rad), math.cos(raan_rad), math.sin(raan_rad))
