@@ -53,7 +53,7 @@ def _console():
     import shutil
 
     # piped output (logs, CI) gets a width that fits the tables instead of rich's 80 columns
-    width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((132, 24)).columns, 132)
+    width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((150, 24)).columns, 150)
     return Console(stderr=False, highlight=False, width=width)
 
 
@@ -160,8 +160,8 @@ def _shell_table(scores, title: str):
     from rich.table import Table
 
     t = Table(title=title, title_justify="left", header_style="bold")
-    cols = ["#", "shell", "alt\nkm", "inc\ndeg", "LTAN", "eclipse\n%", "umbra\n%", "max ecl\nmin",
-            "season\ndays", "beta\ndeg", "array\nm2/MW", "radiator\nm2/MW", "battery\nkWh/MW",
+    cols = ["#", "shell", "alt\nkm", "inc\ndeg", "LTAN", "dark\n%", "max\nmin",
+            "season\ndays", "array\nm2/MW", "radiator\nm2/MW", "battery\nkWh/MW",
             "mass\nt/MW", "launch\nM$/MW", "RTT\nms", "cover\n%", "LCOE\n$/MWh"]
     for c in cols:
         t.add_column(c, justify="left" if c == "shell" else "right", no_wrap=True)
@@ -170,9 +170,9 @@ def _shell_table(scores, title: str):
         ltan = c["ltan_h"][i]
         ltan_s = "-" if ltan is None else f"{int(ltan):02d}:{int(round((ltan % 1) * 60)):02d}"
         t.add_row(str(i + 1), str(c["id"][i]), f"{c['altitude_km'][i]:,.0f}", f"{c['inclination_deg'][i]:.2f}",
-                  ltan_s, f"{100 * c['eclipse_fraction'][i]:.2f}", f"{100 * c['umbra_fraction'][i]:.2f}",
-                  f"{c['max_eclipse_min'][i]:.1f}", f"{c['eclipse_season_days'][i]:.0f}",
-                  f"{c['beta_deg_min'][i]:.0f}..{c['beta_deg_max'][i]:.0f}", f"{c['array_m2_per_mw'][i]:,.0f}",
+                  ltan_s, f"{100 * c['eclipse_fraction'][i]:.1f}",
+                  f"{c['max_eclipse_min'][i]:.0f}", f"{c['eclipse_season_days'][i]:.0f}",
+                  f"{c['array_m2_per_mw'][i]:,.0f}",
                   f"{c['radiator_m2_per_mw'][i]:,.0f}", f"{c['battery_kwh_per_mw'][i]:,.0f}",
                   f"{c['mass_t_per_mw'][i]:.1f}", f"{c['launch_cost_usd_per_mw'][i] / 1e6:.1f}",
                   f"{c['rtt_ms_weighted'][i]:.0f}", f"{100 * c['coverage_fraction'][i]:.0f}",
