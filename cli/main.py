@@ -124,6 +124,8 @@ def run(scenario, out_dir, top, device):
         sh = result.shell_scores
         con.print(_shell_table(sh, f"{len(sh)} orbital shells over {sh.days:g} days from {sh.start_utc}, launch "
                                    f"{sc.parameters.orbit.launch_cost_usd_per_kg:,.0f} USD/kg"))
+    if result.plan is not None:
+        _print_plan(con, result.plan)
     for f in result.files:
         con.print(f"wrote {f}")
 
@@ -274,6 +276,74 @@ def _shells_from_tle_file(path, start):
     if not out:
         raise InputError(path, None, None, "no TLEs in file")
     return out
+
+
+def _plan_table(plan, title: str):
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", header_style="bold")
+    for name in ("tenant", "capacity", "kind", "MW", "RTT ms", "$/MWh", "kgCO2/MWh"):
+        t.add_column(name, justify="left" if name in ("tenant", "capacity", "kind") else "right")
+    last = None
+    for a in plan.assignments:
+        t.add_row(a["tenant"] if a["tenant"] != last else "", a["capacity_id"], a["kind"], f"{a['mw']:,}",
+                  f"{a['rtt_ms']:.1f}", f"{a['cost_usd_per_mwh_it']:.1f}", f"{a['carbon_kg_per_mwh_it']:.0f}")
+        last = a["tenant"]
+    return t
+
+
+def _print_plan(con, plan):
+    con.print(_plan_table(plan, f"Plan: {plan.served_mw:,} MW served, {plan.unserved_mw:,} MW unserved, "
+                                f"{plan.total_cost_usd_per_h:,.0f} USD/h "
+                                f"({'optimal' if plan.optimal else 'best found; search limit reached'})"))
+    for u in plan.unserved:
+        con.print(f"[yellow]unserved[/yellow] {u['reason']}")
+    busy = ", ".join(f"{u['capacity_id']} {u['used_mw']}/{u['capacity_mw']}" for u in plan.utilization if u["used_mw"])
+    con.print(f"[dim]utilisation (MW): {busy}[/dim]")
+    if plan.changes:
+        ch = plan.changes
+        con.print(f"[bold]re-plan[/bold] failed: {', '.join(ch['failed']) or '-'}; evicted: "
+                  f"{', '.join(ch['evicted']) or '-'}; moved {ch['moved_mw']:,} MW; freed {ch['freed_mw']:,} MW; "
+                  f"cost {ch['cost_delta_usd_per_h']:+,.0f} USD/h; newly unserved: "
+                  + ("; ".join(f"{u['tenant']} {u['mw']} MW" for u in ch["newly_unserved"]) or "none"))
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--fail", "failed", multiple=True, metavar="CAPACITY_ID",
+              help="Re-plan with this site or shell out of service (repeatable).")
+@click.option("--evict", "evicted", multiple=True, metavar="TENANT", help="Re-plan without this tenant (repeatable).")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="Also write plan.json, assignments.csv, plan.geojson, map.png, report.md here.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@handle_errors
+def assign(scenario, failed, evicted, out_dir, fmt):
+    """Assign a scenario's tenants to its capacity (min-cost flow); --fail/--evict re-plan."""
+    from pathlib import Path
+
+    from placement.assignment import assign_problem
+    from placement.scenario import load_scenario
+
+    sc = load_scenario(scenario)
+    if not sc.tenants:
+        from catalogs.validation import InputError
+
+        raise InputError(scenario, "tenant", None, "no [[tenant]] entries to assign")
+    plan, problem = assign_problem(sc)
+    if failed or evicted:
+        plan, problem = assign_problem(sc, failed=failed, evicted=evicted, previous=plan)
+    if out_dir:
+        from placement.plan_outputs import write_plan_outputs
+
+        write_plan_outputs(Path(out_dir), plan, problem, sc, sc.demand())
+    if fmt == "json":
+        click.echo(json.dumps(plan.to_dict(), indent=2))
+    elif fmt == "csv":
+        from placement.outputs import records_to_csv
+
+        click.echo(records_to_csv(plan.assignments), nl=False)
+    else:
+        _print_plan(_console(), plan)
 
 
 @main.command()

@@ -38,14 +38,26 @@ def array_degradation_per_yr(base_per_yr, belt_per_yr, altitude_km):
 
 
 @scalar
+def launch_cost_factor(altitude_km, geo_launch_factor):
+    """Launch price per kg relative to LEO [-]: 1 up to 2,000 km, rising linearly to
+    ``geo_launch_factor`` at geostationary altitude (more energy per kg delivered)."""
+    f = (altitude_km - 2000.0) / (35786.0 - 2000.0)
+    if f < 0.0:
+        f = 0.0
+    elif f > 1.0:
+        f = 1.0
+    return 1.0 + (geo_launch_factor - 1.0) * f
+
+
+@scalar
 def shell_economics_row(i, altitude_km, design_life_yr, eclipse_fraction, max_eclipse_s, beta_abs_mean_deg,
                         bus_overhead, battery_round_trip_efficiency, cell_efficiency, packing_factor,
                         pointing_factor, degradation_base_per_yr, degradation_belt_per_yr,
                         depth_of_discharge, discharge_efficiency, radiator_temp_c, radiator_emissivity,
                         radiator_solar_absorptivity, array_kg_per_m2, radiator_kg_per_m2, battery_wh_per_kg,
                         compute_kg_per_kw, structure_fraction, spacecraft_cost_usd_per_kg,
-                        launch_cost_usd_per_kg, discount_rate, opex_fraction_per_yr, carbon_price_usd_per_t,
-                        out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw, out_mass_t_per_mw,
+                        launch_cost_usd_per_kg, geo_launch_factor, discount_rate, opex_fraction_per_yr,
+                        carbon_price_usd_per_t, out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw, out_mass_t_per_mw,
                         out_launch_cost_usd_per_mw, out_capex_usd_per_mw, out_life_yr, out_lcoe_usd_per_mwh_it):
     """Element ``i`` (one shell) of :func:`shell_economics`."""
     h = altitude_km[i]
@@ -59,7 +71,7 @@ def shell_economics_row(i, altitude_km, design_life_yr, eclipse_fraction, max_ec
     non_it_kg = (array * array_kg_per_m2 + radiator * radiator_kg_per_m2 + battery * 1000.0 / battery_wh_per_kg)
     non_it_kg = non_it_kg * (1.0 + structure_fraction)
     total_kg = non_it_kg + compute_kg_per_kw * 1000.0
-    launch = total_kg * launch_cost_usd_per_kg
+    launch = total_kg * launch_cost_usd_per_kg * launch_cost_factor(h, geo_launch_factor)
     capex = launch + non_it_kg * spacecraft_cost_usd_per_kg
     crf = capital_recovery_factor(discount_rate, life)
     out_array_m2_per_mw[i] = array
@@ -83,8 +95,8 @@ def shell_economics(altitude_km, design_life_yr, eclipse_fraction, max_eclipse_s
                     depth_of_discharge, discharge_efficiency, radiator_temp_c, radiator_emissivity,
                     radiator_solar_absorptivity, array_kg_per_m2, radiator_kg_per_m2, battery_wh_per_kg,
                     compute_kg_per_kw, structure_fraction, spacecraft_cost_usd_per_kg,
-                    launch_cost_usd_per_kg, discount_rate, opex_fraction_per_yr, carbon_price_usd_per_t,
-                    out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw, out_mass_t_per_mw,
+                    launch_cost_usd_per_kg, geo_launch_factor, discount_rate, opex_fraction_per_yr,
+                    carbon_price_usd_per_t, out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw, out_mass_t_per_mw,
                     out_launch_cost_usd_per_mw, out_capex_usd_per_mw, out_life_yr, out_lcoe_usd_per_mwh_it):
     """Array [m^2/MW], radiator [m^2/MW], battery [kWh/MW], mass [t/MW], launch cost
     [USD/MW], capex [USD/MW], life [yr] and levelized cost [USD/MWh_IT] per shell."""
@@ -95,7 +107,7 @@ def shell_economics(altitude_km, design_life_yr, eclipse_fraction, max_eclipse_s
                             depth_of_discharge, discharge_efficiency, radiator_temp_c, radiator_emissivity,
                             radiator_solar_absorptivity, array_kg_per_m2, radiator_kg_per_m2, battery_wh_per_kg,
                             compute_kg_per_kw, structure_fraction, spacecraft_cost_usd_per_kg,
-                            launch_cost_usd_per_kg, discount_rate, opex_fraction_per_yr, carbon_price_usd_per_t,
-                            out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw,
+                            launch_cost_usd_per_kg, geo_launch_factor, discount_rate, opex_fraction_per_yr,
+                            carbon_price_usd_per_t, out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw,
                             out_mass_t_per_mw, out_launch_cost_usd_per_mw, out_capex_usd_per_mw, out_life_yr,
                             out_lcoe_usd_per_mwh_it)

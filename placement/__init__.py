@@ -3,7 +3,7 @@
 Public API (imported lazily so ``import placement`` stays fast)::
 
     load_scenario, default_scenario, score_sites, score_shells, ground_rtt_ms, demand_points,
-    run, InputError, Parameters, make_shell, load_shells
+    build_graph, assign, run, InputError, Parameters, make_shell, load_shells
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import importlib
 __all__ = [
     "load_scenario", "default_scenario", "score_sites", "score_shells", "ground_rtt_ms", "demand_points",
     "run", "InputError", "Parameters", "Scenario", "SiteScores", "ShellScores", "Shell", "make_shell",
-    "load_shells", "sun_synchronous_inclination_deg",
+    "load_shells", "sun_synchronous_inclination_deg", "build_graph", "assign", "Plan",
 ]
 
 _WHERE = {
@@ -23,6 +23,9 @@ _WHERE = {
     "SiteScores": "placement.sites",
     "ground_rtt_ms": "placement.latency",
     "score_shells": "placement.shells",
+    "build_graph": "placement.assignment",
+    "assign": "placement.assignment",
+    "Plan": "placement.assignment",
     "ShellScores": "placement.shells",
     "Shell": "placement.orbits",
     "make_shell": "placement.orbits",

@@ -123,6 +123,9 @@ class OrbitParameters:
     #: and the mid-2030s projection used by Google's Suncatcher study (<= 200 USD/kg).
     launch_cost_today_usd_per_kg: float = 1500.0
     launch_cost_2035_usd_per_kg: float = 200.0
+    #: Price per kg to GEO relative to LEO: Falcon Heavy lifts 63.8 t to LEO but 26.7 t to GTO
+    #: (SpaceX capabilities page), 2.4x, plus the circularisation burn: ~3x.
+    geo_launch_factor: float = 3.0
     #: Which launch price applies: "today" or "2035".
     launch_case: str = "today"
     #: Ground segment and operations per year, as a share of capex (assumption).

@@ -13,12 +13,14 @@ class RunResult:
     site_scores: object
     shell_scores: object
     files: list[Path]
+    plan: object = None
 
 
 def run(scenario, out_dir, *, device: str = "auto") -> RunResult:
     """Score the scenario's sites and shells and write into ``out_dir`` (each file atomically):
     ``sites.csv``, ``sites.json``, ``sites_map.png``, ``shells.csv``, ``shells.json``,
-    ``eclipse_seasons.png``."""
+    ``eclipse_seasons.png``; with tenants also the plan: ``plan.json``, ``assignments.csv``,
+    ``plan.geojson``, ``map.png``, ``report.md``."""
     from placement.orbits import parse_start
     from placement.outputs import records_to_csv, records_to_json, write_atomic
     from placement.plots import eclipse_season_png, site_map_png
@@ -49,4 +51,11 @@ def run(scenario, out_dir, *, device: str = "auto") -> RunResult:
             write_atomic(out / "shells.json", records_to_json(shell_records, **meta)),
             write_atomic(out / "eclipse_seasons.png", eclipse_season_png(shell_scores)),
         ]
-    return RunResult(scenario, scores, shell_scores, files)
+    plan = None
+    if scenario.tenants:
+        from placement.assignment import assign_problem
+        from placement.plan_outputs import write_plan_outputs
+
+        plan, problem = assign_problem(scenario, site_scores=scores, shell_scores=shell_scores)
+        files += write_plan_outputs(out, plan, problem, scenario, demand)
+    return RunResult(scenario, scores, shell_scores, files, plan)

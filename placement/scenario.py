@@ -35,7 +35,7 @@ from catalogs import DEFAULT_SCENARIO, GROUND_SITES_CSV, load_ground_sites
 from catalogs.validation import InputError, require_number
 from placement.parameters import Parameters, parameters_from_table
 
-_TOP_LEVEL = {"scenario", "demand", "parameters", "sites", "shells"}
+_TOP_LEVEL = {"scenario", "demand", "parameters", "sites", "shells", "assignment", "capacity", "tenant"}
 _KEYS = {
     "scenario": {"name", "description"},
     "demand": {"weights", "cell_deg"},
@@ -59,6 +59,9 @@ class Scenario:
     shell_start_utc: str = "2026-01-01"
     shell_days: float = 365.0
     shell_step_s: float = 120.0
+    capacity: list = field(default_factory=list)
+    tenants: list = field(default_factory=list)
+    assignment: object = None
 
     def demand(self):
         """The scenario's weighted demand points."""
@@ -128,6 +131,36 @@ def load_scenario(path) -> Scenario:
     days = require_number(where, "shells.days", shell_table.get("days", 365), positive=True, high=3660)
     step_s = require_number(where, "shells.step_s", shell_table.get("step_s", 120), positive=True, high=3600)
 
+    from placement.tenants import AssignmentParameters, parse_assignment_parameters, parse_capacity, parse_tenant
+
+    assignment = data.get("assignment", {})
+    if not isinstance(assignment, dict):
+        raise InputError(where, "assignment", assignment, "must be a table")
+    assignment_params = parse_assignment_parameters(where, assignment) if assignment else AssignmentParameters()
+    capacity, tenants = [], []
+    for key, parse, out in (("capacity", parse_capacity, capacity), ("tenant", parse_tenant, tenants)):
+        entries = data.get(key, [])
+        if not isinstance(entries, list):
+            raise InputError(where, key, None, f"write it as an array of tables: [[{key}]]")
+        for entry in entries:
+            out.append(parse(where, entry))
+    site_ids = {s["id"] for s in load_ground_sites(catalog_path)}
+    shell_ids = {s.id for s in shells} | {s.id for s in _load_scenario_shells(where, path, {"catalog": shell_table.get("catalog")} if shell_table.get("catalog") else {})}
+    seen = set()
+    for c in capacity:
+        if c.id not in site_ids and c.id not in shell_ids:
+            raise InputError(where, "capacity.id", c.id, "unknown site or shell id")
+        if c.id in seen:
+            raise InputError(where, "capacity.id", c.id, "listed twice")
+        seen.add(c.id)
+    seen = set()
+    for t in tenants:
+        if t.id in seen:
+            raise InputError(where, "tenant.id", t.id, "listed twice")
+        seen.add(t.id)
+    if tenants and not capacity:
+        raise InputError(where, "capacity", None, "tenants need [[capacity]] entries to be assigned to")
+
     return Scenario(
         name=str(meta.get("name", path.stem)),
         description=str(meta.get("description", "")),
@@ -140,6 +173,9 @@ def load_scenario(path) -> Scenario:
         shell_start_utc=start,
         shell_days=days,
         shell_step_s=step_s,
+        capacity=capacity,
+        tenants=tenants,
+        assignment=assignment_params,
     )
 
 

@@ -57,6 +57,40 @@ class ShellScores:
         return out
 
 
+def shell_demand_rtt_ms(shells: list[Shell], demand: DemandPoints, *, start, parameters: Parameters | None = None,
+                        device: str = "cpu", days: float = 1.0, step_s: float = 300.0, elements=None):
+    """Demand-weighted RTT [ms] from ``demand`` to each shell's compute cluster, the share of
+    demand-weighted time with a satellite in view, and the share of served demand within the
+    SLO (:func:`kernels.latency.shell_demand_latency`; the lead plane over ``days``)."""
+    import math
+
+    from kernels import geodesy, latency
+    from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
+    from kernels.targets import launch
+
+    p = parameters or Parameters()
+    pe = elements if elements is not None else plane_elements(shells, start, max_planes=1)
+    idx = pe.shell_index
+    n_shells = len(shells)
+    lead = np.array([int(np.flatnonzero(idx == s)[0]) for s in range(n_shells)], dtype=np.int64)
+    n_lat = max(int(round(days * 86400.0 / step_s)), 1)
+    t_lat = time_grid(start, n_lat, step_s)
+    time_s = np.arange(n_lat) * float(step_s)
+    gmst = gmst_rad(t_lat)
+    dx, dy, dz = (np.empty(len(demand)) for _ in range(3))
+    launch(device, geodesy.unit_vectors, geodesy.unit_vector_row, len(demand),
+           (demand.lat_deg, demand.lon_deg, dx, dy, dz), outputs=(2, 3, 4))
+    rtt, coverage, within = (np.empty(n_shells) for _ in range(3))
+    alt = np.array([s.altitude_km for s in shells], float)
+    n_sats = np.array([float(s.satellites) for s in shells])
+    args = (alt, pe.inclination_rad[lead].copy(), pe.raan0_rad[lead].copy(), pe.raan_rate_rad_s[lead].copy(),
+            pe.u0_rad[lead].copy(), pe.u_rate_rad_s[lead].copy(), n_sats, time_s, gmst, dx, dy, dz,
+            np.radians(demand.lat_deg), demand.weight, math.radians(p.orbit.min_elevation_deg),
+            EARTH_EQUATORIAL_RADIUS_KM, p.latency.overhead_ms, p.latency.slo_rtt_ms, rtt, coverage, within)
+    launch(device, latency.shell_demand_latency, latency.shell_latency, n_shells, args, outputs=(18, 19, 20))
+    return rtt, coverage, within
+
+
 def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: float = 365.0,
                  step_s: float = 60.0, parameters: Parameters | None = None, device: str = "auto",
                  max_planes: int = 12, latency_step_s: float = 300.0) -> ShellScores:
@@ -69,8 +103,7 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     """
     import math
 
-    from kernels import eclipse, geodesy, latency, spacecraft
-    from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
+    from kernels import eclipse, spacecraft
     from kernels.targets import launch
     from placement.device import resolve_device
 
@@ -124,28 +157,14 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
             o.pointing_factor, o.degradation_base_per_yr, o.degradation_belt_per_yr, o.depth_of_discharge,
             o.discharge_efficiency, o.radiator_temp_c, o.radiator_emissivity, o.radiator_solar_absorptivity,
             o.array_kg_per_m2, o.radiator_kg_per_m2, o.battery_wh_per_kg, o.compute_kg_per_kw,
-            o.structure_fraction, o.spacecraft_cost_usd_per_kg, o.launch_cost_usd_per_kg, k.discount_rate,
-            o.opex_fraction_per_yr, k.carbon_price_usd_per_t, *outs)
+            o.structure_fraction, o.spacecraft_cost_usd_per_kg, o.launch_cost_usd_per_kg, o.geo_launch_factor,
+            k.discount_rate, o.opex_fraction_per_yr, k.carbon_price_usd_per_t, *outs)
     launch(dev, spacecraft.shell_economics, spacecraft.shell_economics_row, n_shells, args,
-           outputs=tuple(range(27, 35)))
+           outputs=tuple(range(28, 36)))
     array_m2, radiator_m2, battery_kwh, mass_t, launch_usd, capex_usd, life_yr, lcoe = outs
 
-    # latency: lead plane of each shell over one day
-    lead = np.array([int(np.flatnonzero(idx == s)[0]) for s in range(n_shells)], dtype=np.int64)
-    n_lat = max(int(round(min(days, 1.0) * 86400.0 / latency_step_s)), 1)
-    t_lat = time_grid(start, n_lat, latency_step_s)
-    time_s = np.arange(n_lat) * float(latency_step_s)
-    gmst = gmst_rad(t_lat)
-    dx, dy, dz = (np.empty(len(demand)) for _ in range(3))
-    launch(dev, geodesy.unit_vectors, geodesy.unit_vector_row, len(demand),
-           (demand.lat_deg, demand.lon_deg, dx, dy, dz), outputs=(2, 3, 4))
-    rtt, coverage, within = (np.empty(n_shells) for _ in range(3))
-    n_sats = np.array([float(s.satellites) for s in shells])
-    args = (alt, pe.inclination_rad[lead].copy(), pe.raan0_rad[lead].copy(), pe.raan_rate_rad_s[lead].copy(),
-            pe.u0_rad[lead].copy(), pe.u_rate_rad_s[lead].copy(), n_sats, time_s, gmst, dx, dy, dz,
-            np.radians(demand.lat_deg), demand.weight, math.radians(o.min_elevation_deg),
-            EARTH_EQUATORIAL_RADIUS_KM, p.latency.overhead_ms, p.latency.slo_rtt_ms, rtt, coverage, within)
-    launch(dev, latency.shell_demand_latency, latency.shell_latency, n_shells, args, outputs=(18, 19, 20))
+    rtt, coverage, within = shell_demand_rtt_ms(shells, demand, start=start, parameters=p, device=dev,
+                                                days=min(days, 1.0), step_s=latency_step_s, elements=pe)
 
     columns = {
         "id": np.array([s.id for s in shells]),
@@ -174,6 +193,6 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
         "capex_usd_per_mw": capex_usd,
         "life_yr": life_yr,
         "day_eclipse_min_per_orbit": shell_day_min,
-        "period_min": period_min[lead],
+        "period_min": np.array([period_min[np.flatnonzero(idx == s)[0]] for s in range(n_shells)]),
     }
     return ShellScores(columns, dev, start.utc_iso(), float(days), float(step_s), extra)

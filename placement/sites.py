@@ -73,6 +73,27 @@ def _site_arrays(sites) -> dict:
     return arrays
 
 
+def demand_weighted_rtt_ms(lat_deg, lon_deg, demand: DemandPoints, *, parameters: Parameters | None = None,
+                           device: str = "cpu") -> tuple[np.ndarray, np.ndarray]:
+    """Demand-weighted fibre RTT [ms] from points (degrees) to ``demand``, and the share of demand
+    within the SLO (:func:`kernels.latency.demand_weighted_rtt`)."""
+    from kernels import geodesy, latency
+    from kernels.targets import launch
+
+    L = (parameters or Parameters()).latency
+    lat = np.ascontiguousarray(lat_deg, dtype=float)
+    lon = np.ascontiguousarray(lon_deg, dtype=float)
+    n = lat.size
+    dx, dy, dz = (np.empty(len(demand)) for _ in range(3))
+    launch(device, geodesy.unit_vectors, geodesy.unit_vector_row, len(demand),
+           (demand.lat_deg, demand.lon_deg, dx, dy, dz), outputs=(2, 3, 4))
+    rtt, within = np.empty(n), np.empty(n)
+    args = (lat, lon, dx, dy, dz, demand.weight, L.route_factor, L.overhead_ms, L.fibre_km_per_ms, L.slo_rtt_ms,
+            rtt, within)
+    launch(device, latency.demand_weighted_rtt, latency.demand_latency_site, n, args, outputs=(10, 11))
+    return rtt, within
+
+
 def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = None,
                 device: str = "auto") -> SiteScores:
     """Score ground sites against demand.
@@ -96,7 +117,7 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
         [L/MWh_IT], demand-weighted RTT [ms], share of demand within the SLO, dark
         fraction [-] and longest dark stretch [h] per site.
     """
-    from kernels import cooling, cost, daylight, latency
+    from kernels import cooling, cost, daylight
     from kernels.targets import launch
     from placement.climate import climate_at
     from placement.device import resolve_device
@@ -116,16 +137,8 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
             c.chilled_water_approach_c, c.condenser_approach_c, c.electrical_loss, pue, water, econ)
     launch(dev, cooling.pue_and_water, cooling.cooling_site, n, args, outputs=(14, 15, 16))
 
-    from kernels import geodesy
-
-    rtt, within = np.empty(n), np.empty(n)
     L = p.latency
-    dx, dy, dz = (np.empty(len(demand)) for _ in range(3))
-    launch(dev, geodesy.unit_vectors, geodesy.unit_vector_row, len(demand),
-           (demand.lat_deg, demand.lon_deg, dx, dy, dz), outputs=(2, 3, 4))
-    args = (lat, lon, dx, dy, dz, demand.weight, L.route_factor, L.overhead_ms,
-            L.fibre_km_per_ms, L.slo_rtt_ms, rtt, within)
-    launch(dev, latency.demand_weighted_rtt, latency.demand_latency_site, n, args, outputs=(10, 11))
+    rtt, within = demand_weighted_rtt_ms(lat, lon, demand, parameters=p, device=dev)
 
     d = p.daylight
     sun = sun_unit_vectors_itrs(int(d.year), float(d.step_h))
