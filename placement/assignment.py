@@ -302,6 +302,13 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
             violations[d.key, c.id] = tuple(broken)
             if not broken:
                 arcs[d.key, c.id] = weight
+    if previous is None and not failed and not evicted:
+        with_arcs = {k for k, _ in arcs}
+        for d in demands:  # rules that admit no capacity at all are a scenario error, not a shortage
+            if d.key not in with_arcs:
+                reason = explain_unserved(Problem(capacities, demands, arcs, rtt, violations, unserved), d, d.mw, {})
+                if "priced above" not in reason and "dearer than leaving" not in reason:
+                    raise InputError(where, f"tenant {d.tenant.id}", d.mw, reason)
     prev = {}
     if previous is not None:
         keys = {d.key for d in demands}
@@ -435,7 +442,7 @@ def solve(problem: Problem, max_search_nodes: int = 5000):
 
     def options(key, flow):
         d = next(x for x in problem.demands if x.key == key)
-        allowed = [cid for (k, cid) in problem.arcs if k == key]
+        allowed = [cid for cid in problem.capacities if (key, cid) in problem.arcs]
         prefer, _ = _placement_of(flow, key)
         allowed.sort(key=lambda cid: (cid != prefer, problem.arcs[key, cid]))
         del d
@@ -546,7 +553,7 @@ def explain_unserved(problem: Problem, d: DemandNode, mw: int, used: dict) -> st
     t = d.tenant
     caps = problem.capacities
     who = f" ({d.label})" if d.label else ""
-    allowed = [cid for (k, cid) in problem.arcs if k == d.key]
+    allowed = [cid for cid in caps if (d.key, cid) in problem.arcs]
     target = f"within {t.rtt_target_ms:g} ms of its users" if t.rtt_target_ms is not None else "it may use"
     if t.residency:
         target = f"inside {t.residency}" + (f" and within {t.rtt_target_ms:g} ms" if t.rtt_target_ms else "")
@@ -559,8 +566,9 @@ def explain_unserved(problem: Problem, d: DemandNode, mw: int, used: dict) -> st
         if not cands:
             return ""
         best = min(cands, key=lambda cid: caps[cid].lcoe_usd_per_mwh_it)
-        extra = f"{problem.rtt_ms[d.key, best]:.0f} ms at {best}" if rule == "rtt" else f"{best}"
-        return f"; cheapest feasible alternative if the {rule} rule were relaxed: {extra} ({spare(best)} MW free)"
+        if rule == "rtt":
+            return f"; cheapest feasible alternative {problem.rtt_ms[d.key, best]:.0f} ms at {best} ({spare(best)} MW free)"
+        return f"; cheapest alternative if the {rule} rule were relaxed: {best} ({spare(best)} MW free)"
 
     if not allowed:
         counts = {}

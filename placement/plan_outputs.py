@@ -7,19 +7,30 @@ from pathlib import Path
 import numpy as np
 
 
-def tenant_user_centroids(scenario) -> dict:
-    """Tenant id -> (lat, lon) of its users' weighted centre (for drawing tenant -> site lines)."""
+def demand_node_centroids(problem, scenario) -> dict:
+    """Demand-node key -> (lat, lon) of its users' weighted centre (for drawing tenant -> site lines;
+    a latency-bound tenant split by region gets one centre per region)."""
     from placement.demand import demand_points
 
     out = {}
-    for t in scenario.tenants:
-        dp = demand_points(t.users or scenario.demand_weights or None, cell_deg=scenario.demand_cell_deg)
+    for d in problem.demands:
+        dp = demand_points(d.users or None, cell_deg=scenario.demand_cell_deg)
         phi, lam = np.radians(dp.lat_deg), np.radians(dp.lon_deg)
         x = np.sum(dp.weight * np.cos(phi) * np.cos(lam))
         y = np.sum(dp.weight * np.cos(phi) * np.sin(lam))
         z = np.sum(dp.weight * np.sin(phi))
-        out[t.id] = (float(np.degrees(np.arctan2(z, np.hypot(x, y)))), float(np.degrees(np.arctan2(y, x))))
+        out[d.key] = (float(np.degrees(np.arctan2(z, np.hypot(x, y)))), float(np.degrees(np.arctan2(y, x))))
     return out
+
+
+def _lines(plan, problem, scenario):
+    """(tenant, demand key, capacity, MW, (lat, lon) of users) for each ground flow."""
+    centres = demand_node_centroids(problem, scenario)
+    tenant_of = {d.key: d.tenant.id for d in problem.demands}
+    for (key, cid), mw in sorted(plan.demand_flows.items()):
+        c = problem.capacities[cid]
+        if c.kind == "ground" and mw > 0:
+            yield tenant_of[key], key, c, mw, centres[key]
 
 
 def plan_geojson(plan, problem, scenario, demand) -> dict:
@@ -41,14 +52,10 @@ def plan_geojson(plan, problem, scenario, demand) -> dict:
         feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(demand.lon_deg[i]), float(demand.lat_deg[i])]},
                       "properties": {"layer": "demand", "country": str(demand.country[i]),
                                      "weight": round(float(demand.weight[i]), 6), "population": int(demand.population[i])}})
-    centres = tenant_user_centroids(scenario)
-    for a in plan.assignments:
-        c = problem.capacities[a["capacity_id"]]
-        if c.kind == "orbit":
-            continue
-        lat, lon = centres[a["tenant"]]
+    for tenant, key, c, mw, (lat, lon) in _lines(plan, problem, scenario):
         feats.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[lon, lat], [c.lon_deg, c.lat_deg]]},
-                      "properties": dict(layer="assignment", **a)})
+                      "properties": {"layer": "assignment", "tenant": tenant, "demand": key, "capacity_id": c.id,
+                                     "mw": int(mw), "rtt_ms": round(problem.rtt_ms[key, c.id], 2)}})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -60,15 +67,10 @@ def plan_map_png(plan, problem, scenario, demand) -> bytes:
     fig, ax = plt.subplots(figsize=(13, 6.5))
     ax.scatter(demand.lon_deg, demand.lat_deg, s=30 * np.sqrt(demand.population / demand.population.max()),
                c="0.85", linewidths=0, zorder=1)
-    centres = tenant_user_centroids(scenario)
     tenants = sorted({a["tenant"] for a in plan.assignments})
     colours = {t: plt.cm.tab10(i % 10) for i, t in enumerate(tenants)}
-    for a in plan.assignments:
-        c = problem.capacities[a["capacity_id"]]
-        if c.kind == "orbit":
-            continue
-        lat, lon = centres[a["tenant"]]
-        ax.plot([lon, c.lon_deg], [lat, c.lat_deg], color=colours[a["tenant"]], linewidth=0.6 + a["mw"] / 300,
+    for tenant, _, c, mw, (lat, lon) in _lines(plan, problem, scenario):
+        ax.plot([lon, c.lon_deg], [lat, c.lat_deg], color=colours[tenant], linewidth=0.8 + mw / 250,
                 alpha=0.8, zorder=2)
     used = {u["capacity_id"]: u for u in plan.utilization}
     ground = [c for c in problem.capacities.values() if c.kind == "ground"]

@@ -1,0 +1,272 @@
+"""Tenant assignment: optimum equals HiGHS's LP optimum, rules are honoured exactly,
+re-planning moves and frees exactly what it should."""
+import itertools
+import json
+from types import SimpleNamespace
+
+import networkx as nx
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+
+from catalogs import InputError
+from placement.assignment import (CapacityInfo, DemandNode, Problem, SINK, assign, assign_problem, build_graph,
+                                  graph_of, solve, tenant_node, capacity_node, _restricted)
+from placement.residency import inside, load_residency_regions
+from placement.scenario import default_scenario, load_scenario
+from tests.conftest import run_cli
+
+
+def random_problem(rng, n_tenants, n_caps, arc_prob, discrete=()):
+    caps = {f"c{j}": CapacityInfo(f"c{j}", f"c{j}", "ground", int(rng.integers(20, 400)), 0.0, 0.0, 0, 0.0, 0.0)
+            for j in range(n_caps)}
+    demands, arcs = [], {}
+    for i in range(n_tenants):
+        t = SimpleNamespace(id=f"t{i}", internal=bool(rng.random() < 0.3))
+        is_discrete = i in discrete
+        demands.append(DemandNode(f"t{i}", t, int(rng.integers(1, 120)), {}, is_discrete, False))
+        for c in caps:
+            if rng.random() < arc_prob:
+                arcs[f"t{i}", c] = int(rng.integers(5000, 40000))
+    unserved = {d.key: (2_000_000 if d.tenant.internal else 1_000_000) for d in demands}
+    rtt = {(d.key, c): 10.0 for d in demands for c in caps}
+    viol = {(d.key, c): (() if (d.key, c) in arcs else ("rtt",)) for d in demands for c in caps}
+    return Problem(caps, demands, arcs, rtt, viol, unserved)
+
+
+def highs_optimum(p: Problem) -> float:
+    arcs = list(p.arcs)
+    keys = [d.key for d in p.demands]
+    n = len(arcs) + len(keys)
+    c = np.array([p.arcs[a] for a in arcs] + [p.unserved_weight[k] for k in keys], float)
+    A_eq = np.zeros((len(keys), n))
+    b_eq = np.array([d.mw for d in p.demands], float)
+    row = {k: i for i, k in enumerate(keys)}
+    for j, (k, _) in enumerate(arcs):
+        A_eq[row[k], j] = 1
+    for i in range(len(keys)):
+        A_eq[i, len(arcs) + i] = 1
+    caps = list(p.capacities)
+    A_ub = np.zeros((len(caps), n))
+    col = {cid: i for i, cid in enumerate(caps)}
+    for j, (_, cid) in enumerate(arcs):
+        A_ub[col[cid], j] = 1
+    b_ub = np.array([p.capacities[cid].mw for cid in caps], float)
+    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    assert res.status == 0
+    return res.fun
+
+
+@pytest.mark.parametrize("seed,n_tenants,n_caps", [(1, 200, 80), (2, 300, 150), (3, 120, 300)])
+def test_splittable_plan_cost_equals_highs_lp_optimum(seed, n_tenants, n_caps):
+    p = random_problem(np.random.default_rng(seed), n_tenants, n_caps, 0.15)
+    G, cost, flow, optimal, _, _ = solve(p)
+    assert optimal
+    assert cost == pytest.approx(highs_optimum(p), abs=0.5)  # integer data: the LP optimum is integral
+    assert nx.cost_of_flow(G, flow) == cost
+    # flows respect every capacity and use allowed arcs only
+    for cid, c in p.capacities.items():
+        assert flow[capacity_node(cid)][SINK] <= c.mw
+    for d in p.demands:
+        for v, f in flow[tenant_node(d.key)].items():
+            if f and v != SINK:
+                assert (d.key, v.split(":", 1)[1]) in p.arcs
+        assert sum(flow[tenant_node(d.key)].values()) == d.mw
+
+
+def test_discrete_placement_is_optimal_against_brute_force():
+    # a small instance with three unsplittable nodes: enumerate every exact placement
+    rng = np.random.default_rng(7)
+    for trial in range(5):
+        p = random_problem(rng, 8, 5, 0.7, discrete=(0, 1, 2))
+        G, cost, flow, optimal, lb, _ = solve(p)
+        assert optimal and lb <= cost
+        discrete = [d.key for d in p.demands if d.discrete]
+        best = None
+        for combo in itertools.product(*[[c for c in p.capacities if (k, c) in p.arcs] + [None] for k in discrete]):
+            H = _restricted(G, p, dict(zip(discrete, combo)))
+            try:
+                c, f = nx.network_simplex(H)
+            except nx.NetworkXUnfeasible:
+                continue
+            whole = all(sum(1 for v, x in f[tenant_node(k)].items() if x > 0) <= 1 for k in discrete)
+            if whole and (best is None or c < best):
+                best = c
+        assert cost == best, f"trial {trial}"
+
+
+@pytest.fixture(scope="module")
+def default_plan():
+    sc = default_scenario()
+    plan, problem = assign_problem(sc)
+    return sc, plan, problem
+
+
+def test_default_scenario_rules_hold(default_plan):
+    sc, plan, problem = default_plan
+    tenants = {t.id: t for t in sc.tenants}
+    by_tenant = {}
+    for a in plan.assignments:
+        by_tenant.setdefault(a["tenant"], []).append(a)
+    # exclusive: one whole site, nobody else on it
+    (lease,) = by_tenant["frontier-lab"]
+    assert lease["mw"] == 300
+    assert all(a["capacity_id"] != lease["capacity_id"] for a in plan.assignments if a["tenant"] != "frontier-lab")
+    # residency: never outside the EU polygon
+    eu = load_residency_regions()["EU"]
+    for a in by_tenant["eu-enterprise"]:
+        c = problem.capacities[a["capacity_id"]]
+        assert c.kind == "ground" and inside(eu, c.lat_deg, c.lon_deg)
+    # 40 ms target: every demand node of the coding assistant is within it
+    for (key, cid), mw in plan.demand_flows.items():
+        if key.startswith("coding-assistant"):
+            assert problem.rtt_ms[key, cid] <= tenants["coding-assistant"].rtt_target_ms
+    # unsplittable 500 MW blocks land whole
+    for j in (1, 2):
+        placed = [(cid, mw) for (k, cid), mw in plan.demand_flows.items() if k == f"inhouse-training#{j}"]
+        assert len(placed) == 1 and placed[0][1] == 500
+    assert plan.unserved_mw == 0 and plan.served_mw == sum(t.mw for t in sc.tenants)
+
+
+def test_objective_is_the_flow_cost_on_build_graph(default_plan):
+    sc, plan, _ = default_plan
+    G = build_graph(sc)
+    assert nx.cost_of_flow(G, plan.flow) == plan.objective
+    assert all(G.nodes[n]["demand"] == 0 for n in G if n not in ("source", "sink"))
+    assert G.nodes["source"]["demand"] == -G.nodes["sink"]["demand"]
+
+
+def test_fail_a_fully_used_site_moves_exactly_its_load(default_plan):
+    sc, plan, _ = default_plan
+    full = [u for u in plan.utilization if u["used_mw"] == u["capacity_mw"] and u["used_mw"] > 0]
+    assert full
+    target = full[0]["capacity_id"]
+    on_it = sum(a["mw"] for a in plan.assignments if a["capacity_id"] == target)
+    new = assign(sc, failed=[target], previous=plan)
+    assert all(a["capacity_id"] != target for a in new.assignments)
+    newly_unserved = sum(u["mw"] for u in new.changes["newly_unserved"])
+    assert new.changes["moved_mw"] == on_it
+    assert new.served_mw + newly_unserved == plan.served_mw
+    # everything that was not on the failed site stays put (migration costs money)
+    old = {(a["tenant"], a["capacity_id"]): a["mw"] for a in plan.assignments if a["capacity_id"] != target}
+    now = {(a["tenant"], a["capacity_id"]): a["mw"] for a in new.assignments}
+    assert all(now.get(k, 0) >= mw for k, mw in old.items())
+
+
+def test_evict_frees_exactly_the_tenants_mw(default_plan):
+    sc, plan, _ = default_plan
+    new = assign(sc, evicted=["batch-embedding"], previous=plan)
+    assert new.changes["freed_mw"] == 200
+    assert new.served_mw == plan.served_mw - 200
+    assert new.changes["moved_mw"] == 0
+    assert not any(a["tenant"] == "batch-embedding" for a in new.assignments)
+
+
+SHORT = """
+[scenario]
+name = "short"
+[demand]
+weights = { EU = 1.0 }
+[assignment]
+horizon_year = 2030
+[[capacity]]
+id = "paris-fr"
+mw = 20
+[[capacity]]
+id = "frankfurt-de"
+mw = 10
+[[capacity]]
+id = "dublin-ie"
+mw = 300
+[[capacity]]
+id = "lulea-se"
+mw = 500
+[[tenant]]
+id = "coding-assistant"
+mw = 50
+users = { FR = 1.0 }
+rtt_target_ms = 20
+kind = "ground"
+internal = true
+[[tenant]]
+id = "internal-train"
+mw = 600
+internal = true
+[[tenant]]
+id = "external-batch"
+mw = 100
+"""
+
+
+def test_shortage_is_explained_and_priorities_hold(tmp_path):
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT)
+    sc = load_scenario(path)
+    plan, problem = assign_problem(sc)
+    within = [cid for cid in problem.capacities if problem.rtt_ms["coding-assistant", cid] <= 20]
+    assert set(within) == {"paris-fr", "frankfurt-de"}
+    (ca,) = [u for u in plan.unserved if u["tenant"] == "coding-assistant"]
+    assert ca["mw"] == 50 - sum(problem.capacities[c].mw for c in within)
+    assert "is full" in ca["reason"] and "paris-fr 100%" in ca["reason"]
+    # the cheapest site beyond 20 ms that still has room (Lulea is full) is offered, with its RTT
+    assert "cheapest feasible alternative 24 ms at dublin-ie" in ca["reason"]
+    assert plan.unserved_mw == 20
+
+
+def test_internal_work_has_priority_when_capacity_is_short(tmp_path):
+    path = tmp_path / "shorter.toml"
+    path.write_text(SHORT.replace('id = "external-batch"\nmw = 100', 'id = "external-batch"\nmw = 400'))
+    plan = assign(load_scenario(path))
+    # 830 MW of capacity for 1,050 MW of demand
+    unserved = {u["tenant"]: u["mw"] for u in plan.unserved}
+    assert "internal-train" not in unserved
+    assert unserved["external-batch"] == 1050 - 830 - unserved.get("coding-assistant", 0)
+
+
+@pytest.mark.parametrize("patch,words", [
+    ('[[capacity]]\nid = "atlantis"\n', ["capacity.id", "atlantis"]),
+    ('[[tenant]]\nid = "neg"\nmw = -5\n', ["neg", "mw", "-5"]),
+    ('[[tenant]]\nid = "huge"\nmw = 900\nexclusive = true\n', ["huge", "exclusive", "900"]),
+    ('[[tenant]]\nid = "us"\nmw = 5\nresidency = "US"\n', ["us", "no capacity", "residency"]),
+    ('[[tenant]]\nid = "mars"\nmw = 5\nresidency = "MARS"\n', ["residency", "MARS", "unknown region"]),
+    ('[[tenant]]\nid = "x"\nmw = 5\ncolour = "red"\n', ["colour", "unknown key"]),
+])
+def test_bad_assignment_input_is_named(tmp_path, patch, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(SHORT + patch)
+    with pytest.raises(InputError) as err:
+        assign(load_scenario(path))
+    msg = str(err.value)
+    assert "\n" not in msg
+    for w in words:
+        assert w in msg
+
+
+def test_malformed_polygon_is_named(tmp_path):
+    geo = tmp_path / "regions.geojson"
+    geo.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "BOW"},
+                   "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]]}}]}))
+    path = tmp_path / "s.toml"
+    path.write_text(SHORT.replace("horizon_year = 2030", 'horizon_year = 2030\nresidency_file = "regions.geojson"')
+                    + '[[tenant]]\nid = "bow"\nmw = 5\nresidency = "BOW"\n')
+    with pytest.raises(InputError) as err:
+        assign(load_scenario(path))
+    assert "malformed polygon" in str(err.value) and "regions.geojson" in str(err.value)
+
+
+def test_cli_assign_evict_and_json(tmp_path):
+    from catalogs import DEFAULT_SCENARIO
+
+    r = run_cli("assign", str(DEFAULT_SCENARIO), "--evict", "frontier-lab", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["changes"]["freed_mw"] == 300 and doc["changes"]["evicted"] == ["frontier-lab"]
+    assert {"total_cost_usd_per_h", "served_mw", "unserved_mw", "assignments", "unserved", "utilization"} <= set(doc)
+    a = doc["assignments"][0]
+    assert set(a) == {"tenant", "capacity_id", "kind", "mw", "rtt_ms", "cost_usd_per_mwh_it", "carbon_kg_per_mwh_it"}
+    r = run_cli("assign", str(DEFAULT_SCENARIO), "--evict", "nobody")
+    assert r.returncode == 2 and "nobody" in r.stderr and "Traceback" not in r.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[tenant]\nid=1")
+    r = run_cli("assign", str(bad))
+    assert r.returncode == 2 and "TOML syntax error" in r.stderr
