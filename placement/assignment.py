@@ -334,6 +334,7 @@ def graph_of(problem: Problem):
         G.add_edge(SOURCE, tn, capacity=d.mw, weight=0)
         G.add_edge(tn, SINK, capacity=d.mw, weight=problem.unserved_weight[d.key], unserved=True)
     placed_before = {k for k, _ in problem.previous}
+    demand_mw = problem.demand_mw
     for (key, cid), w in problem.arcs.items():
         kept = problem.previous.get((key, cid), 0)
         if kept:  # first `kept` MW stay at the old cost, the rest pays migration
@@ -341,16 +342,11 @@ def graph_of(problem: Problem):
             G.add_node(keep, demand=0)
             G.add_edge(tenant_node(key), keep, capacity=kept, weight=w)
             G.add_edge(keep, capacity_node(cid), capacity=kept, weight=0)
-            G.add_edge(tenant_node(key), capacity_node(cid), capacity=problem_demand(problem, key), weight=w + problem.migration_weight)
+            G.add_edge(tenant_node(key), capacity_node(cid), capacity=demand_mw[key], weight=w + problem.migration_weight)
         else:
             move = problem.migration_weight if key in placed_before else 0
-            G.add_edge(tenant_node(key), capacity_node(cid), capacity=problem_demand(problem, key), weight=w + move)
+            G.add_edge(tenant_node(key), capacity_node(cid), capacity=demand_mw[key], weight=w + move)
     return G
-
-
-def problem_demand(problem: Problem, key: str) -> int:
-    """MW of demand node ``key``."""
-    return problem.demand_mw[key]
 
 
 def build_graph(scenario, *, site_scores=None, shell_scores=None, **kwargs):
@@ -427,12 +423,89 @@ def _feasible(flow, problem: Problem, discrete_keys) -> bool:
     return True
 
 
+#: Above this many tenant -> capacity arcs, solve on the cheapest arcs per tenant and price the rest.
+PRICING_MIN_ARCS = 20000
+PRICING_START_ARCS_PER_TENANT = 5
+
+
+def node_potentials(G, flow) -> dict:
+    """Shortest-path distances in the residual graph of an optimal flow (Bellman-Ford, scipy):
+    dual prices with w(u, v) + pi(u) - pi(v) >= 0 on every residual arc. The assignment graph
+    is layered (no arc has a reverse twin), so residual arcs never coincide."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import bellman_ford
+
+    nodes = list(G.nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    n = len(nodes)
+    m = G.number_of_edges()
+    u = np.empty(m, dtype=np.int64)
+    v = np.empty(m, dtype=np.int64)
+    w = np.empty(m)
+    cap = np.empty(m)
+    x = np.empty(m)
+    for k, (a, b, d) in enumerate(G.edges(data=True)):
+        u[k], v[k], w[k], cap[k], x[k] = index[a], index[b], d["weight"], d["capacity"], flow[a][b]
+    fwd = x < cap
+    bwd = x > 0
+    rows = np.concatenate([u[fwd], v[bwd], np.full(n, n)])
+    cols = np.concatenate([v[fwd], u[bwd], np.arange(n)])  # plus a virtual root reaching every node
+    weights = np.concatenate([w[fwd], -w[bwd], np.zeros(n)])
+    dist = bellman_ford(csr_matrix((weights, (rows, cols)), shape=(n + 1, n + 1)), directed=True, indices=n)
+    return {node: dist[i] for node, i in index.items()}
+
+
+def _priced_solve(problem: Problem):
+    """Exact min-cost flow on a reduced arc set (column generation): start from the cheapest
+    arcs of each tenant (and any arc carrying load from a previous plan), solve, price every left-out
+    arc with the residual-graph potentials, add those with negative reduced cost, repeat. When
+    no arc prices out the reduced optimum is optimal for the full graph (LP duality)."""
+    keys = np.array([k for k, _ in problem.arcs])
+    cids = np.array([c for _, c in problem.arcs])
+    weights = np.fromiter(problem.arcs.values(), dtype=np.int64, count=len(problem.arcs))
+    order = np.lexsort((weights, keys))
+    rank = np.empty(len(order), dtype=np.int64)
+    # rank of each arc within its tenant's arcs, cheapest first
+    sorted_keys = keys[order]
+    starts = np.r_[0, np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1]
+    group_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    rank[order] = np.arange(len(order)) - group_start
+    active = rank < PRICING_START_ARCS_PER_TENANT
+    for (k, c) in problem.previous:
+        active |= (keys == k) & (cids == c)
+    placed_before = {k for k, _ in problem.previous}
+    # weight each left-out arc would carry in graph_of (moving load pays migration)
+    graph_weights = weights + problem.migration_weight * np.array([k in placed_before for k in keys], dtype=np.int64)
+    unique_keys, key_of_arc = np.unique(keys, return_inverse=True)
+    unique_cids, cid_of_arc = np.unique(cids, return_inverse=True)
+    rounds = 0
+    while True:
+        rounds += 1
+        sub = Problem(problem.capacities, problem.demands,
+                      {(k, c): int(w) for k, c, w in zip(keys[active], cids[active], weights[active])},
+                      problem.rtt_ms, problem.violations, problem.unserved_weight, problem.previous,
+                      problem.migration_weight)
+        H = graph_of(sub)
+        cost, flow = _solve(H)
+        pi = node_potentials(H, flow)
+        pi_t = np.array([pi[tenant_node(k)] for k in unique_keys])[key_of_arc]
+        pi_c = np.array([pi[capacity_node(c)] for c in unique_cids])[cid_of_arc]
+        reduced = graph_weights + pi_t - pi_c
+        enter = (~active) & (reduced < -1e-9)
+        if not enter.any():
+            return H, cost, flow, rounds
+        active |= enter
+
+
 def solve(problem: Problem, max_search_nodes: int = 5000):
-    """Min-cost flow honouring discrete nodes exactly: (cost, flow, optimal, lower bound, nodes)."""
+    """Min-cost flow honouring discrete nodes exactly: (graph, cost, flow, optimal, lower bound, nodes)."""
     import networkx as nx
 
-    G = graph_of(problem)
     discrete = [d.key for d in sorted(problem.demands, key=lambda d: -d.mw) if d.discrete]
+    if not discrete and len(problem.arcs) > PRICING_MIN_ARCS:
+        H, cost, flow, _ = _priced_solve(problem)
+        return H, cost, flow, True, cost, 1
+    G = graph_of(problem)
     root_cost, root_flow = _solve(G)
     if not discrete or _feasible(root_flow, problem, discrete):
         return G, root_cost, root_flow, True, root_cost, 1

@@ -270,3 +270,18 @@ def test_cli_assign_evict_and_json(tmp_path):
     bad.write_text("[[tenant]\nid=1")
     r = run_cli("assign", str(bad))
     assert r.returncode == 2 and "TOML syntax error" in r.stderr
+
+
+def test_arc_pricing_reaches_the_full_graph_optimum(monkeypatch):
+    # Large instances are solved on each tenant's cheapest arcs and priced with residual-graph
+    # potentials; force several pricing rounds and check against HiGHS on the full LP.
+    import placement.assignment as A
+
+    monkeypatch.setattr(A, "PRICING_MIN_ARCS", 1000)
+    monkeypatch.setattr(A, "PRICING_START_ARCS_PER_TENANT", 1)
+    p = random_problem(np.random.default_rng(11), 300, 100, 0.4)
+    H, cost, flow, rounds = A._priced_solve(p)
+    assert rounds > 1 and H.number_of_edges() < len(p.arcs) + 2 * 300 + 100
+    G, cost_solve, _, optimal, _, _ = A.solve(p)
+    assert optimal and cost_solve == cost
+    assert cost == pytest.approx(highs_optimum(p), abs=0.5)
