@@ -32,19 +32,29 @@ def sun_elevation_deg(lat_deg, lon_deg, sun_x, sun_y, sun_z):
 @scalar
 def dark_time_site(i, lat_deg, lon_deg, sun_xyz, step_h, threshold_deg,
                    out_dark_fraction, out_longest_dark_h):
-    """Element ``i`` of :func:`dark_time`; the time grid is treated as cyclic (one year)."""
+    """Element ``i`` of :func:`dark_time`; the time grid is treated as cyclic (one year).
+
+    Compares up . sun with sin(threshold) (the same test as
+    ``sun_elevation_deg(...) < threshold_deg``, without an arcsine per sample).
+    """
     n = sun_xyz.shape[0]
-    dark = 0
-    first_light = -1
-    for k in range(n):
-        if sun_elevation_deg(lat_deg[i], lon_deg[i], sun_xyz[k, 0], sun_xyz[k, 1], sun_xyz[k, 2]) < threshold_deg:
-            dark += 1
-        elif first_light < 0:
-            first_light = k
     if n == 0:
         out_dark_fraction[i] = math.nan
         out_longest_dark_h[i] = math.nan
         return
+    phi = math.radians(lat_deg[i])
+    lam = math.radians(lon_deg[i])
+    ux = math.cos(phi) * math.cos(lam)
+    uy = math.cos(phi) * math.sin(lam)
+    uz = math.sin(phi)
+    limit = math.sin(math.radians(threshold_deg))
+    dark = 0
+    first_light = -1
+    for k in range(n):
+        if ux * sun_xyz[k, 0] + uy * sun_xyz[k, 1] + uz * sun_xyz[k, 2] < limit:
+            dark += 1
+        elif first_light < 0:
+            first_light = k
     out_dark_fraction[i] = dark / n
     if first_light < 0:
         out_longest_dark_h[i] = n * step_h
@@ -53,7 +63,7 @@ def dark_time_site(i, lat_deg, lon_deg, sun_xyz, step_h, threshold_deg,
     run = 0
     for kk in range(n):  # start just after a lit sample so a run across the wrap counts once
         k = (first_light + 1 + kk) % n
-        if sun_elevation_deg(lat_deg[i], lon_deg[i], sun_xyz[k, 0], sun_xyz[k, 1], sun_xyz[k, 2]) < threshold_deg:
+        if ux * sun_xyz[k, 0] + uy * sun_xyz[k, 1] + uz * sun_xyz[k, 2] < limit:
             run += 1
             if run > longest:
                 longest = run

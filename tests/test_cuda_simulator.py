@@ -1,0 +1,33 @@
+"""Run the CUDA-vs-CPU kernel comparisons under Numba's CUDA simulator (no GPU needed).
+
+The simulator has to be switched on before numba is imported, so the cases run in their own
+interpreter (tests/cudasim_cases.py), with small thread blocks so several blocks run.
+"""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_cuda_kernels_match_cpu_under_the_simulator():
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", PLACEMENT_CUDA_TPB="4")
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                        str(ROOT / "tests" / "cudasim_cases.py")], capture_output=True, text=True, cwd=ROOT,
+                       env=env, timeout=900)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+    assert " passed" in r.stdout and "failed" not in r.stdout
+
+
+def test_device_auto_uses_the_cpu_without_a_gpu_and_cuda_is_an_error():
+    import pytest
+
+    from catalogs import InputError
+    from placement.device import resolve_device
+
+    if os.path.exists("/dev/nvidiactl"):
+        pytest.skip("this machine has an NVIDIA GPU")  # CI has none
+    assert resolve_device("auto") == "cpu"
+    with pytest.raises(InputError, match="no usable CUDA GPU"):
+        resolve_device("cuda")
