@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 
@@ -344,6 +345,113 @@ def assign(scenario, failed, evicted, out_dir, fmt):
         click.echo(records_to_csv(plan.assignments), nl=False)
     else:
         _print_plan(_console(), plan)
+
+
+@main.group()
+def batch():
+    """Large scans in resumable chunks: the global land grid, or sweeps of orbital shells."""
+
+
+def batch_options(fn):
+    fn = click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+                      help="Output folder (manifest, chunks, merged result); re-run to resume.")(fn)
+    fn = click.option("--scenario", type=click.Path(dir_okay=False), default=None,
+                      help="Demand weights and parameters from this scenario (default: bundled).")(fn)
+    fn = click.option("--scheduler", default=None, help="Address of a Dask distributed scheduler (tcp://host:8786).")(fn)
+    fn = click.option("--workers", type=int, default=0, show_default=True,
+                      help="Without --scheduler: start a local Dask cluster of this many worker processes "
+                           "(0: compute in this process).")(fn)
+    fn = click.option("--quiet", is_flag=True, help="No progress bar.")(fn)
+    fn = device_option(fn)
+    return fn
+
+
+def _finish_batch(summary, fmt_json=False):
+    con = _console()
+    done = "complete" if summary["complete"] else "incomplete (re-run the same command to resume)"
+    con.print(f"{summary['items']:,} items in {summary['chunks']} chunks; computed {len(summary['computed'])} "
+              f"this run; {done}")
+    for f in summary.get("files", []):
+        con.print(f"wrote {f}")
+
+
+@batch.command("globe")
+@click.option("--resolution-deg", type=float, default=1.0, show_default=True, help="Grid cell size [deg].")
+@click.option("--min-lat-deg", type=float, default=-60.0, show_default=True, help="Leave out cells south of this.")
+@click.option("--chunk-cells", type=int, default=20000, show_default=True)
+@click.option("--field", type=click.Choice(SITE_SORT_FIELDS), default="lcoe_usd_per_mwh_it", show_default=True,
+              help="Field drawn on the heat map.")
+@batch_options
+@handle_errors
+def batch_globe(resolution_deg, min_lat_deg, chunk_cells, field, out_dir, scenario, scheduler, workers, quiet, device):
+    """Score every land cell of a global grid (power, cooling, latency, dark time, cost)."""
+    from pathlib import Path
+
+    from catalogs.validation import require_number
+    from placement.batch import ScanSpec, run_scan
+    from placement.device import resolve_device
+
+    require_number("command line", "--resolution-deg", resolution_deg, positive=True, high=30)
+    require_number("command line", "--chunk-cells", chunk_cells, positive=True, integer=True)
+    dev = resolve_device(device)
+    spec = ScanSpec("globe", {"resolution_deg": resolution_deg, "min_lat_deg": min_lat_deg, "field": field},
+                    str(Path(scenario).resolve()) if scenario else None, chunk_cells)
+    _finish_batch(run_scan(spec, out_dir, device=dev, scheduler=scheduler, workers=workers, progress=not quiet))
+
+
+def _parse_range(name, text, cast=float):
+    from catalogs.validation import InputError
+
+    try:
+        if ":" in text and text.count(":") == 2:
+            lo, hi, step = (float(x) for x in text.split(":"))
+            if step <= 0 or hi < lo:
+                raise ValueError
+            return [cast(round(lo + k * step, 6)) for k in range(int(math.floor((hi - lo) / step + 1e-9)) + 1)]
+        return [cast(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError("command line", name, text, "expected LO:HI:STEP or a comma list") from None
+
+
+@batch.command("shells")
+@click.option("--altitudes-km", default="400:1500:100", show_default=True, help="LO:HI:STEP or a comma list [km].")
+@click.option("--ltans", default=None, help="Sun-synchronous LTANs: comma list of HH:MM, or 'hourly'.")
+@click.option("--inclinations-deg", default=None, help="LO:HI:STEP or a comma list [deg] (instead of --ltans).")
+@click.option("--planes", type=int, default=1, show_default=True)
+@click.option("--sats-per-plane", type=int, default=1000, show_default=True)
+@click.option("--start", default="2026-01-01", show_default=True)
+@click.option("--days", type=float, default=365.0, show_default=True)
+@click.option("--step-s", type=float, default=60.0, show_default=True)
+@click.option("--chunk-shells", type=int, default=50, show_default=True)
+@batch_options
+@handle_errors
+def batch_shells(altitudes_km, ltans, inclinations_deg, planes, sats_per_plane, start, days, step_s, chunk_shells,
+                 out_dir, scenario, scheduler, workers, quiet, device):
+    """Sweep orbital shells over altitude x LTAN (sun-synchronous) or altitude x inclination."""
+    from pathlib import Path
+
+    from catalogs.validation import InputError, require_number
+    from placement.batch import ScanSpec, run_scan, sweep_shells
+    from placement.device import resolve_device
+    from placement.orbits import parse_ltan, parse_start
+
+    parse_start("command line", start)
+    require_number("command line", "--days", days, positive=True, high=3660)
+    require_number("command line", "--step-s", step_s, positive=True, high=3600)
+    if bool(ltans) == bool(inclinations_deg):
+        raise InputError("command line", "--ltans/--inclinations-deg", None, "give exactly one of them")
+    ltan_list = None
+    if ltans:
+        ltan_list = [f"{h:02d}:00" for h in range(24)] if ltans == "hourly" else [t.strip() for t in ltans.split(",")]
+        for t in ltan_list:
+            parse_ltan("command line", t)
+    params = {"altitudes_km": _parse_range("--altitudes-km", altitudes_km), "ltans": ltan_list,
+              "inclinations_deg": _parse_range("--inclinations-deg", inclinations_deg) if inclinations_deg else None,
+              "planes": planes, "sats_per_plane": sats_per_plane, "start": start, "days": days, "step_s": step_s}
+    sweep_shells(params)  # validates every shell before any work
+    dev = resolve_device(device)
+    spec = ScanSpec("shells", params, str(Path(scenario).resolve()) if scenario else None, chunk_shells)
+    _finish_batch(run_scan(spec, out_dir, device=dev, scheduler=scheduler, workers=workers, progress=not quiet))
 
 
 @main.command()

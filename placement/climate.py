@@ -26,6 +26,7 @@ class MonthlyClimate:
     dtr_c: np.ndarray
     nearest_station_id: np.ndarray
     nearest_station_km: np.ndarray
+    station_elevation_m: np.ndarray
 
 
 def _unit_vectors(lat_deg, lon_deg):
@@ -43,14 +44,16 @@ def _stations():
     return s, cKDTree(_unit_vectors(s["lat_deg"], s["lon_deg"]))
 
 
-def climate_at(lat_deg, lon_deg, elevation_m, *, k: int = 3, max_km: float = 250.0) -> MonthlyClimate:
-    """Monthly climate at points (degrees, metres) from the nearest stations."""
+def climate_at(lat_deg, lon_deg, elevation_m=None, *, k: int = 3, max_km: float = 250.0) -> MonthlyClimate:
+    """Monthly climate at points (degrees, metres) from the nearest stations.
+
+    ``elevation_m=None`` (no elevation known, e.g. grid cells without a DEM) takes the
+    stations' temperatures as they are, i.e. at the weighted stations' elevation."""
     from kernels.geodesy import EARTH_MEAN_RADIUS_KM
 
     s, tree = _stations()
     lat = np.atleast_1d(np.asarray(lat_deg, float))
     lon = np.atleast_1d(np.asarray(lon_deg, float))
-    elev = np.broadcast_to(np.asarray(elevation_m, float), lat.shape)
     chord, idx = tree.query(_unit_vectors(lat, lon), k=k)
     dist_km = 2.0 * EARTH_MEAN_RADIUS_KM * np.arcsin(np.clip(chord / 2.0, 0, 1))
     w = 1.0 / np.maximum(dist_km, 1.0) ** 2
@@ -61,11 +64,16 @@ def climate_at(lat_deg, lon_deg, elevation_m, *, k: int = 3, max_km: float = 250
     def blend(a):
         return np.einsum("nk,nkm->nm", w, a[idx].astype(float))
 
-    station_t = s["t_mean_c"][idx].astype(float) + LAPSE_RATE_C_PER_M * (s["elevation_m"][idx][..., None] - elev[:, None, None])
+    station_t = s["t_mean_c"][idx].astype(float)
+    if elevation_m is not None:
+        elev = np.broadcast_to(np.asarray(elevation_m, float), lat.shape)
+        station_t = station_t + LAPSE_RATE_C_PER_M * (s["elevation_m"][idx][..., None] - elev[:, None, None])
+    station_elev = np.einsum("nk,nk->n", w, s["elevation_m"][idx].astype(float))
     return MonthlyClimate(
         t_mean_c=np.einsum("nk,nkm->nm", w, station_t),
         rh_pct=blend(s["rh_pct"]),
         dtr_c=blend(s["dtr_c"]),
         nearest_station_id=s["station_id"][idx[:, 0]],
         nearest_station_km=dist_km[:, 0],
+        station_elevation_m=station_elev,
     )

@@ -29,6 +29,8 @@ FIELD_LABELS = {
     "pue": "PUE [-]",
     "rtt_ms_weighted": "demand-weighted RTT [ms]",
     "water_l_per_mwh_it": "water [L/MWh IT]",
+    "eclipse_fraction": "eclipse fraction [-]",
+    "dark_fraction": "dark fraction [-]",
 }
 
 
@@ -79,4 +81,52 @@ def eclipse_season_png(shell_scores) -> bytes:
     ax.grid(color="0.9")
     ax.legend(fontsize=8, ncol=2, loc="upper right")
     fig.autofmt_xdate()
+    return _png(fig)
+
+
+def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
+    """Heat map of a global scan: each land cell coloured by ``field`` (equirectangular)."""
+    plt = _pyplot()
+    nlat, nlon = int(round(180 / resolution_deg)), int(round(360 / resolution_deg))
+    grid = np.full((nlat, nlon), np.nan)
+    i = np.clip(((result["lat_deg"] + 90) / resolution_deg).astype(int), 0, nlat - 1)
+    j = np.clip(((result["lon_deg"] + 180) / resolution_deg).astype(int), 0, nlon - 1)
+    grid[i, j] = result[field]
+    finite = np.isfinite(grid)
+    lo, hi = (np.nanpercentile(grid[finite], [2, 98]) if finite.any() else (0, 1))
+    fig, ax = plt.subplots(figsize=(13, 6.5))
+    im = ax.imshow(grid, origin="lower", extent=(-180, 180, -90, 90), cmap="viridis_r", vmin=lo, vmax=hi,
+                   interpolation="nearest")
+    fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01).set_label(label_of(field))
+    if finite.any():
+        best = np.nanargmin(result[field])
+        ax.plot(result["lon_deg"][best], result["lat_deg"][best], "r*", markersize=14)
+        ax.annotate(f"best {result[field][best]:,.1f}", (result["lon_deg"][best], result["lat_deg"][best]),
+                    xytext=(6, 6), textcoords="offset points", color="r")
+    ax.set_xlabel("longitude [deg]")
+    ax.set_ylabel("latitude [deg]")
+    ax.set_title(f"Global land scan at {resolution_deg:g} deg: {label_of(field)} ({int(finite.sum()):,} cells)")
+    return _png(fig)
+
+
+def shell_sweep_png(result: dict, params: dict) -> bytes:
+    """Eclipse fraction and levelized cost over altitude x LTAN (or inclination)."""
+    plt = _pyplot()
+    alts = np.array(params["altitudes_km"], float)
+    if params.get("ltans"):
+        second = [int(t[:2]) + int(t[3:]) / 60 for t in params["ltans"]]
+        ylabel = "LTAN [h]"
+    else:
+        second = list(params["inclinations_deg"])
+        ylabel = "inclination [deg]"
+    shape = (len(alts), len(second))
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5))
+    for ax, field in zip(axes, ("eclipse_fraction", "lcoe_usd_per_mwh_it")):
+        z = result[field].reshape(shape).T
+        im = ax.pcolormesh(alts, second, z, shading="nearest", cmap="viridis_r")
+        fig.colorbar(im, ax=ax).set_label(label_of(field))
+        ax.set_xlabel("altitude [km]")
+        ax.set_ylabel(ylabel)
+        ax.set_title(label_of(field))
+    fig.suptitle(f"Shell sweep: {len(alts)} altitudes x {len(second)} {'LTANs' if params.get('ltans') else 'inclinations'}")
     return _png(fig)

@@ -61,8 +61,9 @@ class SiteScores:
 
 
 def _site_arrays(sites) -> dict:
-    if isinstance(sites, dict):
-        return sites
+    if isinstance(sites, dict):  # already columns (batch scans): lat_deg, lon_deg, ... as arrays
+        return {k: (np.asarray(v) if k in ("id", "name") else np.ascontiguousarray(v, dtype=np.float64))
+                for k, v in sites.items()}
     keys = ("id", "name", "lat_deg", "lon_deg", "elevation_m", "power_mw", "availability",
             "price_usd_per_mwh", "carbon_g_per_kwh")
     arrays = {k: np.array([s[k] for s in sites]) for k in keys}
@@ -129,7 +130,8 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
     n = a["lat_deg"].size
     lat, lon = np.ascontiguousarray(a["lat_deg"]), np.ascontiguousarray(a["lon_deg"])
 
-    clim = climate_at(lat, lon, a["elevation_m"])
+    elevation = a.get("elevation_m")
+    clim = climate_at(lat, lon, None if elevation is None else elevation)
     pue, water, econ = np.empty(n), np.empty(n), np.empty(n)
     c = p.cooling
     args = (clim.t_mean_c, clim.rh_pct, clim.dtr_c, c.supply_max_c, c.max_dew_point_c, c.air_approach_c,
@@ -154,8 +156,10 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
             k.fixed_opex_usd_per_mw_yr, k.carbon_price_usd_per_t, energy, carbon, lcoe)
     launch(dev, cost.ground_cost, cost.ground_cost_site, n, args, outputs=(8, 9, 10))
 
+    ids = a["id"] if "id" in a else np.arange(n).astype(str)
     columns = {
-        "id": a["id"], "name": a["name"], "lat_deg": lat, "lon_deg": lon, "power_mw": a["power_mw"],
+        "id": ids, "name": a.get("name", ids), "lat_deg": lat, "lon_deg": lon,
+        "power_mw": a.get("power_mw", np.full(n, np.nan)),
         "pue": pue, "power_cost_usd_per_mwh_it": energy, "carbon_kg_per_mwh_it": carbon,
         "water_l_per_mwh_it": water, "rtt_ms_weighted": rtt, "pop_within_slo_fraction": within,
         "dark_fraction": dark, "longest_dark_h": longest, "lcoe_usd_per_mwh_it": lcoe,
