@@ -8,6 +8,7 @@ import numpy as np
 from placement.demand import DemandPoints
 from placement.orbits import Shell, gmst_rad, plane_elements, sun_position_teme_km, time_grid
 from placement.parameters import Parameters
+from placement.tables import ScoreTable
 
 SHELL_FIELDS = (
     "id", "altitude_km", "inclination_deg", "ltan_h", "eclipse_fraction", "umbra_fraction",
@@ -18,12 +19,14 @@ SHELL_FIELDS = (
 
 
 @dataclass(frozen=True)
-class ShellScores:
+class ShellScores(ScoreTable):
     """Scores of orbital shells: one numpy column per JSON field (DESIGN.md), plus context.
 
     ``day_eclipse_min_per_orbit`` (shells x days): mean minutes in shadow per orbit on each day
     (worst plane), for the eclipse-season chart.
     """
+
+    FIELDS = SHELL_FIELDS
 
     columns: dict
     device: str
@@ -31,30 +34,6 @@ class ShellScores:
     days: float
     step_s: float
     extra: dict = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.columns["id"])
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.columns[name]
-
-    def order_by(self, field_name: str = "lcoe_usd_per_mwh_it") -> "ShellScores":
-        order = np.argsort(self.columns[field_name], kind="stable")
-        return ShellScores({k: v[order] for k, v in self.columns.items()}, self.device, self.start_utc,
-                           self.days, self.step_s, {k: v[order] for k, v in self.extra.items()})
-
-    def to_records(self) -> list[dict]:
-        out = []
-        for i in range(len(self)):
-            rec = {}
-            for f in SHELL_FIELDS:
-                v = self.columns[f][i]
-                if isinstance(v, (float, np.floating)):
-                    rec[f] = None if not np.isfinite(v) else round(float(v), 4)
-                else:
-                    rec[f] = v.item() if hasattr(v, "item") else v
-            out.append(rec)
-        return out
 
 
 def shell_demand_rtt_ms(shells: list[Shell], demand: DemandPoints, *, start, parameters: Parameters | None = None,

@@ -7,6 +7,7 @@ import numpy as np
 
 from placement.demand import DemandPoints
 from placement.parameters import Parameters
+from placement.tables import ScoreTable
 
 SITE_FIELDS = (
     "id", "name", "lat_deg", "lon_deg", "power_mw", "pue", "power_cost_usd_per_mwh_it",
@@ -16,48 +17,15 @@ SITE_FIELDS = (
 
 
 @dataclass(frozen=True)
-class SiteScores:
+class SiteScores(ScoreTable):
     """Scores of ground sites: one numpy column per JSON field (DESIGN.md), plus context."""
+
+    FIELDS = SITE_FIELDS
 
     columns: dict
     device: str
     slo_rtt_ms: float
     extra: dict = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.columns["id"])
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.columns[name]
-
-    def index(self, site_id: str) -> int:
-        return int(np.flatnonzero(self.columns["id"] == site_id)[0])
-
-    def order_by(self, field_name: str = "lcoe_usd_per_mwh_it", descending: bool = False) -> "SiteScores":
-        key = self.columns[field_name]
-        order = np.argsort(-key if descending else key, kind="stable") if key.dtype.kind == "f" else np.argsort(key, kind="stable")
-        if descending and key.dtype.kind != "f":
-            order = order[::-1]
-        return SiteScores({k: v[order] for k, v in self.columns.items()}, self.device, self.slo_rtt_ms,
-                          {k: v[order] for k, v in self.extra.items()})
-
-    def head(self, n: int) -> "SiteScores":
-        return SiteScores({k: v[:n] for k, v in self.columns.items()}, self.device, self.slo_rtt_ms,
-                          {k: v[:n] for k, v in self.extra.items()})
-
-    def to_records(self) -> list[dict]:
-        """One dict per site with the JSON fields of DESIGN.md (floats rounded for reading)."""
-        out = []
-        for i in range(len(self)):
-            rec = {}
-            for f in SITE_FIELDS:
-                v = self.columns[f][i]
-                if isinstance(v, (float, np.floating)):
-                    rec[f] = None if np.isnan(v) else round(float(v), 4)
-                else:
-                    rec[f] = v.item() if hasattr(v, "item") else v
-            out.append(rec)
-        return out
 
 
 def _site_arrays(sites) -> dict:
