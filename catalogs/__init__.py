@@ -125,6 +125,10 @@ def list_catalogs() -> list[dict]:
          "what": "grid carbon intensity by Electricity Maps zone (2024) and Ember country"},
         {"name": "orbital_shells", "path": str(ORBITAL_SHELLS_CSV),
          "what": "orbital shells (Starlink/Kuiper/OneWeb-like, dawn-dusk SSO, ASCEND, MEO, GEO) with sources"},
+        {"name": "residency", "path": str(DATA_DIR / "residency.geojson"),
+         "what": "data-residency polygons (EU, contiguous US) for tenant rules"},
+        {"name": "latency_calibration", "path": str(DATA_DIR / "latency_calibration.toml"),
+         "what": "ground RTT model fitted on WonderProxy pings (route factor, overhead)"},
         {"name": "station_normals", "path": str(STATION_NORMALS_NPZ),
          "what": "CRU CL 2.0 monthly climate normals at 23,589 stations"},
     ]

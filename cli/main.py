@@ -193,6 +193,8 @@ def _shell_table(scores, title: str):
 @click.option("--power-kw-per-sat", type=float, default=1000.0, show_default=True)
 @click.option("--tle", "tle_file", type=click.Path(dir_okay=False), default=None,
               help="Score the satellites of a TLE file (two or three lines each) as one-plane shells.")
+@click.option("--omm", "omm_file", type=click.Path(dir_okay=False), default=None,
+              help="Score the satellites of an OMM file (CSV or XML, as CelesTrak serves them).")
 @click.option("--start", default="2026-01-01", show_default=True, help="UTC start date (YYYY-MM-DD[THH:MM]).")
 @click.option("--days", type=float, default=365.0, show_default=True, help="Span [days].")
 @click.option("--step-s", type=float, default=60.0, show_default=True, help="Sample spacing [s].")
@@ -205,8 +207,8 @@ def _shell_table(scores, title: str):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @device_option
 @handle_errors
-def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, power_kw_per_sat, tle_file, start,
-           days, step_s, launch_case, scenario, plot_path, fmt, device):
+def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, power_kw_per_sat, tle_file, omm_file,
+           start, days, step_s, launch_case, scenario, plot_path, fmt, device):
     """Score orbital shells: eclipse, power, cooling, mass, launch cost, latency, levelized cost."""
     import dataclasses
 
@@ -231,6 +233,10 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
         raise InputError(where, "--inclination-deg", inclination_deg, "--sso sets the inclination itself")
     if tle_file:
         shell_list = _shells_from_tle_file(tle_file, t0)
+    elif omm_file:
+        from placement.orbits import shells_from_omm
+
+        shell_list = shells_from_omm(omm_file, t0)
     elif altitude_km is not None or sso or inclination_deg is not None:
         if altitude_km is None:
             raise InputError(where, "--altitude-km", None, "give the shell's altitude")

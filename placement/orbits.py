@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -256,20 +257,12 @@ def reference_satellite(shell: Shell, start, raan_deg: float, phase_deg: float =
     return EarthSatellite.from_satrec(sat, timescale())
 
 
-def shell_from_tle(where: str, line1: str, line2: str, name: str = "tle", start=None) -> Shell:
-    """A one-plane shell from a two-line element set (checksums and decay checked)."""
-    from sgp4.api import WGS72, Satrec
-    from sgp4.io import verify_checksum
-
+def shell_from_satrec(where: str, sat, name: str, start=None) -> Shell:
+    """A one-plane shell through an SGP4 satellite's orbit (perigee and decay checked)."""
     from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
 
-    try:
-        verify_checksum(line1, line2)
-    except ValueError as exc:
-        raise InputError(where, "checksum", None, f"bad TLE: {exc}") from None
-    sat = Satrec.twoline2rv(line1, line2, WGS72)
     if sat.error:
-        raise InputError(where, "elements", None, f"bad TLE (sgp4 error {sat.error})")
+        raise InputError(where, "elements", None, f"bad elements (sgp4 error {sat.error})")
     a = sat.a * sat.radiusearthkm  # SGP4's recovered mean semi-major axis
     perigee = a * (1.0 - sat.ecco) - EARTH_EQUATORIAL_RADIUS_KM
     if perigee < MIN_ALTITUDE_KM:
@@ -278,9 +271,65 @@ def shell_from_tle(where: str, line1: str, line2: str, name: str = "tle", start=
         err = sat.sgp4(start.whole, start.tt_fraction)[0]  # codes 1-6: decayed or bad orbit
         if err:
             raise InputError(where, "elements", None, f"satellite has decayed by the start date (sgp4 error {err})")
-    return Shell(id=name.strip() or "tle", name=name.strip() or "tle", altitude_km=a - EARTH_EQUATORIAL_RADIUS_KM,
-                 inclination_deg=math.degrees(sat.inclo), raan_deg=math.degrees(sat.nodeo),
-                 phase_deg=math.degrees(sat.argpo + sat.mo), source=f"TLE {where}")
+    label = name.strip() or "satellite"
+    raan, phase = sat.nodeo, sat.argpo + sat.mo
+    if start is not None:  # carry node and phase from the element epoch to the start (SGP4's secular rates)
+        minutes = (start.tt - (sat.jdsatepoch + sat.jdsatepochF)) * 1440.0
+        raan += sat.nodedot * minutes
+        phase += (sat.argpdot + sat.mdot) * minutes
+    return Shell(id=label, name=label, altitude_km=a - EARTH_EQUATORIAL_RADIUS_KM,
+                 inclination_deg=math.degrees(sat.inclo), raan_deg=math.degrees(raan) % 360.0,
+                 phase_deg=math.degrees(phase) % 360.0, source=f"elements from {where}")
+
+
+def shell_from_tle(where: str, line1: str, line2: str, name: str = "tle", start=None) -> Shell:
+    """A one-plane shell from a two-line element set (checksums and decay checked; Skyfield's
+    ``EarthSatellite`` parses it)."""
+    from sgp4.io import verify_checksum
+    from skyfield.api import EarthSatellite
+
+    from placement.ephemeris import timescale
+
+    try:
+        verify_checksum(line1, line2)
+    except ValueError as exc:
+        raise InputError(where, "checksum", None, f"bad TLE: {exc}") from None
+    try:
+        sat = EarthSatellite(line1, line2, name, timescale())
+    except ValueError as exc:
+        raise InputError(where, "elements", None, f"bad TLE: {exc}") from None
+    return shell_from_satrec(where, sat.model, name, start)
+
+
+def shells_from_omm(path, start=None) -> list[Shell]:
+    """One-plane shells from an OMM file (CCSDS Orbit Mean-elements Message, CSV or XML as
+    CelesTrak serves them), through ``sgp4.omm`` and Skyfield's ``EarthSatellite.from_omm``."""
+    from sgp4 import omm
+    from skyfield.api import EarthSatellite
+
+    from placement.ephemeris import timescale
+
+    text_path = Path(path)
+    try:
+        with text_path.open(encoding="utf-8") as f:
+            head = f.read(200).lstrip()
+            f.seek(0)
+            records = list(omm.parse_xml(f) if head.startswith("<") else omm.parse_csv(f))
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot read ({exc.strerror})") from None
+    except Exception as exc:  # noqa: BLE001 - malformed CSV/XML raises many types
+        raise InputError(path, None, None, f"malformed OMM ({type(exc).__name__}: {exc})") from None
+    shells = []
+    for n, fields in enumerate(records, start=1):
+        where = f"{path} record {n}"
+        try:
+            sat = EarthSatellite.from_omm(timescale(), fields)
+        except (KeyError, ValueError) as exc:
+            raise InputError(where, str(exc).strip("'"), None, "missing or bad OMM field") from None
+        shells.append(shell_from_satrec(where, sat.model, fields.get("OBJECT_NAME", f"omm-{n}"), start))
+    if not shells:
+        raise InputError(path, None, None, "no OMM records")
+    return shells
 
 
 def with_planes(shell: Shell, planes: int) -> Shell:

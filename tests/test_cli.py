@@ -113,6 +113,21 @@ def test_tle_file_is_scored(tmp_path):
     rec = json.loads(r.stdout)["records"][0]
     assert rec["id"] == "ISS (ZARYA)" and abs(rec["inclination_deg"] - 51.65) < 0.01
     assert 380 < rec["altitude_km"] < 430
+    # the same elements as an OMM record (CelesTrak CSV) give the same shell
+    r2 = run_cli("shells", "--omm", str(DATA / "iss-2014-omm.csv"), "--start", "2014-01-21", "--days", "2",
+                 "--format", "json")
+    assert r2.returncode == 0, r2.stderr
+    assert json.loads(r2.stdout)["records"][0] == rec
+    # and its eclipse fraction matches Skyfield's is_sunlit for the real satellite on those days
+    from skyfield.api import EarthSatellite
+
+    from placement.ephemeris import ephemeris, timescale
+    from placement.orbits import parse_start, time_grid
+
+    lines = (DATA / "iss-2014.tle").read_text().splitlines()
+    sat = EarthSatellite(lines[1], lines[2], lines[0], timescale())
+    dark = ~sat.at(time_grid(parse_start("t", "2014-01-21"), 2 * 1440, 60.0)).is_sunlit(ephemeris())
+    assert abs(rec["eclipse_fraction"] - dark.mean()) < 0.005
 
 
 @pytest.mark.parametrize("args,words", [
@@ -144,3 +159,10 @@ def test_bad_and_decayed_tle_exit_2(tmp_path):
     r = run_cli("shells", "--tle", str(decayed))
     assert r.returncode == 2 and "decay" in r.stderr and "Traceback" not in r.stderr
     del good
+
+
+def test_malformed_omm_exits_2(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("OBJECT_NAME,EPOCH\nX,not-a-date\n")
+    r = run_cli("shells", "--omm", str(bad))
+    assert r.returncode == 2 and str(bad) in r.stderr and "Traceback" not in r.stderr
