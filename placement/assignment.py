@@ -514,11 +514,10 @@ def solve(problem: Problem, max_search_nodes: int = 5000):
     complete = [True]
 
     def options(key, flow):
-        d = next(x for x in problem.demands if x.key == key)
+        """Capacities for a discrete node, the relaxation's choice first, then by cost; unserved last."""
         allowed = [cid for cid in problem.capacities if (key, cid) in problem.arcs]
         prefer, _ = _placement_of(flow, key)
         allowed.sort(key=lambda cid: (cid != prefer, problem.arcs[key, cid]))
-        del d
         return allowed + [None]
 
     def dfs(fixes, flow):
@@ -577,11 +576,11 @@ def make_plan(problem: Problem, G, cost, flow, optimal=True, lower_bound=0, node
     flows = _demand_flows(flow, problem)
     caps = problem.capacities
     by_pair = {}
+    tenant_of = {d.key: d.tenant.id for d in problem.demands}
     for (key, cid), mw in flows.items():
-        d = next(x for x in problem.demands if x.key == key)
-        rec = by_pair.setdefault((d.tenant.id, cid), {"mw": 0, "rtt_w": 0.0, "cost_w": 0.0})
+        rec = by_pair.setdefault((tenant_of[key], cid), {"mw": 0, "rtt_w": 0.0, "cost_w": 0.0})
         rec["mw"] += mw
-        rec["rtt_w"] += mw * problem.rtt_ms[key, cid]
+        rec["rtt_w"] += mw * problem.rtt_ms.get((key, cid), np.nan)
         rec["cost_w"] += mw * caps[cid].lcoe_usd_per_mwh_it  # real cost; penalties stay in the objective
     assignments = []
     total_cost = 0.0
@@ -591,7 +590,8 @@ def make_plan(problem: Problem, G, cost, flow, optimal=True, lower_bound=0, node
         total_cost += rec["cost_w"]
         assignments.append({
             "tenant": tid, "capacity_id": cid, "kind": c.kind, "mw": int(rec["mw"]),
-            "rtt_ms": round(rec["rtt_w"] / rec["mw"], 2), "cost_usd_per_mwh_it": round(cost_mwh, 2),
+            "rtt_ms": None if not np.isfinite(rec["rtt_w"]) else round(rec["rtt_w"] / rec["mw"], 2),
+            "cost_usd_per_mwh_it": round(cost_mwh, 2),
             "carbon_kg_per_mwh_it": round(c.carbon_kg_per_mwh_it, 2)})
     used = {}
     for (key, cid), mw in flows.items():

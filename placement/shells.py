@@ -73,7 +73,8 @@ def shell_demand_rtt_ms(shells: list[Shell], demand: DemandPoints, *, start, par
 def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: float = 365.0,
                  step_s: float = 60.0, parameters: Parameters | None = None, device: str = "auto",
                  max_planes: int = 12, latency_step_s: float = 300.0) -> ShellScores:
-    """Score orbital shells over ``days`` from ``start`` (Skyfield Time, UTC) at ``step_s`` [s].
+    """Score orbital shells over ``days`` from ``start`` (Skyfield Time, or 'YYYY-MM-DD[THH:MM]' UTC)
+    at ``step_s`` [s].
 
     Eclipses: one satellite per plane (:mod:`kernels.eclipse`), up to ``max_planes``
     evenly spaced planes per shell. Latency: the shell's lead satellite over one
@@ -86,6 +87,10 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     from kernels.targets import launch
     from placement.device import resolve_device
 
+    if isinstance(start, str):
+        from placement.orbits import parse_start
+
+        start = parse_start("start", start)
     p = parameters or Parameters()
     dev = resolve_device(device)
     n_shells = len(shells)
