@@ -108,7 +108,7 @@ def main():
 @handle_errors
 def run(scenario, out_dir, top, device):
     """Score a scenario and write all outputs (default: the bundled scenario)."""
-    from placement.runner import run as run_job
+    from placement.runner import run_all as run_job
     from placement.scenario import default_scenario, load_scenario
 
     sc = load_scenario(scenario) if scenario else default_scenario()

@@ -16,7 +16,13 @@ class RunResult:
     plan: object = None
 
 
-def run(scenario, out_dir, *, device: str = "auto") -> RunResult:
+def run(scenario, out_dir, *, device: str = "auto"):
+    """Score the scenario, assign its tenants and write every output into ``out_dir``; returns the
+    :class:`placement.assignment.Plan` (None when the scenario has no tenants). See :func:`run_all`."""
+    return run_all(scenario, out_dir, device=device).plan
+
+
+def run_all(scenario, out_dir, *, device: str = "auto") -> RunResult:
     """Score the scenario's sites and shells and write into ``out_dir`` (each file atomically):
     ``sites.csv``, ``sites.json``, ``sites_map.png``, ``shells.csv``, ``shells.json``,
     ``eclipse_seasons.png``; with tenants also the plan: ``plan.json``, ``assignments.csv``,

@@ -285,3 +285,12 @@ def test_arc_pricing_reaches_the_full_graph_optimum(monkeypatch):
     G, cost_solve, _, optimal, _, _ = A.solve(p)
     assert optimal and cost_solve == cost
     assert cost == pytest.approx(highs_optimum(p), abs=0.5)
+
+
+def test_public_run_returns_the_plan(tmp_path):
+    import placement
+
+    sc = default_scenario()
+    plan = placement.run(sc, tmp_path)
+    assert isinstance(plan, placement.Plan) and plan.optimal
+    assert json.loads((tmp_path / "plan.json").read_text()) == json.loads(json.dumps(plan.to_dict()))

@@ -10,8 +10,22 @@ def test_run_default_scenario_writes_outputs(tmp_path):
     r = run_cli("run", "--out", str(tmp_path / "out"), "--top", "5")
     assert r.returncode == 0, r.stderr
     assert "levelized cost" in r.stdout
-    for name in ("sites.csv", "sites.json", "sites_map.png"):
+    for name in ("sites.csv", "sites.json", "sites_map.png", "shells.csv", "shells.json", "eclipse_seasons.png",
+                 "plan.json", "assignments.csv", "plan.geojson", "map.png", "report.md"):
         assert (tmp_path / "out" / name).stat().st_size > 0
+    geo = json.loads((tmp_path / "out" / "plan.geojson").read_text())
+    assert geo["type"] == "FeatureCollection"
+    layers = {f["properties"]["layer"] for f in geo["features"]}
+    assert layers == {"capacity", "demand", "assignment"}
+    for f in geo["features"]:
+        g = f["geometry"]
+        pts = [] if g is None else ([g["coordinates"]] if g["type"] == "Point" else g["coordinates"])
+        assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in pts)
+    report = (tmp_path / "out" / "report.md").read_text()
+    for section in ("## Tenants", "## Unserved", "## Top alternatives", "## Utilisation"):
+        assert section in report
+    plan = json.loads((tmp_path / "out" / "plan.json").read_text())
+    assert plan["served_mw"] + plan["unserved_mw"] == 1630
     doc = json.loads((tmp_path / "out" / "sites.json").read_text())
     lcoe = [rec["lcoe_usd_per_mwh_it"] for rec in doc["records"]]
     assert lcoe == sorted(lcoe)
