@@ -138,9 +138,12 @@ def test_objective_is_the_flow_cost_on_build_graph(default_plan):
 
 def test_fail_a_fully_used_site_moves_exactly_its_load(default_plan):
     sc, plan, _ = default_plan
-    full = [u for u in plan.utilization if u["used_mw"] == u["capacity_mw"] and u["used_mw"] > 0]
+    exclusive = {t.id for t in sc.tenants if t.exclusive}
+    # a full site that holds no exclusive lease (moving a lease can displace others: see below)
+    full = [u["capacity_id"] for u in plan.utilization if u["used_mw"] == u["capacity_mw"] and u["used_mw"] > 0
+            and not any(a["capacity_id"] == u["capacity_id"] and a["tenant"] in exclusive for a in plan.assignments)]
     assert full
-    target = full[0]["capacity_id"]
+    target = full[0]
     on_it = sum(a["mw"] for a in plan.assignments if a["capacity_id"] == target)
     new = assign(sc, failed=[target], previous=plan)
     assert all(a["capacity_id"] != target for a in new.assignments)
@@ -151,6 +154,16 @@ def test_fail_a_fully_used_site_moves_exactly_its_load(default_plan):
     old = {(a["tenant"], a["capacity_id"]): a["mw"] for a in plan.assignments if a["capacity_id"] != target}
     now = {(a["tenant"], a["capacity_id"]): a["mw"] for a in new.assignments}
     assert all(now.get(k, 0) >= mw for k, mw in old.items())
+
+
+def test_failing_an_exclusive_lease_site_rehouses_the_lease_whole(default_plan):
+    sc, plan, _ = default_plan
+    (lease,) = [a for a in plan.assignments if a["tenant"] == "frontier-lab"]
+    new = assign(sc, failed=[lease["capacity_id"]], previous=plan)
+    (moved,) = [a for a in new.assignments if a["tenant"] == "frontier-lab"]
+    assert moved["mw"] == 300 and moved["capacity_id"] != lease["capacity_id"]
+    assert all(a["capacity_id"] != moved["capacity_id"] for a in new.assignments if a["tenant"] != "frontier-lab")
+    assert new.changes["moved_mw"] >= 300 and not new.changes["newly_unserved"]
 
 
 def test_evict_frees_exactly_the_tenants_mw(default_plan):
