@@ -376,7 +376,7 @@ def _finish_batch(summary, fmt_json=False):
     con = _console()
     done = "complete" if summary["complete"] else "incomplete (re-run the same command to resume)"
     con.print(f"{summary['items']:,} items in {summary['chunks']} chunks; computed {len(summary['computed'])} "
-              f"this run; {done}")
+              f"this run on {summary['where']} (device: {summary['device']}); {done}")
     for f in summary.get("files", []):
         con.print(f"wrote {f}")
 

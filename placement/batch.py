@@ -271,7 +271,8 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
             if cluster is not None and workers and not scheduler:
                 cluster.close()
     done = all(chunk_path(out, i).exists() for i in range(n_chunks))
-    summary = {"chunks": n_chunks, "computed": computed, "complete": done, "items": total, "out": str(out)}
+    summary = {"chunks": n_chunks, "computed": computed, "complete": done, "items": total, "out": str(out),
+               "device": device, "where": scheduler or (f"LocalCluster({workers} workers)" if workers else "this process")}
     if done:
         summary["files"] = [str(p) for p in merge(spec, out, n_chunks)]
     write_atomic(out / "last_run.json", json.dumps(summary, indent=2) + "\n")
