@@ -372,7 +372,7 @@ def batch_options(fn):
     return fn
 
 
-def _finish_batch(summary, fmt_json=False):
+def _finish_batch(summary):
     con = _console()
     done = "complete" if summary["complete"] else "incomplete (re-run the same command to resume)"
     con.print(f"{summary['items']:,} items in {summary['chunks']} chunks; computed {len(summary['computed'])} "

@@ -26,7 +26,6 @@ class MonthlyClimate:
     dtr_c: np.ndarray
     nearest_station_id: np.ndarray
     nearest_station_km: np.ndarray
-    station_elevation_m: np.ndarray
 
 
 def _unit_vectors(lat_deg, lon_deg):
@@ -68,12 +67,10 @@ def climate_at(lat_deg, lon_deg, elevation_m=None, *, k: int = 3, max_km: float 
     if elevation_m is not None:
         elev = np.broadcast_to(np.asarray(elevation_m, float), lat.shape)
         station_t = station_t + LAPSE_RATE_C_PER_M * (s["elevation_m"][idx][..., None] - elev[:, None, None])
-    station_elev = np.einsum("nk,nk->n", w, s["elevation_m"][idx].astype(float))
     return MonthlyClimate(
         t_mean_c=np.einsum("nk,nkm->nm", w, station_t),
         rh_pct=blend(s["rh_pct"]),
         dtr_c=blend(s["dtr_c"]),
         nearest_station_id=s["station_id"][idx[:, 0]],
         nearest_station_km=dist_km[:, 0],
-        station_elevation_m=station_elev,
     )

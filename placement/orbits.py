@@ -330,7 +330,3 @@ def shells_from_omm(path, start=None) -> list[Shell]:
     if not shells:
         raise InputError(path, None, None, "no OMM records")
     return shells
-
-
-def with_planes(shell: Shell, planes: int) -> Shell:
-    return replace(shell, planes=planes)
