@@ -307,3 +307,30 @@ def test_public_run_returns_the_plan(tmp_path):
     plan = placement.run(sc, tmp_path)
     assert isinstance(plan, placement.Plan) and plan.optimal
     assert json.loads((tmp_path / "plan.json").read_text()) == json.loads(json.dumps(plan.to_dict()))
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000))
+def test_discrete_plans_always_honour_their_rules(seed):
+    rng = np.random.default_rng(seed)
+    p = random_problem(rng, 7, 4, 0.6, discrete=(0, 1))
+    p.demands[0].exclusive = True
+    G, cost, flow, optimal, lb, _ = solve(p)
+    assert lb <= cost and nx.cost_of_flow(G, {u: {v: flow.get(u, {}).get(v, 0) for v in G[u]} for u in G}) == cost
+    placed = {}
+    for d in p.demands:
+        targets = {v: f for v, f in flow[tenant_node(d.key)].items() if f > 0}
+        assert sum(targets.values()) == d.mw
+        if d.discrete:
+            assert len(targets) == 1  # whole, on one capacity or unserved
+            placed[d.key] = next(iter(targets))
+    owner = placed["t0"]
+    if owner != SINK:  # the exclusive lease shares its capacity with nobody
+        for d in p.demands[1:]:
+            assert flow[tenant_node(d.key)].get(owner, 0) == 0
+    for cid, c in p.capacities.items():
+        assert flow[capacity_node(cid)][SINK] <= c.mw

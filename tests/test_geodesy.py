@@ -34,3 +34,19 @@ def test_pairs_kernel_equals_scalar():
     great_circle_km_pairs(lat1, lon1, lat2, lon2, out)
     expect = [great_circle_km(a, b, c, d) for a, b, c, d in zip(lat1, lon1, lat2, lon2)]
     np.testing.assert_allclose(out, expect, rtol=1e-12)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+lats = st.floats(-90, 90)
+lons = st.floats(-180, 180)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lats, lons, lats, lons, lats, lons)
+def test_metric_properties(a1, o1, a2, o2, a3, o3):
+    d12 = great_circle_km(a1, o1, a2, o2)
+    assert math.isclose(d12, great_circle_km(a2, o2, a1, o1), rel_tol=1e-12, abs_tol=1e-9)
+    assert 0 <= d12 <= math.pi * EARTH_MEAN_RADIUS_KM + 1e-6
+    assert d12 <= great_circle_km(a1, o1, a3, o3) + great_circle_km(a3, o3, a2, o2) + 1e-6
