@@ -17,7 +17,7 @@ import math
 from numba import njit, prange
 
 from kernels.orbits import position_from_angles_km
-from kernels.targets import REASSOCIATE, scalar
+from kernels.targets import scalar
 
 SUN_RADIUS_KM = 696000.0  # IAU 2015 nominal solar radius (Prsa et al. 2016, AJ 152:41)
 EARTH_SHADOW_RADIUS_KM = 6378.137  # WGS-84 equatorial radius, as Skyfield's is_sunlit uses
@@ -55,7 +55,7 @@ def sun_visible_fraction(rx, ry, rz, sx, sy, sz):
     return 1.0 - area / (math.pi * a * a)
 
 
-@scalar(fastmath=REASSOCIATE)
+@scalar
 def plane_eclipse(i, a_km, inclination_rad, raan0_rad, raan_rate_rad_s, u0_rad, u_rate_rad_s,
                   sun_x_km, sun_y_km, sun_z_km, step_s, samples_per_day,
                   out_eclipse_fraction, out_umbra_fraction, out_max_eclipse_s,

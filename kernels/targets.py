@@ -20,7 +20,7 @@ import types
 
 from numba import njit
 
-__all__ = ["scalar", "REASSOCIATE", "cuda_device", "launch", "cuda_usable", "CUDA_THREADS_PER_BLOCK"]
+__all__ = ["scalar", "cuda_device", "launch", "cuda_usable", "CUDA_THREADS_PER_BLOCK"]
 
 #: Threads per block for CUDA launches (tests lower it so several blocks run).
 CUDA_THREADS_PER_BLOCK = int(os.environ.get("PLACEMENT_CUDA_TPB", "128"))
@@ -30,19 +30,14 @@ _cuda_devices: dict = {}
 _cuda_kernels: dict = {}
 
 
-#: LLVM fast-math flags that leave NaN and infinity semantics intact: they let
-#: long reductions be reordered and fused (a few ulp of difference), nothing more.
-REASSOCIATE = frozenset({"reassoc", "contract", "arcp", "nsz"})
-
-
-def scalar(fn=None, *, fastmath=False):
+def scalar(fn):
     """Compile ``fn`` for the CPU (cached on disk) and mark it as shared math.
 
-    ``@scalar`` or ``@scalar(fastmath=REASSOCIATE)`` for bodies with long reductions.
+    No fast-math: with reassociation allowed, the same reduction gave results a few ulp
+    apart depending on whether the code was freshly compiled or loaded from the cache,
+    which broke bit-identical batch results across processes.
     """
-    if fn is None:
-        return lambda f: scalar(f, fastmath=fastmath)
-    dispatcher = njit(cache=True, fastmath=set(fastmath) if fastmath else False)(fn)
+    dispatcher = njit(cache=True)(fn)
     setattr(dispatcher, _SCALAR_FLAG, True)
     return dispatcher
 
