@@ -1,7 +1,7 @@
 """Assignment solve: placement (NetworkX network_simplex with arc pricing) vs OR-Tools
 SimpleMinCostFlow vs HiGHS (scipy.optimize.linprog) on the identical random instance.
 
-    python -m benchmarks.bench_assignment [--tenants 3000] [--capacities 500] [--arcs 100000]
+    python benchmarks/bench_assignment.py [--tenants 3000] [--capacities 500] [--arcs 100000]
 
 Prints each solver's time to an optimal plan, the ratios, and checks the three costs agree.
 OR-Tools is optional (``pip install ortools``); without it that line is skipped.

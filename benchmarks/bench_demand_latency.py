@@ -1,6 +1,6 @@
 """Demand-weighted latency: Numba kernel vs a chunked numpy implementation, same inputs, same run.
 
-    python -m benchmarks.bench_demand_latency [--candidates 100000] [--demand 1000]
+    python benchmarks/bench_demand_latency.py [--candidates 100000] [--demand 1000]
 
 Prints wall times, candidate x demand pairs per second and the ratio; checks both agree.
 """
@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-from kernels.latency import FIBRE_KM_PER_MS, demand_weighted_rtt
-from kernels.geodesy import EARTH_MEAN_RADIUS_KM, unit_vectors
+from placement.kernels.latency import FIBRE_KM_PER_MS, demand_weighted_rtt
+from placement.kernels.geodesy import EARTH_MEAN_RADIUS_KM, unit_vectors
 
 
 def numpy_demand_weighted_rtt(site_lat, site_lon, d_lat, d_lon, w, rf, oh, v, slo, chunk=2000):

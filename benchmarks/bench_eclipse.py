@@ -1,7 +1,7 @@
 """Eclipse kernel vs Skyfield ``is_sunlit`` vs sgp4 ``SatrecArray`` + numpy, on identical samples;
 then a 1,000-shell sweep over a year.
 
-    python -m benchmarks.bench_eclipse [--sats 8] [--days 7] [--sweep-shells 1000]
+    python benchmarks/bench_eclipse.py [--sats 8] [--days 7] [--sweep-shells 1000]
 
 All three paths see the same satellites (SGP4 built from the same mean elements the kernel
 uses) at the same times. Prints samples/s and ratios, and checks the fractions agree.
@@ -18,7 +18,7 @@ import numpy as np
 def numpy_shadow_fraction(r_km, sun_km):
     """Point-Sun cylindrical-cone test in numpy: dark when the Sun's centre is behind the Earth's
     disc as seen from the satellite (same criterion as Skyfield's is_sunlit)."""
-    from kernels.eclipse import EARTH_SHADOW_RADIUS_KM
+    from placement.kernels.eclipse import EARTH_SHADOW_RADIUS_KM
 
     d = sun_km[None, :, :] - r_km
     rn = np.linalg.norm(r_km, axis=2)
@@ -32,7 +32,7 @@ def main(argv=None):
     from sgp4.api import SatrecArray
     from skyfield.sgp4lib import TEME
 
-    from kernels.eclipse import plane_eclipses
+    from placement.kernels.eclipse import plane_eclipses
     from placement.ephemeris import ephemeris
     from placement.orbits import (load_shells, make_shell, parse_start, plane_elements, reference_satellite,
                                   sun_position_teme_km, time_grid)

@@ -1,7 +1,7 @@
 """Global land scan: every land cell at 0.25 deg (~300,000 cells north of 60 S) scored on power,
 cooling, latency to ~1,000 demand points and dark time, in one process.
 
-    python -m benchmarks.bench_globe [--resolution-deg 0.25] [--device cpu|cuda]
+    python benchmarks/bench_globe.py [--resolution-deg 0.25] [--device cpu|cuda]
 
 Prints the wall time of each stage and cells per second. On a GPU host run it twice, with
 --device cpu and --device cuda, and compare.

@@ -2,14 +2,14 @@
 
 Every figure carries its source (a ``*source*`` column, or the ``source`` field
 of a binary file). Loaders validate as they read and raise
-:class:`catalogs.validation.InputError` naming file, row, field and value.
+:class:`placement.catalogs.validation.InputError` naming file, row, field and value.
 """
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-from catalogs.validation import InputError, require_number
+from placement.catalogs.validation import InputError, require_number
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"

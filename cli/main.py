@@ -24,7 +24,7 @@ def handle_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from catalogs.validation import InputError
+        from placement.catalogs.validation import InputError
 
         try:
             return fn(*args, **kwargs)
@@ -143,7 +143,7 @@ def run(scenario, out_dir, top, device):
 @handle_errors
 def sites(catalog, scenario, fmt, sort_by, descending, top, device):
     """Score ground sites on power, cooling, latency, dark time and levelized cost."""
-    from catalogs import load_ground_sites
+    from placement.catalogs import load_ground_sites
     from placement.scenario import default_scenario, load_scenario
     from placement.sites import score_sites
 
@@ -212,7 +212,7 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
     """Score orbital shells: eclipse, power, cooling, mass, launch cost, latency, levelized cost."""
     import dataclasses
 
-    from catalogs.validation import InputError, require_number
+    from placement.catalogs.validation import InputError, require_number
     from placement.orbits import load_shells, make_shell, parse_start
     from placement.scenario import default_scenario, load_scenario
     from placement.shells import score_shells
@@ -263,7 +263,7 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
 
 
 def _shells_from_tle_file(path, start):
-    from catalogs.validation import InputError
+    from placement.catalogs.validation import InputError
     from placement.orbits import shell_from_tle
 
     try:
@@ -333,7 +333,7 @@ def assign(scenario, failed, evicted, out_dir, fmt):
 
     sc = load_scenario(scenario)
     if not sc.tenants:
-        from catalogs.validation import InputError
+        from placement.catalogs.validation import InputError
 
         raise InputError(scenario, "tenant", None, "no [[tenant]] entries to assign")
     plan, problem = assign_problem(sc)
@@ -393,7 +393,7 @@ def batch_globe(resolution_deg, min_lat_deg, chunk_cells, field, out_dir, scenar
     """Score every land cell of a global grid (power, cooling, latency, dark time, cost)."""
     from pathlib import Path
 
-    from catalogs.validation import require_number
+    from placement.catalogs.validation import require_number
     from placement.batch import ScanSpec, run_scan
     from placement.device import resolve_device
 
@@ -406,7 +406,7 @@ def batch_globe(resolution_deg, min_lat_deg, chunk_cells, field, out_dir, scenar
 
 
 def _parse_range(name, text, cast=float):
-    from catalogs.validation import InputError
+    from placement.catalogs.validation import InputError
 
     try:
         if ":" in text and text.count(":") == 2:
@@ -436,7 +436,7 @@ def batch_shells(altitudes_km, ltans, inclinations_deg, planes, sats_per_plane, 
     """Sweep orbital shells over altitude x LTAN (sun-synchronous) or altitude x inclination."""
     from pathlib import Path
 
-    from catalogs.validation import InputError, require_number
+    from placement.catalogs.validation import InputError, require_number
     from placement.batch import ScanSpec, run_scan, sweep_shells
     from placement.device import resolve_device
     from placement.orbits import parse_ltan, parse_start
@@ -465,7 +465,7 @@ def batch_shells(altitudes_km, ltans, inclinations_deg, planes, sats_per_plane, 
 @handle_errors
 def catalogs(fmt):
     """List the bundled catalogs and scenarios."""
-    from catalogs import list_catalogs
+    from placement.catalogs import list_catalogs
 
     items = list_catalogs()
     if fmt == "json":

@@ -27,14 +27,14 @@ import math
 
 from numba import njit, prange
 
-from kernels.psychrometrics import (
+from placement.kernels.psychrometrics import (
     PSYCHROMETRIC_CONSTANT_KPA_PER_K,
     dew_point_c,
     relative_humidity_at_pct,
     saturation_vapour_pressure_kpa,
     wet_bulb_c,
 )
-from kernels.targets import scalar
+from placement.kernels.targets import scalar
 
 LATENT_HEAT_L_PER_MWH = 3600.0 / 2.45  # litres of water evaporated per MWh of heat (h_fg = 2.45 MJ/kg)
 MIN_CHILLER_LIFT_K = 5.0  # compressors need some lift; also keeps COP finite on cool-but-humid hours

@@ -8,7 +8,7 @@ Technologies", NREL/TP-462-5173, eq. 4-4). One formula for ground and orbit.
 """
 from numba import njit, prange
 
-from kernels.targets import scalar
+from placement.kernels.targets import scalar
 
 HOURS_PER_YEAR = 8760.0
 

@@ -13,7 +13,7 @@ import math
 
 from numba import njit, prange
 
-from kernels.targets import scalar
+from placement.kernels.targets import scalar
 
 
 @scalar

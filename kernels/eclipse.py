@@ -16,8 +16,8 @@ import math
 
 from numba import njit, prange
 
-from kernels.orbits import position_from_angles_km
-from kernels.targets import scalar
+from placement.kernels.orbits import position_from_angles_km
+from placement.kernels.targets import scalar
 
 SUN_RADIUS_KM = 696000.0  # IAU 2015 nominal solar radius (Prsa et al. 2016, AJ 152:41)
 EARTH_SHADOW_RADIUS_KM = 6378.137  # WGS-84 equatorial radius, as Skyfield's is_sunlit uses

@@ -11,7 +11,7 @@ import math
 
 from numba import njit, prange
 
-from kernels.targets import scalar
+from placement.kernels.targets import scalar
 
 EARTH_MEAN_RADIUS_KM = 6371.0088
 

@@ -11,8 +11,8 @@ import math
 
 from numba import njit, prange
 
-from kernels.geodesy import great_circle_km, great_circle_km_unit, unit_vector
-from kernels.targets import scalar
+from placement.kernels.geodesy import great_circle_km, great_circle_km_unit, unit_vector
+from placement.kernels.targets import scalar
 
 SPEED_OF_LIGHT_KM_PER_MS = 299.792458
 FIBRE_GROUP_INDEX = 1.468
@@ -74,7 +74,7 @@ def demand_weighted_rtt(site_lat_deg, site_lon_deg, demand_x, demand_y, demand_z
     the weight share of demand within ``slo_rtt_ms`` [ms] of it.
 
     ``demand_x, demand_y, demand_z`` are the demand points' unit-vector
-    components (:func:`kernels.geodesy.unit_vectors`); ``demand_weight`` is >= 0.
+    components (:func:`placement.kernels.geodesy.unit_vectors`); ``demand_weight`` is >= 0.
     """
     for i in prange(site_lat_deg.size):
         demand_latency_site(i, site_lat_deg, site_lon_deg, demand_x, demand_y, demand_z, demand_weight,

@@ -18,7 +18,7 @@ Constants are WGS-72, as SGP4 uses (Vallado et al. 2006, AIAA 2006-6753).
 """
 import math
 
-from kernels.targets import scalar
+from placement.kernels.targets import scalar
 
 MU_EARTH_KM3_S2 = 398600.8  # WGS-72
 EARTH_EQUATORIAL_RADIUS_KM = 6378.135  # WGS-72

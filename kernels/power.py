@@ -10,7 +10,7 @@ with S0 = 1361 W/m^2 (total solar irradiance, Kopp & Lean 2011, GRL 38:L01706).
 Battery: energy for the longest shadow pass at the load, over the usable depth
 of discharge and the discharge efficiency.
 """
-from kernels.targets import scalar
+from placement.kernels.targets import scalar
 
 SOLAR_CONSTANT_W_M2 = 1361.0
 

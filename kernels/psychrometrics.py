@@ -15,7 +15,7 @@ Both are checked against ``psychrolib`` (ASHRAE Handbook equations) in the tests
 """
 import math
 
-from kernels.targets import scalar
+from placement.kernels.targets import scalar
 
 PSYCHROMETRIC_CONSTANT_KPA_PER_K = 0.0665
 

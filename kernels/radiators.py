@@ -16,7 +16,7 @@ illumination of the Earth below, cos(beta) / pi for a circular orbit.
 """
 import math
 
-from kernels.targets import scalar
+from placement.kernels.targets import scalar
 
 STEFAN_BOLTZMANN_W_M2_K4 = 5.670374419e-8
 EARTH_IR_W_M2 = 237.0

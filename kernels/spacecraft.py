@@ -3,17 +3,17 @@
 Mass per MW = arrays + radiators + batteries + compute, plus structure and bus
 as a fraction of those; launch cost = mass x USD/kg; spacecraft cost (non-IT
 hardware) = non-IT mass x USD/kg. Levelized with the same formula as ground
-sites (:func:`kernels.cost.levelized_cost_usd_per_mwh_it`): no energy bill, no
+sites (:func:`placement.kernels.cost.levelized_cost_usd_per_mwh_it`): no energy bill, no
 grid carbon, capital recovered over the design life.
 """
 import math
 
 from numba import njit, prange
 
-from kernels.cost import capital_recovery_factor, levelized_cost_usd_per_mwh_it
-from kernels.power import array_area_m2_per_mw, battery_kwh_per_mw
-from kernels.radiators import radiator_area_m2_per_mw
-from kernels.targets import scalar
+from placement.kernels.cost import capital_recovery_factor, levelized_cost_usd_per_mwh_it
+from placement.kernels.power import array_area_m2_per_mw, battery_kwh_per_mw
+from placement.kernels.radiators import radiator_area_m2_per_mw
+from placement.kernels.targets import scalar
 
 
 @scalar

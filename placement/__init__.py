@@ -33,7 +33,7 @@ _WHERE = {
     "sun_synchronous_inclination_deg": "placement.orbits",
     "demand_points": "placement.demand",
     "run": "placement.runner",
-    "InputError": "catalogs.validation",
+    "InputError": "placement.catalogs.validation",
     "Parameters": "placement.parameters",
 }
 

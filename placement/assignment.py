@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from catalogs.validation import InputError
+from placement.catalogs.validation import InputError
 
 CENTS_PER_USD = 100
 SOURCE, SINK = "source", "sink"

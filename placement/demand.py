@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catalogs.validation import InputError
+from placement.catalogs.validation import InputError
 
 CONTINENTS = ("AF", "AN", "AS", "EU", "NA", "OC", "SA")
 

@@ -1,14 +1,14 @@
 """Choosing where kernels run: ``cpu``, ``cuda`` or ``auto``."""
 from __future__ import annotations
 
-from catalogs.validation import InputError
+from placement.catalogs.validation import InputError
 
 DEVICES = ("auto", "cpu", "cuda")
 
 
 def resolve_device(device: str) -> str:
     """``'cpu'`` or ``'cuda'`` for a requested device; ``auto`` takes a usable GPU, else the CPU."""
-    from kernels.targets import cuda_usable
+    from placement.kernels.targets import cuda_usable
 
     if device not in DEVICES:
         raise InputError("device", None, device, "must be one of auto, cpu, cuda")

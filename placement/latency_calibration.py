@@ -115,7 +115,7 @@ def calibrate(servers_csv: Path = DEFAULT_SERVERS, pings_csv: Path = DEFAULT_PIN
 
 
 def main(argv: list[str]) -> None:
-    from catalogs import DATA_DIR
+    from placement.catalogs import DATA_DIR
 
     r = calibrate()
     text = (

@@ -3,7 +3,7 @@
 Skyfield (with the ``sgp4`` library) is the reference path: satellites are built
 from mean elements with ``Satrec.sgp4init`` and wrapped by
 ``EarthSatellite.from_satrec``; the Sun comes from DE421 (``skyfield-data``).
-The fast kernels (:mod:`kernels.orbits`, :mod:`kernels.eclipse`) use the same
+The fast kernels (:mod:`placement.kernels.orbits`, :mod:`placement.kernels.eclipse`) use the same
 elements as circular orbits with J2 secular drift, in the TEME frame, with the
 Sun's position in TEME from Skyfield.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from catalogs.validation import InputError, require_number
+from placement.catalogs.validation import InputError, require_number
 
 MIN_ALTITUDE_KM = 150.0
 MAX_ALTITUDE_KM = 100_000.0
@@ -59,7 +59,7 @@ class Shell:
 
 def sun_synchronous_inclination_deg(altitude_km: float) -> float:
     """Inclination [deg] of a circular sun-synchronous orbit at ``altitude_km`` (J2, WGS-72)."""
-    from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM, sun_synchronous_inclination_rad
+    from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM, sun_synchronous_inclination_rad
 
     return math.degrees(sun_synchronous_inclination_rad(EARTH_EQUATORIAL_RADIUS_KM + altitude_km))
 
@@ -101,7 +101,7 @@ def make_shell(where: str, *, id: str, altitude_km, inclination_deg=None, ltan=N
 
 def load_shells(path=None) -> list[Shell]:
     """The bundled shell catalog (or ``path``), validated."""
-    from catalogs import ORBITAL_SHELLS_CSV, read_csv_rows
+    from placement.catalogs import ORBITAL_SHELLS_CSV, read_csv_rows
 
     path = path or ORBITAL_SHELLS_CSV
     cols = ("id", "name", "altitude_km", "inclination_deg", "ltan", "planes", "sats_per_plane",
@@ -194,6 +194,10 @@ class PlaneElements:
     u0_rad: np.ndarray
     u_rate_rad_s: np.ndarray
 
+    def lead_plane_of_each_shell(self, n_shells: int) -> np.ndarray:
+        """Index of each shell's first computed plane."""
+        return np.array([int(np.flatnonzero(self.shell_index == s)[0]) for s in range(n_shells)], dtype=np.int64)
+
 
 def plane_raans_deg(shell: Shell, start, max_planes: int | None = None) -> np.ndarray:
     """Nodes [deg] at ``start`` of the planes computed for ``shell``.
@@ -217,7 +221,7 @@ def plane_raans_deg(shell: Shell, start, max_planes: int | None = None) -> np.nd
 
 def plane_elements(shells: list[Shell], start, max_planes: int | None = 12) -> PlaneElements:
     """One lead satellite per computed plane of each shell, with J2 secular rates."""
-    from kernels.orbits import (EARTH_EQUATORIAL_RADIUS_KM, argument_of_latitude_rate_rad_s,
+    from placement.kernels.orbits import (EARTH_EQUATORIAL_RADIUS_KM, argument_of_latitude_rate_rad_s,
                                 node_rate_rad_s)
 
     rows = []
@@ -243,7 +247,7 @@ def reference_satellite(shell: Shell, start, raan_deg: float, phase_deg: float =
     from sgp4.api import WGS72, Satrec
     from skyfield.api import EarthSatellite
 
-    from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM, mean_motion_rad_s
+    from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM, mean_motion_rad_s
     from placement.ephemeris import timescale
 
     a = EARTH_EQUATORIAL_RADIUS_KM + shell.altitude_km
@@ -259,7 +263,7 @@ def reference_satellite(shell: Shell, start, raan_deg: float, phase_deg: float =
 
 def shell_from_satrec(where: str, sat, name: str, start=None) -> Shell:
     """A one-plane shell through an SGP4 satellite's orbit (perigee and decay checked)."""
-    from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
+    from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
 
     if sat.error:
         raise InputError(where, "elements", None, f"bad elements (sgp4 error {sat.error})")

@@ -9,8 +9,8 @@ import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 
-from catalogs import DATA_DIR
-from catalogs.validation import InputError, require_number
+from placement.catalogs import DATA_DIR
+from placement.catalogs.validation import InputError, require_number
 
 LATENCY_CALIBRATION_TOML = DATA_DIR / "latency_calibration.toml"
 #: Parameters that take one of a few words rather than a number.
@@ -19,7 +19,7 @@ CHOICES = {"launch_case": ("today", "2035")}
 
 @dataclass(frozen=True)
 class CoolingParameters:
-    """Air-side cooling of a hyperscale hall (see :mod:`kernels.cooling`)."""
+    """Air-side cooling of a hyperscale hall (see :mod:`placement.kernels.cooling`)."""
 
     #: Inlet limit: top of ASHRAE TC 9.9 recommended envelope, class A1 (Thermal Guidelines, 5th ed. 2021).
     supply_max_c: float = 27.0
@@ -65,7 +65,7 @@ class CostParameters:
 class LatencyParameters:
     """Ground latency model and service-level target."""
 
-    route_factor: float = 0.0  # filled from catalogs/data/latency_calibration.toml
+    route_factor: float = 0.0  # filled from placement.catalogs/data/latency_calibration.toml
     overhead_ms: float = 0.0
     #: Speed of light in fibre: c / 1.468 (Corning SMF-28 Ultra group index at 1550 nm).
     fibre_km_per_ms: float = 299.792458 / 1.468

@@ -5,8 +5,8 @@ import functools
 import json
 from pathlib import Path
 
-from catalogs import DATA_DIR
-from catalogs.validation import InputError
+from placement.catalogs import DATA_DIR
+from placement.catalogs.validation import InputError
 
 RESIDENCY_GEOJSON = DATA_DIR / "residency.geojson"
 

@@ -31,8 +31,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogs import DEFAULT_SCENARIO, GROUND_SITES_CSV, load_ground_sites
-from catalogs.validation import InputError, require_number
+from placement.catalogs import DEFAULT_SCENARIO, GROUND_SITES_CSV, load_ground_sites
+from placement.catalogs.validation import InputError, require_number
 from placement.parameters import Parameters, parameters_from_table
 
 _TOP_LEVEL = {"scenario", "demand", "parameters", "sites", "shells", "assignment", "capacity", "tenant"}

@@ -40,41 +40,115 @@ def shell_demand_rtt_ms(shells: list[Shell], demand: DemandPoints, *, start, par
                         device: str = "cpu", days: float = 1.0, step_s: float = 300.0, elements=None):
     """Demand-weighted RTT [ms] from ``demand`` to each shell's compute cluster, the share of
     demand-weighted time with a satellite in view, and the share of served demand within the
-    SLO (:func:`kernels.latency.shell_demand_latency`; the lead plane over ``days``)."""
+    SLO (:func:`placement.kernels.latency.shell_demand_latency`; the lead plane over ``days``)."""
     import math
 
-    from kernels import geodesy, latency
-    from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
-    from kernels.targets import launch
+    from placement.kernels import latency
+    from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
+    from placement.kernels.targets import launch
+    from placement.sites import demand_unit_vectors
 
     p = parameters or Parameters()
     pe = elements if elements is not None else plane_elements(shells, start, max_planes=1)
-    idx = pe.shell_index
-    n_shells = len(shells)
-    lead = np.array([int(np.flatnonzero(idx == s)[0]) for s in range(n_shells)], dtype=np.int64)
+    lead = pe.lead_plane_of_each_shell(len(shells))
     n_lat = max(int(round(days * 86400.0 / step_s)), 1)
-    t_lat = time_grid(start, n_lat, step_s)
-    time_s = np.arange(n_lat) * float(step_s)
-    gmst = gmst_rad(t_lat)
-    dx, dy, dz = (np.empty(len(demand)) for _ in range(3))
-    launch(device, geodesy.unit_vectors, geodesy.unit_vector_row, len(demand),
-           (demand.lat_deg, demand.lon_deg, dx, dy, dz), outputs=(2, 3, 4))
-    rtt, coverage, within = (np.empty(n_shells) for _ in range(3))
+    dx, dy, dz = demand_unit_vectors(demand, device)
     alt = np.array([s.altitude_km for s in shells], float)
-    n_sats = np.array([float(s.satellites) for s in shells])
-    inclination = pe.inclination_rad[lead].copy()
-    demand_lat = np.radians(demand.lat_deg)
+    inclination = pe.inclination_rad[lead]
     min_elevation = math.radians(p.orbit.min_elevation_deg)
-    visibility = np.empty((n_shells, len(demand)))
-    launch(device, latency.shell_visibility_probability, latency.shell_visibility, n_shells,
-           (alt, inclination, n_sats, demand_lat, min_elevation, EARTH_EQUATORIAL_RADIUS_KM, visibility),
-           outputs=(6,))
-    args = (alt, inclination, pe.raan0_rad[lead].copy(), pe.raan_rate_rad_s[lead].copy(),
-            pe.u0_rad[lead].copy(), pe.u_rate_rad_s[lead].copy(), visibility, time_s, gmst, dx, dy, dz,
-            demand.weight, min_elevation, EARTH_EQUATORIAL_RADIUS_KM, p.latency.overhead_ms,
-            p.latency.slo_rtt_ms, rtt, coverage, within)
-    launch(device, latency.shell_demand_latency, latency.shell_latency, n_shells, args, outputs=(17, 18, 19))
-    return rtt, coverage, within
+    visibility = np.empty((len(shells), len(demand)))
+    launch(device, latency.shell_visibility_probability, latency.shell_visibility, len(shells),
+           altitude_km=alt, inclination_rad=inclination, n_satellites=np.array([float(s.satellites) for s in shells]),
+           demand_lat_rad=np.radians(demand.lat_deg), min_elevation_rad=min_elevation,
+           earth_radius_km=EARTH_EQUATORIAL_RADIUS_KM, out_probability=visibility)
+    r = launch(device, latency.shell_demand_latency, latency.shell_latency, len(shells),
+               altitude_km=alt, inclination_rad=inclination, raan0_rad=pe.raan0_rad[lead],
+               raan_rate_rad_s=pe.raan_rate_rad_s[lead], u0_rad=pe.u0_rad[lead], u_rate_rad_s=pe.u_rate_rad_s[lead],
+               visibility=visibility, time_s=np.arange(n_lat) * float(step_s),
+               gmst_rad=gmst_rad(time_grid(start, n_lat, step_s)), demand_x=dx, demand_y=dy, demand_z=dz,
+               demand_weight=demand.weight, min_elevation_rad=min_elevation,
+               earth_radius_km=EARTH_EQUATORIAL_RADIUS_KM, overhead_ms=p.latency.overhead_ms,
+               slo_rtt_ms=p.latency.slo_rtt_ms)
+    return r["rtt_ms_weighted"], r["coverage_fraction"], r["within_slo_fraction"]
+
+
+def plane_eclipses(pe, start, n: int, step_s: float, device: str) -> dict:
+    """Eclipse statistics of each computed plane over ``n`` samples at ``step_s`` [s]
+    (:func:`placement.kernels.eclipse.plane_eclipses`; the Sun from Skyfield DE421)."""
+    from placement.kernels import eclipse
+    from placement.kernels.targets import launch
+
+    samples_per_day = max(int(round(86400.0 / step_s)), 1)
+    n_days = int(np.ceil(n / samples_per_day))
+    sx, sy, sz = sun_position_teme_km(start, n, step_s)
+    return launch(device, eclipse.plane_eclipses, eclipse.plane_eclipse, pe.a_km.size,
+                  a_km=pe.a_km, inclination_rad=pe.inclination_rad, raan0_rad=pe.raan0_rad,
+                  raan_rate_rad_s=pe.raan_rate_rad_s, u0_rad=pe.u0_rad, u_rate_rad_s=pe.u_rate_rad_s,
+                  sun_x_km=sx, sun_y_km=sy, sun_z_km=sz, step_s=float(step_s), samples_per_day=samples_per_day,
+                  out_day_eclipse_fraction=np.zeros((pe.a_km.size, n_days)))
+
+
+def eclipses_by_shell(planes: dict, pe, n_shells: int) -> dict:
+    """Per-shell eclipse figures from the per-plane ones: mean shadow and umbra fractions over
+    the planes, the longest pass [s] and beta extremes [deg] over all planes, minutes in shadow
+    per orbit on each day (worst plane) and the number of days with any shadow."""
+    idx = pe.shell_index
+    count = np.bincount(idx, minlength=n_shells).astype(float)
+    members = [idx == s for s in range(n_shells)]
+
+    def mean(x):
+        return np.bincount(idx, weights=x, minlength=n_shells) / count
+
+    def over_planes(x, fn):
+        return np.array([fn(x[m]) for m in members]) if n_shells else np.zeros(0)
+
+    period_min = 2 * np.pi / pe.u_rate_rad_s / 60.0
+    day_min = planes["day_eclipse_fraction"] * period_min[:, None]
+    shell_day_min = (np.vstack([day_min[m].max(axis=0) for m in members]) if n_shells
+                     else np.zeros((0, day_min.shape[1])))
+    beta_min = over_planes(planes["beta_min_deg"], np.min)
+    beta_max = over_planes(planes["beta_max_deg"], np.max)
+    return {
+        "eclipse_fraction": mean(planes["eclipse_fraction"]),
+        "umbra_fraction": mean(planes["umbra_fraction"]),
+        "max_eclipse_s": over_planes(planes["max_eclipse_s"], np.max),
+        "beta_deg_min": beta_min,
+        "beta_deg_max": beta_max,
+        # mean |beta| over a precession cycle: half the largest |beta| when the range spans zero
+        "beta_abs_mean_deg": np.where((beta_min < 0) & (beta_max > 0),
+                                      0.5 * np.maximum(np.abs(beta_min), np.abs(beta_max)),
+                                      0.5 * (np.abs(beta_min) + np.abs(beta_max))),
+        "day_eclipse_min_per_orbit": shell_day_min,
+        "eclipse_season_days": (shell_day_min > 0).sum(axis=1).astype(float),
+        "period_min": over_planes(period_min, lambda x: x[0]),
+    }
+
+
+def shell_economics_of(shells: list[Shell], ecl: dict, parameters: Parameters, device: str) -> dict:
+    """Array, radiator, battery, mass, launch cost, capex, life and levelized cost per shell
+    (:func:`placement.kernels.spacecraft.shell_economics`)."""
+    from placement.kernels import spacecraft
+    from placement.kernels.targets import launch
+
+    o = parameters.orbit
+    k = parameters.cost
+    return launch(
+        device, spacecraft.shell_economics, spacecraft.shell_economics_row, len(shells),
+        altitude_km=np.array([s.altitude_km for s in shells], float),
+        design_life_yr=np.array([s.design_life_yr for s in shells], float),
+        eclipse_fraction=ecl["eclipse_fraction"], max_eclipse_s=ecl["max_eclipse_s"],
+        beta_abs_mean_deg=ecl["beta_abs_mean_deg"], bus_overhead=o.bus_overhead,
+        battery_round_trip_efficiency=o.battery_round_trip_efficiency, cell_efficiency=o.cell_efficiency,
+        packing_factor=o.packing_factor, pointing_factor=o.pointing_factor,
+        degradation_base_per_yr=o.degradation_base_per_yr, degradation_belt_per_yr=o.degradation_belt_per_yr,
+        depth_of_discharge=o.depth_of_discharge, discharge_efficiency=o.discharge_efficiency,
+        radiator_temp_c=o.radiator_temp_c, radiator_emissivity=o.radiator_emissivity,
+        radiator_solar_absorptivity=o.radiator_solar_absorptivity, array_kg_per_m2=o.array_kg_per_m2,
+        radiator_kg_per_m2=o.radiator_kg_per_m2, battery_wh_per_kg=o.battery_wh_per_kg,
+        compute_kg_per_kw=o.compute_kg_per_kw, structure_fraction=o.structure_fraction,
+        spacecraft_cost_usd_per_kg=o.spacecraft_cost_usd_per_kg, launch_cost_usd_per_kg=o.launch_cost_usd_per_kg,
+        geo_launch_factor=o.geo_launch_factor, discount_rate=k.discount_rate,
+        opex_fraction_per_yr=o.opex_fraction_per_yr, carbon_price_usd_per_t=k.carbon_price_usd_per_t)
 
 
 def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: float = 365.0,
@@ -83,15 +157,11 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     """Score orbital shells over ``days`` from ``start`` (Skyfield Time, or 'YYYY-MM-DD[THH:MM]' UTC)
     at ``step_s`` [s].
 
-    Eclipses: one satellite per plane (:mod:`kernels.eclipse`), up to ``max_planes``
+    Eclipses: one satellite per plane (:mod:`placement.kernels.eclipse`), up to ``max_planes``
     evenly spaced planes per shell. Latency: the shell's lead satellite over one
     day at ``latency_step_s`` against the demand points. Returns the shell JSON
     fields of DESIGN.md.
     """
-    import math
-
-    from kernels import eclipse, spacecraft
-    from kernels.targets import launch
     from placement.device import resolve_device
 
     if isinstance(start, str):
@@ -100,90 +170,40 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
         start = parse_start("start", start)
     p = parameters or Parameters()
     dev = resolve_device(device)
-    n_shells = len(shells)
     n = max(int(round(days * 86400.0 / step_s)), 1)
-    samples_per_day = max(int(round(86400.0 / step_s)), 1)
-    n_days = int(math.ceil(n / samples_per_day))
 
     pe = plane_elements(shells, start, max_planes=max_planes)
-    sx, sy, sz = sun_position_teme_km(start, n, step_s)
-    m = pe.a_km.size
-    ecl, umb, longest, bmin, bmax = (np.empty(m) for _ in range(5))
-    day_frac = np.zeros((m, n_days))
-    args = (pe.a_km, pe.inclination_rad, pe.raan0_rad, pe.raan_rate_rad_s, pe.u0_rad, pe.u_rate_rad_s,
-            sx, sy, sz, float(step_s), samples_per_day, ecl, umb, longest, bmin, bmax, day_frac)
-    launch(dev, eclipse.plane_eclipses, eclipse.plane_eclipse, m, args, outputs=(11, 12, 13, 14, 15, 16))
-
-    idx = pe.shell_index
-    count = np.bincount(idx, minlength=n_shells).astype(float)
-
-    def mean_by_shell(x):
-        return np.bincount(idx, weights=x, minlength=n_shells) / count
-
-    def reduce_by_shell(x, fn):
-        out = np.full(n_shells, np.nan)
-        for s in range(n_shells):
-            out[s] = fn(x[idx == s])
-        return out
-
-    period_min = 2 * np.pi / pe.u_rate_rad_s / 60.0
-    day_min = day_frac * period_min[:, None]
-    shell_day_min = np.vstack([day_min[idx == s].max(axis=0) for s in range(n_shells)]) if m else np.zeros((0, n_days))
-    season_days = (shell_day_min > 0).sum(axis=1).astype(float)
-    eclipse_fraction = mean_by_shell(ecl)
-    umbra_fraction = mean_by_shell(umb)
-    max_eclipse_s = reduce_by_shell(longest, np.max)
-    beta_min = reduce_by_shell(bmin, np.min)
-    beta_max = reduce_by_shell(bmax, np.max)
-    beta_abs_mean = np.where((beta_min < 0) & (beta_max > 0), 0.5 * np.maximum(np.abs(beta_min), np.abs(beta_max)),
-                             0.5 * (np.abs(beta_min) + np.abs(beta_max)))
-
-    o = p.orbit
-    k = p.cost
-    alt = np.array([s.altitude_km for s in shells], float)
-    life_design = np.array([s.design_life_yr for s in shells], float)
-    outs = [np.empty(n_shells) for _ in range(8)]
-    args = (alt, life_design, eclipse_fraction, max_eclipse_s, beta_abs_mean,
-            o.bus_overhead, o.battery_round_trip_efficiency, o.cell_efficiency, o.packing_factor,
-            o.pointing_factor, o.degradation_base_per_yr, o.degradation_belt_per_yr, o.depth_of_discharge,
-            o.discharge_efficiency, o.radiator_temp_c, o.radiator_emissivity, o.radiator_solar_absorptivity,
-            o.array_kg_per_m2, o.radiator_kg_per_m2, o.battery_wh_per_kg, o.compute_kg_per_kw,
-            o.structure_fraction, o.spacecraft_cost_usd_per_kg, o.launch_cost_usd_per_kg, o.geo_launch_factor,
-            k.discount_rate, o.opex_fraction_per_yr, k.carbon_price_usd_per_t, *outs)
-    launch(dev, spacecraft.shell_economics, spacecraft.shell_economics_row, n_shells, args,
-           outputs=tuple(range(28, 36)))
-    array_m2, radiator_m2, battery_kwh, mass_t, launch_usd, capex_usd, life_yr, lcoe = outs
-
+    ecl = eclipses_by_shell(plane_eclipses(pe, start, n, step_s, dev), pe, len(shells))
+    money = shell_economics_of(shells, ecl, p, dev)
     rtt, coverage, within = shell_demand_rtt_ms(shells, demand, start=start, parameters=p, device=dev,
                                                 days=min(days, 1.0), step_s=latency_step_s, elements=pe)
-
     columns = {
         "id": np.array([s.id for s in shells]),
-        "altitude_km": alt,
+        "altitude_km": np.array([s.altitude_km for s in shells], float),
         "inclination_deg": np.array([s.inclination_deg for s in shells], float),
         "ltan_h": np.array([s.ltan_h for s in shells], dtype=object),
-        "eclipse_fraction": eclipse_fraction,
-        "umbra_fraction": umbra_fraction,
-        "max_eclipse_min": max_eclipse_s / 60.0,
-        "eclipse_season_days": season_days,
-        "beta_deg_min": beta_min,
-        "beta_deg_max": beta_max,
-        "array_m2_per_mw": array_m2,
-        "radiator_m2_per_mw": radiator_m2,
-        "battery_kwh_per_mw": battery_kwh,
-        "mass_t_per_mw": mass_t,
-        "launch_cost_usd_per_mw": launch_usd,
+        "eclipse_fraction": ecl["eclipse_fraction"],
+        "umbra_fraction": ecl["umbra_fraction"],
+        "max_eclipse_min": ecl["max_eclipse_s"] / 60.0,
+        "eclipse_season_days": ecl["eclipse_season_days"],
+        "beta_deg_min": ecl["beta_deg_min"],
+        "beta_deg_max": ecl["beta_deg_max"],
+        "array_m2_per_mw": money["array_m2_per_mw"],
+        "radiator_m2_per_mw": money["radiator_m2_per_mw"],
+        "battery_kwh_per_mw": money["battery_kwh_per_mw"],
+        "mass_t_per_mw": money["mass_t_per_mw"],
+        "launch_cost_usd_per_mw": money["launch_cost_usd_per_mw"],
         "rtt_ms_weighted": rtt,
         "coverage_fraction": coverage,
-        "lcoe_usd_per_mwh_it": lcoe,
+        "lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"],
     }
     extra = {
         "name": np.array([s.name for s in shells]),
         "capacity_mw": np.array([s.capacity_mw for s in shells]),
         "pop_within_slo_fraction": within,
-        "capex_usd_per_mw": capex_usd,
-        "life_yr": life_yr,
-        "day_eclipse_min_per_orbit": shell_day_min,
-        "period_min": np.array([period_min[np.flatnonzero(idx == s)[0]] for s in range(n_shells)]),
+        "capex_usd_per_mw": money["capex_usd_per_mw"],
+        "life_yr": money["life_yr"],
+        "day_eclipse_min_per_orbit": ecl["day_eclipse_min_per_orbit"],
+        "period_min": ecl["period_min"],
     }
     return ShellScores(columns, dev, start.utc_iso(), float(days), float(step_s), extra)

@@ -42,25 +42,78 @@ def _site_arrays(sites) -> dict:
     return arrays
 
 
+def demand_unit_vectors(demand: DemandPoints, device: str = "cpu") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit-vector components (x, y, z) of the demand points (:func:`placement.kernels.geodesy.unit_vectors`)."""
+    from placement.kernels import geodesy
+    from placement.kernels.targets import launch
+
+    r = launch(device, geodesy.unit_vectors, geodesy.unit_vector_row, len(demand),
+               lat_deg=demand.lat_deg, lon_deg=demand.lon_deg)
+    return r["x"], r["y"], r["z"]
+
+
 def demand_weighted_rtt_ms(lat_deg, lon_deg, demand: DemandPoints, *, parameters: Parameters | None = None,
                            device: str = "cpu") -> tuple[np.ndarray, np.ndarray]:
     """Demand-weighted fibre RTT [ms] from points (degrees) to ``demand``, and the share of demand
-    within the SLO (:func:`kernels.latency.demand_weighted_rtt`)."""
-    from kernels import geodesy, latency
-    from kernels.targets import launch
+    within the SLO (:func:`placement.kernels.latency.demand_weighted_rtt`)."""
+    from placement.kernels import latency
+    from placement.kernels.targets import launch
 
     L = (parameters or Parameters()).latency
     lat = np.ascontiguousarray(lat_deg, dtype=float)
     lon = np.ascontiguousarray(lon_deg, dtype=float)
-    n = lat.size
-    dx, dy, dz = (np.empty(len(demand)) for _ in range(3))
-    launch(device, geodesy.unit_vectors, geodesy.unit_vector_row, len(demand),
-           (demand.lat_deg, demand.lon_deg, dx, dy, dz), outputs=(2, 3, 4))
-    rtt, within = np.empty(n), np.empty(n)
-    args = (lat, lon, dx, dy, dz, demand.weight, L.route_factor, L.overhead_ms, L.fibre_km_per_ms, L.slo_rtt_ms,
-            rtt, within)
-    launch(device, latency.demand_weighted_rtt, latency.demand_latency_site, n, args, outputs=(10, 11))
-    return rtt, within
+    dx, dy, dz = demand_unit_vectors(demand, device)
+    r = launch(device, latency.demand_weighted_rtt, latency.demand_latency_site, lat.size,
+               site_lat_deg=lat, site_lon_deg=lon, demand_x=dx, demand_y=dy, demand_z=dz,
+               demand_weight=demand.weight, route_factor=L.route_factor, overhead_ms=L.overhead_ms,
+               fibre_km_per_ms=L.fibre_km_per_ms, slo_rtt_ms=L.slo_rtt_ms)
+    return r["rtt_ms_weighted"], r["within_slo_fraction"]
+
+
+def cooling_of(climate, parameters: Parameters, device: str) -> dict:
+    """PUE [-], site water [L/MWh_IT] and economizer share [-] for monthly climate rows
+    (:func:`placement.kernels.cooling.pue_and_water`)."""
+    from placement.kernels import cooling
+    from placement.kernels.targets import launch
+
+    c = parameters.cooling
+    return launch(device, cooling.pue_and_water, cooling.cooling_site, climate.t_mean_c.shape[0],
+                  t_mean_c=climate.t_mean_c, rh_pct=climate.rh_pct, dtr_c=climate.dtr_c,
+                  supply_max_c=c.supply_max_c, max_dew_point_c=c.max_dew_point_c, air_approach_c=c.air_approach_c,
+                  evap_approach_c=c.evap_approach_c, it_delta_t_c=c.it_delta_t_c, fan_overhead=c.fan_overhead,
+                  pump_overhead=c.pump_overhead, chiller_carnot_efficiency=c.chiller_carnot_efficiency,
+                  chilled_water_approach_c=c.chilled_water_approach_c,
+                  condenser_approach_c=c.condenser_approach_c, electrical_loss=c.electrical_loss)
+
+
+def dark_time_of(lat_deg, lon_deg, parameters: Parameters, device: str) -> dict:
+    """Share of the year with the sun below the horizon [-] and the longest dark stretch [h]
+    (:func:`placement.kernels.daylight.dark_time`, Sun from Skyfield DE421)."""
+    from placement.ephemeris import sun_unit_vectors_itrs
+    from placement.kernels import daylight
+    from placement.kernels.targets import launch
+
+    d = parameters.daylight
+    sun = sun_unit_vectors_itrs(int(d.year), float(d.step_h))
+    return launch(device, daylight.dark_time, daylight.dark_time_site, lat_deg.size, lat_deg=lat_deg,
+                  lon_deg=lon_deg, sun_xyz=sun, step_h=float(d.step_h), threshold_deg=d.threshold_deg)
+
+
+def ground_cost_of(a: dict, pue, parameters: Parameters, device: str) -> dict:
+    """Energy cost and levelized cost [USD/MWh_IT] and carbon [kg/MWh_IT]
+    (:func:`placement.kernels.cost.ground_cost`)."""
+    from placement.kernels import cost
+    from placement.kernels.targets import launch
+
+    k = parameters.cost
+    n = pue.size
+    capex = a.get("capex_usd_per_mw", np.full(n, k.facility_capex_usd_per_mw))
+    return launch(device, cost.ground_cost, cost.ground_cost_site, n, pue=pue,
+                  price_usd_per_mwh=a["price_usd_per_mwh"], carbon_g_per_kwh=a["carbon_g_per_kwh"],
+                  availability=a["availability"], capex_usd_per_mw=capex,
+                  crf=cost.capital_recovery_factor(k.discount_rate, k.facility_life_yr),
+                  fixed_opex_usd_per_mw_yr=k.fixed_opex_usd_per_mw_yr,
+                  carbon_price_usd_per_t=k.carbon_price_usd_per_t)
 
 
 def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = None,
@@ -70,7 +123,7 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
     Parameters
     ----------
     sites : list of dict
-        Sites as loaded by :func:`catalogs.load_ground_sites` (``lat_deg``, ``lon_deg`` [deg],
+        Sites as loaded by :func:`placement.catalogs.load_ground_sites` (``lat_deg``, ``lon_deg`` [deg],
         ``elevation_m`` [m], ``power_mw`` [MW], ``availability`` [-], ``price_usd_per_mwh``
         [USD/MWh], ``carbon_g_per_kwh`` [gCO2eq/kWh]; optional ``capex_usd_per_mw``).
     demand : DemandPoints
@@ -86,11 +139,8 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
         [L/MWh_IT], demand-weighted RTT [ms], share of demand within the SLO, dark
         fraction [-] and longest dark stretch [h] per site.
     """
-    from kernels import cooling, cost, daylight
-    from kernels.targets import launch
     from placement.climate import climate_at
     from placement.device import resolve_device
-    from placement.ephemeris import sun_unit_vectors_itrs
 
     p = parameters or Parameters()
     dev = resolve_device(device)
@@ -98,40 +148,22 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
     n = a["lat_deg"].size
     lat, lon = np.ascontiguousarray(a["lat_deg"]), np.ascontiguousarray(a["lon_deg"])
 
-    elevation = a.get("elevation_m")
-    clim = climate_at(lat, lon, None if elevation is None else elevation)
-    pue, water, econ = np.empty(n), np.empty(n), np.empty(n)
-    c = p.cooling
-    args = (clim.t_mean_c, clim.rh_pct, clim.dtr_c, c.supply_max_c, c.max_dew_point_c, c.air_approach_c,
-            c.evap_approach_c, c.it_delta_t_c, c.fan_overhead, c.pump_overhead, c.chiller_carnot_efficiency,
-            c.chilled_water_approach_c, c.condenser_approach_c, c.electrical_loss, pue, water, econ)
-    launch(dev, cooling.pue_and_water, cooling.cooling_site, n, args, outputs=(14, 15, 16))
-
-    L = p.latency
+    clim = climate_at(lat, lon, a.get("elevation_m"))
+    cool = cooling_of(clim, p, dev)
     rtt, within = demand_weighted_rtt_ms(lat, lon, demand, parameters=p, device=dev)
-
-    d = p.daylight
-    sun = sun_unit_vectors_itrs(int(d.year), float(d.step_h))
-    dark, longest = np.empty(n), np.empty(n)
-    args = (lat, lon, sun, float(d.step_h), d.threshold_deg, dark, longest)
-    launch(dev, daylight.dark_time, daylight.dark_time_site, n, args, outputs=(5, 6))
-
-    k = p.cost
-    capex = a.get("capex_usd_per_mw", np.full(n, k.facility_capex_usd_per_mw))
-    crf = cost.capital_recovery_factor(k.discount_rate, k.facility_life_yr)
-    energy, carbon, lcoe = np.empty(n), np.empty(n), np.empty(n)
-    args = (pue, a["price_usd_per_mwh"], a["carbon_g_per_kwh"], a["availability"], capex, crf,
-            k.fixed_opex_usd_per_mw_yr, k.carbon_price_usd_per_t, energy, carbon, lcoe)
-    launch(dev, cost.ground_cost, cost.ground_cost_site, n, args, outputs=(8, 9, 10))
+    dark = dark_time_of(lat, lon, p, dev)
+    money = ground_cost_of(a, cool["pue"], p, dev)
 
     ids = a["id"] if "id" in a else np.arange(n).astype(str)
     columns = {
         "id": ids, "name": a.get("name", ids), "lat_deg": lat, "lon_deg": lon,
         "power_mw": a.get("power_mw", np.full(n, np.nan)),
-        "pue": pue, "power_cost_usd_per_mwh_it": energy, "carbon_kg_per_mwh_it": carbon,
-        "water_l_per_mwh_it": water, "rtt_ms_weighted": rtt, "pop_within_slo_fraction": within,
-        "dark_fraction": dark, "longest_dark_h": longest, "lcoe_usd_per_mwh_it": lcoe,
+        "pue": cool["pue"], "power_cost_usd_per_mwh_it": money["power_cost_usd_per_mwh_it"],
+        "carbon_kg_per_mwh_it": money["carbon_kg_per_mwh_it"],
+        "water_l_per_mwh_it": cool["water_l_per_mwh_it"], "rtt_ms_weighted": rtt, "pop_within_slo_fraction": within,
+        "dark_fraction": dark["dark_fraction"], "longest_dark_h": dark["longest_dark_h"],
+        "lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"],
     }
-    extra = {"economizer_fraction": econ, "nearest_station_id": clim.nearest_station_id,
+    extra = {"economizer_fraction": cool["economizer_fraction"], "nearest_station_id": clim.nearest_station_id,
              "nearest_station_km": clim.nearest_station_km}
-    return SiteScores(columns, dev, L.slo_rtt_ms, extra)
+    return SiteScores(columns, dev, p.latency.slo_rtt_ms, extra)

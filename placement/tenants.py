@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catalogs.validation import InputError, require_number
+from placement.catalogs.validation import InputError, require_number
 
 KINDS = ("ground", "orbit", "any")
 

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from catalogs import InputError
+from placement.catalogs import InputError
 from placement.assignment import (CapacityInfo, DemandNode, Problem, SINK, assign, assign_problem, build_graph,
                                   graph_of, solve, tenant_node, capacity_node, _restricted)
 from placement.residency import inside, load_residency_regions
 from placement.scenario import default_scenario, load_scenario
-from tests.conftest import run_cli
+from testsupport import DATA, run_cli
 
 
 def random_problem(rng, n_tenants, n_caps, arc_prob, discrete=()):
@@ -268,7 +268,7 @@ def test_malformed_polygon_is_named(tmp_path):
 
 
 def test_cli_assign_evict_and_json(tmp_path):
-    from catalogs import DEFAULT_SCENARIO
+    from placement.catalogs import DEFAULT_SCENARIO
 
     r = run_cli("assign", str(DEFAULT_SCENARIO), "--evict", "frontier-lab", "--format", "json")
     assert r.returncode == 0, r.stderr

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from placement.batch import ScanSpec, cell_sites, land_cells, run_scan
-from tests.conftest import ROOT, run_cli
+from testsupport import PLACEMENT, ROOT, cli_env, run_cli
 
 GLOBE5 = ScanSpec("globe", {"resolution_deg": 5.0, "min_lat_deg": -60.0, "field": "lcoe_usd_per_mwh_it"}, None, 200)
 
@@ -68,10 +68,9 @@ def _files(folder):
 
 def test_resume_after_kill_9_loses_and_repeats_nothing(tmp_path):
     killed, whole = tmp_path / "killed", tmp_path / "whole"
-    args = [sys.executable, "-m", "cli.main", "batch", "globe", "--resolution-deg", "2", "--chunk-cells", "300",
+    args = [*PLACEMENT, "batch", "globe", "--resolution-deg", "2", "--chunk-cells", "300",
             "--quiet", "--out"]
-    env = dict(os.environ)
-    env.pop("NUMBA_ENABLE_CUDASIM", None)
+    env = cli_env()
     proc = subprocess.Popen(args + [str(killed)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300

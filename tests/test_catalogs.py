@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from catalogs import GROUND_SITES_CSV, InputError, load_ground_sites, load_grid_carbon, load_station_normals
+from placement.catalogs import GROUND_SITES_CSV, InputError, load_ground_sites, load_grid_carbon, load_station_normals
 from placement.scenario import load_scenario
 
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_cli
+from testsupport import DATA, run_cli
 
 
 def test_run_default_scenario_writes_outputs(tmp_path):
@@ -55,7 +55,7 @@ def test_sites_csv(tmp_path):
 
 
 def test_bad_catalog_exits_2_with_one_line(tmp_path):
-    from catalogs import GROUND_SITES_CSV
+    from placement.catalogs import GROUND_SITES_CSV
 
     bad = tmp_path / "bad.csv"
     lines = GROUND_SITES_CSV.read_text().splitlines()
@@ -119,7 +119,6 @@ def test_launch_case_2035_is_cheaper():
 
 
 def test_tle_file_is_scored(tmp_path):
-    from tests.conftest import DATA
 
     r = run_cli("shells", "--tle", str(DATA / "iss-2014.tle"), "--start", "2014-01-21", "--days", "2",
                 "--format", "json")
@@ -162,7 +161,7 @@ def test_bad_shell_input_exits_2(args, words):
 
 def test_bad_and_decayed_tle_exit_2(tmp_path):
     good = (tmp_path / "g.tle")
-    lines = (__import__("tests.conftest").conftest.DATA / "iss-2014.tle").read_text().splitlines()
+    lines = (DATA / "iss-2014.tle").read_text().splitlines()
     bad = tmp_path / "bad.tle"
     bad.write_text("\n".join([lines[0], lines[1][:-1] + "0", lines[2]]) + "\n")
     r = run_cli("shells", "--tle", str(bad))

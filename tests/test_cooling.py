@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kernels import cooling
+from placement.kernels import cooling
 from placement.parameters import CoolingParameters
 
 P = CoolingParameters()

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_cuda_kernels_match_cpu_under_the_simulator():
     env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", PLACEMENT_CUDA_TPB="4")
-    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+    r = subprocess.run([sys.executable, "-P", "-m", "pytest", "-q", "-p", "no:cacheprovider",
                         str(ROOT / "tests" / "cudasim_cases.py")], capture_output=True, text=True, cwd=ROOT,
                        env=env, timeout=900)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
@@ -23,7 +23,7 @@ def test_cuda_kernels_match_cpu_under_the_simulator():
 def test_device_auto_uses_the_cpu_without_a_gpu_and_cuda_is_an_error():
     import pytest
 
-    from catalogs import InputError
+    from placement.catalogs import InputError
     from placement.device import resolve_device
 
     if os.path.exists("/dev/nvidiactl"):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from skyfield.api import wgs84
 
-from kernels.daylight import dark_time, sun_elevation_deg
+from placement.kernels.daylight import dark_time, sun_elevation_deg
 from placement.ephemeris import ephemeris, hourly_times, sun_unit_vectors_itrs
 
 YEAR = 2025

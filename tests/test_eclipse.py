@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from kernels.eclipse import EARTH_SHADOW_RADIUS_KM, plane_eclipses, sun_visible_fraction
-from kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
+from placement.kernels.eclipse import EARTH_SHADOW_RADIUS_KM, plane_eclipses, sun_visible_fraction
+from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
 from placement.demand import demand_points
 from placement.ephemeris import ephemeris
 from placement.orbits import load_shells, parse_start, plane_elements, reference_satellite, time_grid
@@ -48,7 +48,7 @@ def test_eclipse_fraction_matches_skyfield_is_sunlit_over_30_days(shell):
 def test_matches_analytic_beta_angle_formula(altitude_km, beta_deg):
     # Circular orbit, Sun fixed at angle beta from the plane (node drift off): fraction in shadow
     # f = (1/pi) arccos( sqrt(h^2 + 2 R h) / ((R + h) cos beta) ) for |beta| < asin(R / (R + h)).
-    from kernels.orbits import J2
+    from placement.kernels.orbits import J2
 
     R = EARTH_SHADOW_RADIUS_KM
     a = EARTH_EQUATORIAL_RADIUS_KM + altitude_km

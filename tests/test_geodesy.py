@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from kernels.geodesy import EARTH_MEAN_RADIUS_KM, great_circle_km, great_circle_km_pairs
+from placement.kernels.geodesy import EARTH_MEAN_RADIUS_KM, great_circle_km, great_circle_km_pairs
 
 
 def test_lax_jfk_matches_aviation_formulary():

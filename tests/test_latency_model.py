@@ -7,13 +7,15 @@ import pytest
 import placement
 from placement import latency_calibration as cal
 from placement.parameters import LATENCY_CALIBRATION_TOML
+from testsupport import DATA
 
 SHIPPED = tomllib.loads(LATENCY_CALIBRATION_TOML.read_text())
 
 
 @pytest.fixture(scope="module")
 def split():
-    return cal.split_by_server(cal.load_pings())
+    return cal.split_by_server(cal.load_pings(DATA / "wonderproxy-servers-2020-07-19.csv",
+                                                DATA / "wonderproxy-pings-2020-07-19.csv"))
 
 
 def test_split_is_by_server(split):
@@ -44,7 +46,7 @@ def test_shipped_parameters_come_from_the_fit(split):
 def test_public_rtt_matches_formula_and_broadcasts():
     # London -> New York, 5,570 km great circle: 2 d rf / (c/1.468) + overhead
     rtt = placement.ground_rtt_ms(51.5074, -0.1278, np.array([40.7128, 51.5074]), np.array([-74.0060, -0.1278]))
-    from kernels.geodesy import great_circle_km
+    from placement.kernels.geodesy import great_circle_km
     d = great_circle_km(51.5074, -0.1278, 40.7128, -74.0060)
     expect = 2 * d * SHIPPED["route_factor"] / (299792.458 / 1.468 / 1000) + SHIPPED["overhead_ms"]
     assert rtt.shape == (2,)

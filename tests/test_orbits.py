@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from skyfield.sgp4lib import TEME
 
-from kernels.orbits import circular_position_km
+from placement.kernels.orbits import circular_position_km
 from placement.orbits import (load_shells, parse_start, plane_elements, reference_satellite,
                               sun_synchronous_inclination_deg, time_grid)
 

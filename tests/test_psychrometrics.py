@@ -7,7 +7,7 @@ import numpy as np
 import psychrolib
 import pytest
 
-from kernels.psychrometrics import dew_point_c, saturation_vapour_pressure_kpa, wet_bulb_c
+from placement.kernels.psychrometrics import dew_point_c, saturation_vapour_pressure_kpa, wet_bulb_c
 
 psychrolib.SetUnitSystem(psychrolib.SI)
 SEA_LEVEL_PA = 101325.0

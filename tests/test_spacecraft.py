@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from kernels.power import array_area_m2_per_mw, battery_kwh_per_mw
-from kernels.radiators import earth_view_factor_edge_on, radiator_net_w_per_m2
+from placement.kernels.power import array_area_m2_per_mw, battery_kwh_per_mw
+from placement.kernels.radiators import earth_view_factor_edge_on, radiator_net_w_per_m2
 
 
 def test_ideal_black_plate_at_20c_rejects_838_w_per_m2():
