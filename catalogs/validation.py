@@ -33,3 +33,28 @@ def require_number(where, field, raw, *, low=None, high=None, positive=False, in
     if high is not None and value > high:
         raise InputError(where, field, raw, f"must be <= {high}")
     return value
+
+
+def require_array(where, field, values, *, low=None, high=None, positive=False):
+    """``values`` as a float numpy array, every element finite and within its bounds; otherwise an
+    :class:`InputError` naming the first offending element."""
+    import numpy as np
+
+    try:
+        a = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(where, field, values if np.ndim(values) == 0 else None, "not numbers") from None
+    bad = ~np.isfinite(a)
+    problem = "not a finite number"
+    if not bad.any():
+        if positive:
+            bad, problem = a <= 0, "must be positive"
+        if not bad.any() and low is not None:
+            bad, problem = a < low, f"must be >= {low}"
+        if not bad.any() and high is not None:
+            bad, problem = a > high, f"must be <= {high}"
+    if bad.any():
+        k = int(np.flatnonzero(bad.ravel())[0])
+        label = field if a.ndim == 0 else f"{field}[{k}]"
+        raise InputError(where, label, float(a.ravel()[k]), problem)
+    return a

@@ -232,7 +232,9 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
     if sso and inclination_deg is not None:
         raise InputError(where, "--inclination-deg", inclination_deg, "--sso sets the inclination itself")
     if tle_file:
-        shell_list = _shells_from_tle_file(tle_file, t0)
+        from placement.orbits import shells_from_tle_file
+
+        shell_list = shells_from_tle_file(tle_file, t0)
     elif omm_file:
         from placement.orbits import shells_from_omm
 
@@ -260,29 +262,6 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
                                        f"at {step_s:g} s, launch {params.orbit.launch_cost_usd_per_kg:,.0f} USD/kg "
                                        f"(device: {scores.device})"),
           meta=meta)
-
-
-def _shells_from_tle_file(path, start):
-    from placement.catalogs.validation import InputError
-    from placement.orbits import shell_from_tle
-
-    try:
-        lines = [ln.rstrip() for ln in open(path, encoding="utf-8") if ln.strip()]
-    except OSError as exc:
-        raise InputError(path, None, None, f"cannot read ({exc.strerror})") from None
-    out, i = [], 0
-    while i < len(lines):
-        name = ""
-        if not lines[i].startswith("1 "):
-            name, i = lines[i].strip(), i + 1
-        if i + 1 >= len(lines) or not lines[i].startswith("1 ") or not lines[i + 1].startswith("2 "):
-            raise InputError(f"{path} line {i + 1}", None, None, "expected TLE line 1 and line 2")
-        out.append(shell_from_tle(f"{path} line {i + 1}", lines[i], lines[i + 1], name or f"tle-{len(out) + 1}",
-                                  start=start))
-        i += 2
-    if not out:
-        raise InputError(path, None, None, "no TLEs in file")
-    return out
 
 
 def _plan_table(plan, title: str):
@@ -372,6 +351,12 @@ def batch_options(fn):
     return fn
 
 
+def _progress_bar(quiet: bool):
+    from placement.cli.progress import ChunkProgressBar
+
+    return None if quiet else ChunkProgressBar()
+
+
 def _finish_batch(summary):
     con = _console()
     done = "complete" if summary["complete"] else "incomplete (re-run the same command to resume)"
@@ -402,7 +387,7 @@ def batch_globe(resolution_deg, min_lat_deg, chunk_cells, field, out_dir, scenar
     dev = resolve_device(device)
     spec = ScanSpec("globe", {"resolution_deg": resolution_deg, "min_lat_deg": min_lat_deg, "field": field},
                     str(Path(scenario).resolve()) if scenario else None, chunk_cells)
-    _finish_batch(run_scan(spec, out_dir, device=dev, scheduler=scheduler, workers=workers, progress=not quiet))
+    _finish_batch(run_scan(spec, out_dir, device=dev, scheduler=scheduler, workers=workers, progress=_progress_bar(quiet)))
 
 
 def _parse_range(name, text, cast=float):
@@ -457,7 +442,7 @@ def batch_shells(altitudes_km, ltans, inclinations_deg, planes, sats_per_plane, 
     sweep_shells(params)  # validates every shell before any work
     dev = resolve_device(device)
     spec = ScanSpec("shells", params, str(Path(scenario).resolve()) if scenario else None, chunk_shells)
-    _finish_batch(run_scan(spec, out_dir, device=dev, scheduler=scheduler, workers=workers, progress=not quiet))
+    _finish_batch(run_scan(spec, out_dir, device=dev, scheduler=scheduler, workers=workers, progress=_progress_bar(quiet)))
 
 
 @main.command()

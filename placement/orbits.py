@@ -58,7 +58,28 @@ class Shell:
 
 
 def sun_synchronous_inclination_deg(altitude_km: float) -> float:
-    """Inclination [deg] of a circular sun-synchronous orbit at ``altitude_km`` (J2, WGS-72)."""
+    """Inclination of a circular sun-synchronous orbit (J2 node drift of 360 deg per tropical year).
+
+    Parameters
+    ----------
+    altitude_km : float
+        Altitude above the WGS-72 equatorial radius [km].
+
+    Returns
+    -------
+    float
+        Inclination [deg]; 180 deg above ~5,975 km, where no orbit is sun-synchronous.
+
+    Raises
+    ------
+    InputError
+        Altitude not finite or outside 150-100,000 km.
+
+    References
+    ----------
+    .. [1] Vallado, D. (2013). Fundamentals of Astrodynamics and Applications, 4th ed., eq. 9-41
+       and sec. 11.4 (sun-synchronous orbits).
+    """
     from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM, sun_synchronous_inclination_rad
 
     return math.degrees(sun_synchronous_inclination_rad(EARTH_EQUATORIAL_RADIUS_KM + altitude_km))
@@ -75,7 +96,52 @@ def parse_ltan(where: str, text) -> float:
 def make_shell(where: str, *, id: str, altitude_km, inclination_deg=None, ltan=None, name=None,
                planes=1, sats_per_plane=1, power_kw_per_sat=1000.0, design_life_yr=5.0, source="",
                raan_deg=None, phase_deg=0.0) -> Shell:
-    """A validated :class:`Shell`; sun-synchronous when ``ltan`` ('HH:MM') is given."""
+    """A validated orbital shell of identical circular orbits.
+
+    Parameters
+    ----------
+    where : str
+        Where the values came from, for error messages (a file and row, or 'command line').
+    id : str
+        Shell id.
+    altitude_km : float
+        Altitude [km] (150-100,000).
+    inclination_deg : float, optional
+        Inclination [deg] (0-180); not with ``ltan``.
+    ltan : str, optional
+        Local time of the ascending node 'HH:MM': a sun-synchronous shell, its inclination from J2.
+    name : str, optional
+        Display name (default: the id).
+    planes : int
+        Orbit planes [-].
+    sats_per_plane : int
+        Satellites per plane [-].
+    power_kw_per_sat : float
+        IT power per satellite [kW].
+    design_life_yr : float
+        Design life [yr] (at most 50).
+    source : str
+        Where the shell's figures come from.
+    raan_deg : float, optional
+        Node of the first plane at the start [deg] (default: from the LTAN, or 0).
+    phase_deg : float
+        Argument of latitude of the lead satellite at the start [deg].
+
+    Returns
+    -------
+    Shell
+        The shell, sizes in its satellites' units (capacity [MW] = satellites x power [kW] / 1000).
+
+    Raises
+    ------
+    InputError
+        A value that is not a number, out of its range, or an LTAN that is not 'HH:MM'.
+
+    References
+    ----------
+    .. [1] Vallado, D. (2013). Fundamentals of Astrodynamics and Applications, 4th ed.
+    .. [2] Walker, J. G. (1984). Satellite constellations. J. British Interplanetary Society 37:559-572.
+    """
     alt = require_number(where, "altitude_km", altitude_km, low=MIN_ALTITUDE_KM, high=MAX_ALTITUDE_KM)
     ltan_h = None
     if ltan not in (None, ""):
@@ -100,7 +166,27 @@ def make_shell(where: str, *, id: str, altitude_km, inclination_deg=None, ltan=N
 
 
 def load_shells(path=None) -> list[Shell]:
-    """The bundled shell catalog (or ``path``), validated."""
+    """The bundled shell catalog (or another file in its format), validated.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A shell CSV (columns of ``catalogs/data/orbital_shells.csv``); default the bundled one.
+
+    Returns
+    -------
+    list of Shell
+        One shell per row; altitude [km], inclination [deg], IT power per satellite [kW].
+
+    Raises
+    ------
+    InputError
+        Unreadable file, missing or unknown column, duplicate id, missing source or a bad value.
+
+    References
+    ----------
+    .. [1] ``catalogs/data/orbital_shells.csv``: the geometry and power source of every shell.
+    """
     from placement.catalogs import ORBITAL_SHELLS_CSV, read_csv_rows
 
     path = path or ORBITAL_SHELLS_CSV
@@ -303,6 +389,33 @@ def shell_from_tle(where: str, line1: str, line2: str, name: str = "tle", start=
     except ValueError as exc:
         raise InputError(where, "elements", None, f"bad TLE: {exc}") from None
     return shell_from_satrec(where, sat.model, name, start)
+
+
+def shells_from_tle_file(path, start=None) -> list[Shell]:
+    """One-plane shells from a file of two-line element sets, each optionally preceded by a name
+    line (the three-line form CelesTrak serves); checksums and decay checked, every error names
+    the file and line."""
+    try:
+        with Path(path).open(encoding="utf-8") as f:
+            numbered = [(n, ln.rstrip()) for n, ln in enumerate(f, start=1) if ln.strip()]
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(path, None, None, "not a text file of TLEs (not UTF-8)") from None
+    out, i = [], 0
+    while i < len(numbered):
+        name = ""
+        if not numbered[i][1].startswith("1 "):
+            name, i = numbered[i][1].strip(), i + 1
+        line_no = numbered[i][0] if i < len(numbered) else numbered[-1][0] + 1
+        if i + 1 >= len(numbered) or not numbered[i][1].startswith("1 ") or not numbered[i + 1][1].startswith("2 "):
+            raise InputError(f"{path} line {line_no}", None, None, "expected TLE line 1 and line 2")
+        out.append(shell_from_tle(f"{path} line {line_no}", numbered[i][1], numbered[i + 1][1],
+                                  name or f"tle-{len(out) + 1}", start=start))
+        i += 2
+    if not out:
+        raise InputError(path, None, None, "no TLEs in file")
+    return out
 
 
 def shells_from_omm(path, start=None) -> list[Shell]:

@@ -17,8 +17,33 @@ class RunResult:
 
 
 def run(scenario, out_dir, *, device: str = "auto"):
-    """Score the scenario, assign its tenants and write every output into ``out_dir``; returns the
-    :class:`placement.assignment.Plan` (None when the scenario has no tenants). See :func:`run_all`."""
+    """The main job: score the scenario, assign its tenants and write every output.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        From :func:`placement.load_scenario` or :func:`placement.default_scenario`.
+    out_dir : str or pathlib.Path
+        Folder for the outputs (created if missing): ``sites.csv/json``, ``sites_map.png``,
+        ``shells.csv/json``, ``eclipse_seasons.png`` and, with tenants, ``plan.json``,
+        ``assignments.csv``, ``plan.geojson``, ``map.png``, ``report.md``.
+    device : {'auto', 'cpu', 'cuda'}
+        Where the kernels run.
+
+    Returns
+    -------
+    Plan or None
+        The assignment (costs [USD/h], MW per tenant and capacity); None without tenants.
+
+    Raises
+    ------
+    InputError
+        Bad scenario content found while scoring or assigning, or an unusable device.
+
+    References
+    ----------
+    .. [1] ``../shared/DESIGN.md`` (the data flow and the JSON fields of every output).
+    """
     return run_all(scenario, out_dir, device=device).plan
 
 

@@ -154,13 +154,53 @@ def shell_economics_of(shells: list[Shell], ecl: dict, parameters: Parameters, d
 def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: float = 365.0,
                  step_s: float = 60.0, parameters: Parameters | None = None, device: str = "auto",
                  max_planes: int = 12, latency_step_s: float = 300.0) -> ShellScores:
-    """Score orbital shells over ``days`` from ``start`` (Skyfield Time, or 'YYYY-MM-DD[THH:MM]' UTC)
-    at ``step_s`` [s].
+    """Score orbital shells: eclipse, power, cooling, mass, launch cost, latency and levelized cost.
 
     Eclipses: one satellite per plane (:mod:`placement.kernels.eclipse`), up to ``max_planes``
-    evenly spaced planes per shell. Latency: the shell's lead satellite over one
-    day at ``latency_step_s`` against the demand points. Returns the shell JSON
-    fields of DESIGN.md.
+    evenly spaced planes per shell, in Earth's conical umbra and penumbra with the Sun from
+    DE421. Latency: the shell's lead satellite over one day at ``latency_step_s`` against the
+    demand points.
+
+    Parameters
+    ----------
+    shells : list of Shell
+        The shells (:func:`placement.load_shells`, :func:`placement.make_shell`).
+    demand : DemandPoints
+        Weighted demand points (:func:`placement.demand_points`).
+    start : str or skyfield.timelib.Time
+        First sample, UTC ('YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM').
+    days : float
+        Span sampled for the eclipse statistics [days].
+    step_s : float
+        Sample spacing [s].
+    parameters : Parameters, optional
+        Spacecraft, launch and cost parameters; defaults from :mod:`placement.parameters`.
+    device : {'auto', 'cpu', 'cuda'}
+        Where the kernels run.
+    max_planes : int
+        Most planes computed per shell [-] (evenly spaced subset of a Walker shell).
+    latency_step_s : float
+        Sample spacing of the latency estimate [s].
+
+    Returns
+    -------
+    ShellScores
+        The shell JSON fields of DESIGN.md: eclipse fractions [-], longest eclipse [min], beta
+        range [deg], array and radiator area [m^2/MW], battery [kWh/MW], mass [t/MW], launch
+        cost [USD/MW], demand-weighted RTT [ms], coverage [-], levelized cost [USD/MWh_IT].
+
+    Raises
+    ------
+    InputError
+        A start that is not a UTC date, or an unusable device.
+
+    References
+    ----------
+    .. [1] Montenbruck, O. & Gill, E. (2000). Satellite Orbits, sec. 3.4.2 (conical shadow).
+    .. [2] Vallado, D. (2013). Fundamentals of Astrodynamics and Applications, 4th ed.,
+       eqs. 9-41, 9-42 (J2 secular rates).
+    .. [3] Wertz, J. & Larson, W. (1999). Space Mission Analysis and Design, 3rd ed. (coverage,
+       radiators, power).
     """
     from placement.device import resolve_device
 

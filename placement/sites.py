@@ -125,19 +125,33 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
     sites : list of dict
         Sites as loaded by :func:`placement.catalogs.load_ground_sites` (``lat_deg``, ``lon_deg`` [deg],
         ``elevation_m`` [m], ``power_mw`` [MW], ``availability`` [-], ``price_usd_per_mwh``
-        [USD/MWh], ``carbon_g_per_kwh`` [gCO2eq/kWh]; optional ``capex_usd_per_mw``).
+        [USD/MWh], ``carbon_g_per_kwh`` [gCO2eq/kWh]; optional ``capex_usd_per_mw`` [USD/MW]).
     demand : DemandPoints
-        Weighted demand points (:func:`placement.demand.demand_points`).
+        Weighted demand points (:func:`placement.demand_points`).
     parameters : Parameters, optional
         Physics and economics; defaults from :mod:`placement.parameters`.
     device : {'auto', 'cpu', 'cuda'}
+        Where the kernels run; ``auto`` takes a usable GPU, else the CPU.
 
     Returns
     -------
     SiteScores
         PUE [-], energy cost and levelized cost [USD/MWh_IT], carbon [kg/MWh_IT], water
-        [L/MWh_IT], demand-weighted RTT [ms], share of demand within the SLO, dark
-        fraction [-] and longest dark stretch [h] per site.
+        [L/MWh_IT], demand-weighted RTT [ms], share of demand within the SLO [-], dark
+        fraction [-] and longest dark stretch [h] per site; columns named by the JSON fields.
+
+    Raises
+    ------
+    InputError
+        ``device='cuda'`` without a usable GPU, or an unknown device.
+
+    References
+    ----------
+    .. [1] New, M., Lister, D., Hulme, M. & Makin, I. (2002). A high-resolution data set of
+       surface climate over global land areas. Climate Research 21:1-25 (CRU CL 2.0 normals).
+    .. [2] ASHRAE TC 9.9 (2021). Thermal Guidelines for Data Processing Environments, 5th ed.
+    .. [3] Short, W., Packey, D. & Holt, T. (1995). A Manual for the Economic Evaluation of Energy
+       Efficiency and Renewable Energy Technologies. NREL/TP-462-5173 (capital recovery factor).
     """
     from placement.climate import climate_at
     from placement.device import resolve_device

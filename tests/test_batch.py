@@ -19,7 +19,7 @@ GLOBE5 = ScanSpec("globe", {"resolution_deg": 5.0, "min_lat_deg": -60.0, "field"
 def globe2(tmp_path_factory):
     out = tmp_path_factory.mktemp("globe2")
     spec = ScanSpec("globe", {"resolution_deg": 2.0, "min_lat_deg": -60.0, "field": "pue"}, None, 2000)
-    summary = run_scan(spec, out, progress=False)
+    summary = run_scan(spec, out)
     assert summary["complete"]
     with np.load(out / "result.npz") as z:
         return {k: z[k] for k in z.files}
@@ -29,7 +29,7 @@ def test_batch_equals_direct_api(tmp_path):
     from placement.scenario import default_scenario
     from placement.sites import score_sites
 
-    run_scan(GLOBE5, tmp_path, progress=False)
+    run_scan(GLOBE5, tmp_path)
     with np.load(tmp_path / "result.npz") as z:
         got = {k: z[k] for k in z.files}
     sc = default_scenario()
@@ -103,8 +103,8 @@ def test_dask_local_cluster_matches_single_process(tmp_path):
     spec = ScanSpec("shells", {"altitudes_km": [500.0, 800.0, 1100.0], "ltans": ["06:00", "10:30", "18:00"],
                                "inclinations_deg": None, "start": "2026-01-01", "days": 20.0, "step_s": 120.0,
                                "planes": 1, "sats_per_plane": 1000}, None, 2)
-    run_scan(spec, tmp_path / "single", progress=False)
-    summary = run_scan(spec, tmp_path / "dask", workers=2, progress=False)
+    run_scan(spec, tmp_path / "single")
+    summary = run_scan(spec, tmp_path / "dask", workers=2)
     assert summary["complete"] and sorted(summary["computed"]) == list(range(5))
     with np.load(tmp_path / "single" / "result.npz") as a, np.load(tmp_path / "dask" / "result.npz") as b:
         for k in a.files:
