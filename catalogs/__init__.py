@@ -21,29 +21,46 @@ STATION_NORMALS_NPZ = DATA_DIR / "cru_cl2_station_normals.npz"
 DEFAULT_SCENARIO = SCENARIO_DIR / "default.toml"
 
 SUPPLY_TYPES = ("grid", "onsite_gas", "hydro_ppa", "nuclear_ppa", "mixed")
+COOLING_PLANTS = ("auto", "air_economizer", "chiller_tower", "dry_cooler", "liquid")
 GROUND_SITE_COLUMNS = (
     "id", "name", "lat_deg", "lon_deg", "elevation_m", "country", "grid_zone", "power_mw",
     "supply_type", "availability", "price_usd_per_mwh", "water_stress",
     "location_source", "power_source", "price_source", "other_sources",
 )
+#: Optional per-site columns: where to look a site up in the market tables, and overrides of
+#: the figures those tables (or the scenario's parameters) would give it. Empty = the default.
+GROUND_SITE_OPTIONAL_COLUMNS = (
+    "region", "cost_market", "queue_region", "supply_options", "cooling_plant", "capex_usd_per_mw",
+    "queue_months", "it_load_factor", "building_life_yr", "plant_life_yr", "it_capex_usd_per_mw",
+)
+#: Supply options a site may use when its CSV row names none, by its supply_type.
+DEFAULT_SUPPLY_OPTIONS = {
+    "grid": ("grid",), "hydro_ppa": ("grid",), "nuclear_ppa": ("grid",),
+    "onsite_gas": ("grid", "gas_turbines", "gas_engines"), "mixed": ("grid", "gas_turbines", "gas_bridge"),
+}
 
 __all__ = [
-    "InputError", "DATA_DIR", "SCENARIO_DIR", "DEFAULT_SCENARIO", "GROUND_SITES_CSV",
+    "InputError", "DATA_DIR", "SCENARIO_DIR", "DEFAULT_SCENARIO", "GROUND_SITES_CSV", "COOLING_PLANTS",
     "load_ground_sites", "load_grid_carbon", "read_csv_rows", "ORBITAL_SHELLS_CSV", "load_station_normals", "list_catalogs",
 ]
 
 
-def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict]:
+def _read_csv(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
+    """Rows of a CSV (``#`` comment lines skipped, a UTF-8 byte-order mark accepted) whose header
+    holds every column of ``columns``, any of ``optional`` and nothing else; optional columns
+    missing from the file read as empty strings."""
     try:
-        with Path(path).open(newline="", encoding="utf-8") as f:
+        with Path(path).open(newline="", encoding="utf-8-sig") as f:
             reader = csv.DictReader(row for row in f if not row.startswith("#"))
             header = reader.fieldnames or []
             missing = [c for c in columns if c not in header]
             if missing:
-                raise InputError(path, missing[0], None, "missing column")
-            unknown = [c for c in header if c not in columns]
+                raise InputError(path, ", ".join(missing), None,
+                                 f"missing column{'s' if len(missing) > 1 else ''} (needs: {', '.join(columns)})")
+            unknown = [c for c in header if c not in columns and c not in optional]
             if unknown:
-                raise InputError(path, unknown[0], None, "unknown column")
+                raise InputError(path, unknown[0], None,
+                                 f"unknown column (known: {', '.join(columns + tuple(optional))})")
             rows = list(reader)
     except OSError as exc:
         raise InputError(path, None, None, f"cannot read ({exc.strerror})") from None
@@ -52,12 +69,14 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict]:
     for n, row in enumerate(rows, start=2):
         if None in row or any(v is None for v in row.values()):
             raise InputError(f"{path} row {n}", None, None, "wrong number of fields")
+        for c in optional:
+            row.setdefault(c, "")
     return rows
 
 
-def read_csv_rows(path: Path, columns: tuple[str, ...]):
-    """(row number, dict) for each row of a CSV with exactly ``columns`` (validated header)."""
-    return list(enumerate(_read_csv(path, columns), start=2))
+def read_csv_rows(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()):
+    """(row number, dict) for each row of a CSV with ``columns`` and any of ``optional`` (validated header)."""
+    return list(enumerate(_read_csv(path, columns, optional), start=2))
 
 
 def load_grid_carbon(path: Path = GRID_CARBON_CSV) -> dict[str, float]:
@@ -75,7 +94,7 @@ def load_grid_carbon(path: Path = GRID_CARBON_CSV) -> dict[str, float]:
 def load_ground_sites(path: Path = GROUND_SITES_CSV, carbon_zones: dict | None = None) -> list[dict]:
     """Ground sites as validated dicts (numbers parsed, units in the keys)."""
     zones = load_grid_carbon() if carbon_zones is None else carbon_zones
-    rows = _read_csv(path, GROUND_SITE_COLUMNS)
+    rows = _read_csv(path, GROUND_SITE_COLUMNS, GROUND_SITE_OPTIONAL_COLUMNS)
     seen = set()
     sites = []
     for n, row in enumerate(rows, start=2):
@@ -86,13 +105,14 @@ def load_ground_sites(path: Path = GROUND_SITES_CSV, carbon_zones: dict | None =
         if sid in seen:
             raise InputError(where, "id", sid, "duplicate id")
         seen.add(sid)
-        site = {k: row[k].strip() for k in GROUND_SITE_COLUMNS}
+        site = {k: row[k].strip() for k in GROUND_SITE_COLUMNS + GROUND_SITE_OPTIONAL_COLUMNS}
         site["lat_deg"] = require_number(where, "lat_deg", row["lat_deg"], low=-90, high=90)
         site["lon_deg"] = require_number(where, "lon_deg", row["lon_deg"], low=-180, high=180)
         site["elevation_m"] = require_number(where, "elevation_m", row["elevation_m"], low=-500, high=9000)
-        site["power_mw"] = require_number(where, "power_mw", row["power_mw"], positive=True)
+        site["power_mw"] = require_number(where, "power_mw", row["power_mw"], positive=True, high=1e6)
         site["availability"] = require_number(where, "availability", row["availability"], positive=True, high=1)
-        site["price_usd_per_mwh"] = require_number(where, "price_usd_per_mwh", row["price_usd_per_mwh"], low=0)
+        site["price_usd_per_mwh"] = require_number(where, "price_usd_per_mwh", row["price_usd_per_mwh"], low=0,
+                                                   high=10000)
         site["water_stress"] = require_number(where, "water_stress", row["water_stress"], low=0, high=5)
         if site["supply_type"] not in SUPPLY_TYPES:
             raise InputError(where, "supply_type", site["supply_type"], f"not one of {', '.join(SUPPLY_TYPES)}")
@@ -102,10 +122,48 @@ def load_ground_sites(path: Path = GROUND_SITES_CSV, carbon_zones: dict | None =
         for col in ("location_source", "power_source", "price_source", "other_sources"):
             if not site[col]:
                 raise InputError(where, col, site[col], "every figure needs a source")
+        _site_markets(where, site)
         sites.append(site)
     if not sites:
         raise InputError(path, None, None, "no sites")
     return sites
+
+
+def _site_markets(where: str, site: dict) -> None:
+    """Resolve a site's optional columns in place: its market rows, supply options, cooling plant and
+    numeric overrides (None where the scenario's parameters decide)."""
+    from placement.catalogs import markets
+
+    site["region"] = site["region"] or site["country"]
+    costs = markets.load_construction_costs()
+    market = site["cost_market"] or markets.matching_market(costs, site["country"], site["region"]) or "global-average"
+    if market not in costs:
+        raise InputError(where, "cost_market", market, "unknown market (see construction_cost_index.csv)")
+    site["cost_market"] = market
+    queues = markets.campus_queues()
+    queue = site["queue_region"] or markets.matching_market(queues, site["country"], site["region"]) or ""
+    if queue and queue not in queues:
+        raise InputError(where, "queue_region", queue, "unknown queue region (see grid_interconnection_queue.csv)")
+    site["queue_region"] = queue
+    options = markets.load_supply_options()
+    names = [o.strip() for o in site["supply_options"].split(";") if o.strip()] or \
+        list(DEFAULT_SUPPLY_OPTIONS[site["supply_type"]])
+    for name in names:
+        if name not in options:
+            raise InputError(where, "supply_options", name, f"unknown supply option (known: {', '.join(options)})")
+    site["supply_options"] = tuple(dict.fromkeys(names))
+    site["cooling_plant"] = site["cooling_plant"] or "auto"
+    if site["cooling_plant"] not in COOLING_PLANTS:
+        raise InputError(where, "cooling_plant", site["cooling_plant"], f"not one of {', '.join(COOLING_PLANTS)}")
+    bounds = {"capex_usd_per_mw": dict(low=0, high=1e9), "queue_months": dict(low=0, high=240),
+              "it_load_factor": dict(positive=True, high=1), "building_life_yr": dict(positive=True, high=100),
+              "plant_life_yr": dict(positive=True, high=100), "it_capex_usd_per_mw": dict(low=0, high=1e9)}
+    for col, b in bounds.items():
+        site[col] = None if site[col] == "" else require_number(where, col, site[col], **b)
+    if site["capex_usd_per_mw"] is None:
+        site["capex_usd_per_mw"] = costs[market].value
+    if site["queue_months"] is None and queue:
+        site["queue_months"] = queues[queue].value
 
 
 def load_station_normals(path: Path = STATION_NORMALS_NPZ) -> dict:
@@ -116,13 +174,41 @@ def load_station_normals(path: Path = STATION_NORMALS_NPZ) -> dict:
         return {k: data[k] for k in data.files}
 
 
+def _flagged_in_text(path: Path, column: str) -> tuple[int, int]:
+    """(rows whose ``column`` says approx./assumption/estimate, rows) of a sourced CSV."""
+    rows = _read_csv(path, tuple(_header(path)))
+    words = ("approx", "assumption", "estimate")
+    return sum(any(w in r[column].lower() for w in words) for r in rows), len(rows)
+
+
+def _header(path: Path) -> list[str]:
+    with Path(path).open(encoding="utf-8-sig") as f:
+        return next(line for line in f if not line.startswith("#")).strip().split(",")
+
+
 def list_catalogs() -> list[dict]:
-    """What is bundled: name, path and a one-line description for each catalog and scenario."""
+    """What is bundled: name, path, a one-line description, and how many of its figures are flagged
+    approximate (``approximate`` / ``rows``) for each catalog and scenario."""
+    from placement.catalogs import markets
+
+    counts = markets.approximate_counts()
+    counts["ground_sites"] = _flagged_in_text(GROUND_SITES_CSV, "price_source")
     items = [
         {"name": "ground_sites", "path": str(GROUND_SITES_CSV),
-         "what": "AI campuses and candidate regions with power, price, supply and sources"},
+         "what": "AI campuses and candidate regions with power, price, supply options and sources "
+                 "(approximate: prices)"},
         {"name": "grid_carbon", "path": str(GRID_CARBON_CSV),
          "what": "grid carbon intensity by Electricity Maps zone (2024) and Ember country"},
+        {"name": "construction_cost_index", "path": str(markets.CONSTRUCTION_COST_CSV),
+         "what": "facility capex per MW of IT by market (Turner & Townsend, Cushman & Wakefield)"},
+        {"name": "grid_interconnection_queue", "path": str(markets.GRID_QUEUE_CSV),
+         "what": "months to a grid connection by region (LBNL Queued Up, utilities, Ember)"},
+        {"name": "supply_options", "path": str(markets.SUPPLY_OPTIONS_CSV),
+         "what": "grid, behind-the-meter gas, gas bridge, solar+storage PPA: months, price model, emissions"},
+        {"name": "gas_prices", "path": str(markets.GAS_PRICES_CSV),
+         "what": "gas price by country or market (Henry Hub, TTF, JKM, regulated)"},
+        {"name": "electricity_water_intensity", "path": str(markets.ELECTRICITY_WATER_CSV),
+         "what": "water consumed per MWh of grid electricity by country and US state"},
         {"name": "orbital_shells", "path": str(ORBITAL_SHELLS_CSV),
          "what": "orbital shells (Starlink/Kuiper/OneWeb-like, dawn-dusk SSO, ASCEND, MEO, GEO) with sources"},
         {"name": "residency", "path": str(DATA_DIR / "residency.geojson"),
@@ -132,8 +218,13 @@ def list_catalogs() -> list[dict]:
         {"name": "station_normals", "path": str(STATION_NORMALS_NPZ),
          "what": "CRU CL 2.0 monthly climate normals at 23,589 stations"},
     ]
+    for item in items:
+        flagged, rows = counts.get(item["name"], (0, None))
+        item["approximate"] = flagged
+        item["rows"] = rows
     for p in sorted(SCENARIO_DIR.glob("*.toml")):
-        items.append({"name": f"scenario:{p.stem}", "path": str(p), "what": _scenario_title(p)})
+        items.append({"name": f"scenario:{p.stem}", "path": str(p), "what": _scenario_title(p), "approximate": 0,
+                      "rows": None})
     return items
 
 

@@ -19,19 +19,27 @@ class InputError(ValueError):
 
 
 def require_number(where, field, raw, *, low=None, high=None, positive=False, integer=False):
-    """Parse ``raw`` as a float (or int) and check its range; raise :class:`InputError` otherwise."""
+    """Parse ``raw`` as a finite float (or a whole number with ``integer``) and check its bounds;
+    raise :class:`InputError` otherwise. Booleans are not numbers; a fractional value where a
+    whole number is needed is refused rather than silently truncated."""
+    if isinstance(raw, bool):
+        raise InputError(where, field, raw, "not a number (true/false)")
     try:
-        value = int(raw) if integer else float(raw)
-    except (TypeError, ValueError):
+        value = float(raw.strip() if isinstance(raw, str) else raw)
+    except (TypeError, ValueError, AttributeError):
         raise InputError(where, field, raw, "not a number") from None
-    if value != value:  # NaN
-        raise InputError(where, field, raw, "not a number")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InputError(where, field, raw, "not a finite number")
+    if integer:
+        if value != int(value):
+            raise InputError(where, field, raw, "must be a whole number")
+        value = int(value)
     if positive and value <= 0:
         raise InputError(where, field, raw, "must be positive")
     if low is not None and value < low:
-        raise InputError(where, field, raw, f"must be >= {low}")
+        raise InputError(where, field, raw, f"must be >= {low:g}")
     if high is not None and value > high:
-        raise InputError(where, field, raw, f"must be <= {high}")
+        raise InputError(where, field, raw, f"must be <= {high:g}")
     return value
 
 

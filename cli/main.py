@@ -13,10 +13,19 @@ import sys
 
 import click
 
+from placement.cli.render import print_plan, shell_table, site_table
+from placement.cli.tables import console
+
 FORMATS = ("table", "json", "csv")
+#: fields of a global scan that can be drawn (placement.batch.GLOBE_FIELDS without the coordinates)
+GLOBE_MAP_FIELDS = ("lcoe_usd_per_mwh_it", "pue", "water_l_per_mwh_it", "source_water_l_per_mwh_it",
+                    "power_cost_usd_per_mwh_it", "carbon_kg_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
+                    "dark_fraction", "longest_dark_h", "time_to_power_months", "energy_usd_per_mwh_it",
+                    "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it", "delay_usd_per_mwh_it")
 SITE_SORT_FIELDS = ("lcoe_usd_per_mwh_it", "power_cost_usd_per_mwh_it", "pue", "carbon_kg_per_mwh_it",
-                    "water_l_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction", "power_mw",
-                    "dark_fraction", "longest_dark_h")
+                    "water_l_per_mwh_it", "source_water_l_per_mwh_it", "time_to_power_months",
+                    "capital_usd_per_mwh_it", "delay_usd_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
+                    "power_mw", "dark_fraction", "longest_dark_h")
 
 
 def handle_errors(fn):
@@ -43,43 +52,15 @@ def handle_errors(fn):
     return wrapper
 
 
+def wide_option(fn):
+    return click.option("--wide", is_flag=True,
+                        help="Show every table column, however wide (default: the columns that fit the terminal; "
+                             "COLUMNS sets the width).")(fn)
+
+
 def device_option(fn):
     return click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
                         show_default=True, help="Where kernels run; auto takes a usable GPU, else the CPU.")(fn)
-
-
-def _console():
-    from rich.console import Console
-
-    import shutil
-
-    # piped output (logs, CI) gets a width that fits the tables instead of rich's 80 columns
-    width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((150, 24)).columns, 150)
-    return Console(stderr=False, highlight=False, width=width)
-
-
-def _site_table(scores, title: str, carbon_price_usd_per_t: float):
-    from rich.table import Table
-
-    t = Table(title=title, title_justify="left", header_style="bold")
-    cols = [("#", "right"), ("site", "left"), ("MW", "right"), ("LCOE\n$/MWh", "right"),
-            ("=energy\n$/MWh", "right"), ("+capital\n$/MWh", "right"), ("+carbon\n$/MWh", "right"),
-            ("PUE", "right"), ("CO2\nkg/MWh", "right"), ("water\nL/MWh", "right"), ("RTT\nms", "right"),
-            ("in\nSLO", "right"), ("dark\nmax h", "right")]
-    for name, justify in cols:
-        t.add_column(name, justify=justify, no_wrap=name != "site", max_width=40 if name == "site" else None)
-    price = carbon_price_usd_per_t
-    for i in range(len(scores)):
-        c = scores.columns
-        carbon_cost = price * c["carbon_kg_per_mwh_it"][i] / 1000.0
-        capital = c["lcoe_usd_per_mwh_it"][i] - c["power_cost_usd_per_mwh_it"][i] - carbon_cost
-        t.add_row(str(i + 1), f"{c['id'][i]}\n[dim]{c['name'][i]}[/dim]", f"{c['power_mw'][i]:,.0f}",
-                  f"[bold]{c['lcoe_usd_per_mwh_it'][i]:.1f}[/bold]", f"{c['power_cost_usd_per_mwh_it'][i]:.1f}",
-                  f"{capital:.1f}", f"{carbon_cost:.1f}", f"{c['pue'][i]:.3f}",
-                  f"{c['carbon_kg_per_mwh_it'][i]:.0f}", f"{c['water_l_per_mwh_it'][i]:.0f}",
-                  f"{c['rtt_ms_weighted'][i]:.1f}", f"{c['pop_within_slo_fraction'][i]:.0%}",
-                  f"{c['longest_dark_h'][i]:.0f}")
-    return t
 
 
 def _emit(records, fmt: str, render_table, meta: dict | None = None):
@@ -90,7 +71,7 @@ def _emit(records, fmt: str, render_table, meta: dict | None = None):
     elif fmt == "csv":
         click.echo(records_to_csv(records), nl=False)
     else:
-        _console().print(render_table())
+        console().print(render_table())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,9 +85,10 @@ def main():
 @click.option("--out", "out_dir", default="placement-out", show_default=True, type=click.Path(file_okay=False),
               help="Folder for the outputs.")
 @click.option("--top", type=int, default=15, show_default=True, help="Rows shown in the terminal table.")
+@wide_option
 @device_option
 @handle_errors
-def run(scenario, out_dir, top, device):
+def run(scenario, out_dir, top, wide, device):
     """Score a scenario and write all outputs (default: the bundled scenario)."""
     from placement.runner import run_all as run_job
     from placement.scenario import default_scenario, load_scenario
@@ -114,19 +96,20 @@ def run(scenario, out_dir, top, device):
     sc = load_scenario(scenario) if scenario else default_scenario()
     result = run_job(sc, out_dir, device=device)
     scores = result.site_scores
-    con = _console()
-    con.print(_site_table(scores.head(top), f"Scenario '{sc.name}': top {min(top, len(scores))} of "
-                          f"{len(scores)} ground sites by levelized cost per IT MWh (device: {scores.device})",
-                          sc.parameters.cost.carbon_price_usd_per_t))
+    con = console()
+    con.print(site_table(scores.head(top), f"Scenario '{sc.name}': top {min(top, len(scores))} of "
+                          f"{len(scores)} ground sites by levelized cost per IT MWh (device: {scores.device})", wide=wide))
     con.print(f"[dim]RTT: demand-weighted ({', '.join(f'{k} {v:.0%}' for k, v in sc.demand_weights.items()) or 'world population'}); "
               f"in SLO: share of demand within {scores.slo_rtt_ms:g} ms; carbon priced at "
-              f"{sc.parameters.cost.carbon_price_usd_per_t:g} USD/t.[/dim]")
+              f"{sc.parameters.cost.carbon_price_usd_per_t:g} USD/t; delay at "
+              f"{sc.parameters.cost.delay_usd_per_mw_month:,.0f} USD per MW-month; operator profile "
+              f"{sc.parameters.cooling.profile}.[/dim]")
     if result.shell_scores is not None:
         sh = result.shell_scores
-        con.print(_shell_table(sh, f"{len(sh)} orbital shells over {sh.days:g} days from {sh.start_utc}, launch "
-                                   f"{sc.parameters.orbit.launch_cost_usd_per_kg:,.0f} USD/kg"))
+        con.print(shell_table(sh, f"{len(sh)} orbital shells over {sh.days:g} days from {sh.start_utc}, launch "
+                                   f"{sc.parameters.orbit.launch_cost_usd_per_kg:,.0f} USD/kg", wide=wide))
     if result.plan is not None:
-        _print_plan(con, result.plan)
+        print_plan(con, result.plan)
     for f in result.files:
         con.print(f"wrote {f}")
 
@@ -139,9 +122,10 @@ def run(scenario, out_dir, top, device):
 @click.option("--sort", "sort_by", type=click.Choice(SITE_SORT_FIELDS), default="lcoe_usd_per_mwh_it", show_default=True)
 @click.option("--descending", is_flag=True, help="Sort largest first.")
 @click.option("--top", type=int, default=None, help="Only the first N rows.")
+@wide_option
 @device_option
 @handle_errors
-def sites(catalog, scenario, fmt, sort_by, descending, top, device):
+def sites(catalog, scenario, fmt, sort_by, descending, top, wide, device):
     """Score ground sites on power, cooling, latency, dark time and levelized cost."""
     from placement.catalogs import load_ground_sites
     from placement.scenario import default_scenario, load_scenario
@@ -154,33 +138,8 @@ def sites(catalog, scenario, fmt, sort_by, descending, top, device):
     if top is not None:
         scores = scores.head(max(top, 0))
     _emit(scores.to_records(), fmt,
-          lambda: _site_table(scores, f"{len(scores)} ground sites by {sort_by} (device: {scores.device})",
-                              sc.parameters.cost.carbon_price_usd_per_t),
+          lambda: site_table(scores, f"{len(scores)} ground sites by {sort_by} (device: {scores.device})", wide=wide),
           meta={"device": scores.device, "sort": sort_by, "slo_rtt_ms": scores.slo_rtt_ms})
-
-
-def _shell_table(scores, title: str):
-    from rich.table import Table
-
-    t = Table(title=title, title_justify="left", header_style="bold")
-    cols = ["#", "shell", "alt\nkm", "inc\ndeg", "LTAN", "dark\n%", "max\nmin",
-            "season\ndays", "array\nm2/MW", "radiator\nm2/MW", "battery\nkWh/MW",
-            "mass\nt/MW", "launch\nM$/MW", "RTT\nms", "cover\n%", "LCOE\n$/MWh"]
-    for c in cols:
-        t.add_column(c, justify="left" if c == "shell" else "right", no_wrap=True)
-    c = scores.columns
-    for i in range(len(scores)):
-        ltan = c["ltan_h"][i]
-        ltan_s = "-" if ltan is None else f"{int(ltan):02d}:{int(round((ltan % 1) * 60)):02d}"
-        t.add_row(str(i + 1), str(c["id"][i]), f"{c['altitude_km'][i]:,.0f}", f"{c['inclination_deg'][i]:.2f}",
-                  ltan_s, f"{100 * c['eclipse_fraction'][i]:.1f}",
-                  f"{c['max_eclipse_min'][i]:.0f}", f"{c['eclipse_season_days'][i]:.0f}",
-                  f"{c['array_m2_per_mw'][i]:,.0f}",
-                  f"{c['radiator_m2_per_mw'][i]:,.0f}", f"{c['battery_kwh_per_mw'][i]:,.0f}",
-                  f"{c['mass_t_per_mw'][i]:.1f}", f"{c['launch_cost_usd_per_mw'][i] / 1e6:.1f}",
-                  f"{c['rtt_ms_weighted'][i]:.0f}", f"{100 * c['coverage_fraction'][i]:.0f}",
-                  f"[bold]{c['lcoe_usd_per_mwh_it'][i]:,.0f}[/bold]")
-    return t
 
 
 @main.command()
@@ -205,10 +164,11 @@ def _shell_table(scores, title: str):
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the eclipse-season chart to this PNG.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@wide_option
 @device_option
 @handle_errors
 def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, power_kw_per_sat, tle_file, omm_file,
-           start, days, step_s, launch_case, scenario, plot_path, fmt, device):
+           start, days, step_s, launch_case, scenario, plot_path, fmt, wide, device):
     """Score orbital shells: eclipse, power, cooling, mass, launch cost, latency, levelized cost."""
     import dataclasses
 
@@ -258,40 +218,10 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
     meta = {"device": scores.device, "start_utc": scores.start_utc, "days": scores.days, "step_s": scores.step_s,
             "launch_cost_usd_per_kg": params.orbit.launch_cost_usd_per_kg}
     _emit(scores.to_records(), fmt,
-          lambda: _shell_table(scores, f"{len(scores)} orbital shells from {scores.start_utc} over {days:g} days "
+          lambda: shell_table(scores, f"{len(scores)} orbital shells from {scores.start_utc} over {days:g} days "
                                        f"at {step_s:g} s, launch {params.orbit.launch_cost_usd_per_kg:,.0f} USD/kg "
-                                       f"(device: {scores.device})"),
+                                       f"(device: {scores.device})", wide=wide),
           meta=meta)
-
-
-def _plan_table(plan, title: str):
-    from rich.table import Table
-
-    t = Table(title=title, title_justify="left", header_style="bold")
-    for name in ("tenant", "capacity", "kind", "MW", "RTT ms", "$/MWh", "kgCO2/MWh"):
-        t.add_column(name, justify="left" if name in ("tenant", "capacity", "kind") else "right")
-    last = None
-    for a in plan.assignments:
-        t.add_row(a["tenant"] if a["tenant"] != last else "", a["capacity_id"], a["kind"], f"{a['mw']:,}",
-                  f"{a['rtt_ms']:.1f}", f"{a['cost_usd_per_mwh_it']:.1f}", f"{a['carbon_kg_per_mwh_it']:.0f}")
-        last = a["tenant"]
-    return t
-
-
-def _print_plan(con, plan):
-    con.print(_plan_table(plan, f"Plan: {plan.served_mw:,} MW served, {plan.unserved_mw:,} MW unserved, "
-                                f"{plan.total_cost_usd_per_h:,.0f} USD/h "
-                                f"({'optimal' if plan.optimal else 'best found; search limit reached'})"))
-    for u in plan.unserved:
-        con.print(f"[yellow]unserved[/yellow] {u['reason']}")
-    busy = ", ".join(f"{u['capacity_id']} {u['used_mw']}/{u['capacity_mw']}" for u in plan.utilization if u["used_mw"])
-    con.print(f"[dim]utilisation (MW): {busy}[/dim]")
-    if plan.changes:
-        ch = plan.changes
-        con.print(f"[bold]re-plan[/bold] failed: {', '.join(ch['failed']) or '-'}; evicted: "
-                  f"{', '.join(ch['evicted']) or '-'}; moved {ch['moved_mw']:,} MW; freed {ch['freed_mw']:,} MW; "
-                  f"cost {ch['cost_delta_usd_per_h']:+,.0f} USD/h; newly unserved: "
-                  + ("; ".join(f"{u['tenant']} {u['mw']} MW" for u in ch["newly_unserved"]) or "none"))
 
 
 @main.command()
@@ -329,7 +259,7 @@ def assign(scenario, failed, evicted, out_dir, fmt):
 
         click.echo(records_to_csv(plan.assignments), nl=False)
     else:
-        _print_plan(_console(), plan)
+        print_plan(console(), plan)
 
 
 @main.group()
@@ -358,7 +288,7 @@ def _progress_bar(quiet: bool):
 
 
 def _finish_batch(summary):
-    con = _console()
+    con = console()
     done = "complete" if summary["complete"] else "incomplete (re-run the same command to resume)"
     con.print(f"{summary['items']:,} items in {summary['chunks']} chunks; computed {len(summary['computed'])} "
               f"this run on {summary['where']} (device: {summary['device']}); {done}")
@@ -370,7 +300,7 @@ def _finish_batch(summary):
 @click.option("--resolution-deg", type=float, default=1.0, show_default=True, help="Grid cell size [deg].")
 @click.option("--min-lat-deg", type=float, default=-60.0, show_default=True, help="Leave out cells south of this.")
 @click.option("--chunk-cells", type=int, default=20000, show_default=True)
-@click.option("--field", type=click.Choice(SITE_SORT_FIELDS), default="lcoe_usd_per_mwh_it", show_default=True,
+@click.option("--field", type=click.Choice(GLOBE_MAP_FIELDS), default="lcoe_usd_per_mwh_it", show_default=True,
               help="Field drawn on the heat map.")
 @batch_options
 @handle_errors
@@ -458,12 +388,15 @@ def catalogs(fmt):
         return
     from rich.table import Table
 
-    t = Table(title="Bundled catalogs and scenarios", title_justify="left", header_style="bold")
-    for col in ("name", "what", "path"):
-        t.add_column(col, overflow="fold")
+    t = Table(title="Bundled catalogs and scenarios", title_justify="left", header_style="bold",
+              caption="approx.: rows whose figure is an estimate, proxy or regional value (each says so in its "
+                      "source)", caption_justify="left")
+    for col in ("name", "what", "approx.", "path"):
+        t.add_column(col, overflow="fold", justify="right" if col == "approx." else "left")
     for it in items:
-        t.add_row(it["name"], it["what"], it["path"])
-    _console().print(t)
+        flagged = f"{it['approximate']}/{it['rows']}" if it["rows"] else "-"
+        t.add_row(it["name"], it["what"], flagged, it["path"])
+    console().print(t)
 
 
 if __name__ == "__main__":  # pragma: no cover

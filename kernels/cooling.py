@@ -1,32 +1,44 @@
-"""Cooling energy (PUE) and water use of an air-cooled data hall from climate.
+"""Cooling energy (PUE) and site water of a data hall, for four cooling plants, from climate.
 
-Model (hour-by-hour over a typical day of each month, weighted by days):
+Hour by hour over a typical day of each month (weighted by days): dry bulb
+T(h) = T_mean + DTR/2 cos(2 pi (h - 15) / 24) (warmest at 15:00 local solar time), the
+month's vapour pressure held through the day, wet bulb from Stull (2011). Per unit of IT
+heat, each hour's cooling power and water come from the plant:
 
-* Hourly dry bulb from the monthly mean and diurnal range,
-  T(h) = T_mean + DTR/2 * cos(2 pi (h - 15) / 24) (warmest at 15:00 local solar
-  time), with the month's vapour pressure held through the day.
-* Inlet target T_target = supply limit - air approach. The default supply limit
-  is 27 degC, the top of ASHRAE TC 9.9's recommended envelope for class A1
-  (ASHRAE 2021, Thermal Guidelines for Data Processing Environments, 5th ed.).
-* Free-air economizer when T <= T_target and the outdoor dew point is within the
-  recommended envelope (<= 15 degC for A1, same source): overhead = fans.
-* Direct evaporative (adiabatic) cooling when T_wb + evaporative approach <=
-  T_target and the humidified air's dew point stays within that limit (adiabatic
-  cooling by dT raises the vapour pressure by gamma dT): overhead = fans + pumps; water evaporated cools the intake air from T
-  to T_target. With air taking up the IT heat over ``it_delta_t_c``, the air mass
-  flow is P_IT / (c_p dT_IT), so the water per IT energy is
-  (T - T_target) / dT_IT / h_fg; h_fg = 2.45 MJ/kg gives
-  3600 / 2.45 = 1469 L per MWh per unit temperature ratio.
-* Otherwise mechanical cooling (air-cooled chiller, no water): overhead = fans +
-  1 / COP with COP = eta_Carnot * T_evap / (T_cond - T_evap), T_evap = T_target -
-  chilled-water approach, T_cond = T + condenser approach, lift at least 5 K.
-  Hours too humid for outside air also run on the chiller.
-* PUE = 1 + electrical losses (UPS, distribution, lighting) + mean cooling overhead.
+0 ``air_economizer`` -- outside air within the supply limit and dew point of ASHRAE
+  TC 9.9's recommended envelope (27 degC, 15 degC dew point); direct evaporative
+  assist (media effectiveness ``evap_effectiveness``) when that reaches the target;
+  otherwise an air-cooled chiller. Water: the evaporation that cools the intake air.
+1 ``chiller_tower`` -- water-cooled centrifugal chillers with open cooling towers and a
+  waterside economizer: tower water leaves at wet bulb + approach; through the plate
+  exchanger it cools the chilled-water return fully, partly (the chiller trims the rest,
+  its condenser at the tower water) or not at all. Water: tower make-up.
+2 ``dry_cooler`` -- closed-loop dry coolers with adiabatic pre-cooling of their air and
+  an air-cooled trim chiller. Water: the adiabatic spray.
+3 ``liquid`` -- direct-to-chip liquid cooling: ``liquid_fraction`` of the heat leaves in
+  warm facility water (ASHRAE liquid class W32/W40/W45: supply ``liquid_supply_c``)
+  through dry coolers with adiabatic assist; the residual air share goes through a
+  ``dry_cooler`` loop at the chilled-water temperature.
+
+A negative plant code asks for the climate-based default (:func:`default_plant`).
+
+Cooling-tower make-up (ASHRAE Handbook HVAC Systems and Equipment ch. 40; US DOE FEMP
+cooling-tower guide): evaporation E = 0.00085 x circulating flow x range [degF], i.e.
+0.00153 per K of range; with the flow carrying Q over the range, E per heat rejected is
+0.00153 / c_p = 1.316 kg per kWh whatever the range. Blowdown B = E / (COC - 1), drift
+D = drift fraction x flow, counted inside the blowdown (uncontrolled blowdown), so
+make-up = E + max(E / (COC - 1), D).
+Evaporative cooling of air by dT with air mass flow P / (c_p dT_air) evaporates
+dT / dT_air / h_fg per unit heat: 3600 / 2.45 = 1469 L per MWh per unit ratio.
+
+Chillers: :mod:`placement.kernels.chillers` (rated COPs and EnergyPlus curves).
+PUE = 1 + electrical losses + other facility loads + mean cooling power, all per IT power.
 """
 import math
 
 from numba import njit, prange
 
+from placement.kernels.chillers import air_cooled_chiller_cop, clamp, water_cooled_chiller_cop
 from placement.kernels.psychrometrics import (
     PSYCHROMETRIC_CONSTANT_KPA_PER_K,
     dew_point_c,
@@ -36,73 +48,187 @@ from placement.kernels.psychrometrics import (
 )
 from placement.kernels.targets import scalar
 
-LATENT_HEAT_L_PER_MWH = 3600.0 / 2.45  # litres of water evaporated per MWh of heat (h_fg = 2.45 MJ/kg)
-MIN_CHILLER_LIFT_K = 5.0  # compressors need some lift; also keeps COP finite on cool-but-humid hours
+LATENT_HEAT_L_PER_MWH = 3600.0 / 2.45  # litres evaporated per MWh of heat (h_fg = 2.45 MJ/kg)
+WATER_HEAT_CAPACITY_KJ_PER_KG_K = 4.186
+#: Handbook evaporation factor, 0.00085 per degF of range = 0.00153 per K of range.
+TOWER_EVAPORATION_PER_K = 0.00085 * 1.8
 DAYS_IN_MONTH = (31.0, 28.25, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0)
+
+AIR_ECONOMIZER = 0
+CHILLER_TOWER = 1
+DRY_COOLER = 2
+LIQUID = 3
+#: Above this WRI Aqueduct baseline water-stress category (0-5) the default plant is closed-loop.
+HIGH_WATER_STRESS = 3.0
+#: The default plant is an air economizer where the warmest month's mean wet bulb is at most this.
+AIR_ECONOMIZER_MAX_WET_BULB_C = 18.0
 
 
 @scalar
-def cooling_hour(t_c, vapour_pressure_kpa, supply_max_c, max_dew_point_c, air_approach_c, evap_approach_c,
-                 it_delta_t_c, fan_overhead, pump_overhead, chiller_carnot_efficiency,
-                 chilled_water_approach_c, condenser_approach_c):
-    """Cooling power per IT power [-], water [L/MWh_IT] and mode (0 free, 1 evap, 2 mech)."""
+def tower_makeup_fraction(evaporation_per_k, range_c, cycles_of_concentration, drift_fraction):
+    """Cooling-tower make-up as a share of the circulating flow [-]: evaporation
+    ``evaporation_per_k`` x range [K], blowdown E / (COC - 1) with the drift counted inside it."""
+    evaporation = evaporation_per_k * range_c
+    blowdown = evaporation / (cycles_of_concentration - 1.0)
+    return evaporation + (blowdown if blowdown > drift_fraction else drift_fraction)
+
+
+@scalar
+def tower_makeup_l_per_mwh(heat_rejected, cycles_of_concentration, drift_fraction, range_c):
+    """Cooling-tower make-up water [L per MWh of IT] for ``heat_rejected`` [per unit IT] (module
+    docstring): the circulating flow carries the heat over the range, 3.6e6 / (c_p range) kg per MWh."""
+    flow_kg_per_mwh = 3.6e6 * heat_rejected / (WATER_HEAT_CAPACITY_KJ_PER_KG_K * range_c)
+    return flow_kg_per_mwh * tower_makeup_fraction(TOWER_EVAPORATION_PER_K, range_c, cycles_of_concentration,
+                                                   drift_fraction)
+
+
+@scalar
+def default_plant(warmest_month_wet_bulb_c, water_stress):
+    """Climate-based default plant: closed-loop dry coolers where water is scarce (WRI Aqueduct
+    baseline stress >= 3, high), an air economizer where the warmest month's mean wet bulb is at
+    most 18 degC, water-cooled chillers with towers elsewhere."""
+    if water_stress >= HIGH_WATER_STRESS:
+        return DRY_COOLER
+    if warmest_month_wet_bulb_c <= AIR_ECONOMIZER_MAX_WET_BULB_C:
+        return AIR_ECONOMIZER
+    return CHILLER_TOWER
+
+
+@scalar
+def chilled_water_loop_hour(heat, t_c, t_wb_c, supply_c, delta_t_c, closed_loop, tower_approach_c,
+                            hx_approach_c, cycles_of_concentration, drift_fraction, tower_range_c,
+                            tower_fan_kw_per_kw, dry_cooler_approach_c, adiabatic_effectiveness,
+                            dry_cooler_air_delta_t_c, dry_cooler_fan_kw_per_kw, pump_kw_per_kw,
+                            air_chiller_rated_cop, water_chiller_rated_cop):
+    """One hour of a water loop carrying ``heat`` [per unit IT] at supply / return
+    ``supply_c`` / ``supply_c + delta_t_c`` [degC], rejected by open towers with a waterside
+    economizer (``closed_loop`` 0) or by dry coolers with adiabatic assist (1).
+    Returns (power [per unit IT], water [L/MWh_IT], compressor share of the heat [-])."""
+    ret = supply_c + delta_t_c
+    if closed_loop == 0:
+        t_cw = t_wb_c + tower_approach_c
+        free = clamp((ret - (t_cw + hx_approach_c)) / delta_t_c, 0.0, 1.0)
+        chiller = (1.0 - free) * heat
+        work = chiller / water_cooled_chiller_cop(water_chiller_rated_cop, supply_c, t_cw) if chiller > 0.0 else 0.0
+        rejected = heat + work
+        power = pump_kw_per_kw * heat + work + tower_fan_kw_per_kw * rejected
+        water = tower_makeup_l_per_mwh(rejected, cycles_of_concentration, drift_fraction, tower_range_c)
+        return power, water, 1.0 - free
+    # dry coolers: water leaves them at the entering air temperature + approach
+    power = pump_kw_per_kw * heat + dry_cooler_fan_kw_per_kw * heat
+    if t_c + dry_cooler_approach_c <= supply_c:
+        return power, 0.0, 0.0
+    needed_air_c = supply_c - dry_cooler_approach_c
+    precooled_c = t_c - adiabatic_effectiveness * (t_c - t_wb_c)
+    if precooled_c <= needed_air_c:  # spray only as much as needed
+        water = heat * LATENT_HEAT_L_PER_MWH * (t_c - needed_air_c) / dry_cooler_air_delta_t_c
+        return power, water, 0.0
+    free = clamp((ret - (precooled_c + dry_cooler_approach_c)) / delta_t_c, 0.0, 1.0)
+    chiller = (1.0 - free) * heat
+    work = chiller / air_cooled_chiller_cop(air_chiller_rated_cop, supply_c, precooled_c)
+    water = (heat + work) * LATENT_HEAT_L_PER_MWH * (t_c - precooled_c) / dry_cooler_air_delta_t_c
+    return power + work, water, 1.0 - free
+
+
+@scalar
+def air_economizer_hour(t_c, vapour_pressure_kpa, t_wb_c, supply_max_c, max_dew_point_c, air_approach_c,
+                        evap_effectiveness, it_delta_t_c, evap_pump_kw_per_kw, chilled_water_c,
+                        pump_kw_per_kw, air_chiller_rated_cop):
+    """One hour of an air-side economizer hall with direct evaporative assist and an air-cooled
+    trim chiller, per unit IT heat (fans counted by the caller).
+    Returns (power [per unit IT], water [L/MWh_IT], compressor share [-])."""
     target = supply_max_c - air_approach_c
     dry_enough = dew_point_c(vapour_pressure_kpa) <= max_dew_point_c
     if t_c <= target and dry_enough:
-        return fan_overhead, 0.0, 0
-    rh = relative_humidity_at_pct(vapour_pressure_kpa, t_c)
-    twb = wet_bulb_c(t_c, rh)
+        return 0.0, 0.0, 0.0
+    reachable = t_c - evap_effectiveness * (t_c - t_wb_c)
     e_humidified = vapour_pressure_kpa + PSYCHROMETRIC_CONSTANT_KPA_PER_K * (t_c - target)
-    if t_c > target and twb + evap_approach_c <= target and dew_point_c(e_humidified) <= max_dew_point_c:
-        water = LATENT_HEAT_L_PER_MWH * (t_c - target) / it_delta_t_c
-        return fan_overhead + pump_overhead, water, 1
-    t_evap_k = target - chilled_water_approach_c + 273.15
-    lift = t_c + condenser_approach_c - (target - chilled_water_approach_c)
-    if lift < MIN_CHILLER_LIFT_K:
-        lift = MIN_CHILLER_LIFT_K
-    cop = chiller_carnot_efficiency * t_evap_k / lift
-    return fan_overhead + 1.0 / cop, 0.0, 2
+    if t_c > target and reachable <= target and dew_point_c(e_humidified) <= max_dew_point_c:
+        return evap_pump_kw_per_kw, LATENT_HEAT_L_PER_MWH * (t_c - target) / it_delta_t_c, 0.0
+    cop = air_cooled_chiller_cop(air_chiller_rated_cop, chilled_water_c, t_c)
+    return pump_kw_per_kw + 1.0 / cop, 0.0, 1.0
 
 
 @scalar
-def cooling_site(i, t_mean_c, rh_pct, dtr_c, supply_max_c, max_dew_point_c, air_approach_c, evap_approach_c,
-                 it_delta_t_c, fan_overhead, pump_overhead, chiller_carnot_efficiency,
-                 chilled_water_approach_c, condenser_approach_c, electrical_loss,
-                 out_pue, out_water_l_per_mwh_it, out_economizer_fraction):
+def cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, supply_max_c, max_dew_point_c,
+                 air_approach_c, evap_effectiveness, it_delta_t_c, evap_pump_kw_per_kw, chilled_water_c,
+                 chilled_water_delta_t_c, tower_approach_c, hx_approach_c, cycles_of_concentration,
+                 drift_fraction, tower_range_c, tower_fan_kw_per_kw, dry_cooler_approach_c,
+                 adiabatic_effectiveness, dry_cooler_air_delta_t_c, dry_cooler_fan_kw_per_kw, liquid_supply_c,
+                 liquid_delta_t_c, liquid_fraction, cdu_pump_kw_per_kw, air_chiller_rated_cop,
+                 water_chiller_rated_cop, electrical_loss, fan_kw_per_kw, pump_kw_per_kw, misc_kw_per_kw,
+                 out_pue, out_water_l_per_mwh_it, out_economizer_fraction, out_plant):
     """Element ``i`` of :func:`pue_and_water`."""
+    kind = plant[i]
+    if kind < 0:
+        warmest_wb = -100.0
+        for m in range(12):
+            wb = wet_bulb_c(t_mean_c[i, m], rh_pct[i, m])
+            if wb > warmest_wb:
+                warmest_wb = wb
+        kind = default_plant(warmest_wb, water_stress[i])
+    liquid = liquid_fraction if kind == LIQUID else 0.0
+    air = 1.0 - liquid
     total_h = 0.0
-    overhead = 0.0
+    power = 0.0
     water = 0.0
-    econ = 0.0
+    compressor = 0.0
     for m in range(12):
         days = DAYS_IN_MONTH[m]
         e = rh_pct[i, m] / 100.0 * saturation_vapour_pressure_kpa(t_mean_c[i, m])
         for h in range(24):
             t = t_mean_c[i, m] + 0.5 * dtr_c[i, m] * math.cos(2.0 * math.pi * (h - 15.0) / 24.0)
-            oh, w, mode = cooling_hour(t, e, supply_max_c, max_dew_point_c, air_approach_c, evap_approach_c,
-                                       it_delta_t_c, fan_overhead, pump_overhead,
-                                       chiller_carnot_efficiency, chilled_water_approach_c,
-                                       condenser_approach_c)
+            twb = wet_bulb_c(t, relative_humidity_at_pct(e, t))
+            p = fan_kw_per_kw * air + cdu_pump_kw_per_kw * liquid
+            if kind == AIR_ECONOMIZER:
+                q, w, c = air_economizer_hour(t, e, twb, supply_max_c, max_dew_point_c, air_approach_c,
+                                              evap_effectiveness, it_delta_t_c, evap_pump_kw_per_kw,
+                                              chilled_water_c, pump_kw_per_kw, air_chiller_rated_cop)
+            else:
+                q, w, c = chilled_water_loop_hour(
+                    air, t, twb, chilled_water_c, chilled_water_delta_t_c, 0 if kind == CHILLER_TOWER else 1,
+                    tower_approach_c, hx_approach_c, cycles_of_concentration, drift_fraction, tower_range_c,
+                    tower_fan_kw_per_kw, dry_cooler_approach_c, adiabatic_effectiveness, dry_cooler_air_delta_t_c,
+                    dry_cooler_fan_kw_per_kw, pump_kw_per_kw, air_chiller_rated_cop, water_chiller_rated_cop)
+                c = c * air
+            if liquid > 0.0:
+                ql, wl, cl = chilled_water_loop_hour(
+                    liquid, t, twb, liquid_supply_c, liquid_delta_t_c, 1, tower_approach_c, hx_approach_c,
+                    cycles_of_concentration, drift_fraction, tower_range_c, tower_fan_kw_per_kw,
+                    dry_cooler_approach_c, adiabatic_effectiveness, dry_cooler_air_delta_t_c,
+                    dry_cooler_fan_kw_per_kw, pump_kw_per_kw, air_chiller_rated_cop, water_chiller_rated_cop)
+                q += ql
+                w += wl
+                c += cl * liquid
             total_h += days
-            overhead += days * oh
+            power += days * (p + q)
             water += days * w
-            if mode < 2:
-                econ += days
-    out_pue[i] = 1.0 + electrical_loss + overhead / total_h
+            compressor += days * c
+    out_pue[i] = 1.0 + electrical_loss + misc_kw_per_kw + power / total_h
     out_water_l_per_mwh_it[i] = water / total_h
-    out_economizer_fraction[i] = econ / total_h
+    out_economizer_fraction[i] = 1.0 - compressor / total_h
+    out_plant[i] = kind
 
 
 @njit(parallel=True, cache=True)
-def pue_and_water(t_mean_c, rh_pct, dtr_c, supply_max_c, max_dew_point_c, air_approach_c, evap_approach_c,
-                  it_delta_t_c, fan_overhead, pump_overhead, chiller_carnot_efficiency,
-                  chilled_water_approach_c, condenser_approach_c, electrical_loss,
-                  out_pue, out_water_l_per_mwh_it, out_economizer_fraction):
-    """Annual PUE [-], water use [L per MWh of IT energy] and share of hours
-    without mechanical cooling, for sites with monthly climate rows
-    (``t_mean_c``, ``rh_pct``, ``dtr_c``: shape (n_sites, 12))."""
+def pue_and_water(t_mean_c, rh_pct, dtr_c, plant, water_stress, supply_max_c, max_dew_point_c,
+                  air_approach_c, evap_effectiveness, it_delta_t_c, evap_pump_kw_per_kw, chilled_water_c,
+                  chilled_water_delta_t_c, tower_approach_c, hx_approach_c, cycles_of_concentration,
+                  drift_fraction, tower_range_c, tower_fan_kw_per_kw, dry_cooler_approach_c,
+                  adiabatic_effectiveness, dry_cooler_air_delta_t_c, dry_cooler_fan_kw_per_kw, liquid_supply_c,
+                  liquid_delta_t_c, liquid_fraction, cdu_pump_kw_per_kw, air_chiller_rated_cop,
+                  water_chiller_rated_cop, electrical_loss, fan_kw_per_kw, pump_kw_per_kw, misc_kw_per_kw,
+                  out_pue, out_water_l_per_mwh_it, out_economizer_fraction, out_plant):
+    """Annual PUE [-], site water [L per MWh of IT energy], share of heat removed without
+    compressors [-] and the plant used (0-3) for sites with monthly climate rows (``t_mean_c``
+    [degC], ``rh_pct`` [%], ``dtr_c`` [degC]: shape (n_sites, 12)); ``plant`` [-] per site (-1:
+    climate default), ``water_stress`` the WRI Aqueduct category [0-5]."""
     for i in prange(out_pue.size):
-        cooling_site(i, t_mean_c, rh_pct, dtr_c, supply_max_c, max_dew_point_c, air_approach_c, evap_approach_c,
-                     it_delta_t_c, fan_overhead, pump_overhead, chiller_carnot_efficiency,
-                     chilled_water_approach_c, condenser_approach_c, electrical_loss,
-                     out_pue, out_water_l_per_mwh_it, out_economizer_fraction)
+        cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, supply_max_c, max_dew_point_c,
+                     air_approach_c, evap_effectiveness, it_delta_t_c, evap_pump_kw_per_kw, chilled_water_c,
+                     chilled_water_delta_t_c, tower_approach_c, hx_approach_c, cycles_of_concentration,
+                     drift_fraction, tower_range_c, tower_fan_kw_per_kw, dry_cooler_approach_c,
+                     adiabatic_effectiveness, dry_cooler_air_delta_t_c, dry_cooler_fan_kw_per_kw, liquid_supply_c,
+                     liquid_delta_t_c, liquid_fraction, cdu_pump_kw_per_kw, air_chiller_rated_cop,
+                     water_chiller_rated_cop, electrical_loss, fan_kw_per_kw, pump_kw_per_kw, misc_kw_per_kw,
+                     out_pue, out_water_l_per_mwh_it, out_economizer_fraction, out_plant)

@@ -1,10 +1,21 @@
 """Energy cost, carbon and levelized cost per MWh of IT energy (ground and orbit).
 
-Levelized cost [USD/MWh_IT] = energy cost + (capex * CRF + fixed opex) /
-(8760 h * availability) + carbon price * carbon, with the capital recovery
-factor CRF = r (1 + r)^n / ((1 + r)^n - 1) (e.g. Short, Packey & Holt 1995,
-"A Manual for the Economic Evaluation of Energy Efficiency and Renewable Energy
-Technologies", NREL/TP-462-5173, eq. 4-4). One formula for ground and orbit.
+Levelized cost [USD/MWh_IT] = energy + capital + carbon + water + delay (+ IT hardware):
+
+* energy  = power price x PUE;
+* capital = sum over assets of capex x CRF(rate, life) + fixed O&M, per IT MWh delivered
+  in a year, 8760 h x availability x IT load factor; the assets are the building, the
+  mechanical and electrical plant (their own lives) and on-site generation;
+* carbon  = carbon price x grid (or on-site) intensity x PUE;
+* water   = water price x site water;
+* delay   = lost margin per MW-month x months to first power, a one-off cost levelized
+  like capital;
+* IT hardware (optional) = IT capex x CRF over its life, per IT MWh.
+
+The capital recovery factor CRF = r (1 + r)^n / ((1 + r)^n - 1) turns a present cost into
+equal yearly payments (Short, Packey & Holt 1995, "A Manual for the Economic Evaluation of
+Energy Efficiency and Renewable Energy Technologies", NREL/TP-462-5173, eq. 4-4).
+One formula for ground and orbit (:func:`levelized_cost_usd_per_mwh_it`).
 """
 from numba import njit, prange
 
@@ -26,33 +37,63 @@ def capital_recovery_factor(rate, years):
 def levelized_cost_usd_per_mwh_it(energy_usd_per_mwh_it, capex_usd_per_mw, crf,
                                   fixed_opex_usd_per_mw_yr, availability,
                                   carbon_kg_per_mwh_it, carbon_price_usd_per_t):
-    """Levelized cost [USD per MWh of IT energy delivered]."""
+    """Levelized cost [USD per MWh of IT energy delivered] of one asset at full load."""
     annual = capex_usd_per_mw * crf + fixed_opex_usd_per_mw_yr
     return (energy_usd_per_mwh_it + annual / (HOURS_PER_YEAR * availability)
             + carbon_price_usd_per_t * carbon_kg_per_mwh_it / 1000.0)
 
 
 @scalar
-def ground_cost_site(i, pue, price_usd_per_mwh, carbon_g_per_kwh, availability, capex_usd_per_mw,
-                     crf, fixed_opex_usd_per_mw_yr, carbon_price_usd_per_t,
-                     out_power_cost_usd_per_mwh_it, out_carbon_kg_per_mwh_it, out_lcoe_usd_per_mwh_it):
+def ground_cost_site(i, pue, price_usd_per_mwh, carbon_g_per_kwh, availability, it_load_factor,
+                     building_capex_usd_per_mw, building_crf, plant_capex_usd_per_mw, plant_crf,
+                     supply_capex_usd_per_mw, supply_crf, fixed_opex_fraction_per_yr, it_capex_usd_per_mw, it_crf,
+                     water_l_per_mwh_it, water_price_usd_per_m3, time_to_power_months, delay_usd_per_mw_month,
+                     delay_crf, carbon_price_usd_per_t,
+                     out_energy_usd_per_mwh_it, out_carbon_kg_per_mwh_it, out_capital_usd_per_mwh_it,
+                     out_carbon_usd_per_mwh_it, out_water_usd_per_mwh_it, out_delay_usd_per_mwh_it,
+                     out_it_capex_usd_per_mwh_it, out_lcoe_usd_per_mwh_it):
     """Element ``i`` of :func:`ground_cost`."""
+    mwh_per_mw_yr = HOURS_PER_YEAR * availability[i] * it_load_factor[i]
+    facility = building_capex_usd_per_mw[i] + plant_capex_usd_per_mw[i]
+    annual = (building_capex_usd_per_mw[i] * building_crf[i] + plant_capex_usd_per_mw[i] * plant_crf[i]
+              + supply_capex_usd_per_mw[i] * supply_crf + fixed_opex_fraction_per_yr * facility)
     energy = price_usd_per_mwh[i] * pue[i]
     carbon = carbon_g_per_kwh[i] * pue[i]  # g/kWh == kg/MWh
-    out_power_cost_usd_per_mwh_it[i] = energy
+    capital = annual / mwh_per_mw_yr
+    carbon_cost = carbon_price_usd_per_t * carbon / 1000.0
+    water = water_price_usd_per_m3 * water_l_per_mwh_it[i] / 1000.0
+    delay = delay_usd_per_mw_month * time_to_power_months[i] * delay_crf / mwh_per_mw_yr
+    it = it_capex_usd_per_mw[i] * it_crf / mwh_per_mw_yr
+    out_energy_usd_per_mwh_it[i] = energy
     out_carbon_kg_per_mwh_it[i] = carbon
-    out_lcoe_usd_per_mwh_it[i] = levelized_cost_usd_per_mwh_it(
-        energy, capex_usd_per_mw[i], crf, fixed_opex_usd_per_mw_yr, availability[i],
-        carbon, carbon_price_usd_per_t)
+    out_capital_usd_per_mwh_it[i] = capital
+    out_carbon_usd_per_mwh_it[i] = carbon_cost
+    out_water_usd_per_mwh_it[i] = water
+    out_delay_usd_per_mwh_it[i] = delay
+    out_it_capex_usd_per_mwh_it[i] = it
+    out_lcoe_usd_per_mwh_it[i] = energy + capital + carbon_cost + water + delay + it
 
 
 @njit(parallel=True, cache=True)
-def ground_cost(pue, price_usd_per_mwh, carbon_g_per_kwh, availability, capex_usd_per_mw,
-                crf, fixed_opex_usd_per_mw_yr, carbon_price_usd_per_t,
-                out_power_cost_usd_per_mwh_it, out_carbon_kg_per_mwh_it, out_lcoe_usd_per_mwh_it):
-    """Energy cost [USD/MWh_IT] = price x PUE, carbon [kg/MWh_IT] = grid
-    intensity x PUE, and levelized cost [USD/MWh_IT] for each ground site."""
+def ground_cost(pue, price_usd_per_mwh, carbon_g_per_kwh, availability, it_load_factor,
+                building_capex_usd_per_mw, building_crf, plant_capex_usd_per_mw, plant_crf,
+                supply_capex_usd_per_mw, supply_crf, fixed_opex_fraction_per_yr, it_capex_usd_per_mw, it_crf,
+                water_l_per_mwh_it, water_price_usd_per_m3, time_to_power_months, delay_usd_per_mw_month,
+                delay_crf, carbon_price_usd_per_t,
+                out_energy_usd_per_mwh_it, out_carbon_kg_per_mwh_it, out_capital_usd_per_mwh_it,
+                out_carbon_usd_per_mwh_it, out_water_usd_per_mwh_it, out_delay_usd_per_mwh_it,
+                out_it_capex_usd_per_mwh_it, out_lcoe_usd_per_mwh_it):
+    """Cost components and levelized cost [USD/MWh_IT] and carbon [kg/MWh_IT] per ground site
+    (module docstring). Per-site arrays: PUE [-], energy price [USD/MWh], carbon intensity of the
+    supply [g/kWh], availability [-], IT load factor [-], capex [USD per MW of IT] of the building,
+    the M&E plant, on-site generation and IT hardware, the building's and the plant's capital
+    recovery factors [1/yr], site water [L/MWh_IT], months to first power."""
     for i in prange(pue.size):
-        ground_cost_site(i, pue, price_usd_per_mwh, carbon_g_per_kwh, availability, capex_usd_per_mw,
-                         crf, fixed_opex_usd_per_mw_yr, carbon_price_usd_per_t,
-                         out_power_cost_usd_per_mwh_it, out_carbon_kg_per_mwh_it, out_lcoe_usd_per_mwh_it)
+        ground_cost_site(i, pue, price_usd_per_mwh, carbon_g_per_kwh, availability, it_load_factor,
+                         building_capex_usd_per_mw, building_crf, plant_capex_usd_per_mw, plant_crf,
+                         supply_capex_usd_per_mw, supply_crf, fixed_opex_fraction_per_yr, it_capex_usd_per_mw,
+                         it_crf, water_l_per_mwh_it, water_price_usd_per_m3, time_to_power_months,
+                         delay_usd_per_mw_month, delay_crf, carbon_price_usd_per_t,
+                         out_energy_usd_per_mwh_it, out_carbon_kg_per_mwh_it, out_capital_usd_per_mwh_it,
+                         out_carbon_usd_per_mwh_it, out_water_usd_per_mwh_it, out_delay_usd_per_mwh_it,
+                         out_it_capex_usd_per_mwh_it, out_lcoe_usd_per_mwh_it)

@@ -31,9 +31,11 @@ from placement.catalogs.validation import InputError
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 
-GLOBE_FIELDS = ("lat_deg", "lon_deg", "pue", "water_l_per_mwh_it", "power_cost_usd_per_mwh_it",
-                "carbon_kg_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction", "dark_fraction",
-                "longest_dark_h", "lcoe_usd_per_mwh_it")
+GLOBE_FIELDS = ("lat_deg", "lon_deg", "pue", "water_l_per_mwh_it", "source_water_l_per_mwh_it",
+                "power_cost_usd_per_mwh_it", "carbon_kg_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
+                "dark_fraction", "longest_dark_h", "time_to_power_months", "energy_usd_per_mwh_it",
+                "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it", "delay_usd_per_mwh_it",
+                "lcoe_usd_per_mwh_it")
 SHELL_FIELDS = ("altitude_km", "inclination_deg", "ltan_h", "eclipse_fraction", "umbra_fraction",
                 "max_eclipse_min", "eclipse_season_days", "array_m2_per_mw", "radiator_m2_per_mw",
                 "battery_kwh_per_mw", "mass_t_per_mw", "launch_cost_usd_per_mw", "rtt_ms_weighted",
@@ -78,21 +80,25 @@ def land_cells(resolution_deg: float, min_lat_deg: float = -60.0) -> tuple[np.nd
 
 
 def cell_sites(lat_deg: np.ndarray, lon_deg: np.ndarray, parameters) -> dict:
-    """Site columns for grid cells: carbon and price by the country the cell falls in
-    (:func:`placement.demand.country_at`; figures and fallbacks from
-    :func:`placement.catalogs.countries.country_tables`)."""
+    """Site columns for grid cells: terrain elevation from pvlib's altitude grid
+    (:func:`placement.terrain.terrain_elevation_m`), and carbon, price, capex and grid queue by the
+    country the cell falls in (:func:`placement.demand.country_at`; figures and fallbacks from
+    :func:`placement.catalogs.countries.country_tables`). Water stress is not known per cell (0)."""
     from placement.catalogs.countries import country_tables
     from placement.demand import country_at
+    from placement.terrain import terrain_elevation_m
 
     tables = country_tables()
     country = country_at(lat_deg, lon_deg)
     n = lat_deg.size
     return {
-        "lat_deg": lat_deg, "lon_deg": lon_deg,
-        "power_mw": np.full(n, np.nan),
+        "lat_deg": lat_deg, "lon_deg": lon_deg, "elevation_m": terrain_elevation_m(lat_deg, lon_deg),
         "availability": np.full(n, tables.availability_median),
         "price_usd_per_mwh": np.array([tables.price_of(c) for c in country], float),
         "carbon_g_per_kwh": np.array([tables.carbon_of(c) for c in country], float),
+        "capex_usd_per_mw": np.array([tables.capex_of(c) for c in country], float),
+        "queue_months": np.array([tables.queue_months_of(c) for c in country], float),
+        "country": country,
     }
 
 

@@ -9,56 +9,225 @@ import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 
-from placement.catalogs import DATA_DIR
+from placement.catalogs import COOLING_PLANTS, DATA_DIR
 from placement.catalogs.validation import InputError, require_number
 
 LATENCY_CALIBRATION_TOML = DATA_DIR / "latency_calibration.toml"
 #: Parameters that take one of a few words rather than a number.
-CHOICES = {"launch_case": ("today", "2035")}
+CHOICES = {"launch_case": ("today", "2035"),
+           "plant": COOLING_PLANTS,
+           "profile": ("hyperscale", "colocation")}
+_UNIT = dict(positive=True, high=1.0)  # a fraction or efficiency in (0, 1]
+_SHARE = dict(low=0.0, high=1.0)  # a share in [0, 1]
+#: Physical bounds of each numeric parameter (by name, in any group); others: finite, >= 0, <= 1e12.
+BOUNDS = {
+    # cooling
+    "electrical_loss": _SHARE, "fan_kw_per_kw": _SHARE, "pump_kw_per_kw": _SHARE, "misc_kw_per_kw": _SHARE,
+    "cdu_pump_kw_per_kw": _SHARE, "evap_pump_kw_per_kw": _SHARE, "tower_fan_kw_per_kw": _SHARE,
+    "dry_cooler_fan_kw_per_kw": _SHARE, "supply_max_c": dict(low=10.0, high=45.0),
+    "chilled_water_c": dict(low=2.0, high=30.0), "max_dew_point_c": dict(low=-20.0, high=30.0),
+    "air_approach_c": dict(low=0.0, high=10.0), "evap_effectiveness": _UNIT, "it_delta_t_c": dict(positive=True, high=40.0),
+    "chilled_water_delta_t_c": dict(positive=True, high=30.0), "tower_approach_c": dict(low=0.0, high=20.0),
+    "hx_approach_c": dict(low=0.0, high=10.0), "cycles_of_concentration": dict(low=1.1, high=50.0),
+    "drift_fraction": dict(low=0.0, high=0.01), "tower_range_c": dict(positive=True, high=30.0),
+    "dry_cooler_approach_c": dict(low=0.0, high=30.0), "adiabatic_effectiveness": _SHARE,
+    "dry_cooler_air_delta_t_c": dict(positive=True, high=40.0), "liquid_supply_c": dict(low=10.0, high=70.0),
+    "liquid_delta_t_c": dict(positive=True, high=40.0), "liquid_fraction": _SHARE,
+    "air_chiller_rated_cop": dict(positive=True, high=30.0), "water_chiller_rated_cop": dict(positive=True, high=30.0),
+    # cost and supply
+    "facility_capex_usd_per_mw": dict(low=0.0, high=1e9), "building_share": _SHARE,
+    "building_life_yr": dict(positive=True, high=100.0), "plant_life_yr": dict(positive=True, high=100.0),
+    "discount_rate": dict(low=0.0, high=1.0), "fixed_opex_fraction_per_yr": _SHARE, "it_load_factor": _UNIT,
+    "it_capex_usd_per_mw": dict(low=0.0, high=1e9), "it_life_yr": dict(positive=True, high=50.0),
+    "gpu_it_kw": dict(positive=True, high=100.0), "carbon_price_usd_per_t": dict(low=0.0, high=1e5),
+    "water_price_usd_per_m3": dict(low=0.0, high=1e4), "delay_usd_per_mw_month": dict(low=0.0, high=1e9),
+    "reserve_margin": dict(low=1.0, high=5.0), "default_queue_months": dict(low=0.0, high=240.0),
+    "default_source_water_l_per_mwh": dict(low=0.0, high=1e5),
+    # latency and daylight
+    "route_factor": dict(low=1.0, high=10.0), "overhead_ms": dict(low=0.0, high=1000.0),
+    "fibre_km_per_ms": dict(positive=True, high=299.792458), "slo_rtt_ms": dict(positive=True, high=10000.0),
+    "threshold_deg": dict(low=-18.0, high=0.0), "year": dict(low=1900, high=2049), "step_h": dict(positive=True, high=24.0),
+    # orbit
+    "min_elevation_deg": dict(low=0.0, high=89.0), "cell_efficiency": _UNIT, "packing_factor": _UNIT,
+    "pointing_factor": _UNIT, "degradation_base_per_yr": dict(low=0.0, high=0.5),
+    "degradation_belt_per_yr": dict(low=0.0, high=0.5), "bus_overhead": dict(low=0.0, high=5.0),
+    "battery_round_trip_efficiency": _UNIT, "depth_of_discharge": _UNIT, "discharge_efficiency": _UNIT,
+    "radiator_temp_c": dict(low=-100.0, high=300.0), "radiator_emissivity": _UNIT,
+    "radiator_solar_absorptivity": _SHARE, "array_kg_per_m2": dict(positive=True, high=100.0),
+    "radiator_kg_per_m2": dict(positive=True, high=100.0), "battery_wh_per_kg": dict(positive=True, high=2000.0),
+    "compute_kg_per_kw": dict(low=0.0, high=1000.0), "structure_fraction": dict(low=0.0, high=10.0),
+    "spacecraft_cost_usd_per_kg": dict(low=0.0, high=1e7), "launch_cost_today_usd_per_kg": dict(low=0.0, high=1e6),
+    "launch_cost_2035_usd_per_kg": dict(low=0.0, high=1e6), "geo_launch_factor": dict(low=1.0, high=100.0),
+    "opex_fraction_per_yr": _SHARE,
+}
+
+
+@dataclass(frozen=True)
+class OperatorProfile:
+    """Facility loads besides heat rejection, per IT power, and the set points an operator runs.
+
+    Two documented profiles (:data:`OPERATOR_PROFILES`); a scenario picks one with
+    ``[parameters.cooling] profile`` and may override any of these numbers by name.
+    """
+
+    name: str
+    #: UPS, transformer and distribution losses [kW per kW IT].
+    electrical_loss: float
+    #: Air-moving fans of air-cooled IT (CRAH/AHU) [kW per kW of air-cooled IT].
+    fan_kw_per_kw: float
+    #: Chilled- and condenser-water pumps [kW per kW of heat carried by water].
+    pump_kw_per_kw: float
+    #: Lighting, offices, security and other facility loads [kW per kW IT].
+    misc_kw_per_kw: float
+    #: Coolant distribution units of direct-to-chip loops [kW per kW of liquid-cooled IT].
+    cdu_pump_kw_per_kw: float
+    #: Supply-air limit at the IT inlet [degC].
+    supply_max_c: float
+    #: Highest outdoor (or humidified) dew point admitted by the air economizer [degC].
+    max_dew_point_c: float
+    #: Chilled-water supply temperature [degC].
+    chilled_water_c: float
+    source: str
+
+
+#: Best-in-class hyperscale (default) and a typical colocation / leased hall.
+OPERATOR_PROFILES = {
+    "hyperscale": OperatorProfile(
+        "hyperscale", electrical_loss=0.025, fan_kw_per_kw=0.02, pump_kw_per_kw=0.01, misc_kw_per_kw=0.002,
+        cdu_pump_kw_per_kw=0.005, supply_max_c=27.0, max_dew_point_c=21.0, chilled_water_c=18.0,
+        source="Lei & Masanet 2020 (Energy 117556, Table A.1) input ranges: UPS 90-99 %, distribution 0-2 %, "
+               "lighting 0-0.2 % of IT; fan power derived from CRAH pressure 400-600 Pa, efficiency 0.65-0.9, "
+               "air dT 14-19 K = 1.9-5.6 % of IT (low end here); pumps from their head ranges ~1-2 %; supply at "
+               "the top of ASHRAE TC 9.9's A1 recommended envelope (27 degC), humidity up to the class A2 "
+               "allowable dew point (21 degC; Thermal Guidelines 5th ed. 2021), as hyperscale halls run "
+               "(Open Compute / Meta raised its limits to 85 degF and 90 % RH in 2012); CDU pumps approximate"),
+    "colocation": OperatorProfile(
+        "colocation", electrical_loss=0.10, fan_kw_per_kw=0.09, pump_kw_per_kw=0.025, misc_kw_per_kw=0.03,
+        cdu_pump_kw_per_kw=0.01, supply_max_c=22.0, max_dew_point_c=15.0, chilled_water_c=10.0,
+        source="typical leased hall at part load (approximate): double-conversion UPS at 30-50 % load ~92-94 % "
+               "plus transformers and PDUs (CEC/LBNL PIER UPS study 2005; Lei & Masanet 2020 low end), CRAH fans "
+               "at ~1,000 Pa (9.3 % of IT derived from Lei & Masanet's ranges), lighting and offices ~3 %, cold "
+               "supply air (22 degC) within the recommended dew point (15 degC) and 10 degC chilled water; "
+               "published fleets of such halls: Equinix 1.42 (2023), Uptime Institute survey 1.58 (2023)"),
+}
 
 
 @dataclass(frozen=True)
 class CoolingParameters:
-    """Air-side cooling of a hyperscale hall (see :mod:`placement.kernels.cooling`)."""
+    """Cooling plant and operator profile (see :mod:`placement.kernels.cooling`); sources in
+    ``catalogs/references/cooling.md``. Profile-controlled numbers left at ``None`` come from
+    the profile."""
 
-    #: Inlet limit: top of ASHRAE TC 9.9 recommended envelope, class A1 (Thermal Guidelines, 5th ed. 2021).
-    supply_max_c: float = 27.0
-    #: Upper dew point of the same recommended envelope.
-    max_dew_point_c: float = 15.0
+    #: Plant for every site: auto (the site's catalog column, else the climate default),
+    #: air_economizer, chiller_tower, dry_cooler or liquid.
+    plant: str = "auto"
+    #: Operator profile: hyperscale (default) or colocation.
+    profile: str = "hyperscale"
+    electrical_loss: float | None = None
+    fan_kw_per_kw: float | None = None
+    pump_kw_per_kw: float | None = None
+    misc_kw_per_kw: float | None = None
+    cdu_pump_kw_per_kw: float | None = None
+    supply_max_c: float | None = None
+    max_dew_point_c: float | None = None
+    chilled_water_c: float | None = None
     #: Intake-to-inlet temperature rise through fans and mixing (assumption).
     air_approach_c: float = 1.5
-    #: Direct evaporative media: outlet within 3 K of wet bulb (~85-90 % saturation effectiveness,
-    #: ASHRAE Handbook HVAC Systems and Equipment 2020, ch. 41).
-    evap_approach_c: float = 3.0
-    #: Air temperature rise across the IT equipment (assumption; 10-15 K typical for air-cooled servers).
-    it_delta_t_c: float = 12.0
-    #: Fan power per IT power (assumption, hyperscale free-air halls).
-    fan_overhead: float = 0.02
-    #: Evaporative pump power per IT power (assumption).
-    pump_overhead: float = 0.005
-    #: Chiller efficiency relative to Carnot (0.4-0.5 typical for centrifugal chillers; assumption).
-    chiller_carnot_efficiency: float = 0.45
-    chilled_water_approach_c: float = 5.0
-    condenser_approach_c: float = 8.0
-    #: UPS, distribution and lighting losses per IT power (assumption; UPS ~97 % efficient).
-    electrical_loss: float = 0.04
+    #: Direct evaporative media saturation effectiveness (0.75-0.95: Wang, Handbook of Air
+    #: Conditioning and Refrigeration, sec. 9.8).
+    evap_effectiveness: float = 0.85
+    #: Air temperature rise across air-cooled IT (Lei & Masanet 2020: 14-19 K).
+    it_delta_t_c: float = 14.0
+    #: Evaporative media pumps [kW per kW IT] (assumption).
+    evap_pump_kw_per_kw: float = 0.002
+    #: Chilled-water temperature rise (Lei & Masanet 2020: 5-10 K).
+    chilled_water_delta_t_c: float = 8.0
+    #: Open cooling tower approach to wet bulb: median of 6,730 models (Energies 2023, 16, 3661).
+    tower_approach_c: float = 5.0
+    #: Waterside-economizer plate exchanger approach (Lei & Masanet 2020: 1.7-2.8 K).
+    hx_approach_c: float = 2.0
+    #: Cycles of concentration (EPA WaterSense: water-efficient towers run 4-5 or more).
+    cycles_of_concentration: float = 4.0
+    #: Drift [fraction of circulating flow] (LEED v4.1 baseline 0.002 %).
+    drift_fraction: float = 0.00002
+    #: Cooling range of the tower water (Lei & Masanet 2020: 4-6 K).
+    tower_range_c: float = 5.5
+    #: Tower fans [kW per kW of heat rejected] (Energies 2023: 0.012-0.021 for open towers).
+    tower_fan_kw_per_kw: float = 0.015
+    #: Dry cooler approach to the entering air: median of the same market data (10 K).
+    dry_cooler_approach_c: float = 10.0
+    #: Adiabatic pre-cooler saturation effectiveness (as direct evaporative media, lower end).
+    adiabatic_effectiveness: float = 0.8
+    #: Air temperature rise through a dry cooler coil (assumption).
+    dry_cooler_air_delta_t_c: float = 10.0
+    #: Dry cooler fans [kW per kW of heat rejected] (assumption; more than a wet tower's).
+    dry_cooler_fan_kw_per_kw: float = 0.02
+    #: Facility water supply of direct-to-chip loops: ASHRAE liquid class W32 (W40, W45 warmer).
+    liquid_supply_c: float = 32.0
+    liquid_delta_t_c: float = 10.0
+    #: Heat captured by cold plates in GB200-class racks (vendor statements: 85-95 %).
+    liquid_fraction: float = 0.85
+    #: Rated chiller COPs: ASHRAE 90.1-2019 Path A minima at AHRI 550/590 conditions
+    #: (air-cooled 1.188 kW/ton; water-cooled centrifugal >= 600 tons 0.560 kW/ton).
+    air_chiller_rated_cop: float = 3.517 / 1.188
+    water_chiller_rated_cop: float = 3.517 / 0.560
+
+    def operator(self) -> OperatorProfile:
+        """The operator profile with this scenario's overrides applied."""
+        base = OPERATOR_PROFILES[self.profile]
+        changes = {f: getattr(self, f) for f in ("electrical_loss", "fan_kw_per_kw", "pump_kw_per_kw",
+                                                 "misc_kw_per_kw", "cdu_pump_kw_per_kw", "supply_max_c",
+                                                 "max_dew_point_c", "chilled_water_c") if getattr(self, f) is not None}
+        return dataclasses.replace(base, **changes)
 
 
 @dataclass(frozen=True)
 class CostParameters:
-    """Economics of a levelized cost per IT MWh."""
+    """Economics of a levelized cost per IT MWh (see :mod:`placement.kernels.cost`)."""
 
-    #: Facility capex without IT equipment [USD/MW IT]: Turner & Townsend Data Centre
-    #: Construction Cost Index 2024 (global average about 10-12 USD/W).
+    #: Facility capex without IT [USD/MW IT] for a site with no market row: Cushman & Wakefield
+    #: Data Center Development Cost Guide 2025, 19-market US average 11.7 M USD/MW (rounded).
     facility_capex_usd_per_mw: float = 11.0e6
-    #: Facility economic life [yr] (assumption).
-    facility_life_yr: float = 20.0
+    #: Share of facility capex in the building shell and core; the rest is mechanical and electrical
+    #: plant (assumption, approximate: cost guides put shell and core at roughly a quarter to a third).
+    building_share: float = 0.30
+    #: Economic lives [yr] of the building and of the M&E plant (assumption, approximate).
+    building_life_yr: float = 30.0
+    plant_life_yr: float = 15.0
     #: Discount rate (real, assumption).
     discount_rate: float = 0.08
-    #: Fixed operations and maintenance [USD/MW/yr] (assumption: ~3 % of capex).
-    fixed_opex_usd_per_mw_yr: float = 0.33e6
+    #: Fixed operations and maintenance [share of facility capex per yr] (assumption: ~3 %).
+    fixed_opex_fraction_per_yr: float = 0.03
+    #: Mean IT load over provisioned IT capacity (assumption: AI halls run near full).
+    it_load_factor: float = 0.85
+    #: IT hardware capex [USD per MW of IT] (0: facility-only cost) and its life [yr].
+    it_capex_usd_per_mw: float = 0.0
+    it_life_yr: float = 5.0
+    #: IT power per GPU, all in (GB200 NVL72: ~120-132 kW per 72 GPUs), for cost per GPU-hour [kW].
+    gpu_it_kw: float = 1.7
     #: Carbon price [USD/t CO2]; 0 unless the scenario sets one.
     carbon_price_usd_per_t: float = 0.0
+    #: Price of site water [USD/m^3] (approximate: US industrial water and sewer tariffs 1.5-4).
+    water_price_usd_per_m3: float = 2.0
+    #: Lost margin per MW per month of waiting for power [USD/MW-month]; 0 unless the scenario sets it.
+    delay_usd_per_mw_month: float = 0.0
+
+
+@dataclass(frozen=True)
+class SupplyParameters:
+    """How each site's power supply is chosen among its options (see :mod:`placement.supply`)."""
+
+    #: cheapest (lowest levelized cost, delay included), fastest (fewest months to first power),
+    #: or an option name (used where the site offers it, else the cheapest).
+    choice: str = "cheapest"
+    #: Installed on-site generation per MW of facility load (N+1 redundancy; assumption).
+    reserve_margin: float = 1.2
+    #: Months to a grid connection where no queue figure is known (approximate: US national median
+    #: of generator interconnection is ~5 years; large loads 1-3 years, IEA 2025).
+    default_queue_months: float = 36.0
+    #: Water consumed per MWh of grid electricity where the country has no row [L/MWh]
+    #: (approximate: Macknick et al. 2012 factors on a world-average mix).
+    default_source_water_l_per_mwh: float = 1000.0
 
 
 @dataclass(frozen=True)
@@ -147,6 +316,7 @@ class Parameters:
 
     cooling: CoolingParameters = field(default_factory=CoolingParameters)
     cost: CostParameters = field(default_factory=CostParameters)
+    supply: SupplyParameters = field(default_factory=SupplyParameters)
     latency: LatencyParameters = field(default_factory=_calibrated_latency)
     daylight: DaylightParameters = field(default_factory=DaylightParameters)
     orbit: OrbitParameters = field(default_factory=OrbitParameters)
@@ -167,13 +337,26 @@ def parameters_from_table(where: str, table: dict) -> Parameters:
         for key, raw in value.items():
             if key not in known:
                 raise InputError(where, f"parameters.{name}.{key}", raw, "unknown parameter")
+            label = f"parameters.{name}.{key}"
             if key in CHOICES:
                 if raw not in CHOICES[key]:
-                    raise InputError(where, f"parameters.{name}.{key}", raw, f"must be one of {', '.join(CHOICES[key])}")
+                    raise InputError(where, label, raw, f"must be one of {', '.join(CHOICES[key])}")
                 changes[key] = raw
                 continue
+            if key == "choice":
+                changes[key] = _supply_choice(where, label, raw)
+                continue
             is_int = known[key].type in ("int", int)
-            low = None if key in ("supply_max_c", "max_dew_point_c", "threshold_deg") else 0
-            changes[key] = require_number(where, f"parameters.{name}.{key}", raw, low=low, integer=is_int)
+            bounds = BOUNDS.get(key, dict(low=0.0, high=1e12))
+            changes[key] = require_number(where, label, raw, integer=is_int, **bounds)
         groups[name] = dataclasses.replace(current, **changes)
     return dataclasses.replace(base, **groups)
+
+
+def _supply_choice(where: str, label: str, raw) -> str:
+    from placement.catalogs.markets import load_supply_options
+
+    allowed = ("cheapest", "fastest", *load_supply_options())
+    if raw not in allowed:
+        raise InputError(where, label, raw, f"must be one of {', '.join(allowed)}")
+    return raw

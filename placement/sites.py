@@ -1,4 +1,4 @@
-"""Scoring ground sites: power, cooling, latency, dark time and levelized cost."""
+"""Scoring ground sites: cooling, water, supply and time to power, latency, dark time, levelized cost."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,9 +11,14 @@ from placement.tables import ScoreTable
 
 SITE_FIELDS = (
     "id", "name", "lat_deg", "lon_deg", "power_mw", "pue", "power_cost_usd_per_mwh_it",
-    "carbon_kg_per_mwh_it", "water_l_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
-    "dark_fraction", "longest_dark_h", "lcoe_usd_per_mwh_it",
+    "carbon_kg_per_mwh_it", "water_l_per_mwh_it", "source_water_l_per_mwh_it", "rtt_ms_weighted",
+    "pop_within_slo_fraction", "dark_fraction", "longest_dark_h", "supply_option", "time_to_power_months",
+    "energy_usd_per_mwh_it", "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it",
+    "delay_usd_per_mwh_it", "lcoe_usd_per_mwh_it",
 )
+#: The components of the levelized cost, in the order they add up (IT capex only when configured).
+COST_COMPONENTS = ("energy_usd_per_mwh_it", "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it",
+                   "water_usd_per_mwh_it", "delay_usd_per_mwh_it", "it_capex_usd_per_mwh_it")
 
 
 @dataclass(frozen=True)
@@ -27,19 +32,13 @@ class SiteScores(ScoreTable):
     slo_rtt_ms: float
     extra: dict = field(default_factory=dict)
 
-
-def _site_arrays(sites) -> dict:
-    if isinstance(sites, dict):  # already columns (batch scans): lat_deg, lon_deg, ... as arrays
-        return {k: (np.asarray(v) if k in ("id", "name") else np.ascontiguousarray(v, dtype=np.float64))
-                for k, v in sites.items()}
-    keys = ("id", "name", "lat_deg", "lon_deg", "elevation_m", "power_mw", "availability",
-            "price_usd_per_mwh", "carbon_g_per_kwh")
-    arrays = {k: np.array([s[k] for s in sites]) for k in keys}
-    for k in keys[2:]:
-        arrays[k] = arrays[k].astype(np.float64)
-    if "capex_usd_per_mw" in (sites[0] if sites else {}):
-        arrays["capex_usd_per_mw"] = np.array([s["capex_usd_per_mw"] for s in sites], float)
-    return arrays
+    @property
+    def fields(self) -> tuple:
+        """The JSON fields of these scores: DESIGN.md's, plus ``it_capex_usd_per_mwh_it`` when IT
+        hardware is costed."""
+        if "it_capex_usd_per_mwh_it" in self.columns:
+            return self.FIELDS[:-1] + ("it_capex_usd_per_mwh_it", self.FIELDS[-1])
+        return self.FIELDS
 
 
 def demand_unit_vectors(demand: DemandPoints, device: str = "cpu") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -70,20 +69,32 @@ def demand_weighted_rtt_ms(lat_deg, lon_deg, demand: DemandPoints, *, parameters
     return r["rtt_ms_weighted"], r["within_slo_fraction"]
 
 
-def cooling_of(climate, parameters: Parameters, device: str) -> dict:
-    """PUE [-], site water [L/MWh_IT] and economizer share [-] for monthly climate rows
-    (:func:`placement.kernels.cooling.pue_and_water`)."""
+def cooling_of(climate, plant, water_stress, parameters: Parameters, device: str) -> dict:
+    """PUE [-], site water [L/MWh_IT], share of heat removed without compressors [-] and plant code
+    for monthly climate rows (:func:`placement.kernels.cooling.pue_and_water`)."""
     from placement.kernels import cooling
     from placement.kernels.targets import launch
 
     c = parameters.cooling
-    return launch(device, cooling.pue_and_water, cooling.cooling_site, climate.t_mean_c.shape[0],
-                  t_mean_c=climate.t_mean_c, rh_pct=climate.rh_pct, dtr_c=climate.dtr_c,
-                  supply_max_c=c.supply_max_c, max_dew_point_c=c.max_dew_point_c, air_approach_c=c.air_approach_c,
-                  evap_approach_c=c.evap_approach_c, it_delta_t_c=c.it_delta_t_c, fan_overhead=c.fan_overhead,
-                  pump_overhead=c.pump_overhead, chiller_carnot_efficiency=c.chiller_carnot_efficiency,
-                  chilled_water_approach_c=c.chilled_water_approach_c,
-                  condenser_approach_c=c.condenser_approach_c, electrical_loss=c.electrical_loss)
+    op = c.operator()
+    n = climate.t_mean_c.shape[0]
+    return launch(device, cooling.pue_and_water, cooling.cooling_site, n,
+                  t_mean_c=climate.t_mean_c, rh_pct=climate.rh_pct, dtr_c=climate.dtr_c, plant=plant,
+                  water_stress=water_stress, supply_max_c=op.supply_max_c, max_dew_point_c=op.max_dew_point_c,
+                  air_approach_c=c.air_approach_c, evap_effectiveness=c.evap_effectiveness,
+                  it_delta_t_c=c.it_delta_t_c, evap_pump_kw_per_kw=c.evap_pump_kw_per_kw,
+                  chilled_water_c=op.chilled_water_c, chilled_water_delta_t_c=c.chilled_water_delta_t_c,
+                  tower_approach_c=c.tower_approach_c, hx_approach_c=c.hx_approach_c,
+                  cycles_of_concentration=c.cycles_of_concentration, drift_fraction=c.drift_fraction,
+                  tower_range_c=c.tower_range_c, tower_fan_kw_per_kw=c.tower_fan_kw_per_kw,
+                  dry_cooler_approach_c=c.dry_cooler_approach_c, adiabatic_effectiveness=c.adiabatic_effectiveness,
+                  dry_cooler_air_delta_t_c=c.dry_cooler_air_delta_t_c,
+                  dry_cooler_fan_kw_per_kw=c.dry_cooler_fan_kw_per_kw, liquid_supply_c=c.liquid_supply_c,
+                  liquid_delta_t_c=c.liquid_delta_t_c, liquid_fraction=c.liquid_fraction,
+                  cdu_pump_kw_per_kw=op.cdu_pump_kw_per_kw, air_chiller_rated_cop=c.air_chiller_rated_cop,
+                  water_chiller_rated_cop=c.water_chiller_rated_cop, electrical_loss=op.electrical_loss,
+                  fan_kw_per_kw=op.fan_kw_per_kw, pump_kw_per_kw=op.pump_kw_per_kw, misc_kw_per_kw=op.misc_kw_per_kw,
+                  out_plant=np.empty(n, dtype=np.int64))
 
 
 def dark_time_of(lat_deg, lon_deg, parameters: Parameters, device: str) -> dict:
@@ -99,20 +110,30 @@ def dark_time_of(lat_deg, lon_deg, parameters: Parameters, device: str) -> dict:
                   lon_deg=lon_deg, sun_xyz=sun, step_h=float(d.step_h), threshold_deg=d.threshold_deg)
 
 
-def ground_cost_of(a: dict, pue, parameters: Parameters, device: str) -> dict:
-    """Energy cost and levelized cost [USD/MWh_IT] and carbon [kg/MWh_IT]
-    (:func:`placement.kernels.cost.ground_cost`)."""
+def ground_cost_of(a: dict, pue, water_l_per_mwh_it, supply, parameters: Parameters, device: str) -> dict:
+    """Cost components and levelized cost [USD/MWh_IT], carbon [kg/MWh_IT]
+    (:func:`placement.kernels.cost.ground_cost`) with the chosen supply (:mod:`placement.supply`)."""
     from placement.kernels import cost
     from placement.kernels.targets import launch
 
     k = parameters.cost
-    n = pue.size
-    capex = a.get("capex_usd_per_mw", np.full(n, k.facility_capex_usd_per_mw))
-    return launch(device, cost.ground_cost, cost.ground_cost_site, n, pue=pue,
-                  price_usd_per_mwh=a["price_usd_per_mwh"], carbon_g_per_kwh=a["carbon_g_per_kwh"],
-                  availability=a["availability"], capex_usd_per_mw=capex,
-                  crf=cost.capital_recovery_factor(k.discount_rate, k.facility_life_yr),
-                  fixed_opex_usd_per_mw_yr=k.fixed_opex_usd_per_mw_yr,
+
+    def crf(years):
+        return np.array([cost.capital_recovery_factor(k.discount_rate, float(y)) for y in np.atleast_1d(years)])
+
+    return launch(device, cost.ground_cost, cost.ground_cost_site, pue.size, pue=pue,
+                  price_usd_per_mwh=supply.price_usd_per_mwh, carbon_g_per_kwh=supply.carbon_g_per_kwh,
+                  availability=supply.availability, it_load_factor=a["it_load_factor"],
+                  building_capex_usd_per_mw=k.building_share * a["capex_usd_per_mw"],
+                  building_crf=crf(a["building_life_yr"]),
+                  plant_capex_usd_per_mw=(1.0 - k.building_share) * a["capex_usd_per_mw"],
+                  plant_crf=crf(a["plant_life_yr"]), supply_capex_usd_per_mw=supply.capex_usd_per_mw_it,
+                  supply_crf=cost.capital_recovery_factor(k.discount_rate, k.plant_life_yr),
+                  fixed_opex_fraction_per_yr=k.fixed_opex_fraction_per_yr, it_capex_usd_per_mw=a["it_capex_usd_per_mw"],
+                  it_crf=cost.capital_recovery_factor(k.discount_rate, k.it_life_yr),
+                  water_l_per_mwh_it=water_l_per_mwh_it, water_price_usd_per_m3=k.water_price_usd_per_m3,
+                  time_to_power_months=supply.time_to_power_months, delay_usd_per_mw_month=k.delay_usd_per_mw_month,
+                  delay_crf=cost.capital_recovery_factor(k.discount_rate, k.plant_life_yr),
                   carbon_price_usd_per_t=k.carbon_price_usd_per_t)
 
 
@@ -122,10 +143,14 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
 
     Parameters
     ----------
-    sites : list of dict
-        Sites as loaded by :func:`placement.catalogs.load_ground_sites` (``lat_deg``, ``lon_deg`` [deg],
-        ``elevation_m`` [m], ``power_mw`` [MW], ``availability`` [-], ``price_usd_per_mwh``
-        [USD/MWh], ``carbon_g_per_kwh`` [gCO2eq/kWh]; optional ``capex_usd_per_mw`` [USD/MW]).
+    sites : list of dict, or dict of arrays
+        Sites as loaded by :func:`placement.catalogs.load_ground_sites`, or plain dicts with
+        ``lat_deg``, ``lon_deg`` [deg], ``availability`` [-], ``price_usd_per_mwh`` [USD/MWh],
+        ``carbon_g_per_kwh`` [gCO2eq/kWh] and optionally ``id``, ``name``, ``elevation_m`` [m],
+        ``power_mw`` [MW], ``water_stress`` [0-5], ``cooling_plant``, ``supply_options``,
+        ``country``, ``region``, ``capex_usd_per_mw`` [USD/MW], ``queue_months`` [months],
+        ``it_load_factor`` [-], ``building_life_yr`` / ``plant_life_yr`` [yr] and
+        ``it_capex_usd_per_mw`` [USD/MW] (defaults: :mod:`placement.site_columns`).
     demand : DemandPoints
         Weighted demand points (:func:`placement.demand_points`).
     parameters : Parameters, optional
@@ -136,14 +161,18 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
     Returns
     -------
     SiteScores
-        PUE [-], energy cost and levelized cost [USD/MWh_IT], carbon [kg/MWh_IT], water
-        [L/MWh_IT], demand-weighted RTT [ms], share of demand within the SLO [-], dark
-        fraction [-] and longest dark stretch [h] per site; columns named by the JSON fields.
+        Per site, columns named by the JSON fields: PUE [-], site and source water [L/MWh_IT],
+        carbon [kg/MWh_IT], the supply option and months to first power, the levelized cost
+        [USD/MWh_IT] and its components (energy, capital, carbon, water, delay and, when IT
+        hardware is costed, IT capex), demand-weighted RTT [ms], share of demand within the
+        SLO [-], dark fraction [-] and longest dark stretch [h]; ``extra`` holds the cooling
+        plant, the compressor-free share [-] and the all-in cost per GPU-hour [USD].
 
     Raises
     ------
     InputError
-        ``device='cuda'`` without a usable GPU, or an unknown device.
+        A missing or out-of-bounds site value (named with its field and index), an unknown
+        cooling plant, ``device='cuda'`` without a usable GPU, or an unknown device.
 
     References
     ----------
@@ -152,32 +181,47 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
     .. [2] ASHRAE TC 9.9 (2021). Thermal Guidelines for Data Processing Environments, 5th ed.
     .. [3] Short, W., Packey, D. & Holt, T. (1995). A Manual for the Economic Evaluation of Energy
        Efficiency and Renewable Energy Technologies. NREL/TP-462-5173 (capital recovery factor).
+    .. [4] ASHRAE 90.1-2019 Table 6.8.1-3 and the EnergyPlus electric EIR chiller curves (chillers);
+       ASHRAE Handbook HVAC Systems and Equipment ch. 40 (cooling-tower make-up).
+    .. [5] EIA, Assumptions to the Annual Energy Outlook 2026, Electricity Market Module, Table 3
+       (on-site generation); LBNL "Queued Up" and utility filings (grid queues).
     """
+    from placement.catalogs import COOLING_PLANTS
     from placement.climate import climate_at
     from placement.device import resolve_device
+    from placement.site_columns import site_columns
+    from placement.supply import choose_supply
 
     p = parameters or Parameters()
     dev = resolve_device(device)
-    a = _site_arrays(sites)
-    n = a["lat_deg"].size
-    lat, lon = np.ascontiguousarray(a["lat_deg"]), np.ascontiguousarray(a["lon_deg"])
+    a = site_columns(sites, p)
+    lat, lon = a["lat_deg"], a["lon_deg"]
 
-    clim = climate_at(lat, lon, a.get("elevation_m"))
-    cool = cooling_of(clim, p, dev)
+    elevation = a["elevation_m"]
+    clim = climate_at(lat, lon, None if np.isnan(elevation).all() else np.where(np.isnan(elevation), 0.0, elevation))
+    cool = cooling_of(clim, a["cooling_plant"], a["water_stress"], p, dev)
+    supply = choose_supply(a, cool["pue"], p)
     rtt, within = demand_weighted_rtt_ms(lat, lon, demand, parameters=p, device=dev)
     dark = dark_time_of(lat, lon, p, dev)
-    money = ground_cost_of(a, cool["pue"], p, dev)
+    money = ground_cost_of(a, cool["pue"], cool["water_l_per_mwh_it"], supply, p, dev)
 
-    ids = a["id"] if "id" in a else np.arange(n).astype(str)
     columns = {
-        "id": ids, "name": a.get("name", ids), "lat_deg": lat, "lon_deg": lon,
-        "power_mw": a.get("power_mw", np.full(n, np.nan)),
-        "pue": cool["pue"], "power_cost_usd_per_mwh_it": money["power_cost_usd_per_mwh_it"],
-        "carbon_kg_per_mwh_it": money["carbon_kg_per_mwh_it"],
-        "water_l_per_mwh_it": cool["water_l_per_mwh_it"], "rtt_ms_weighted": rtt, "pop_within_slo_fraction": within,
+        "id": a["id"], "name": a["name"], "lat_deg": lat, "lon_deg": lon, "power_mw": a["power_mw"],
+        "pue": cool["pue"], "power_cost_usd_per_mwh_it": money["energy_usd_per_mwh_it"],
+        "carbon_kg_per_mwh_it": money["carbon_kg_per_mwh_it"], "water_l_per_mwh_it": cool["water_l_per_mwh_it"],
+        "source_water_l_per_mwh_it": supply.source_water_l_per_mwh * cool["pue"],
+        "rtt_ms_weighted": rtt, "pop_within_slo_fraction": within,
         "dark_fraction": dark["dark_fraction"], "longest_dark_h": dark["longest_dark_h"],
+        "supply_option": supply.option, "time_to_power_months": supply.time_to_power_months,
+        **{f: money[f] for f in COST_COMPONENTS if f != "it_capex_usd_per_mwh_it"},
         "lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"],
     }
+    if np.any(a["it_capex_usd_per_mw"] > 0):
+        columns["it_capex_usd_per_mwh_it"] = money["it_capex_usd_per_mwh_it"]
     extra = {"economizer_fraction": cool["economizer_fraction"], "nearest_station_id": clim.nearest_station_id,
-             "nearest_station_km": clim.nearest_station_km}
+             "nearest_station_km": clim.nearest_station_km,
+             "cooling_plant": np.array(COOLING_PLANTS[1:], dtype=object)[cool["plant"]].astype(str),
+             "usd_per_gpu_hour": money["lcoe_usd_per_mwh_it"] * p.cost.gpu_it_kw / 1000.0,
+             "facility_lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"] - money["it_capex_usd_per_mwh_it"],
+             "capex_usd_per_mw": a["capex_usd_per_mw"], "availability": supply.availability}
     return SiteScores(columns, dev, p.latency.slo_rtt_ms, extra)

@@ -39,9 +39,10 @@ class ScoreTable:
     def to_records(self) -> list[dict]:
         """One dict per row with the JSON fields (floats rounded to 4 decimals; NaN/inf -> null)."""
         out = []
+        fields = getattr(self, "fields", self.FIELDS)
         for i in range(len(self)):
             rec = {}
-            for f in self.FIELDS:
+            for f in fields:
                 v = self.columns[f][i]
                 if isinstance(v, (float, np.floating)):
                     rec[f] = round(float(v), 4) if np.isfinite(v) else None

@@ -23,8 +23,12 @@ LON = np.array([0.0, 123.0, 180.0, -180.0, -0.1, 151.2, -21.9, 103.8, -90.16])
 def both(body, cpu_kernel, n, make_args):
     """Run one kernel on both targets with fresh output arrays; return (cpu outputs, cuda outputs),
     each a list in the kernel's order of ``out_`` parameters."""
-    cpu = launch("cpu", cpu_kernel, body, n, *make_args())
-    gpu = launch("cuda", cpu_kernel, body, n, *make_args())
+    def call(device):
+        args = make_args()
+        return launch(device, cpu_kernel, body, n, **args) if isinstance(args, dict) else \
+            launch(device, cpu_kernel, body, n, *args)
+
+    cpu, gpu = call("cpu"), call("cuda")
     assert list(cpu) == list(gpu)
     return list(cpu.values()), list(gpu.values())
 
@@ -64,15 +68,28 @@ def test_empty_arrays():
     assert out[0][0].size == 0 and out[1][0].size == 0
 
 
-def test_cooling():
+def test_cooling_every_plant_and_the_climate_default():
     rng = np.random.default_rng(0)
-    n = 6
+    n = 10
     t = np.vstack([rng.uniform(-30, 38, 12) for _ in range(n)])
     rh = np.vstack([rng.uniform(5, 100, 12) for _ in range(n)])
     dtr = np.vstack([rng.uniform(0, 18, 12) for _ in range(n)])
-    check(*both(cooling.cooling_site, cooling.pue_and_water, n,
-                lambda: (t, rh, dtr, 27.0, 15.0, 1.5, 3.0, 12.0, 0.02, 0.005, 0.45, 5.0, 8.0, 0.04,
-                         np.zeros(n), np.zeros(n), np.zeros(n))))
+    plant = np.array([-1, 0, 1, 2, 3, -1, 0, 1, 2, 3], dtype=np.int64)
+    stress = np.array([0.0, 1, 2, 3, 4, 5, 0, 1, 2, 3])
+
+    def args():
+        return dict(t_mean_c=t, rh_pct=rh, dtr_c=dtr, plant=plant, water_stress=stress, supply_max_c=27.0,
+                    max_dew_point_c=21.0, air_approach_c=1.5, evap_effectiveness=0.85, it_delta_t_c=14.0,
+                    evap_pump_kw_per_kw=0.002, chilled_water_c=18.0, chilled_water_delta_t_c=8.0,
+                    tower_approach_c=5.0, hx_approach_c=2.0, cycles_of_concentration=4.0, drift_fraction=2e-5,
+                    tower_range_c=5.5, tower_fan_kw_per_kw=0.015, dry_cooler_approach_c=10.0,
+                    adiabatic_effectiveness=0.8, dry_cooler_air_delta_t_c=10.0, dry_cooler_fan_kw_per_kw=0.02,
+                    liquid_supply_c=32.0, liquid_delta_t_c=10.0, liquid_fraction=0.85, cdu_pump_kw_per_kw=0.005,
+                    air_chiller_rated_cop=2.96, water_chiller_rated_cop=6.28, electrical_loss=0.025,
+                    fan_kw_per_kw=0.02, pump_kw_per_kw=0.01, misc_kw_per_kw=0.002,
+                    out_plant=np.zeros(n, dtype=np.int64))
+
+    check(*both(cooling.cooling_site, cooling.pue_and_water, n, args))
 
 
 def test_dark_time_with_polar_night_and_midnight_sun():
@@ -87,10 +104,19 @@ def test_dark_time_with_polar_night_and_midnight_sun():
 
 def test_ground_cost():
     n = 4
-    check(*both(cost.ground_cost_site, cost.ground_cost, n,
-                lambda: (np.array([1.06, 1.1, 1.2, 1.3]), np.array([40.0, 60, 80, 200]), np.array([15.0, 400, 600, 30]),
-                         np.array([0.9998, 0.999, 0.9995, 1.0]), np.full(n, 11e6), 0.10185, 0.33e6, 70.0,
-                         np.zeros(n), np.zeros(n), np.zeros(n))))
+
+    def args():
+        return dict(pue=np.array([1.06, 1.1, 1.2, 1.3]), price_usd_per_mwh=np.array([40.0, 60, 80, 200]),
+                    carbon_g_per_kwh=np.array([15.0, 400, 600, 30]), availability=np.array([0.9998, 0.999, 0.9995, 1.0]),
+                    it_load_factor=np.array([0.85, 1.0, 0.6, 0.9]), building_capex_usd_per_mw=np.full(n, 3e6),
+                    building_crf=np.full(n, 0.0888), plant_capex_usd_per_mw=np.full(n, 8e6),
+                    plant_crf=np.array([0.1168, 0.1168, 0.13, 0.15]), supply_capex_usd_per_mw=np.array([0, 3e6, 0, 1e6]),
+                    supply_crf=0.1168, fixed_opex_fraction_per_yr=0.03, it_capex_usd_per_mw=np.array([0, 0, 25e6, 0]),
+                    it_crf=0.2505, water_l_per_mwh_it=np.array([0.0, 1800, 300, 50]), water_price_usd_per_m3=2.0,
+                    time_to_power_months=np.array([6.0, 36, 102, 0]), delay_usd_per_mw_month=150000.0,
+                    delay_crf=0.1168, carbon_price_usd_per_t=70.0)
+
+    check(*both(cost.ground_cost_site, cost.ground_cost, n, args))
 
 
 def _planes(betas_deg, a_km=6928.0):

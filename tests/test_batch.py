@@ -130,3 +130,10 @@ def test_bad_batch_input_exits_2_and_overwrites_nothing(tmp_path):
     assert r.returncode == 2 and "cannot reach the Dask scheduler" in r.stderr and "Traceback" not in r.stderr
     r = run_cli("batch", "shells", "--altitudes-km", "100", "--ltans", "06:00", "--out", str(tmp_path / "s"))
     assert r.returncode == 2 and "altitude_km" in r.stderr
+
+
+def test_every_drawable_globe_field_is_a_scan_field():
+    from placement.batch import GLOBE_FIELDS
+    from placement.cli.main import GLOBE_MAP_FIELDS
+
+    assert set(GLOBE_MAP_FIELDS) == set(GLOBE_FIELDS) - {"lat_deg", "lon_deg"}

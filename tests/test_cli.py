@@ -39,10 +39,13 @@ def test_sites_json_has_design_fields_and_nothing_else_on_stdout():
     doc = json.loads(r.stdout)
     recs = doc["records"]
     assert len(recs) == 3
+    # the site fields of ../shared/DESIGN.md (it_capex_usd_per_mwh_it only when IT hardware is costed)
     assert set(recs[0]) == {
         "id", "name", "lat_deg", "lon_deg", "power_mw", "pue", "power_cost_usd_per_mwh_it",
-        "carbon_kg_per_mwh_it", "water_l_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
-        "dark_fraction", "longest_dark_h", "lcoe_usd_per_mwh_it"}
+        "carbon_kg_per_mwh_it", "water_l_per_mwh_it", "source_water_l_per_mwh_it", "rtt_ms_weighted",
+        "pop_within_slo_fraction", "dark_fraction", "longest_dark_h", "supply_option", "time_to_power_months",
+        "energy_usd_per_mwh_it", "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it",
+        "delay_usd_per_mwh_it", "lcoe_usd_per_mwh_it"}
     carbon = [x["carbon_kg_per_mwh_it"] for x in recs]
     assert carbon == sorted(carbon)
 

@@ -1,0 +1,198 @@
+"""Market tables behind a site's cost: construction cost, grid queue, supply options, gas price,
+water embedded in electricity.
+
+Each bundled CSV carries a ``source`` for every row and an ``approximate`` flag where a
+figure is an estimate, a proxy or a regional value (``placement catalogs`` counts them).
+Loaders validate as they read (finite numbers within bounds, known ids, a source per row)
+and raise :class:`placement.catalogs.validation.InputError` naming file, row, field, value.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from placement.catalogs.validation import InputError, require_number
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CONSTRUCTION_COST_CSV = DATA_DIR / "construction_cost_index.csv"
+GRID_QUEUE_CSV = DATA_DIR / "grid_interconnection_queue.csv"
+SUPPLY_OPTIONS_CSV = DATA_DIR / "supply_options.csv"
+GAS_PRICES_CSV = DATA_DIR / "gas_prices.csv"
+ELECTRICITY_WATER_CSV = DATA_DIR / "electricity_water_intensity.csv"
+
+SUPPLY_KINDS = ("grid", "gas", "bridge", "ppa")
+#: Countries that buy gas at a group's price when they have no row of their own (gas_prices.csv).
+GAS_GROUPS = {
+    **{c: "EU" for c in ("AT", "BE", "DE", "DK", "ES", "FI", "FR", "IE", "IT", "NL", "NO", "PL", "PT", "SE", "IS")},
+    **{c: "ASIA_LNG" for c in ("JP", "KR", "SG", "MY", "ID", "IN", "CN", "TW", "TH", "VN", "PH")},
+}
+
+
+@dataclass(frozen=True)
+class MarketFigure:
+    """One row of a market table: the value (in the table's unit), where it applies, its source."""
+
+    value: float
+    country: str
+    us_state: str
+    approximate: bool
+    source: str
+
+
+def matching_market(table: dict, country: str, region: str = "") -> str | None:
+    """The id of the row of ``table`` (market id -> :class:`MarketFigure`) for a place: the row of its
+    US state (``region`` 'US-TX'), else its country's first row; None if the country has none."""
+    state = region[3:] if region.startswith("US-") else ""
+    rows = [k for k, f in table.items() if f.country == country]
+    for k in rows:
+        if state and table[k].us_state == state:
+            return k
+    plain = [k for k in rows if not table[k].us_state]
+    return (plain or rows or [None])[0]
+
+
+@dataclass(frozen=True)
+class SupplyOption:
+    """A way to power a campus: months to first power, price model, emissions, availability, capex."""
+
+    option: str
+    kind: str
+    months_to_power: float | None
+    heat_rate_mmbtu_per_mwh: float | None
+    vom_usd_per_mwh: float | None
+    ppa_usd_per_mwh: float | None
+    carbon_g_per_kwh: float | None
+    water_l_per_mwh: float | None
+    availability: float | None
+    load_share: float
+    capex_usd_per_kw: float
+    approximate: bool
+    source: str
+
+
+def _rows(path, columns):
+    from placement.catalogs import read_csv_rows
+
+    for n, row in read_csv_rows(path, columns):
+        where = f"{path} row {n}"
+        if not row["source"].strip():
+            raise InputError(where, "source", row["source"], "every figure needs a source")
+        if row["approximate"] not in ("true", "false"):
+            raise InputError(where, "approximate", row["approximate"], "must be true or false")
+        yield where, row
+
+
+def _optional(where, field, text, **bounds):
+    return None if str(text).strip() == "" else require_number(where, field, text, **bounds)
+
+
+@functools.lru_cache(maxsize=4)
+def load_construction_costs(path: Path = CONSTRUCTION_COST_CSV) -> dict:
+    """Market id -> :class:`MarketFigure` of facility capex [USD per MW of IT]."""
+    out = {}
+    for where, row in _rows(path, ("market", "country", "us_state", "capex_usd_per_mw", "year", "approximate",
+                                   "source")):
+        capex = require_number(where, "capex_usd_per_mw", row["capex_usd_per_mw"], low=1e5, high=1e9)
+        require_number(where, "year", row["year"], low=1990, high=2100, integer=True)
+        out[row["market"]] = MarketFigure(capex, row["country"], row["us_state"], row["approximate"] == "true",
+                                          row["source"])
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def load_grid_queues(path: Path = GRID_QUEUE_CSV) -> dict:
+    """Queue region id -> :class:`MarketFigure` of months from a connection request to energisation.
+    Only large-load rows (ids without ``-generation``) describe connecting a campus."""
+    out = {}
+    for where, row in _rows(path, ("region", "country", "us_state", "iso_rto", "queue_months", "year",
+                                   "approximate", "source")):
+        months = require_number(where, "queue_months", row["queue_months"], low=0, high=240)
+        out[row["region"]] = MarketFigure(months, row["country"], row["us_state"], row["approximate"] == "true",
+                                          row["source"])
+    return out
+
+
+def campus_queues(queues: dict | None = None) -> dict:
+    """The rows of the queue table that describe connecting a load (not a generator)."""
+    queues = load_grid_queues() if queues is None else queues
+    return {k: v for k, v in queues.items() if not k.endswith("-generation")}
+
+
+@functools.lru_cache(maxsize=4)
+def load_supply_options(path: Path = SUPPLY_OPTIONS_CSV) -> dict:
+    """Option name -> :class:`SupplyOption`."""
+    cols = ("option", "kind", "months_to_power", "heat_rate_mmbtu_per_mwh", "vom_usd_per_mwh", "ppa_usd_per_mwh",
+            "carbon_g_per_kwh", "water_l_per_mwh", "availability", "load_share", "capex_usd_per_kw", "approximate",
+            "source")
+    out = {}
+    for where, row in _rows(path, cols):
+        kind = row["kind"]
+        if kind not in SUPPLY_KINDS:
+            raise InputError(where, "kind", kind, f"not one of {', '.join(SUPPLY_KINDS)}")
+        opt = SupplyOption(
+            option=row["option"], kind=kind,
+            months_to_power=_optional(where, "months_to_power", row["months_to_power"], low=0, high=240),
+            heat_rate_mmbtu_per_mwh=_optional(where, "heat_rate_mmbtu_per_mwh", row["heat_rate_mmbtu_per_mwh"],
+                                              low=3.412, high=20),
+            vom_usd_per_mwh=_optional(where, "vom_usd_per_mwh", row["vom_usd_per_mwh"], low=0, high=1000),
+            ppa_usd_per_mwh=_optional(where, "ppa_usd_per_mwh", row["ppa_usd_per_mwh"], low=0, high=5000),
+            carbon_g_per_kwh=_optional(where, "carbon_g_per_kwh", row["carbon_g_per_kwh"], low=0, high=2000),
+            water_l_per_mwh=_optional(where, "water_l_per_mwh", row["water_l_per_mwh"], low=0, high=1e5),
+            availability=_optional(where, "availability", row["availability"], positive=True, high=1),
+            load_share=require_number(where, "load_share", row["load_share"], positive=True, high=1),
+            capex_usd_per_kw=require_number(where, "capex_usd_per_kw", row["capex_usd_per_kw"], low=0, high=1e5),
+            approximate=row["approximate"] == "true", source=row["source"])
+        if kind in ("gas", "bridge") and (opt.heat_rate_mmbtu_per_mwh is None or opt.months_to_power is None):
+            raise InputError(where, "heat_rate_mmbtu_per_mwh", None, "a gas option needs a heat rate and months")
+        if kind == "ppa" and opt.ppa_usd_per_mwh is None:
+            raise InputError(where, "ppa_usd_per_mwh", None, "a PPA option needs its price")
+        out[opt.option] = opt
+    if "grid" not in out:
+        raise InputError(path, "option", None, "the 'grid' option is required")
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def load_gas_prices(path: Path = GAS_PRICES_CSV) -> dict:
+    """Market (ISO-2 country or group) -> (gas price [USD/MMBtu], approximate, source)."""
+    out = {}
+    for where, row in _rows(path, ("market", "hub", "usd_per_mmbtu", "year", "approximate", "source")):
+        out[row["market"]] = (require_number(where, "usd_per_mmbtu", row["usd_per_mmbtu"], positive=True, high=100),
+                              row["approximate"] == "true", row["source"])
+    return out
+
+
+def gas_price_usd_per_mmbtu(country: str, prices: dict | None = None) -> float | None:
+    """Gas price [USD/MMBtu] for a country (its own row, else its group's); None: no gas market known."""
+    prices = load_gas_prices() if prices is None else prices
+    key = country if country in prices else GAS_GROUPS.get(country)
+    return None if key is None or key not in prices else prices[key][0]
+
+
+@functools.lru_cache(maxsize=4)
+def load_electricity_water(path: Path = ELECTRICITY_WATER_CSV) -> dict:
+    """'US' / 'US-TN' / ISO-2 country -> (water consumed per MWh generated [L/MWh], approximate, source)."""
+    out = {}
+    for where, row in _rows(path, ("country", "iso3", "water_l_per_mwh", "year", "approximate", "source")):
+        key = row["country"]
+        if row["iso3"].startswith("USA-"):
+            key = "US-" + row["iso3"][4:]
+        out[key] = (require_number(where, "water_l_per_mwh", row["water_l_per_mwh"], low=0, high=1e5),
+                    row["approximate"] == "true", row["source"])
+    return out
+
+
+def approximate_counts() -> dict:
+    """Catalog name -> (rows flagged approximate, rows) for the market tables."""
+    out = {}
+    for name, path in (("construction_cost_index", CONSTRUCTION_COST_CSV), ("grid_interconnection_queue", GRID_QUEUE_CSV),
+                       ("supply_options", SUPPLY_OPTIONS_CSV), ("gas_prices", GAS_PRICES_CSV),
+                       ("electricity_water_intensity", ELECTRICITY_WATER_CSV)):
+        from placement.catalogs import read_csv_rows
+
+        with path.open(encoding="utf-8") as f:
+            header = next(line for line in f if not line.startswith("#")).strip().split(",")
+        rows = [r for _, r in read_csv_rows(path, tuple(header))]
+        out[name] = (sum(r["approximate"] == "true" for r in rows), len(rows))
+    return out
