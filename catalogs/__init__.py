@@ -11,7 +11,8 @@ from pathlib import Path
 
 from placement.catalogs.validation import InputError, require_number
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+CATALOG_DIR = Path(__file__).resolve().parent
+DATA_DIR = CATALOG_DIR / "data"
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
 GROUND_SITES_CSV = DATA_DIR / "ground_sites.csv"
@@ -49,6 +50,9 @@ def _read_csv(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = 
     """Rows of a CSV (``#`` comment lines skipped, a UTF-8 byte-order mark accepted) whose header
     holds every column of ``columns``, any of ``optional`` and nothing else; optional columns
     missing from the file read as empty strings."""
+    from placement.catalogs.validation import require_file
+
+    require_file(path, None, path)
     try:
         with Path(path).open(newline="", encoding="utf-8-sig") as f:
             reader = csv.DictReader(row for row in f if not row.startswith("#"))

@@ -66,3 +66,74 @@ def require_array(where, field, values, *, low=None, high=None, positive=False):
         label = field if a.ndim == 0 else f"{field}[{k}]"
         raise InputError(where, label, float(a.ravel()[k]), problem)
     return a
+
+
+#: Largest input file read [bytes]: scenarios, catalogs, TLE/OMM and GeoJSON files are far smaller.
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+
+
+def require_file(where, field, path, *, base=None, allow_outside=False, bundled=None, max_bytes=MAX_INPUT_BYTES):
+    """A readable regular file, as a resolved ``pathlib.Path``.
+
+    ``path`` relative to ``base`` (a scenario's folder) when given; unless ``allow_outside``, the
+    file must lie inside ``base`` or the ``bundled`` folder (an untrusted scenario may not make the
+    tool read ``/etc/...`` or a device). Devices, pipes, folders and files over ``max_bytes`` are
+    refused, so nothing reads ``/dev/zero`` until memory runs out.
+    """
+    from pathlib import Path
+
+    p = Path(path)
+    if base is not None and not p.is_absolute():
+        p = Path(base) / p
+    try:
+        resolved = p.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise InputError(where, field, str(path), "no such file") from None
+    if base is not None and not allow_outside:
+        roots = [Path(base).resolve()] + ([Path(bundled).resolve()] if bundled is not None else [])
+        if not any(resolved.is_relative_to(r) for r in roots):
+            raise InputError(where, field, str(path), "outside the scenario's folder (pass --allow-outside-paths "
+                                                     "if you trust this scenario)")
+    if not resolved.is_file():
+        raise InputError(where, field, str(path), "not a regular file")
+    size = resolved.stat().st_size
+    if size > max_bytes:
+        raise InputError(where, field, str(path), f"file too large ({size:,} bytes; at most {max_bytes:,})")
+    return resolved
+
+
+def read_text(where, path) -> str:
+    """The UTF-8 text of a regular file (a byte-order mark is dropped); errors name the file."""
+    p = require_file(where, None, path)
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(where, None, None, f"cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(where, None, None, "not UTF-8 text") from None
+
+
+#: Dates the bundled ephemeris (JPL DE421) covers, as UTC dates.
+EPHEMERIS_FIRST_DATE = "1900-01-01"
+EPHEMERIS_LAST_DATE = "2050-12-31"
+
+
+def require_date(where, field, text):
+    """A UTC date or date-time ('YYYY-MM-DD[THH:MM[:SS]]', optional 'Z') within the ephemeris, as a
+    ``datetime.datetime``."""
+    import datetime as dt
+
+    if isinstance(text, (dt.datetime, dt.date)):
+        text = text.isoformat()
+    if not isinstance(text, str):
+        raise InputError(where, field, text, "not a UTC date (YYYY-MM-DD[THH:MM])")
+    try:
+        d = dt.datetime.fromisoformat(text.strip().replace("Z", ""))
+    except ValueError:
+        raise InputError(where, field, text, "not a UTC date (YYYY-MM-DD[THH:MM])") from None
+    if d.tzinfo is not None:
+        d = d.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    first, last = (dt.datetime.fromisoformat(x) for x in (EPHEMERIS_FIRST_DATE, EPHEMERIS_LAST_DATE))
+    if not first <= d <= last:
+        raise InputError(where, field, text, f"outside the ephemeris ({EPHEMERIS_FIRST_DATE} to {EPHEMERIS_LAST_DATE})")
+    return d

@@ -64,8 +64,14 @@ def fitted_table(title: str, columns: list[Column], n_rows: int, *, width: int |
     return t
 
 
-def console(width: int | None = None):
-    """A rich console on stdout as wide as the terminal (:func:`terminal_width`)."""
+#: Console width with ``--wide``: tables are printed whole, however wide.
+WIDE_WIDTH = 4000
+
+
+def console(width: int | None = None, *, wide: bool = False):
+    """A rich console on stdout as wide as the terminal (:func:`terminal_width`), or unbounded with ``wide``."""
     from rich.console import Console
 
+    if wide:
+        width = WIDE_WIDTH
     return Console(highlight=False, width=terminal_width() if width is None else width)

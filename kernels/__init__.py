@@ -14,6 +14,15 @@ import os as _os
 from pathlib import Path as _Path
 
 
+def kernel_sources_digest() -> str:
+    """SHA-1 [hex] of the content of every kernel source file (names and bytes)."""
+    digest = _hashlib.sha1()
+    for path in sorted(_Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _numba_cache_dir() -> str:
     """A Numba cache folder keyed by the content of every kernel source file.
 
@@ -21,12 +30,15 @@ def _numba_cache_dir() -> str:
     jitted function, not of the functions it calls in other files; keying the
     folder by all kernel sources makes an edit anywhere start a fresh cache.
     """
-    digest = _hashlib.sha1()
-    for path in sorted(_Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
     base = _os.environ.get("XDG_CACHE_HOME") or _os.path.join(_os.path.expanduser("~"), ".cache")
-    return _os.path.join(base, "placement", "numba", digest.hexdigest()[:16])
+    return _os.path.join(base, "placement", "numba", kernel_sources_digest()[:16])
+
+
+def cache_is_warm() -> bool:
+    """True when the Numba cache folder already holds compiled kernels (no cold first compile)."""
+    folder = _os.environ.get("NUMBA_CACHE_DIR", "")
+    return bool(folder) and _os.path.isdir(folder) and any(
+        name.endswith(".nbi") for _, _, files in _os.walk(folder) for name in files)
 
 
 if "NUMBA_CACHE_DIR" not in _os.environ:

@@ -26,8 +26,9 @@ HOURS_PER_YEAR = 8760.0
 
 @scalar
 def capital_recovery_factor(rate, years):
-    """Capital recovery factor [1/yr] at discount ``rate`` [-] over ``years`` [yr]."""
-    if rate == 0.0:
+    """Capital recovery factor [1/yr] at discount ``rate`` [-] over ``years`` [yr] (straight line
+    1 / years in the limit of no interest, also for rates too small for (1 + r)^n - 1 in doubles)."""
+    if rate < 1e-9:
         return 1.0 / years
     g = (1.0 + rate) ** years
     return rate * g / (g - 1.0)

@@ -122,6 +122,9 @@ class Plan:
     search_nodes: int = 0
     changes: dict | None = None
     demand_flows: dict = field(default_factory=dict)  # (demand key, capacity id) -> MW
+    #: the scenario's name and fingerprint (:mod:`placement.fingerprint`), so plan.json names its inputs
+    scenario: str = ""
+    fingerprint: str = ""
 
     @property
     def objective(self) -> int:
@@ -144,6 +147,8 @@ class Plan:
             "objective_cents_per_h": self.objective_cents_per_h,
             "optimal": self.optimal,
             "lower_bound_cents_per_h": self.lower_bound_cents_per_h,
+            "scenario": self.scenario,
+            "fingerprint": self.fingerprint,
         }
         if self.changes is not None:
             doc["changes"] = self.changes
@@ -275,7 +280,7 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
         if e not in tenant_ids:
             raise InputError("--evict", None, e, "not a tenant id of this scenario")
     demands = [d for d in _demand_nodes(scenario) if d.tenant.id not in set(evicted)]
-    regions_path = (Path(scenario.path).parent / ap.residency_file) if ap.residency_file else RESIDENCY_GEOJSON
+    regions_path = Path(ap.residency_file) if ap.residency_file else RESIDENCY_GEOJSON
     regions = load_residency_regions(regions_path) if any(d.tenant.residency for d in demands) else {}
     for d in demands:
         if d.tenant.residency and d.tenant.residency not in regions:
@@ -707,7 +712,8 @@ def explain_unserved(problem: Problem, d: DemandNode, mw: int, used: dict) -> st
         return (f"{kind}{who} of {d.mw} MW fits nowhere: most free capacity {target} is "
                 f"{max(spare(biggest_free), 0)} MW at {biggest_free}" + alternative("size"))
     if full:
-        shown = ", ".join(f"{cid} {100 * used.get(cid, 0) / caps[cid].mw:.0f}%" for cid in full[:4])
+        shown = ", ".join(f"{cid} {100 * used.get(cid, 0) / caps[cid].mw:.0f}%" if caps[cid].mw else f"{cid} 0 MW"
+                          for cid in full[:4])
         rule = "residency" if t.residency else ("rtt" if t.rtt_target_ms is not None else "kind")
         return f"capacity{who} {target} is full ({shown})" + alternative(rule)
     return f"remaining capacity{who} {target} is priced above its unserved price"
@@ -760,6 +766,7 @@ def assign_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), 
                             evicted=evicted, previous=previous)
     G, cost, flow, optimal, lb, nodes = solve(problem, scenario.assignment.max_search_nodes)
     plan = make_plan(problem, G, cost, flow, optimal, lb, nodes)
+    plan.scenario, plan.fingerprint = scenario.name, getattr(scenario, "fingerprint", "")
     if previous is not None:
         plan.changes = replan_changes(previous, plan, failed, evicted)
     return plan, problem

@@ -2,23 +2,21 @@
 
 Each chunk is a pure function of the scan's spec and the chunk index
 (:func:`compute_chunk`), so it can run in this process, in local worker
-processes, or on any Dask distributed worker. Results land in an output folder:
+processes, or on any Dask distributed worker. Results land in an output folder
+(:mod:`placement.scan_folder`): a manifest naming the scan and fingerprinting its
+inputs, one atomically written file per chunk, and ``result.npz``, ``result.csv``
+and a PNG once every chunk is in.
 
-* ``manifest.json`` — the spec (and its hash) and the number of chunks;
-* ``chunks/chunk-NNNNN.npz`` — one file per chunk, each written atomically
-  (temporary file + rename), so a file that exists is complete;
-* ``result.npz``, ``result.csv`` and a PNG once every chunk is in.
-
-A re-run with the same spec (after a crash or ``kill -9``) computes only the
-chunks whose files are missing: none is lost, none is computed twice, and the
-merged result is identical to an uninterrupted run. A folder holding another
-scan is refused, and nothing in it is overwritten.
+A re-run of the same scan on the same inputs (after a crash or ``kill -9``)
+computes only the chunks whose files are missing: none is lost, none is computed
+twice, and the merged result is identical to an uninterrupted run. A folder
+holding another scan, or this scan computed from inputs that have changed since,
+is refused (``restart`` recomputes it), and nothing in it is overwritten.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import json
 import math
 from dataclasses import dataclass
@@ -28,8 +26,7 @@ import numpy as np
 
 from placement.catalogs.validation import InputError
 
-MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+from placement.scan_folder import FORMAT_VERSION, MANIFEST  # noqa: E402 - re-exported for callers
 
 GLOBE_FIELDS = ("lat_deg", "lon_deg", "pue", "water_l_per_mwh_it", "source_water_l_per_mwh_it",
                 "power_cost_usd_per_mwh_it", "carbon_kg_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
@@ -50,9 +47,11 @@ class ScanSpec:
     params: dict
     scenario_path: str | None
     chunk_size: int
+    allow_outside_paths: bool = False
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "params": self.params, "scenario": self.scenario_path, "chunk_size": self.chunk_size}
+        return {"kind": self.kind, "params": self.params, "scenario": self.scenario_path, "chunk_size": self.chunk_size,
+                "allow_outside_paths": self.allow_outside_paths}
 
     @property
     def digest(self) -> str:
@@ -102,18 +101,29 @@ def cell_sites(lat_deg: np.ndarray, lon_deg: np.ndarray, parameters) -> dict:
     }
 
 
-@functools.lru_cache(maxsize=2)
-def _scenario(path: str | None):
-    """The scan's scenario, read once per process (every chunk of a scan uses it)."""
+def _scenario(path: str | None, allow_outside_paths: bool = False):
+    """The scan's scenario, read once per process and file version (every chunk of a scan uses it)."""
+    if not path:
+        return _load_scenario(None, False, None)
+    try:
+        st = Path(path).stat()
+        version = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        version = None
+    return _load_scenario(path, allow_outside_paths, version)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_scenario(path, allow_outside_paths, version):
     from placement.scenario import default_scenario, load_scenario
 
-    return load_scenario(path) if path else default_scenario()
+    return load_scenario(path, allow_outside_paths=allow_outside_paths) if path else default_scenario()
 
 
 def _globe_chunk(spec: ScanSpec, index: int, device: str) -> dict:
     from placement.sites import score_sites
 
-    sc = _scenario(spec.scenario_path)
+    sc = _scenario(spec.scenario_path, spec.allow_outside_paths)
     lat, lon = land_cells(spec.params["resolution_deg"], spec.params.get("min_lat_deg", -60.0))
     sl = slice(index * spec.chunk_size, (index + 1) * spec.chunk_size)
     cells = cell_sites(lat[sl], lon[sl], sc.parameters)
@@ -145,7 +155,7 @@ def _shell_chunk(spec: ScanSpec, index: int, device: str) -> dict:
     from placement.orbits import parse_start
     from placement.shells import score_shells
 
-    sc = _scenario(spec.scenario_path)
+    sc = _scenario(spec.scenario_path, spec.allow_outside_paths)
     shells = sweep_shells(spec.params)[index * spec.chunk_size:(index + 1) * spec.chunk_size]
     p = spec.params
     s = score_shells(shells, sc.demand(), start=parse_start("sweep", p["start"]), days=p["days"],
@@ -161,45 +171,60 @@ def n_items(spec: ScanSpec) -> int:
 
 
 def compute_chunk(spec_json: dict, index: int, device: str = "cpu") -> dict:
-    """One chunk's result arrays (runs anywhere: this process, a local worker, a Dask worker)."""
-    spec = ScanSpec(spec_json["kind"], spec_json["params"], spec_json["scenario"], spec_json["chunk_size"])
+    """One chunk's result arrays (runs anywhere: this process, a local worker, a Dask worker).
+
+    ``spec_json`` carries the scan's fingerprint; a worker whose scenario no longer matches it (the
+    file was edited mid-scan, or the worker runs another version) refuses rather than mix results.
+    """
+    spec = ScanSpec(spec_json["kind"], spec_json["params"], spec_json["scenario"], spec_json["chunk_size"],
+                    spec_json.get("allow_outside_paths", False))
+    expected = spec_json.get("fingerprint")
+    if expected is not None and _scenario(spec.scenario_path, spec.allow_outside_paths).fingerprint != expected:
+        raise InputError(spec.scenario_path or "default scenario", None, None,
+                         "the scenario (or the package) changed while the scan ran; re-run to resume")
     if spec.kind == "globe":
         return _globe_chunk(spec, index, device)
     return _shell_chunk(spec, index, device)
 
 
-# --- the output folder --------------------------------------------------------------------------
+# --- running a scan -----------------------------------------------------------------------------
 
-def chunk_path(out: Path, index: int) -> Path:
-    return out / "chunks" / f"chunk-{index:05d}.npz"
-
-
-def _npz_bytes(arrays: dict) -> bytes:
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    return buf.getvalue()
+#: Largest scan run without --yes: grid cells, or shells x time samples.
+MAX_GLOBE_CELLS = 1_000_000
+MAX_SHELL_SAMPLES = 2_000_000_000
 
 
-def prepare_folder(spec: ScanSpec, out: Path, n_chunks: int) -> list[int]:
-    """Check or write the manifest; the indices of chunks still to compute."""
-    from placement.outputs import write_atomic
+#: Share of the globe's grid cells north of 60 S that are land (GLOBE mask at 1 degree: 0.287).
+LAND_SHARE = 0.29
 
-    manifest = out / MANIFEST
-    mine = {"format": FORMAT_VERSION, "spec": spec.to_json(), "spec_hash": spec.digest, "chunks": n_chunks}
-    if manifest.exists():
-        try:
-            theirs = json.loads(manifest.read_text())
-        except (OSError, json.JSONDecodeError):
-            raise InputError(manifest, None, None, "unreadable manifest; use another --out") from None
-        if theirs.get("spec_hash") != spec.digest or theirs.get("chunks") != n_chunks:
-            raise InputError(out, "manifest", theirs.get("spec_hash"),
-                             f"this folder holds a different scan ({json.dumps(theirs.get('spec'))}); "
-                             f"use another --out (nothing was overwritten)")
-    else:
-        if out.exists() and any(p.name != "chunks" for p in out.iterdir()):
-            raise InputError(out, None, None, "folder exists and is not a batch output folder; use another --out")
-        write_atomic(manifest, json.dumps(mine, indent=2) + "\n")
-    return [i for i in range(n_chunks) if not chunk_path(out, i).exists()]
+
+def scan_size(spec: ScanSpec) -> tuple[int, str, int]:
+    """(items, what they are, work units) of a scan, without building it; the work units are
+    checked against the limits. A global grid's land cells are estimated from the grid size."""
+    if spec.kind == "globe":
+        res = spec.params["resolution_deg"]
+        rows = (90.0 - spec.params.get("min_lat_deg", -60.0)) / res
+        cells = int(rows * (360.0 / res) * LAND_SHARE)
+        return cells, "land cells (estimated)", cells
+    items = n_items(spec)
+    p = spec.params
+    samples = int(items * min(p.get("planes", 1), 12) * p["days"] * 86400.0 / p["step_s"])
+    return items, "shells", samples
+
+
+def check_scan_size(spec: ScanSpec, yes: bool) -> None:
+    """Refuse (one line, the size, what to change) a scan past the limits unless ``yes``."""
+    items, what, work = scan_size(spec)
+    if yes:
+        return
+    if spec.kind == "globe" and work > MAX_GLOBE_CELLS:
+        raise InputError("command line", "--resolution-deg", spec.params["resolution_deg"],
+                         f"about {items:,} land cells, more than {MAX_GLOBE_CELLS:,}: add --yes to run it, or "
+                         f"choose a coarser grid")
+    if spec.kind == "shells" and work > MAX_SHELL_SAMPLES:
+        raise InputError("command line", "--step-s", spec.params["step_s"],
+                         f"{items:,} {what} x {work // max(items, 1):,} samples each is more than "
+                         f"{MAX_SHELL_SAMPLES:,} samples: add --yes to run it, or sample less")
 
 
 def _client(scheduler: str | None, workers: int):
@@ -207,7 +232,7 @@ def _client(scheduler: str | None, workers: int):
         from distributed import Client
 
         try:
-            return Client(scheduler, timeout="5s")
+            return Client(scheduler, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise InputError("--scheduler", None, scheduler, f"cannot reach the Dask scheduler ({exc})") from None
     if workers:
@@ -219,68 +244,131 @@ def _client(scheduler: str | None, workers: int):
     return None
 
 
+def _manifest(spec: ScanSpec, n_chunks: int, parts: dict) -> dict:
+    from placement.fingerprint import combined
+
+    return {"format": FORMAT_VERSION, "spec": spec.to_json(), "spec_hash": spec.digest, "chunks": n_chunks,
+            "fingerprint_parts": parts, "fingerprint": combined(parts)}
+
+
+def _chunk_rows(spec: ScanSpec, total: int, index: int) -> int:
+    return min(spec.chunk_size, total - index * spec.chunk_size)
+
+
 def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | None = None, workers: int = 0,
-             progress=None, stop_after: int | None = None) -> dict:
+             progress=None, stop_after: int | None = None, restart: bool = False) -> dict:
     """Compute the missing chunks of a scan into ``out_dir`` and merge; returns a summary dict.
 
-    ``progress`` receives ``start(kind, n_chunks, done)``, ``advance()`` per chunk and
-    ``close()`` (:class:`NoProgress` is the interface; the CLI passes a progress bar).
-    ``stop_after`` (tests) stops after that many chunks, as a crash would.
+    The scenario is loaded (and validated) and the scheduler reached before anything is written.
+    ``restart`` recomputes a folder whose inputs changed. ``progress`` receives
+    ``start(kind, n_chunks, done)``, ``advance()`` per chunk and ``close()`` (:class:`NoProgress`
+    is the interface; the CLI passes a progress bar). ``stop_after`` (tests) stops after that many
+    chunks, as a crash would.
     """
     from placement.outputs import write_atomic
+    from placement.scan_folder import (check_folder, chunk_ok, chunk_path, clear_results, locked, npz_bytes,
+                                       remove_orphans)
 
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(out, None, None, "not a folder (--out must name a folder)")
+    sc = _scenario(spec.scenario_path, spec.allow_outside_paths)
     total = n_items(spec)
     n_chunks = max(math.ceil(total / spec.chunk_size), 1)
-    todo = prepare_folder(spec, out, n_chunks)
-    computed = []
-    bar = progress or NoProgress()
-    bar.start(spec.kind, n_chunks, n_chunks - len(todo))
-    client = _client(scheduler, workers) if todo else None
-    try:
-        if client is None:
-            for i in todo:
-                if stop_after is not None and len(computed) >= stop_after:
-                    break
-                write_atomic(chunk_path(out, i), _npz_bytes(compute_chunk(spec.to_json(), i, device)))
-                computed.append(i)
-                bar.advance()
-        else:
-            from distributed import as_completed
-
-            futures = {client.submit(compute_chunk, spec.to_json(), i, device, pure=False): i for i in todo}
-            for fut in as_completed(futures):
-                i = futures[fut]
-                write_atomic(chunk_path(out, i), _npz_bytes(fut.result()))
-                computed.append(i)
-                bar.advance()
-    finally:
-        bar.close()
-        if client is not None:
-            cluster = getattr(client, "cluster", None)
-            client.close()
-            if cluster is not None and workers and not scheduler:
-                cluster.close()
-    done = all(chunk_path(out, i).exists() for i in range(n_chunks))
-    summary = {"chunks": n_chunks, "computed": computed, "complete": done, "items": total, "out": str(out),
-               "device": device, "where": scheduler or (f"LocalCluster({workers} workers)" if workers else "this process")}
-    if done:
-        summary["files"] = [str(p) for p in merge(spec, out, n_chunks)]
-    write_atomic(out / "last_run.json", json.dumps(summary, indent=2) + "\n")
+    manifest = _manifest(spec, n_chunks, sc.fingerprint_parts)
+    fields = GLOBE_FIELDS if spec.kind == "globe" else SHELL_FIELDS
+    with locked(out):
+        removed = remove_orphans(out)
+        same = check_folder(out, manifest, restart)
+        if not same and (out / MANIFEST).exists():
+            clear_results(out)
+        repaired = [i for i in range(n_chunks)
+                    if chunk_path(out, i).exists() and not chunk_ok(chunk_path(out, i), fields, _chunk_rows(spec, total, i))]
+        for i in repaired:
+            chunk_path(out, i).unlink()
+        todo = [i for i in range(n_chunks) if not chunk_path(out, i).exists()]
+        client = _client(scheduler, workers) if todo else None
+        if not (out / MANIFEST).exists():
+            write_atomic(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        computed = []
+        bar = progress or NoProgress()
+        bar.start(spec.kind, n_chunks, n_chunks - len(todo))
+        job = dict(spec.to_json(), fingerprint=manifest["fingerprint"])
+        try:
+            if client is None:
+                for i in todo:
+                    if stop_after is not None and len(computed) >= stop_after:
+                        break
+                    write_atomic(chunk_path(out, i), npz_bytes(compute_chunk(job, i, device)))
+                    computed.append(i)
+                    bar.advance()
+            else:
+                _run_on_dask(client, job, todo, device, out, computed, bar, scheduler)
+        finally:
+            bar.close()
+            if client is not None:
+                cluster = getattr(client, "cluster", None)
+                client.close()
+                if cluster is not None and workers and not scheduler:
+                    cluster.close()
+        done = all(chunk_path(out, i).exists() for i in range(n_chunks))
+        summary = {"chunks": n_chunks, "computed": computed, "complete": done, "items": total, "out": str(out),
+                   "device": device, "fingerprint": manifest["fingerprint"], "repaired": repaired,
+                   "removed_temporary_files": [p.name for p in removed],
+                   "where": scheduler or (f"LocalCluster({workers} workers)" if workers else "this process")}
+        if done:
+            summary["files"] = [str(p) for p in merge(spec, out, n_chunks)]
+        write_atomic(out / "last_run.json", json.dumps(summary, indent=2) + "\n")
     return summary
+
+
+def _run_on_dask(client, job, todo, device, out, computed, bar, scheduler) -> None:
+    """Submit the chunks to Dask (each retried twice on another worker if its worker dies) and
+    write them as they come back; a lost scheduler or a chunk that keeps failing is one line."""
+    from concurrent.futures import CancelledError
+
+    from distributed import as_completed
+
+    from placement.outputs import write_atomic
+    from placement.scan_folder import chunk_path, npz_bytes
+
+    futures = {client.submit(compute_chunk, job, i, device, pure=False, retries=2): i for i in todo}
+    try:
+        for fut in as_completed(futures):
+            i = futures[fut]
+            write_atomic(chunk_path(out, i), npz_bytes(fut.result()))
+            computed.append(i)
+            bar.advance()
+    except InputError:
+        raise
+    except (OSError, TimeoutError, CancelledError) as exc:
+        raise InputError("--scheduler" if scheduler else "--workers", None, scheduler,
+                         f"lost the Dask cluster ({type(exc).__name__}); {len(computed)} chunks were saved, re-run "
+                         f"the same command to resume") from None
+    except Exception as exc:  # noqa: BLE001 - a worker that died three times (KilledWorker) and the like
+        if type(exc).__name__ not in ("KilledWorker", "CommClosedError", "FutureCancelledError"):
+            raise
+        raise InputError("--scheduler" if scheduler else "--workers", None, scheduler,
+                         f"Dask workers kept dying on chunk {futures.get(fut, '?')} ({type(exc).__name__}); "
+                         f"{len(computed)} chunks were saved, re-run to resume") from None
 
 
 def merge(spec: ScanSpec, out: Path, n_chunks: int) -> list[Path]:
     """Concatenate the chunks into ``result.npz`` and ``result.csv`` and draw the PNG."""
     from placement.outputs import records_to_csv, write_atomic
+    from placement.scan_folder import chunk_path, npz_bytes
 
     parts = []
     for i in range(n_chunks):
-        with np.load(chunk_path(out, i)) as z:
-            parts.append({k: z[k] for k in z.files})
+        try:
+            with np.load(chunk_path(out, i), allow_pickle=False) as z:
+                parts.append({k: z[k] for k in z.files})
+        except Exception as exc:  # noqa: BLE001
+            raise InputError(chunk_path(out, i), None, None, f"damaged chunk ({type(exc).__name__}); delete it and "
+                                                            f"re-run to recompute it") from None
     fields = GLOBE_FIELDS if spec.kind == "globe" else SHELL_FIELDS
     merged = {f: np.concatenate([p[f] for p in parts]) for f in fields}
-    files = [write_atomic(out / "result.npz", _npz_bytes(merged))]
+    files = [write_atomic(out / "result.npz", npz_bytes(merged))]
     n = merged[fields[0]].size
     records = [{f: (None if not np.isfinite(merged[f][i]) else round(float(merged[f][i]), 4)) for f in fields}
                for i in range(n)]

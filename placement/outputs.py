@@ -1,21 +1,41 @@
-"""Writing results: atomic files (temp file + rename), CSV and JSON of score tables."""
+"""Writing results: atomic files, output folders replaced as one set, CSV and JSON of records.
+
+* :func:`write_atomic` writes one file through a temporary file in the same folder and a
+  rename, so a reader never sees half a file.
+* :class:`OutputSet` writes a run's files into a temporary sibling folder and then swaps it
+  with the target folder in one step (Linux ``renameat2(RENAME_EXCHANGE)``; two renames
+  elsewhere), so a folder never holds one run's sites beside another run's plan, and a failed
+  or interrupted run leaves the previous outputs whole. It only ever replaces a folder that is
+  missing, empty or a previous output set (it carries ``.placement-run.json``).
+* CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab or
+  carriage return) are written with a leading apostrophe.
+
+Every failure to write is an :class:`InputError` naming the path (disk full, no permission).
+"""
 from __future__ import annotations
 
 import csv
 import io
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
+
+from placement.catalogs.validation import InputError
+
+MARKER = ".placement-run.json"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_atomic(path, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
             f.flush()
@@ -24,11 +44,108 @@ def write_atomic(path, data: bytes | str) -> Path:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise InputError(path, None, None, f"cannot write ({exc.strerror or exc})") from None
     except BaseException:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
         raise
     return path
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    return False
+
+
+class OutputSet:
+    """The files of one run, written aside and put in place together (module docstring).
+
+    Use as a context manager: files written with :meth:`write` land in a hidden temporary
+    folder beside ``out``; on a clean exit the folder replaces ``out``, on an exception (or
+    Ctrl-C) it is removed and ``out`` is left as it was.
+    """
+
+    def __init__(self, out, meta: dict | None = None):
+        self.out = Path(out)
+        self.meta = dict(meta or {})
+        self.names: list[str] = []
+        self.created_parent = False
+        self._check_target()
+
+    def _check_target(self) -> None:
+        out = self.out
+        if out.exists() and not out.is_dir():
+            raise InputError(out, None, None, "not a folder (--out must name a folder)")
+        if out.is_dir():
+            entries = [p.name for p in out.iterdir()]
+            if entries and MARKER not in entries:
+                raise InputError(out, None, None, f"folder holds other files ({', '.join(sorted(entries)[:3])}"
+                                                  f"{', ...' if len(entries) > 3 else ''}) and is not a placement "
+                                                  f"output folder; use another --out")
+        parent = out.resolve().parent
+        if not parent.exists():
+            try:
+                parent.mkdir(parents=True)
+            except OSError as exc:
+                raise InputError(out, None, None, f"cannot create the folder ({exc.strerror})") from None
+            self.created_parent = True
+        if not os.access(parent, os.W_OK):
+            raise InputError(out, None, None, f"cannot write in {parent} (permission denied)")
+
+    def __enter__(self):
+        try:
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".tmp",
+                                             dir=self.out.resolve().parent))
+        except OSError as exc:
+            raise InputError(self.out, None, None, f"cannot write ({exc.strerror})") from None
+        return self
+
+    def write(self, name: str, data: bytes | str) -> Path:
+        """Write one file of the set; returns its final path (inside ``out``)."""
+        write_atomic(self.tmp / name, data)
+        self.names.append(name)
+        return self.out / name
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return False
+        write_atomic(self.tmp / MARKER, json.dumps(dict(self.meta, files=self.names), indent=2) + "\n")
+        try:
+            if not self.out.exists():
+                os.rename(self.tmp, self.out)
+            elif _exchange(self.tmp, self.out):
+                shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the previous set
+            else:
+                old = self.out.with_name(f".{self.out.name}.old")
+                shutil.rmtree(old, ignore_errors=True)
+                os.rename(self.out, old)
+                os.rename(self.tmp, self.out)
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError as exc:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise InputError(self.out, None, None, f"cannot replace the output folder ({exc.strerror})") from None
+        return False
+
+
+def neutralised(value):
+    """A CSV cell a spreadsheet will not run as a formula (text starting with = + - @ gets a ')."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def records_to_csv(records: list[dict]) -> str:
@@ -36,7 +153,7 @@ def records_to_csv(records: list[dict]) -> str:
     if records:
         w = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
         w.writeheader()
-        w.writerows(records)
+        w.writerows({k: neutralised(v) for k, v in r.items()} for r in records)
     return buf.getvalue()
 
 

@@ -18,19 +18,23 @@ def load_residency_regions(path: Path = RESIDENCY_GEOJSON) -> dict:
     from shapely.geometry import shape
     from shapely.validation import explain_validity
 
+    from placement.catalogs.validation import read_text
+
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, None, None, f"cannot read ({exc.strerror})") from None
+        doc = json.loads(read_text(path, path))
     except json.JSONDecodeError as exc:
         raise InputError(path, None, None, f"malformed GeoJSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise InputError(path, None, None, "malformed GeoJSON (nested too deeply)") from None
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
         raise InputError(path, "features", None, "not a GeoJSON FeatureCollection")
     regions = {}
     for n, feat in enumerate(features):
-        rid = (feat.get("properties") or {}).get("id")
         where = f"{path} feature {n}"
+        if not isinstance(feat, dict) or not isinstance(feat.get("properties") or {}, dict):
+            raise InputError(where, None, None, "not a GeoJSON Feature with properties")
+        rid = (feat.get("properties") or {}).get("id")
         if not rid:
             raise InputError(where, "properties.id", rid, "every region needs an id")
         try:

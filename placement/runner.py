@@ -1,4 +1,4 @@
-"""The main job: score everything in a scenario and write all outputs."""
+"""The main job: score everything in a scenario and write all outputs as one set."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,13 +7,15 @@ from pathlib import Path
 
 @dataclass
 class RunResult:
-    """What :func:`run` computed and where it wrote it."""
+    """What :func:`run_all` computed and where it wrote it."""
 
     scenario: object
     site_scores: object
     shell_scores: object
     files: list[Path]
     plan: object = None
+    out_dir: Path | None = None
+    created_parent: bool = False
 
 
 def run(scenario, out_dir, *, device: str = "auto"):
@@ -24,7 +26,8 @@ def run(scenario, out_dir, *, device: str = "auto"):
     scenario : Scenario
         From :func:`placement.load_scenario` or :func:`placement.default_scenario`.
     out_dir : str or pathlib.Path
-        Folder for the outputs (created if missing): ``sites.csv/json``, ``sites_map.png``,
+        Folder for the outputs, replaced as one set (created if missing; refused if it holds
+        files that are not a previous run's): ``sites.csv/json``, ``sites_map.png``,
         ``shells.csv/json``, ``eclipse_seasons.png`` and, with tenants, ``plan.json``,
         ``assignments.csv``, ``plan.geojson``, ``map.png``, ``report.md``.
     device : {'auto', 'cpu', 'cuda'}
@@ -38,7 +41,8 @@ def run(scenario, out_dir, *, device: str = "auto"):
     Raises
     ------
     InputError
-        Bad scenario content found while scoring or assigning, or an unusable device.
+        Bad scenario content found while scoring or assigning, an unusable device, or an output
+        folder that cannot be written or holds other files; the previous outputs stay whole.
 
     References
     ----------
@@ -48,45 +52,50 @@ def run(scenario, out_dir, *, device: str = "auto"):
 
 
 def run_all(scenario, out_dir, *, device: str = "auto") -> RunResult:
-    """Score the scenario's sites and shells and write into ``out_dir`` (each file atomically):
-    ``sites.csv``, ``sites.json``, ``sites_map.png``, ``shells.csv``, ``shells.json``,
-    ``eclipse_seasons.png``; with tenants also the plan: ``plan.json``, ``assignments.csv``,
-    ``plan.geojson``, ``map.png``, ``report.md``."""
+    """:func:`run`, returning everything it computed and the files it wrote."""
     from placement.orbits import parse_start
-    from placement.outputs import records_to_csv, records_to_json, write_atomic
+    from placement.outputs import OutputSet, records_to_csv, records_to_json
     from placement.plots import eclipse_season_png, site_map_png
     from placement.shells import score_shells
     from placement.sites import score_sites
 
-    out = Path(out_dir)
+    meta = {"scenario": scenario.name, "fingerprint": scenario.fingerprint}
+    outputs = OutputSet(out_dir, meta)  # refuses an unusable folder before any work
     demand = scenario.demand()
     scores = score_sites(scenario.sites, demand, parameters=scenario.parameters, device=device).order_by()
-    records = scores.to_records()
-    files = [
-        write_atomic(out / "sites.csv", records_to_csv(records)),
-        write_atomic(out / "sites.json", records_to_json(records, scenario=scenario.name, device=scores.device,
-                                                          slo_rtt_ms=scores.slo_rtt_ms)),
-        write_atomic(out / "sites_map.png", site_map_png(scores, demand)),
-    ]
     shell_scores = None
     if scenario.shells:
         start = parse_start(str(scenario.path), scenario.shell_start_utc)
         shell_scores = score_shells(scenario.shells, demand, start=start, days=scenario.shell_days,
                                     step_s=scenario.shell_step_s, parameters=scenario.parameters,
                                     device=device).order_by()
-        shell_records = shell_scores.to_records()
-        meta = dict(scenario=scenario.name, device=shell_scores.device, start_utc=shell_scores.start_utc,
-                    days=shell_scores.days, step_s=shell_scores.step_s)
-        files += [
-            write_atomic(out / "shells.csv", records_to_csv(shell_records)),
-            write_atomic(out / "shells.json", records_to_json(shell_records, **meta)),
-            write_atomic(out / "eclipse_seasons.png", eclipse_season_png(shell_scores)),
-        ]
-    plan = None
+    plan = problem = None
     if scenario.tenants:
         from placement.assignment import assign_problem
-        from placement.plan_outputs import write_plan_outputs
 
         plan, problem = assign_problem(scenario, site_scores=scores, shell_scores=shell_scores)
-        files += write_plan_outputs(out, plan, problem, scenario, demand)
-    return RunResult(scenario, scores, shell_scores, files, plan)
+
+    files = []
+    with outputs:
+        records = scores.to_records()
+        files += [
+            outputs.write("sites.csv", records_to_csv(records)),
+            outputs.write("sites.json", records_to_json(records, **meta, device=scores.device,
+                                                         slo_rtt_ms=scores.slo_rtt_ms)),
+            outputs.write("sites_map.png", site_map_png(scores, demand)),
+        ]
+        if shell_scores is not None:
+            shell_records = shell_scores.to_records()
+            files += [
+                outputs.write("shells.csv", records_to_csv(shell_records)),
+                outputs.write("shells.json", records_to_json(
+                    shell_records, **meta, device=shell_scores.device, start_utc=shell_scores.start_utc,
+                    days=shell_scores.days, step_s=shell_scores.step_s)),
+                outputs.write("eclipse_seasons.png", eclipse_season_png(shell_scores)),
+            ]
+        if plan is not None:
+            from placement.plan_outputs import write_plan_outputs
+
+            files += write_plan_outputs(outputs.write, plan, problem, scenario, demand, site_scores=scores,
+                                        shell_scores=shell_scores)
+    return RunResult(scenario, scores, shell_scores, files, plan, Path(out_dir), outputs.created_parent)

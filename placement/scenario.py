@@ -27,12 +27,14 @@ step_s = 120
 """
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from placement.catalogs import DEFAULT_SCENARIO, GROUND_SITES_CSV, load_ground_sites
 from placement.catalogs.validation import InputError, require_number
+from placement.fingerprint import combined, fingerprint_parts
 from placement.parameters import Parameters, parameters_from_table
 
 _TOP_LEVEL = {"scenario", "demand", "parameters", "sites", "shells", "assignment", "capacity", "tenant"}
@@ -65,6 +67,9 @@ class Scenario:
     capacity: list = field(default_factory=list)
     tenants: list = field(default_factory=list)
     assignment: object = None
+    #: Everything that determines a result (:mod:`placement.fingerprint`): part -> hash, and one id.
+    fingerprint_parts: dict = field(default_factory=dict)
+    fingerprint: str = ""
 
     def demand(self):
         """The scenario's weighted demand points."""
@@ -81,13 +86,16 @@ def _check_keys(where: str, table: dict, allowed: set[str], prefix: str) -> None
                              f"unknown key (allowed: {', '.join(sorted(allowed))})")
 
 
-def load_scenario(path) -> Scenario:
+def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     """Read and validate a scenario TOML file (strict: unknown tables and keys are errors).
 
     Parameters
     ----------
     path : str or pathlib.Path
         The scenario file; catalogs it names are read relative to its folder.
+    allow_outside_paths : bool
+        Let the scenario name files outside its own folder and the bundled catalogs (only for
+        scenarios you trust).
 
     Returns
     -------
@@ -106,17 +114,29 @@ def load_scenario(path) -> Scenario:
     .. [1] TOML v1.0.0 specification, https://toml.io/en/v1.0.0 (read with :mod:`tomllib`).
     .. [2] ``catalogs/scenarios/default.toml``: every table and key, with sources for its figures.
     """
+    from placement.catalogs import CATALOG_DIR
+    from placement.catalogs.validation import read_text, require_file
+
     path = Path(path)
     where = str(path)
+    text = read_text(where, path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(where, None, None, f"cannot read ({exc.strerror})") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(where, None, None, f"TOML syntax error: {exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(where, None, None, "not UTF-8 text") from None
+    except RecursionError:
+        raise InputError(where, None, None, "TOML nested too deeply") from None
+
+    def referenced(field, name):
+        """A file the scenario names: relative to its folder, inside it or the bundled catalogs."""
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(where, field, name, "must be a file name")
+        return require_file(where, field, name, base=path.parent, allow_outside=allow_outside_paths,
+                            bundled=CATALOG_DIR)
     _check_keys(where, data, _TOP_LEVEL, "")
+    for table in ("parameters", "assignment"):
+        if table in data and not isinstance(data[table], dict):
+            raise InputError(where, table, data[table], "must be a table")
     for table, allowed in _KEYS.items():
         if table in data:
             if not isinstance(data[table], dict):
@@ -138,13 +158,15 @@ def load_scenario(path) -> Scenario:
 
     site_table = data.get("sites", {})
     catalog = site_table.get("catalog")
-    catalog_path = (path.parent / catalog) if catalog else GROUND_SITES_CSV
+    catalog_path = referenced("sites.catalog", catalog) if catalog is not None else GROUND_SITES_CSV
     site_catalog = load_ground_sites(catalog_path)
     sites = _included(where, "sites", site_table.get("include"), site_catalog, lambda s: s["id"])
 
     shell_table = data.get("shells", {})
     shell_catalog_name = shell_table.get("catalog")
-    shell_catalog = load_shells(path.parent / shell_catalog_name if shell_catalog_name else None)
+    shell_catalog_path = (referenced("shells.catalog", shell_catalog_name)
+                          if shell_catalog_name is not None else None)
+    shell_catalog = load_shells(shell_catalog_path)
     shells = _included(where, "shells", shell_table.get("include"), shell_catalog, lambda s: s.id)
     start = str(shell_table.get("start", "2026-01-01"))
     from placement.orbits import parse_start
@@ -159,12 +181,20 @@ def load_scenario(path) -> Scenario:
     if not isinstance(assignment, dict):
         raise InputError(where, "assignment", assignment, "must be a table")
     assignment_params = parse_assignment_parameters(where, assignment) if assignment else AssignmentParameters()
+    referenced_files = [f for f in (catalog_path if catalog is not None else None,
+                                    shell_catalog_path) if f is not None]
+    if assignment_params.residency_file:
+        residency = referenced("assignment.residency_file", assignment_params.residency_file)
+        assignment_params = dataclasses.replace(assignment_params, residency_file=str(residency))
+        referenced_files.append(residency)
     capacity, tenants = [], []
     for key, parse, out in (("capacity", parse_capacity, capacity), ("tenant", parse_tenant, tenants)):
         entries = data.get(key, [])
         if not isinstance(entries, list):
             raise InputError(where, key, None, f"write it as an array of tables: [[{key}]]")
-        for entry in entries:
+        for n, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict):
+                raise InputError(where, f"{key}[{n}]", entry, f"must be a table: [[{key}]] with key = value lines")
             out.append(parse(where, entry))
     site_ids = {s["id"] for s in site_catalog}
     shell_ids = {s.id for s in shell_catalog}
@@ -200,6 +230,8 @@ def load_scenario(path) -> Scenario:
         capacity=capacity,
         tenants=tenants,
         assignment=assignment_params,
+        fingerprint_parts=(parts := fingerprint_parts(text, tuple(referenced_files))),
+        fingerprint=combined(parts),
     )
 
 

@@ -151,6 +151,52 @@ def shell_economics_of(shells: list[Shell], ecl: dict, parameters: Parameters, d
         opex_fraction_per_yr=o.opex_fraction_per_yr, carbon_price_usd_per_t=k.carbon_price_usd_per_t)
 
 
+#: Most eclipse samples (computed planes x time samples) scored without asking for more.
+MAX_SHELL_SAMPLES = 2_000_000_000
+#: Most time samples in one scoring span (the Sun's position is held in memory per sample).
+MAX_TIME_SAMPLES = 20_000_000
+
+
+def check_shell_work(shells, days: float, step_s: float, *, max_planes: int = 12, allow: bool = False) -> int:
+    """The eclipse samples a score of ``shells`` takes; past :data:`MAX_SHELL_SAMPLES` (or with more than
+    :data:`MAX_TIME_SAMPLES` time samples) an :class:`InputError` says the size, unless ``allow``."""
+    from placement.catalogs.validation import InputError
+
+    n = int(round(days * 86400.0 / step_s))
+    planes = sum(1 if s.sun_synchronous or s.planes == 1 else min(s.planes, max_planes) for s in shells)
+    work = n * planes
+    if n > MAX_TIME_SAMPLES:
+        raise InputError("command line", "--step-s", step_s, f"{n:,} time samples over {days:g} days; at most "
+                                                            f"{MAX_TIME_SAMPLES:,}: use a longer step")
+    if work > MAX_SHELL_SAMPLES and not allow:
+        raise InputError("command line", "--step-s", step_s, f"{planes:,} orbit planes x {n:,} samples = {work:,} "
+                                                            f"samples, more than {MAX_SHELL_SAMPLES:,}: add --yes "
+                                                            f"to run it, or sample less")
+    return work
+
+
+def _check_score_arguments(shells, demand, start, days, step_s, max_planes, latency_step_s):
+    """The shared checks of :func:`score_shells` (InputError naming the argument and value)."""
+    import datetime as dt
+
+    from placement.catalogs.validation import EPHEMERIS_LAST_DATE, InputError, require_number
+    from placement.demand import DemandPoints
+
+    where = "score_shells"
+    if not isinstance(shells, (list, tuple)) or not all(isinstance(s, Shell) for s in shells):
+        raise InputError(where, "shells", None, "must be a list of Shell (placement.make_shell, placement.load_shells)")
+    if not isinstance(demand, DemandPoints):
+        raise InputError(where, "demand", None, "must be DemandPoints (placement.demand_points)")
+    days = require_number(where, "days", days, positive=True, high=3660)
+    step_s = require_number(where, "step_s", step_s, low=1.0, high=3600)
+    require_number(where, "max_planes", max_planes, positive=True, integer=True, high=10_000)
+    require_number(where, "latency_step_s", latency_step_s, low=1.0, high=3600)
+    end = start.utc_datetime().replace(tzinfo=None) + dt.timedelta(days=days)
+    if end > dt.datetime.fromisoformat(EPHEMERIS_LAST_DATE):
+        raise InputError(where, "days", days, f"the span ends after the ephemeris ({EPHEMERIS_LAST_DATE})")
+    check_shell_work(shells, days, step_s, max_planes=max_planes, allow=True)
+
+
 def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: float = 365.0,
                  step_s: float = 60.0, parameters: Parameters | None = None, device: str = "auto",
                  max_planes: int = 12, latency_step_s: float = 300.0) -> ShellScores:
@@ -192,7 +238,9 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     Raises
     ------
     InputError
-        A start that is not a UTC date, or an unusable device.
+        A start that is not a UTC date within the ephemeris (1900-2050), a span past it, days not
+        in (0, 3660], a step outside [1, 3600] s, more than 20 million time samples, arguments
+        of the wrong type, or an unusable device.
 
     References
     ----------
@@ -208,6 +256,7 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
         from placement.orbits import parse_start
 
         start = parse_start("start", start)
+    _check_score_arguments(shells, demand, start, days, step_s, max_planes, latency_step_s)
     p = parameters or Parameters()
     dev = resolve_device(device)
     n = max(int(round(days * 86400.0 / step_s)), 1)

@@ -134,6 +134,6 @@ def test_bad_batch_input_exits_2_and_overwrites_nothing(tmp_path):
 
 def test_every_drawable_globe_field_is_a_scan_field():
     from placement.batch import GLOBE_FIELDS
-    from placement.cli.main import GLOBE_MAP_FIELDS
+    from placement.cli.batch_commands import GLOBE_MAP_FIELDS
 
     assert set(GLOBE_MAP_FIELDS) == set(GLOBE_FIELDS) - {"lat_deg", "lon_deg"}

@@ -22,7 +22,8 @@ def test_run_default_scenario_writes_outputs(tmp_path):
         pts = [] if g is None else ([g["coordinates"]] if g["type"] == "Point" else g["coordinates"])
         assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in pts)
     report = (tmp_path / "out" / "report.md").read_text()
-    for section in ("## Tenants", "## Unserved", "## Top alternatives", "## Utilisation"):
+    for section in ("## Where to build next", "## The plan", "## Who goes where", "## Unserved",
+                    "## Next options per tenant", "## Utilisation"):
         assert section in report
     plan = json.loads((tmp_path / "out" / "plan.json").read_text())
     assert plan["served_mw"] + plan["unserved_mw"] == 1630
@@ -147,8 +148,8 @@ def test_tle_file_is_scored(tmp_path):
 
 
 @pytest.mark.parametrize("args,words", [
-    (["--altitude-km", "120", "--inclination-deg", "53"], ["altitude_km", "120", ">= 150"]),
-    (["--altitude-km", "200000", "--inclination-deg", "53"], ["altitude_km", "<= 100000"]),
+    (["--altitude-km", "120", "--inclination-deg", "53"], ["--altitude-km", "120", ">= 150"]),
+    (["--altitude-km", "200000", "--inclination-deg", "53"], ["--altitude-km", "<= 100000"]),
     (["--altitude-km", "550", "--inclination-deg", "181"], ["inclination_deg", "181"]),
     (["--sso", "--ltan", "25:00", "--altitude-km", "650"], ["ltan", "25:00", "HH:MM"]),
     (["--sso", "--ltan", "6pm", "--altitude-km", "650"], ["ltan", "6pm"]),

@@ -1,0 +1,138 @@
+"""What every ``placement`` command shares: the error contract, shared options, output helpers.
+
+Exit status: 0 ok; 2 bad input or an environment problem (one line on stderr,
+``placement: error: WHERE: FIELD = VALUE: why``, no traceback), click's own usage errors
+included; 130 interrupted (Ctrl-C), previous outputs left whole; 1 internal error.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+
+FORMATS = ("table", "json", "csv")
+
+
+def fail(message: str, code: int = 2):
+    """Print one line on stderr and exit."""
+    click.echo(f"placement: {message}".replace("\n", "; "), err=True)
+    sys.exit(code)
+
+
+def handle_errors(fn):
+    """Bad input -> one line + exit 2; Ctrl-C -> one line + exit 130; anything else -> one line + exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from placement.catalogs.validation import InputError
+
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            fail(f"error: {exc}")
+        except KeyboardInterrupt:
+            fail("interrupted; previous outputs were left as they were", 130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except MemoryError:
+            fail("error: out of memory; try a smaller problem (a coarser grid, fewer days, fewer shells)")
+        except Exception as exc:  # noqa: BLE001
+            if os.environ.get("PLACEMENT_DEBUG"):
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (set PLACEMENT_DEBUG=1 for a traceback)", 1)
+
+    return wrapper
+
+
+def click_error_line(exc: click.ClickException) -> str:
+    """One line for one of click's own errors (bad option, bad choice, missing argument...)."""
+    if isinstance(exc, click.BadParameter) and exc.param is not None:
+        hint = exc.param.get_error_hint(exc.ctx) if exc.ctx is not None else exc.param.name
+        return f"error: {hint.replace(chr(39), '')}: {exc.message}"
+    text = exc.format_message().rstrip(".")
+    return f"error: {text} (see placement --help)"
+
+
+def run_entry(group, argv=None):
+    """Run the command tree so that click's errors follow the same one-line contract."""
+    note_cold_start()
+    try:
+        code = group.main(args=argv, prog_name="placement", standalone_mode=False)
+    except click.exceptions.Abort:
+        fail("interrupted; previous outputs were left as they were", 130)
+    except KeyboardInterrupt:
+        fail("interrupted; previous outputs were left as they were", 130)
+    except click.ClickException as exc:
+        fail(click_error_line(exc), 2)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def wide_option(fn):
+    return click.option("--wide", is_flag=True,
+                        help="Show every table column, however wide (default: the columns that fit the terminal; "
+                             "COLUMNS sets the width).")(fn)
+
+
+def device_option(fn):
+    return click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
+                        help="Where kernels run; auto takes a usable GPU, else the CPU.")(fn)
+
+
+def outside_paths_option(fn):
+    return click.option("--allow-outside-paths", is_flag=True,
+                        help="Let the scenario read files outside its own folder and the bundled catalogs "
+                             "(only for scenarios you trust).")(fn)
+
+
+def format_option(choices=FORMATS):
+    return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
+                        help="table for people; json prints one JSON document and nothing else; csv one table.")
+
+
+def load(scenario, allow_outside_paths=False):
+    """The scenario named on the command line, or the bundled default."""
+    from placement.scenario import default_scenario, load_scenario
+
+    return load_scenario(scenario, allow_outside_paths=allow_outside_paths) if scenario else default_scenario()
+
+
+def number(name, value, **bounds):
+    """A command-line number checked as the scenario's numbers are (finite, within ``bounds``)."""
+    from placement.catalogs.validation import require_number
+
+    return None if value is None else require_number("command line", name, value, **bounds)
+
+
+_COLD_START = {"cold": None}
+
+
+def note_cold_start() -> None:
+    """Remember, before anything compiles, whether the kernel cache is empty (a first run)."""
+    import placement.kernels as kernels
+
+    _COLD_START["cold"] = not kernels.cache_is_warm()
+
+
+def announce_compile() -> None:
+    """Tell a person at a terminal (stderr is a TTY) that this run compiles the kernels (the first run
+    after installing); logs and pipelines keep the one-line error contract."""
+    if _COLD_START["cold"] is None:
+        note_cold_start()
+    if sys.stderr.isatty() and _COLD_START["cold"]:
+        click.echo("placement: compiling kernels (first run only, about a minute)...", err=True)
+        _COLD_START["cold"] = False
+
+
+def emit(records, fmt: str, render_table, meta: dict | None = None, wide: bool = False):
+    """Print records as a table (people), one JSON document, or CSV."""
+    from placement.cli.tables import console
+    from placement.outputs import records_to_csv, records_to_json
+
+    if fmt == "json":
+        click.echo(records_to_json(records, **(meta or {})), nl=False)
+    elif fmt == "csv":
+        click.echo(records_to_csv(records), nl=False)
+    else:
+        console(wide=wide).print(render_table())

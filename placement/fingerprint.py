@@ -1,0 +1,66 @@
+"""Fingerprints of everything that determines a result, so stale results are never mixed in.
+
+A result depends on the scenario's text, the files it names (catalogs, residency polygons),
+the bundled data, the package version and the kernels' source. :func:`fingerprint_parts`
+hashes each (SHA-256, hex) so a scan folder or an output set can say *what* changed, and
+:func:`combined` folds them into one id that ``plan.json`` and ``report.md`` carry.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+
+def sha256_bytes(*chunks: bytes) -> str:
+    """SHA-256 [hex] of the chunks, each length-prefixed so boundaries count."""
+    h = hashlib.sha256()
+    for c in chunks:
+        h.update(len(c).to_bytes(8, "little"))
+        h.update(c)
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_data_digest() -> str:
+    """SHA-256 of every bundled catalog and scenario file (names and bytes), once per process."""
+    from placement.catalogs import CATALOG_DIR
+
+    files = sorted(p for p in CATALOG_DIR.rglob("*") if p.is_file() and p.suffix in
+                   (".csv", ".npz", ".toml", ".json", ".geojson"))
+    return sha256_bytes(*(c for p in files for c in (str(p.relative_to(CATALOG_DIR)).encode(), p.read_bytes())))
+
+
+@functools.lru_cache(maxsize=1)
+def package_version() -> str:
+    """The installed version of placement ('unknown' when run from a source tree)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("placement")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def fingerprint_parts(scenario_text: str = "", referenced: tuple = ()) -> dict:
+    """Component name -> SHA-256 [hex] (the version as text): scenario, referenced files, bundled
+    data, package version, kernel sources."""
+    from placement.kernels import kernel_sources_digest
+
+    return {
+        "scenario": sha256_bytes(scenario_text.encode()),
+        "scenario_files": sha256_bytes(*(c for p in referenced for c in (str(p).encode(), Path(p).read_bytes()))),
+        "bundled_data": bundled_data_digest(),
+        "package_version": package_version(),
+        "kernels": kernel_sources_digest(),
+    }
+
+
+def combined(parts: dict) -> str:
+    """One 16-hex-digit id for a dict of fingerprint parts."""
+    return sha256_bytes(*(f"{k}={v}".encode() for k, v in sorted(parts.items())))[:16]
+
+
+def changed(old: dict, new: dict) -> list[str]:
+    """Names of the parts that differ between two fingerprints (missing counts as changed)."""
+    return [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]

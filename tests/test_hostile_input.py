@@ -1,0 +1,213 @@
+"""Hostile and odd input through the command line: every case ends in one line on stderr and exit
+2 (130 for Ctrl-C), nothing half-written, previous outputs intact (issue: a user's first hour)."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from testsupport import DATA, PLACEMENT, cli_env, run_cli
+
+BAD_TOML_SCENARIOS = {
+    "carbon price inf": "[parameters.cost]\ncarbon_price_usd_per_t = inf\n",
+    "carbon price nan": "[parameters.cost]\ncarbon_price_usd_per_t = nan\n",
+    "carbon price 1e308": "[parameters.cost]\ncarbon_price_usd_per_t = 1e308\n",
+    "life zero": "[parameters.cost]\nplant_life_yr = 0\n",
+    "efficiency above one": "[parameters.orbit]\ncell_efficiency = 1.5\n",
+    "boolean as number": "[parameters.cost]\ndiscount_rate = true\n",
+    "negative share": "[demand]\nweights = { NA = -1 }\n",
+    "shell step zero": "[shells]\nstep_s = 0\n",
+    "start outside ephemeris": "[shells]\nstart = \"2070-01-01\"\n",
+    "deeply nested": "a = " + "[" * 3000 + "]" * 3000 + "\n",
+    "not a table": "parameters = 3\n",
+    "catalog outside": "[sites]\ncatalog = \"/etc/passwd\"\n",
+    "catalog device": "[sites]\ncatalog = \"/dev/zero\"\n",
+    "catalog missing": "[sites]\ncatalog = \"nope.csv\"\n",
+    "unknown plant": "[parameters.cooling]\nplant = \"swamp\"\n",
+    "year outside ephemeris": "[parameters.daylight]\nyear = 2100\n",
+}
+
+
+def one_error_line(r, code=2):
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip() and "compiling kernels" not in ln]
+    assert r.returncode == code, (r.returncode, r.stderr[-2000:])
+    assert len(lines) == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("name", sorted(BAD_TOML_SCENARIOS))
+def test_bad_scenarios_exit_2_with_one_line_and_write_nothing(tmp_path, name):
+    path = tmp_path / "bad.toml"
+    path.write_text(BAD_TOML_SCENARIOS[name])
+    out = tmp_path / "out"
+    r = run_cli("run", str(path), "--out", str(out))
+    line = one_error_line(r)
+    assert line.startswith("placement: error: ") and str(path) in line
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args,words", [
+    (["sites", "--top", "0"], ["--top", "range"]),
+    (["sites", "--format", "xml"], ["--format", "xml"]),
+    (["shells", "--days", "abc"], ["--days", "abc"]),
+    (["shells", "--days", "inf"], ["--days", "finite"]),
+    (["shells", "--step-s", "nan", "--days", "1"], ["--step-s", "finite"]),
+    (["shells", "--altitude-km", "1e308", "--inclination-deg", "53"], ["--altitude-km"]),
+    (["shells", "--altitude-km", "550", "--inclination-deg", "53", "--power-kw-per-sat", "-5"], ["power_kw_per_sat"]),
+    (["shells", "--start", "2070-01-01", "--days", "1"], ["start", "ephemeris"]),
+    (["shells", "--start", "2050-12-20", "--days", "30"], ["days", "ephemeris"]),
+    (["shells", "--days", "3000", "--step-s", "1"], ["--step-s", "samples"]),
+    (["batch", "globe", "--out", "x", "--workers", "-1"], ["--workers", "range"]),
+    (["batch", "globe", "--out", "x", "--resolution-deg", "0.05"], ["--yes", "land cells"]),
+    (["batch", "shells", "--out", "x", "--ltans", "06:00", "--altitudes-km", "0:inf:1"], ["--altitudes-km"]),
+    (["batch", "shells", "--out", "x", "--ltans", "06:00", "--altitudes-km", "1:1e9:0.001"], ["at most"]),
+    (["sites", "--catalog", "/dev/zero"], ["/dev/zero", "not a regular file"]),
+    (["nosuchcommand"], ["nosuchcommand"]),
+    (["batch", "globe"], ["--out"]),
+    (["sites", "--device", "cuda"], ["no usable CUDA GPU"]),
+])
+def test_bad_command_lines_exit_2_with_one_line(tmp_path, args, words):
+    r = run_cli(*args, cwd=tmp_path)
+    line = one_error_line(r)
+    assert line.startswith("placement: error: ")
+    for w in words:
+        assert w in line, line
+    assert not (tmp_path / "x").exists()
+
+
+def test_binary_tle_and_bad_geojson_exit_2(tmp_path):
+    tle = tmp_path / "junk.tle"
+    tle.write_bytes(os.urandom(300) + b"\xff\xfe")
+    assert "junk.tle" in one_error_line(run_cli("shells", "--tle", str(tle), "--days", "1"))
+    (tmp_path / "regions.geojson").write_text('{"type": "FeatureCollection", "features": [3]}')
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('[assignment]\nresidency_file = "regions.geojson"\n[[capacity]]\nid = "dublin-ie"\n'
+                        '[[tenant]]\nid = "t"\nmw = 10\nresidency = "EU"\n')
+    assert "regions.geojson" in one_error_line(run_cli("assign", str(scenario)))
+
+
+def test_out_that_is_a_file_or_a_foreign_folder_is_refused(tmp_path):
+    afile = tmp_path / "file.txt"
+    afile.write_text("keep me")
+    assert "not a folder" in one_error_line(run_cli("run", "--out", str(afile)))
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "cat.jpg").write_text("meow")
+    assert "other files" in one_error_line(run_cli("run", "--out", str(foreign)))
+    assert afile.read_text() == "keep me" and (foreign / "cat.jpg").read_text() == "meow"
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "out"
+    r = run_cli("run", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def _snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_failed_run_leaves_the_previous_outputs_whole(tmp_path, finished_run):
+    before = _snapshot(finished_run)
+    bad = tmp_path / "bad.toml"
+    # valid to load, fails while assigning (no capacity passes the tenant's rules)
+    bad.write_text('[[capacity]]\nid = "dublin-ie"\n[[tenant]]\nid = "t"\nmw = 10\nresidency = "US"\n')
+    line = one_error_line(run_cli("run", str(bad), "--out", str(finished_run)))
+    assert "tenant t" in line
+    assert _snapshot(finished_run) == before
+    assert not [p for p in finished_run.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_outputs_name_the_scenario_and_its_fingerprint(finished_run):
+    plan = json.loads((finished_run / "plan.json").read_text())
+    marker = json.loads((finished_run / ".placement-run.json").read_text())
+    assert plan["scenario"] == "default" and len(plan["fingerprint"]) == 16
+    assert marker["fingerprint"] == plan["fingerprint"]
+    assert plan["fingerprint"] in (finished_run / "report.md").read_text()
+
+
+def test_ctrl_c_exits_130_and_keeps_the_previous_outputs(tmp_path, finished_run):
+    before = _snapshot(finished_run)
+    proc = subprocess.Popen([*PLACEMENT, "run", "--out", str(finished_run)], env=cli_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(3.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=300)
+    lines = [ln for ln in err.splitlines() if ln.strip() and "compiling" not in ln]
+    assert proc.returncode == 130 and len(lines) == 1 and "interrupted" in lines[0], err
+    assert _snapshot(finished_run) == before
+
+
+def test_csv_cells_that_spreadsheets_would_run_are_neutralised(tmp_path):
+    from placement.catalogs import GROUND_SITES_CSV
+
+    text = GROUND_SITES_CSV.read_text().replace("colossus-1,xAI Colossus 1 (Memphis TN)",
+                                                "colossus-1,=HYPERLINK(\"http://x\")", 1)
+    catalog = tmp_path / "sites.csv"
+    catalog.write_text(text)
+    r = run_cli("sites", "--catalog", str(catalog), "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    assert "'=HYPERLINK" in r.stdout and ",=HYPERLINK" not in r.stdout
+
+
+# --- scans never mix results ------------------------------------------------------------------
+
+def _globe(out, *extra, scenario=None):
+    args = ["batch", "globe", "--resolution-deg", "10", "--chunk-cells", "40", "--quiet", "--out", str(out), *extra]
+    if scenario:
+        args += ["--scenario", str(scenario)]
+    return run_cli(*args)
+
+
+def test_an_edited_scenario_never_resumes_into_old_results(tmp_path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("[parameters.cost]\ncarbon_price_usd_per_t = 10\n")
+    out = tmp_path / "scan"
+    assert _globe(out, scenario=scenario).returncode == 0
+    old = (out / "result.csv").read_text()
+    scenario.write_text("[parameters.cost]\ncarbon_price_usd_per_t = 300\n")
+    line = one_error_line(_globe(out, scenario=scenario))
+    assert "scenario" in line and "--restart" in line
+    assert (out / "result.csv").read_text() == old  # refused, nothing touched
+    r = _globe(out, "--restart", scenario=scenario)
+    assert r.returncode == 0, r.stderr
+    last = json.loads((out / "last_run.json").read_text())
+    assert len(last["computed"]) == last["chunks"]  # everything recomputed at the new price
+    assert (out / "result.csv").read_text() != old
+
+
+def test_orphan_temporary_files_are_removed_and_damaged_chunks_recomputed(tmp_path):
+    out = tmp_path / "scan"
+    assert _globe(out).returncode == 0
+    orphan = out / "chunks" / ".chunk-00001.npz.k1ll3d.tmp"
+    orphan.write_bytes(b"half")
+    (out / "chunks" / "chunk-00002.npz").write_bytes(b"not an npz")
+    r = _globe(out)
+    assert r.returncode == 0, r.stderr
+    last = json.loads((out / "last_run.json").read_text())
+    assert last["repaired"] == [2] and last["computed"] == [2]
+    assert orphan.name in last["removed_temporary_files"] and not orphan.exists()
+
+
+def test_a_second_writer_of_one_scan_folder_is_refused(tmp_path):
+    from placement.scan_folder import locked
+
+    out = tmp_path / "scan"
+    with locked(out):  # this test process is the first writer
+        line = one_error_line(_globe(out))
+    assert "another placement batch" in line
+    assert not (out / "manifest.json").exists()
+    assert _globe(out).returncode == 0  # and once it is gone, the scan runs
+
+
+def test_a_folder_of_other_files_is_not_a_scan_folder(tmp_path):
+    out = tmp_path / "scan"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert "other files" in one_error_line(_globe(out))
+    assert (out / "notes.txt").read_text() == "mine" and not (out / "manifest.json").exists()

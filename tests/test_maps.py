@@ -1,0 +1,280 @@
+"""Readable maps: a Natural Earth outline under every world map, labels that do not pile up,
+titles clear of the colour bar, distinct series styles, colour bars that mark clipping."""
+import itertools
+
+import numpy as np
+import pytest
+
+import placement
+from placement import plots
+from placement.basemap import draw_basemap, load_basemap, polylines
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _plt():
+    return plots._pyplot()
+
+
+def _nearest_deg(xy: np.ndarray, lat: float, lon: float) -> float:
+    ok = np.isfinite(xy[:, 0])
+    return float(np.min(np.hypot(xy[ok, 0] - lon, xy[ok, 1] - lat)))
+
+
+def _overlap(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _renderer(fig):
+    """A renderer for a figure ``_png`` has already closed (drawn afresh on an Agg canvas)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+@pytest.fixture
+def captured(monkeypatch):
+    """The figures the PNG functions draw (``plots._png`` still renders them)."""
+    figs = []
+    original = plots._png
+
+    def keep(fig):
+        figs.append(fig)
+        return original(fig)
+
+    monkeypatch.setattr(plots, "_png", keep)
+    return figs
+
+
+# --- the basemap data -----------------------------------------------------------------------------
+
+def test_basemap_data_is_a_world_outline():
+    data = load_basemap()
+    for key in ("coastline", "borders", "land"):
+        xy = data[key]
+        assert xy.dtype == np.float32 and xy.ndim == 2 and xy.shape[1] == 2
+        ok = np.isfinite(xy[:, 0])
+        assert np.array_equal(ok, np.isfinite(xy[:, 1]))  # NaN rows separate whole vertices
+        assert (-180 <= xy[ok, 0]).all() and (xy[ok, 0] <= 180).all()
+        assert (-90 <= xy[ok, 1]).all() and (xy[ok, 1] <= 90).all()
+        assert (~ok).sum() >= 100  # many polylines, not one scribble
+    assert np.isfinite(data["coastline"][:, 0]).sum() > 3000
+    assert np.isfinite(data["borders"][:, 0]).sum() > 1000
+    # a coastline never jumps across the map (the antimeridian cuts are left out)
+    for line in polylines(data["coastline"]):
+        assert np.abs(np.diff(line[:, 0])).max() < 20
+    assert "Natural Earth" in data["source"] and "public domain" in data["source"]
+
+
+@pytest.mark.parametrize("place, lat, lon", [("Lisbon", 38.7, -9.1), ("Sydney", -33.9, 151.2),
+                                              ("Cape Town", -33.9, 18.4), ("Reykjavik", 64.1, -21.9)])
+def test_coastline_passes_near_coastal_cities(place, lat, lon):
+    assert _nearest_deg(load_basemap()["coastline"], lat, lon) < 1.5, place
+
+
+def test_coastline_and_borders_are_told_apart():
+    data = load_basemap()
+    # Madrid is inland: no shore within 2 deg, and the Rhine at Strasbourg is a border, not a shore
+    assert _nearest_deg(data["coastline"], 40.4, -3.7) > 2.0
+    assert _nearest_deg(data["borders"], 48.6, 7.8) < 1.0
+    assert _nearest_deg(data["coastline"], 48.6, 7.8) > 2.0
+
+
+def test_draw_basemap_adds_line_artists_under_the_data():
+    plt = _plt()
+    fig, ax = plt.subplots()
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-60, 80)
+    dot = ax.scatter([0], [0], zorder=3)
+    before = len(ax.lines)
+    artists = draw_basemap(ax)
+    lines = ax.lines[before:]
+    assert len(lines) >= 2 and all(a in artists for a in lines)
+    assert sum(np.isfinite(ln.get_xdata()).sum() for ln in lines) > 4000
+    assert max(a.get_zorder() for a in artists) < dot.get_zorder()
+    assert ax.get_xlim() == (-180, 180) and ax.get_ylim() == (-60, 80)
+    plt.close(fig)
+
+
+# --- label placement ------------------------------------------------------------------------------
+
+def test_spread_labels_keeps_boxes_apart():
+    rng = np.random.default_rng(1)
+    anchors = 500 + rng.uniform(-3, 3, size=(10, 2))
+    sizes = np.column_stack([rng.uniform(40, 90, 10), np.full(10, 11.0)])
+    marker = np.array([[560.0, 500.0, 570.0, 510.0]])
+    spots = plots.spread_labels(anchors, sizes, radii=4.0, pad=2.0, bounds=(0, 0, 1000, 1000), obstacles=marker)
+    boxes = [s["box"] for s in spots]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not _overlap(a, b)
+    assert not any(_overlap(b, marker[0]) for b in boxes)
+    # the first label sits right next to its point; the crowd needs leader lines
+    assert not spots[0]["moved"]
+    assert sum(s["moved"] for s in spots) >= 3
+    # with room, a label takes the preferred up-right slot
+    (alone,) = plots.spread_labels([[100.0, 100.0]], [[50.0, 10.0]], radii=4.0, bounds=(0, 0, 1000, 1000))
+    assert alone["box"][0] > 100 and alone["box"][1] > 100 and not alone["moved"]
+
+
+def test_cluster_of_ten_sites_gets_ten_separate_labels():
+    """Ten sites within 1 degree of each other, labelled on a world map the site map's size."""
+    from matplotlib.text import Text
+
+    plt = _plt()
+    fig, ax, _, _ = plots._map_figure(plt, side_in=2.6)
+    rng = np.random.default_rng(7)
+    lon, lat = -97.0 + rng.uniform(0, 1, 10), 35.0 + rng.uniform(0, 1, 10)
+    ax.scatter(lon, lat, s=40, zorder=3)
+    texts = [f"{k + 1}. site-number-{k}" for k in range(10)]
+    anns = plots.place_labels(ax, lon, lat, texts, marker_radius_pt=np.sqrt(40) / 2, others=(lon, lat, 3.2))
+    assert [a.get_text() for a in anns] == texts
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [Text.get_window_extent(a, renderer).extents for a in anns]
+    for (i, a), (j, b) in itertools.combinations(enumerate(boxes), 2):
+        assert not _overlap(a, b), (texts[i], texts[j])
+    axbox = ax.get_window_extent(renderer).extents
+    assert all(b[0] >= axbox[0] and b[2] <= axbox[2] and b[1] >= axbox[1] and b[3] <= axbox[3] for b in boxes)
+    # no label lands on a marker of the cluster
+    centres = ax.transData.transform(np.column_stack([lon, lat]))
+    for b in boxes:
+        inside = (centres[:, 0] > b[0]) & (centres[:, 0] < b[2]) & (centres[:, 1] > b[1]) & (centres[:, 1] < b[3])
+        assert not inside.any()
+    # labels pushed off their point carry a leader line; all stay near the cluster
+    assert sum(a.arrow_patch is not None for a in anns) >= 3
+    dist = [np.hypot((b[0] + b[2]) / 2 - c[0], (b[1] + b[3]) / 2 - c[1]) for b, c in zip(boxes, centres)]
+    assert max(dist) < 300
+    plt.close(fig)
+
+
+def test_stacked_points_share_one_label():
+    plt = _plt()
+    fig, ax, _, _ = plots._map_figure(plt)
+    anns = plots.place_labels(ax, [-90.0, -89.8, 10.0], [35.0, 35.1, 50.0], ["big", "small", "far"],
+                              marker_radius_pt=[8.0, 3.0, 3.0], merge_stacked=True)
+    assert sorted(a.get_text() for a in anns) == ["big\nsmall", "far"]
+    plt.close(fig)
+
+
+# --- the figures ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site_scores():
+    return placement.score_sites(placement.default_scenario().sites[:8], placement.demand_points(), device="cpu")
+
+
+@pytest.fixture(scope="module")
+def shell_scores_15():
+    from placement.orbits import make_shell
+
+    shells = placement.load_shells()
+    extra = [make_shell("test", id=f"extra-{alt}", altitude_km=alt, inclination_deg=53.0, planes=1, sats_per_plane=10)
+             for alt in range(700, 700 + 100 * (15 - len(shells)), 100)]
+    return placement.score_shells(shells + extra, placement.demand_points(), start="2026-01-01", days=2,
+                                  step_s=300, device="cpu")
+
+
+def test_site_map_labels_top_n_and_keeps_the_title_clear(site_scores, captured):
+    from matplotlib.text import Text
+
+    png = plots.site_map_png(site_scores, placement.demand_points(), label_top=5)
+    assert png.startswith(PNG)
+    fig = captured[-1]
+    ax = fig.axes[0]
+    renderer = _renderer(fig)
+    labels = [t for t in ax.texts if hasattr(t, "xyann")]
+    assert len(labels) == 5
+    values = np.asarray(site_scores["lcoe_usd_per_mwh_it"])
+    best = [str(site_scores["id"][i]) for i in np.argsort(values)[:5]]
+    assert [t.get_text() for t in labels] == [f"{r}. {sid}" for r, sid in enumerate(best, start=1)]
+    boxes = [Text.get_window_extent(t, renderer).extents for t in labels]
+    assert not any(_overlap(a, b) for a, b in itertools.combinations(boxes, 2))
+    # coastlines drawn; the title sits above the map, clear of the colour bar and the side list
+    assert len(ax.lines) >= 2
+    title = ax.title.get_window_extent(renderer).extents
+    figbox = fig.bbox.extents
+    assert title[0] >= figbox[0] and title[2] <= figbox[2] and title[3] <= figbox[3]
+    assert title[1] >= ax.get_window_extent(renderer).extents[3]
+    for other in fig.axes[1:]:
+        assert not _overlap(title, other.get_window_extent(renderer).extents)
+    cbar_ax = fig.axes[1]
+    assert cbar_ax.get_window_extent(renderer).extents[3] < ax.get_window_extent(renderer).extents[1]
+    # the other sites are mentioned at the side
+    assert any("3 more sites" in t.get_text() for t in fig.axes[2].texts)
+    assert ax.get_xlim() == (-180, 180) and ax.get_ylim() == (-60, 80)
+
+
+def test_eclipse_chart_gives_each_of_15_shells_its_own_style(shell_scores_15):
+    from matplotlib.colors import to_rgba
+
+    assert len(shell_scores_15["id"]) == 15
+    fig = plots.eclipse_season_figure(shell_scores_15)
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 15
+    assert len({(to_rgba(ln.get_color()), ln.get_linestyle()) for ln in lines}) == 15
+    _plt().close(fig)
+    assert plots.eclipse_season_png(shell_scores_15).startswith(PNG)
+
+
+def test_series_styles_stay_distinct_beyond_the_palette():
+    styles = plots.series_styles(120)
+    keys = {(s["color"], s["linestyle"], s.get("marker")) for s in styles}
+    assert len(keys) == 120
+    assert len({(s["color"], s["linestyle"]) for s in styles[:40]}) == 40
+
+
+def _globe_result(resolution=10.0):
+    lat, lon = np.meshgrid(np.arange(-55, 80, resolution), np.arange(-175, 180, resolution), indexing="ij")
+    lat, lon = lat.ravel().astype(float), lon.ravel().astype(float)
+    value = 300 + 2 * np.abs(lat) + np.linspace(0, 1, lat.size)
+    value[0], value[-1] = 5.0, 5000.0  # outliers beyond both ends of the colour range
+    return {"lat_deg": lat, "lon_deg": lon, "lcoe_usd_per_mwh_it": value}
+
+
+def test_globe_heatmap_marks_clipped_colours(captured):
+    png = plots.globe_heatmap_png(_globe_result(), "lcoe_usd_per_mwh_it", 10.0)
+    assert png.startswith(PNG)
+    fig = captured[-1]
+    ax = fig.axes[0]
+    cbar = ax.images[0].colorbar
+    assert cbar.extend == "both"
+    assert "clipped" in cbar.ax.get_xlabel() and "percentile" in cbar.ax.get_xlabel()
+    assert len(ax.lines) >= 2  # coastlines and borders over the cells
+    renderer = _renderer(fig)
+    assert not _overlap(ax.title.get_window_extent(renderer).extents, cbar.ax.get_window_extent(renderer).extents)
+
+
+def test_clip_extend_is_one_sided_when_only_one_side_is_clipped():
+    assert plots._clip_extend([1, 2, 3, 10], 1, 5) == "max"
+    assert plots._clip_extend([0, 2, 3, 5], 1, 5) == "min"
+    assert plots._clip_extend([1, 2, 5], 1, 5) == "neither"
+
+
+def test_shell_sweep_png():
+    params = {"altitudes_km": [500.0, 800.0], "ltans": ["06:00", "18:00"], "inclinations_deg": None}
+    result = {"eclipse_fraction": np.array([0.1, 0.0, 0.2, 0.05]), "lcoe_usd_per_mwh_it": np.array([3e3, 2e3, 2.5e3, 1.8e3])}
+    assert plots.shell_sweep_png(result, params).startswith(PNG)
+
+
+def test_plan_map_png_labels_every_capacity_without_overlap(captured):
+    from matplotlib.text import Text
+
+    from placement import plan_outputs
+    from placement.assignment import assign_problem
+
+    sc = placement.default_scenario()
+    plan, problem = assign_problem(sc)
+    png = plan_outputs.plan_map_png(plan, problem, sc, sc.demand())
+    assert png.startswith(PNG)
+    fig = captured[-1]
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if hasattr(t, "xyann")]
+    text = "\n".join(t.get_text() for t in labels)
+    ground = [c for c in problem.capacities.values() if c.kind == "ground"]
+    assert all(f"{c.id} " in text for c in ground)
+    renderer = _renderer(fig)
+    boxes = [Text.get_window_extent(t, renderer).extents for t in labels]
+    assert not any(_overlap(a, b) for a, b in itertools.combinations(boxes, 2))
+    assert len(ax.lines) >= 2 and ax.get_xlim() == (-180, 180) and ax.get_ylim() == (-60, 80)
