@@ -28,7 +28,7 @@ def cli():
 
 def main(argv=None):
     """Console-script entry point (``placement``)."""
-    from placement.cli import batch_commands  # noqa: F401 - registers the batch group
+    from placement.cli import batch_commands, plan_commands  # noqa: F401 - register their commands
 
     run_entry(cli, argv)
 
@@ -66,7 +66,10 @@ def run(scenario, out_dir, top, allow_outside_paths, wide, device):
         con.print(shell_table(sh, f"{len(sh)} orbital shells over {sh.days:g} days from {sh.start_utc}, launch "
                                   f"{sc.parameters.orbit.launch_cost_usd_per_kg:,.0f} USD/kg", wide=wide))
     if result.plan is not None:
+        from placement.cli.plan_commands import print_period_plan
+
         print_plan(con, result.plan)
+        print_period_plan(con, result.period_plan, wide=wide, top=5)
     if result.created_parent:
         con.print(f"created the folder {result.out_dir.parent}")
     con.print(f"wrote {len(result.files)} files to {result.out_dir} (scenario fingerprint {sc.fingerprint}): "
@@ -206,7 +209,7 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
 @handle_errors
 def assign(scenario, failed, evicted, out_dir, fmt, allow_outside_paths, wide):
     """Assign a scenario's tenants to its capacity (min-cost flow); --fail/--evict re-plan."""
-    from placement.assignment import assign_problem
+    from placement.plan.assign import assign_problem
     from placement.catalogs.validation import InputError
     from placement.outputs import OutputSet
 

@@ -3,7 +3,7 @@
 Public API (imported lazily so ``import placement`` stays fast)::
 
     load_scenario, default_scenario, score_sites, score_shells, ground_rtt_ms, demand_points,
-    build_graph, assign, run, InputError, Parameters, make_shell, load_shells
+    build_graph, assign, plan, build_plan_graph, run, InputError, Parameters, make_shell, load_shells
 """
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import importlib
 __all__ = [
     "load_scenario", "default_scenario", "score_sites", "score_shells", "ground_rtt_ms", "demand_points",
     "run", "InputError", "Parameters", "Scenario", "SiteScores", "ShellScores", "Shell", "make_shell",
-    "load_shells", "sun_synchronous_inclination_deg", "build_graph", "assign", "Plan",
+    "load_shells", "sun_synchronous_inclination_deg", "build_graph", "assign", "Plan", "plan", "build_plan_graph",
+    "MultiPeriodPlan",
 ]
 
 _WHERE = {
@@ -23,9 +24,11 @@ _WHERE = {
     "SiteScores": "placement.sites",
     "ground_rtt_ms": "placement.latency",
     "score_shells": "placement.shells",
-    "build_graph": "placement.assignment",
-    "assign": "placement.assignment",
-    "Plan": "placement.assignment",
+    "build_graph": "placement.plan.assign",
+    "assign": "placement.plan.assign",
+    "Plan": "placement.plan.model",
+    "build_plan_graph": "placement.plan",
+    "MultiPeriodPlan": "placement.plan.over_time",
     "ShellScores": "placement.shells",
     "Shell": "placement.orbits",
     "make_shell": "placement.orbits",
@@ -39,6 +42,8 @@ _WHERE = {
 
 
 def __getattr__(name: str):
+    if name == "plan":  # the planning subpackage, which is callable as the function plan(scenario)
+        return importlib.import_module("placement.plan")
     if name in _WHERE:
         value = getattr(importlib.import_module(_WHERE[name]), name)
         globals()[name] = value

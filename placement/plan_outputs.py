@@ -5,6 +5,8 @@ import json
 
 import numpy as np
 
+from placement.plan.model import key_label
+
 
 def demand_node_centroids(problem, scenario) -> dict:
     """Demand-node key -> (lat, lon) of its users' weighted centre (for drawing tenant -> site lines;
@@ -53,8 +55,9 @@ def plan_geojson(plan, problem, scenario, demand, centres=None) -> dict:
     centres = centres or demand_node_centroids(problem, scenario)
     for tenant, key, c, mw, (lat, lon) in _lines(plan, problem, centres):
         feats.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[lon, lat], [c.lon_deg, c.lat_deg]]},
-                      "properties": {"layer": "assignment", "tenant": tenant, "demand": key, "capacity_id": c.id,
-                                     "mw": int(mw), "rtt_ms": round(problem.rtt_ms[key, c.id], 2)}})
+                      "properties": {"layer": "assignment", "tenant": tenant, "demand": key_label(key),
+                                     "capacity_id": c.id,
+                                     "mw": int(mw), "rtt_ms": round(problem.rtt_ms(key, c.id), 2)}})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -109,7 +112,8 @@ def plan_map_png(plan, problem, scenario, demand, centres=None) -> bytes:
     return _png(fig)
 
 
-def write_plan_outputs(write, plan, problem, scenario, demand, *, site_scores=None, shell_scores=None) -> list:
+def write_plan_outputs(write, plan, problem, scenario, demand, *, site_scores=None, shell_scores=None,
+                       period_plan=None) -> list:
     """Write ``plan.json``, ``assignments.csv``, ``plan.geojson``, ``map.png`` and ``report.md`` with
     ``write(name, data) -> path`` (an :class:`placement.outputs.OutputSet`'s); the paths written."""
     from placement.outputs import records_to_csv
@@ -121,5 +125,5 @@ def write_plan_outputs(write, plan, problem, scenario, demand, *, site_scores=No
         write("assignments.csv", records_to_csv(plan.assignments)),
         write("plan.geojson", json.dumps(plan_geojson(plan, problem, scenario, demand, centres)) + "\n"),
         write("map.png", plan_map_png(plan, problem, scenario, demand, centres)),
-        write("report.md", report_markdown(plan, problem, scenario, site_scores, shell_scores)),
+        write("report.md", report_markdown(plan, problem, scenario, site_scores, shell_scores, period_plan)),
     ]

@@ -48,11 +48,21 @@ def _where_to_build(site_scores, shell_scores, n: int = 5) -> list[str]:
 
 def _objective_explained(plan, problem) -> list[str]:
     """The objective is cost plus the penalties that steer the solver; name each in USD/h."""
+    import numpy as np
+
     cents = 100.0
-    assigned = sum(mw * problem.arcs.get(k, 0) / cents for k, mw in plan.demand_flows.items())
+    n_c = len(problem.capacity_ids)
+    codes = problem.arc_demand * n_c + problem.arc_capacity
+    order = np.argsort(codes)
+    served = np.zeros(len(problem.demands), dtype=np.int64)
+    assigned = 0.0
+    for (key, cid), mw in plan.demand_flows.items():
+        i, j = problem.demand_index[key], problem.capacity_index[cid]
+        k = order[np.searchsorted(codes[order], i * n_c + j)]
+        assigned += mw * int(problem.arc_weight[k]) / cents
+        served[i] += mw
     latency = assigned - plan.total_cost_usd_per_h
-    unserved = sum(u * problem.unserved_weight[d.key] / cents for d in problem.demands
-                   for u in [plan.flow.get(_tenant_node(d.key), {}).get("sink", 0)] if u)
+    unserved = float(((problem.demand_mw - served) * problem.unserved_weight).sum()) / cents
     migration = plan.objective_cents_per_h / cents - assigned - unserved
     parts = [f"capacity cost {plan.total_cost_usd_per_h:,.0f}"]
     if abs(latency) >= 0.5:
@@ -66,13 +76,7 @@ def _objective_explained(plan, problem) -> list[str]:
               f"{plan.lower_bound_cents_per_h / cents:,.0f} USD/h)"]
 
 
-def _tenant_node(key):
-    from placement.assignment import tenant_node
-
-    return tenant_node(key)
-
-
-def report_markdown(plan, problem, scenario, site_scores=None, shell_scores=None) -> str:
+def report_markdown(plan, problem, scenario, site_scores=None, shell_scores=None, period_plan=None) -> str:
     """The one-page report (module docstring)."""
     lines = [f"# Capacity plan — scenario '{md(scenario.name)}'", ""]
     if scenario.description:
@@ -81,12 +85,14 @@ def report_markdown(plan, problem, scenario, site_scores=None, shell_scores=None
               f"the package version and the kernels).", ""]
     lines += _where_to_build(site_scores, shell_scores)
     mwh = plan.total_cost_usd_per_h / max(plan.served_mw, 1)
-    lines += ["## The plan", "",
+    lines += ["## The plan now", "",
               f"- **Served:** {plan.served_mw:,} MW of {plan.served_mw + plan.unserved_mw:,} MW demanded; "
               f"**unserved:** {plan.unserved_mw:,} MW",
               f"- **Cost:** {plan.total_cost_usd_per_h:,.0f} USD/h ({mwh:,.1f} USD per MWh of IT on average; "
               f"{plan.total_cost_usd_per_h * 8760 / 1e9:,.2f} bn USD/yr)"]
     lines += _objective_explained(plan, problem) + [""]
+    if period_plan is not None:
+        lines += over_the_years(period_plan, scenario)
     if plan.changes:
         ch = plan.changes
         lines += ["## What changed in the re-plan", "",
@@ -112,10 +118,15 @@ def report_markdown(plan, problem, scenario, site_scores=None, shell_scores=None
     lines += ["", "## Next options per tenant", "",
               "Cheapest allowed capacity each tenant does not use now (what to offer it next):", ""]
     used_pairs = {(a["tenant"], a["capacity_id"]) for a in plan.assignments}
+    tenant_of_arc = [problem.demands[i].tenant.id for i in problem.arc_demand.tolist()] \
+        if problem.arc_demand.size < 200_000 else []
     for t in scenario.tenants:
-        keys = {d.key for d in problem.demands if d.tenant.id == t.id}
-        options = sorted({cid: w for (k, cid), w in problem.arcs.items() if k in keys and (t.id, cid) not in used_pairs}
-                         .items(), key=lambda kv: kv[1])[:3]
+        options = {}
+        for tid, j, w in zip(tenant_of_arc, problem.arc_capacity.tolist(), problem.arc_weight.tolist()):
+            cid = problem.capacity_ids[j]
+            if tid == t.id and (t.id, cid) not in used_pairs:
+                options[cid] = min(w, options.get(cid, w))
+        options = sorted(options.items(), key=lambda kv: kv[1])[:3]
         if options:
             lines.append(f"- **{md(t.id)}**: " + ", ".join(f"{md(cid)} ({w / 100:,.0f} USD/MWh)" for cid, w in options))
     lines += ["", "## Utilisation", "", "| capacity | kind | used MW | capacity MW | % |", "|---|---|---:|---:|---:|"]
@@ -125,3 +136,65 @@ def report_markdown(plan, problem, scenario, site_scores=None, shell_scores=None
         lines.append(f"| {md(c.id)} | {c.kind} | {u['used_mw']:,} | {u['capacity_mw']:,} | {pct:.0f} |")
     return "\n".join(lines) + "\n"
 
+
+
+def _spans(periods: list[str]) -> str:
+    """'2026-2029, 2031' from a sorted list of period labels (consecutive runs joined)."""
+    out, run = [], []
+    order = {p: k for k, p in enumerate(periods)}
+    for p in periods:
+        if run and order[p] != order[run[-1]] + 1:
+            out.append(run)
+            run = []
+        run.append(p)
+    if run:
+        out.append(run)
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in out)
+
+
+def over_the_years(plan, scenario) -> list[str]:
+    """The plan over periods: margin by year, build next, who goes where and when, orbit, sites."""
+    from placement.plan.over_time import _unserved
+
+    labels = [p.label for p in plan.periods]
+    lines = ["## Over the years", "",
+             f"- **Margin {labels[0]}-{labels[-1]}:** {plan.margin_usd / 1e9:,.2f} bn USD on "
+             f"{sum(layer.money['revenue_usd'] for layer in plan.layers) / 1e9:,.2f} bn USD of revenue "
+             f"(in-house work valued at {scenario.planning.internal_price_usd_per_mw_month:,.0f} USD per MW-month)",
+             f"- **Orbit takes load:** {plan.orbit_first_period or 'not within the horizon at these prices'}",
+             ]
+    lines += [f"- **Expelled:** {md(e['tenant'])} ({e['mw']:,} MW) from {e['period']}" for e in plan.evictions]
+    lines += ["", "| period | served MW | revenue M USD | margin M USD | moved MW | unserved |",
+              "|---|---:|---:|---:|---:|---|"]
+    margin = plan.margin_by("period")
+    for layer in plan.layers:
+        short = ", ".join(f"{md(u['tenant'])} {u['mw']}" for u in _unserved(layer)) or "—"
+        lines.append(f"| {layer.period.label} | {sum(layer.placed.values()):,} | "
+                     f"{layer.money['revenue_usd'] / 1e6:,.0f} | {margin.get(layer.period.label, 0) / 1e6:,.0f} | "
+                     f"{layer.moved_mw:,} | {short} |")
+    lines += ["", "### Build next", "", "Value of one more MW of each capacity (from the optimal flows' duals):", "",
+              "| capacity | mean USD/MW-month | peak USD/MW-month | peak in |", "|---|---:|---:|---|"]
+    for r in plan.build_next[:6]:
+        lines.append(f"| {md(r['capacity_id'])} | {r['mean_value_usd_per_mw_month']:,.0f} | "
+                     f"{r['peak_value_usd_per_mw_month']:,.0f} | {r['peak_period']} |")
+    lines += ["", "### Who goes where, and when", ""]
+    for t in scenario.tenants:
+        where = {}
+        for r in plan.rows:
+            if r["tenant"] == t.id:
+                where.setdefault(r["capacity_id"], []).append(r["period"])
+        text = "; ".join(f"{md(cid)} {_spans(sorted(set(ps), key=labels.index))}" for cid, ps in where.items())
+        lines.append(f"- **{md(t.id)}** ({t.tenant_class}): {text or 'never served'}")
+    lines += ["", "### Margin by site over the plan", "", "| capacity | margin M USD |", "|---|---:|"]
+    for cid, m in sorted(plan.margin_by("capacity").items(), key=lambda kv: -kv[1]):
+        lines.append(f"| {md(cid)} | {m / 1e6:,.0f} |")
+    return lines + [""]
+
+
+def period_report_markdown(plan, scenario) -> str:
+    """``report.md`` of ``placement plan``: the plan over the years on one page."""
+    lines = [f"# Plan over the years — scenario '{md(scenario.name)}'", ""]
+    if scenario.description:
+        lines += [md(scenario.description), ""]
+    lines += [f"Scenario fingerprint `{scenario.fingerprint}`.", ""]
+    return "\n".join(lines + over_the_years(plan, scenario)) + "\n"

@@ -16,6 +16,7 @@ class RunResult:
     plan: object = None
     out_dir: Path | None = None
     created_parent: bool = False
+    period_plan: object = None
 
 
 def run(scenario, out_dir, *, device: str = "auto"):
@@ -29,7 +30,8 @@ def run(scenario, out_dir, *, device: str = "auto"):
         Folder for the outputs, replaced as one set (created if missing; refused if it holds
         files that are not a previous run's): ``sites.csv/json``, ``sites_map.png``,
         ``shells.csv/json``, ``eclipse_seasons.png`` and, with tenants, ``plan.json``,
-        ``assignments.csv``, ``plan.geojson``, ``map.png``, ``report.md``.
+        ``assignments.csv``, ``plan.geojson``, ``map.png``, ``report.md`` and the plan over the
+        years: ``plan_periods.csv/json``, ``capacity_value.csv``, ``timeline.png``.
     device : {'auto', 'cpu', 'cuda'}
         Where the kernels run.
 
@@ -69,11 +71,13 @@ def run_all(scenario, out_dir, *, device: str = "auto") -> RunResult:
         shell_scores = score_shells(scenario.shells, demand, start=start, days=scenario.shell_days,
                                     step_s=scenario.shell_step_s, parameters=scenario.parameters,
                                     device=device).order_by()
-    plan = problem = None
+    plan = problem = period_plan = None
     if scenario.tenants:
-        from placement.assignment import assign_problem
+        from placement.plan.assign import assign_problem
+        from placement.plan.over_time import plan_over_time
 
         plan, problem = assign_problem(scenario, site_scores=scores, shell_scores=shell_scores)
+        period_plan = plan_over_time(scenario, site_scores=scores, shell_scores=shell_scores)
 
     files = []
     with outputs:
@@ -94,8 +98,11 @@ def run_all(scenario, out_dir, *, device: str = "auto") -> RunResult:
                 outputs.write("eclipse_seasons.png", eclipse_season_png(shell_scores)),
             ]
         if plan is not None:
+            from placement.plan.outputs import write_period_outputs
             from placement.plan_outputs import write_plan_outputs
 
             files += write_plan_outputs(outputs.write, plan, problem, scenario, demand, site_scores=scores,
-                                        shell_scores=shell_scores)
-    return RunResult(scenario, scores, shell_scores, files, plan, Path(out_dir), outputs.created_parent)
+                                        shell_scores=shell_scores, period_plan=period_plan)
+            files += write_period_outputs(outputs.write, period_plan)
+    return RunResult(scenario, scores, shell_scores, files, plan, Path(out_dir), outputs.created_parent,
+                     period_plan)

@@ -23,6 +23,11 @@ include = ["suncatcher-650-dd18"]
 start = "2026-01-01"          # UTC
 days = 365
 step_s = 120
+
+[assignment]                  # the single-period assignment (placement assign)
+[planning]                    # the plan over years (placement plan): start_year, end_year, period
+[[capacity]]                  # capacity tenants may use (placement.plan.contracts)
+[[tenant]]                    # tenants and their contracts (placement.plan.contracts)
 ```
 """
 from __future__ import annotations
@@ -37,7 +42,7 @@ from placement.catalogs.validation import InputError, require_number
 from placement.fingerprint import combined, fingerprint_parts
 from placement.parameters import Parameters, parameters_from_table
 
-_TOP_LEVEL = {"scenario", "demand", "parameters", "sites", "shells", "assignment", "capacity", "tenant"}
+_TOP_LEVEL = {"scenario", "demand", "parameters", "sites", "shells", "assignment", "planning", "capacity", "tenant"}
 _KEYS = {
     "scenario": {"name", "description"},
     "demand": {"weights", "cell_deg"},
@@ -67,6 +72,7 @@ class Scenario:
     capacity: list = field(default_factory=list)
     tenants: list = field(default_factory=list)
     assignment: object = None
+    planning: object = None
     #: Everything that determines a result (:mod:`placement.fingerprint`): part -> hash, and one id.
     fingerprint_parts: dict = field(default_factory=dict)
     fingerprint: str = ""
@@ -134,7 +140,7 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
         return require_file(where, field, name, base=path.parent, allow_outside=allow_outside_paths,
                             bundled=CATALOG_DIR)
     _check_keys(where, data, _TOP_LEVEL, "")
-    for table in ("parameters", "assignment"):
+    for table in ("parameters", "assignment", "planning"):
         if table in data and not isinstance(data[table], dict):
             raise InputError(where, table, data[table], "must be a table")
     for table, allowed in _KEYS.items():
@@ -175,12 +181,16 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     days = require_number(where, "shells.days", shell_table.get("days", 365), positive=True, high=3660)
     step_s = require_number(where, "shells.step_s", shell_table.get("step_s", 120), positive=True, high=3600)
 
-    from placement.tenants import AssignmentParameters, parse_assignment_parameters, parse_capacity, parse_tenant
+    from placement.plan.contracts import (AssignmentParameters, PlanningParameters, check_against_horizon,
+                                          parse_assignment_parameters, parse_capacity, parse_planning_parameters,
+                                          parse_tenant)
 
     assignment = data.get("assignment", {})
     if not isinstance(assignment, dict):
         raise InputError(where, "assignment", assignment, "must be a table")
     assignment_params = parse_assignment_parameters(where, assignment) if assignment else AssignmentParameters()
+    planning_table = data.get("planning", {})
+    planning = parse_planning_parameters(where, planning_table) if planning_table else PlanningParameters()
     referenced_files = [f for f in (catalog_path if catalog is not None else None,
                                     shell_catalog_path) if f is not None]
     if assignment_params.residency_file:
@@ -210,6 +220,12 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
         if t.id in seen:
             raise InputError(where, "tenant.id", t.id, "listed twice")
         seen.add(t.id)
+    capacity_ids = {c.id for c in capacity}
+    for t in tenants:
+        for cid in t.capacities:
+            if cid not in capacity_ids:
+                raise InputError(where, f"[[tenant]] {t.id}: capacities", cid, "not a [[capacity]] id of this scenario")
+    check_against_horizon(where, planning, tenants, capacity)
     if tenants and not capacity:
         raise InputError(where, "capacity", None, "tenants need [[capacity]] entries to be assigned to")
 
@@ -230,6 +246,7 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
         capacity=capacity,
         tenants=tenants,
         assignment=assignment_params,
+        planning=planning,
         fingerprint_parts=(parts := fingerprint_parts(text, tuple(referenced_files))),
         fingerprint=combined(parts),
     )

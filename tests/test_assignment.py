@@ -10,8 +10,10 @@ import pytest
 from scipy.optimize import linprog
 
 from placement.catalogs import InputError
-from placement.assignment import (CapacityInfo, DemandNode, Problem, SINK, assign, assign_problem, build_graph,
-                                  graph_of, solve, tenant_node, capacity_node, _restricted)
+from placement.plan.assign import assign, assign_problem, build_graph
+from placement.plan.model import SINK, CapacityInfo, DemandNode, Problem, capacity_node, tenant_node
+from placement.plan.network import flow_network, flow_dict, to_networkx
+from placement.plan.solve import Infeasible, min_cost_flow, solve, _restricted_capacity
 from placement.residency import inside, load_residency_regions
 from placement.scenario import default_scenario, load_scenario
 from testsupport import DATA, run_cli
@@ -20,39 +22,31 @@ from testsupport import DATA, run_cli
 def random_problem(rng, n_tenants, n_caps, arc_prob, discrete=()):
     caps = {f"c{j}": CapacityInfo(f"c{j}", f"c{j}", "ground", int(rng.integers(20, 400)), 0.0, 0.0, 0, 0.0, 0.0)
             for j in range(n_caps)}
-    demands, arcs = [], {}
+    demands = []
     for i in range(n_tenants):
         t = SimpleNamespace(id=f"t{i}", internal=bool(rng.random() < 0.3))
-        is_discrete = i in discrete
-        demands.append(DemandNode(f"t{i}", t, int(rng.integers(1, 120)), {}, is_discrete, False))
-        for c in caps:
-            if rng.random() < arc_prob:
-                arcs[f"t{i}", c] = int(rng.integers(5000, 40000))
-    unserved = {d.key: (2_000_000 if d.tenant.internal else 1_000_000) for d in demands}
-    rtt = {(d.key, c): 10.0 for d in demands for c in caps}
-    viol = {(d.key, c): (() if (d.key, c) in arcs else ("rtt",)) for d in demands for c in caps}
-    return Problem(caps, demands, arcs, rtt, viol, unserved)
+        demands.append(DemandNode((f"t{i}",), t, int(rng.integers(1, 120)), {}, i in discrete, False))
+    allowed = rng.random((n_tenants, n_caps)) < arc_prob
+    a_d, a_c = np.nonzero(allowed)
+    weights = rng.integers(5000, 40000, size=a_d.size).astype(np.int64)
+    unserved = np.array([2_000_000 if d.tenant.internal else 1_000_000 for d in demands], dtype=np.int64)
+    rtt = np.full((n_tenants, n_caps), 10.0)
+    viol = np.where(allowed, 0, 8).astype(np.uint8)  # bit 8: the RTT rule
+    return Problem(caps, demands, a_d.astype(np.int64), a_c.astype(np.int64), weights, rtt, viol, unserved)
 
 
 def highs_optimum(p: Problem) -> float:
-    arcs = list(p.arcs)
-    keys = [d.key for d in p.demands]
-    n = len(arcs) + len(keys)
-    c = np.array([p.arcs[a] for a in arcs] + [p.unserved_weight[k] for k in keys], float)
-    A_eq = np.zeros((len(keys), n))
-    b_eq = np.array([d.mw for d in p.demands], float)
-    row = {k: i for i, k in enumerate(keys)}
-    for j, (k, _) in enumerate(arcs):
-        A_eq[row[k], j] = 1
-    for i in range(len(keys)):
-        A_eq[i, len(arcs) + i] = 1
-    caps = list(p.capacities)
-    A_ub = np.zeros((len(caps), n))
-    col = {cid: i for i, cid in enumerate(caps)}
-    for j, (_, cid) in enumerate(arcs):
-        A_ub[col[cid], j] = 1
-    b_ub = np.array([p.capacities[cid].mw for cid in caps], float)
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    """The LP optimum of the same assignment, written as a linear program and solved by HiGHS."""
+    n_arcs, n_d = p.arc_demand.size, len(p.demands)
+    c = np.concatenate([p.arc_weight, p.unserved_weight]).astype(float)
+    A_eq = np.zeros((n_d, n_arcs + n_d))
+    A_eq[p.arc_demand, np.arange(n_arcs)] = 1
+    A_eq[np.arange(n_d), n_arcs + np.arange(n_d)] = 1
+    b_eq = p.demand_mw.astype(float)
+    A_ub = np.zeros((len(p.capacities), n_arcs + n_d))
+    A_ub[p.arc_capacity, np.arange(n_arcs)] = 1
+    res = linprog(c, A_ub=A_ub, b_ub=p.capacity_mw.astype(float), A_eq=A_eq, b_eq=b_eq, bounds=(0, None),
+                  method="highs")
     assert res.status == 0
     return res.fun
 
@@ -60,17 +54,22 @@ def highs_optimum(p: Problem) -> float:
 @pytest.mark.parametrize("seed,n_tenants,n_caps", [(1, 200, 80), (2, 300, 150), (3, 120, 300)])
 def test_splittable_plan_cost_equals_highs_lp_optimum(seed, n_tenants, n_caps):
     p = random_problem(np.random.default_rng(seed), n_tenants, n_caps, 0.15)
-    G, cost, flow, optimal, _, _ = solve(p)
-    assert optimal
-    assert cost == pytest.approx(highs_optimum(p), abs=0.5)  # integer data: the LP optimum is integral
-    assert nx.cost_of_flow(G, flow) == cost
+    sol = solve(p)
+    assert sol.optimal
+    assert sol.cost == pytest.approx(highs_optimum(p), abs=0.5)  # integer data: the LP optimum is integral
+    G = to_networkx(sol.net, p)
+    flow = flow_dict(sol.net, p, sol.arc_flow)
+    assert nx.cost_of_flow(G, flow) == sol.cost
+    # the reference solver (NetworkX network simplex) reaches the same optimum
+    assert solve(p, solver="networkx").cost == sol.cost
     # flows respect every capacity and use allowed arcs only
     for cid, c in p.capacities.items():
         assert flow[capacity_node(cid)][SINK] <= c.mw
+    allowed = set(p.arcs)
     for d in p.demands:
         for v, f in flow[tenant_node(d.key)].items():
             if f and v != SINK:
-                assert (d.key, v.split(":", 1)[1]) in p.arcs
+                assert (d.key, v[1]) in allowed
         assert sum(flow[tenant_node(d.key)].values()) == d.mw
 
 
@@ -79,20 +78,22 @@ def test_discrete_placement_is_optimal_against_brute_force():
     rng = np.random.default_rng(7)
     for trial in range(5):
         p = random_problem(rng, 8, 5, 0.7, discrete=(0, 1, 2))
-        G, cost, flow, optimal, lb, _ = solve(p)
-        assert optimal and lb <= cost
-        discrete = [d.key for d in p.demands if d.discrete]
+        sol = solve(p)
+        assert sol.optimal and sol.lower_bound <= sol.cost
+        net = flow_network(p)
+        discrete = [i for i, d in enumerate(p.demands) if d.discrete]
         best = None
-        for combo in itertools.product(*[[c for c in p.capacities if (k, c) in p.arcs] + [None] for k in discrete]):
-            H = _restricted(G, p, dict(zip(discrete, combo)))
+        options = [sorted(set(p.arc_capacity[p.arc_demand == i].tolist())) + [-1] for i in discrete]
+        for combo in itertools.product(*options):
             try:
-                c, f = nx.network_simplex(H)
-            except nx.NetworkXUnfeasible:
+                c, f = min_cost_flow(net, _restricted_capacity(net, p, dict(zip(discrete, combo))), solver="networkx")
+            except Infeasible:
                 continue
-            whole = all(sum(1 for v, x in f[tenant_node(k)].items() if x > 0) <= 1 for k in discrete)
+            whole = all(np.count_nonzero(f[(net.arc_demand == i) & (net.arc_role <= 3) & (net.arc_role >= 1)]) <= 1
+                        for i in discrete)
             if whole and (best is None or c < best):
                 best = c
-        assert cost == best, f"trial {trial}"
+        assert sol.cost == best, f"trial {trial}"
 
 
 @pytest.fixture(scope="module")
@@ -119,12 +120,13 @@ def test_default_scenario_rules_hold(default_plan):
         assert c.kind == "ground" and inside(eu, c.lat_deg, c.lon_deg)
     # 40 ms target: every demand node of the coding assistant is within it
     for (key, cid), mw in plan.demand_flows.items():
-        if key.startswith("coding-assistant"):
-            assert problem.rtt_ms[key, cid] <= tenants["coding-assistant"].rtt_target_ms
-    # unsplittable 500 MW blocks land whole
-    for j in (1, 2):
-        placed = [(cid, mw) for (k, cid), mw in plan.demand_flows.items() if k == f"inhouse-training#{j}"]
-        assert len(placed) == 1 and placed[0][1] == 500
+        if key[0] == "coding-assistant":
+            assert problem.rtt_ms(key, cid) <= tenants["coding-assistant"].rtt_target_ms
+    # unsplittable 300 MW blocks land whole
+    for d in problem.demands:
+        if d.tenant.id == "inhouse-training":
+            placed = [(cid, mw) for (k, cid), mw in plan.demand_flows.items() if k == d.key]
+            assert len(placed) == 1 and placed[0][1] == d.mw == 300
     assert plan.unserved_mw == 0 and plan.served_mw == sum(t.mw for t in sc.tenants)
 
 
@@ -132,8 +134,8 @@ def test_objective_is_the_flow_cost_on_build_graph(default_plan):
     sc, plan, _ = default_plan
     G = build_graph(sc)
     assert nx.cost_of_flow(G, plan.flow) == plan.objective
-    assert all(G.nodes[n]["demand"] == 0 for n in G if n not in ("source", "sink"))
-    assert G.nodes["source"]["demand"] == -G.nodes["sink"]["demand"]
+    assert all(G.nodes[n]["demand"] == 0 for n in G if n not in (("source",), ("sink",)))
+    assert G.nodes[("source",)]["demand"] == -G.nodes[("sink",)]["demand"]
 
 
 def test_fail_a_fully_used_site_moves_exactly_its_load(default_plan):
@@ -157,9 +159,17 @@ def test_fail_a_fully_used_site_moves_exactly_its_load(default_plan):
 
 
 def test_failing_an_exclusive_lease_site_rehouses_the_lease_whole(default_plan):
+    import dataclasses
+
     sc, plan, _ = default_plan
     (lease,) = [a for a in plan.assignments if a["tenant"] == "frontier-lab"]
-    new = assign(sc, failed=[lease["capacity_id"]], previous=plan)
+    # the default lease names its campus: failing it leaves the lease unserved, and says why
+    pinned = assign(sc, failed=[lease["capacity_id"]], previous=plan)
+    (gone,) = [u for u in pinned.unserved if u["tenant"] == "frontier-lab"]
+    assert gone["mw"] == 300 and "capacities its contract names" in gone["reason"]
+    # a lease that may go anywhere is rehoused whole, on a campus of its own
+    free = dataclasses.replace(sc, tenants=[dataclasses.replace(t, capacities=()) for t in sc.tenants])
+    new = assign(free, failed=[lease["capacity_id"]], previous=plan)
     (moved,) = [a for a in new.assignments if a["tenant"] == "frontier-lab"]
     assert moved["mw"] == 300 and moved["capacity_id"] != lease["capacity_id"]
     assert all(a["capacity_id"] != moved["capacity_id"] for a in new.assignments if a["tenant"] != "frontier-lab")
@@ -216,7 +226,7 @@ def test_shortage_is_explained_and_priorities_hold(tmp_path):
     path.write_text(SHORT)
     sc = load_scenario(path)
     plan, problem = assign_problem(sc)
-    within = [cid for cid in problem.capacities if problem.rtt_ms["coding-assistant", cid] <= 20]
+    within = [cid for cid in problem.capacities if problem.rtt_ms(("coding-assistant",), cid) <= 20]
     assert set(within) == {"paris-fr", "frankfurt-de"}
     (ca,) = [u for u in plan.unserved if u["tenant"] == "coding-assistant"]
     assert ca["mw"] == 50 - sum(problem.capacities[c].mw for c in within)
@@ -286,18 +296,19 @@ def test_cli_assign_evict_and_json(tmp_path):
 
 
 def test_arc_pricing_reaches_the_full_graph_optimum(monkeypatch):
-    # Large instances are solved on each tenant's cheapest arcs and priced with residual-graph
+    # Large instances are solved on each demand node's cheapest arcs and priced with residual-graph
     # potentials; force several pricing rounds and check against HiGHS on the full LP.
-    import placement.assignment as A
+    import placement.plan.solve as S
 
-    monkeypatch.setattr(A, "PRICING_MIN_ARCS", 1000)
-    monkeypatch.setattr(A, "PRICING_START_ARCS_PER_TENANT", 1)
+    monkeypatch.setattr(S, "PRICING_MIN_ARCS", 1000)
+    monkeypatch.setattr(S, "PRICING_START_ARCS_PER_DEMAND", 1)
     p = random_problem(np.random.default_rng(11), 300, 100, 0.4)
-    H, cost, flow, rounds = A._priced_solve(p)
-    assert rounds > 1 and H.number_of_edges() < len(p.arcs) + 2 * 300 + 100
-    G, cost_solve, _, optimal, _, _ = A.solve(p)
-    assert optimal and cost_solve == cost
-    assert cost == pytest.approx(highs_optimum(p), abs=0.5)
+    sol = S.priced_solve(p)
+    assert sol.search_nodes > 1  # pricing rounds
+    full = S.solve(p)
+    assert full.optimal and full.cost == sol.cost
+    assert sol.cost == pytest.approx(highs_optimum(p), abs=0.5)
+    assert int((sol.net.cost * sol.arc_flow).sum()) == sol.cost
 
 
 def test_public_run_returns_the_plan(tmp_path):
@@ -319,8 +330,10 @@ def test_discrete_plans_always_honour_their_rules(seed):
     rng = np.random.default_rng(seed)
     p = random_problem(rng, 7, 4, 0.6, discrete=(0, 1))
     p.demands[0].exclusive = True
-    G, cost, flow, optimal, lb, _ = solve(p)
-    assert lb <= cost and nx.cost_of_flow(G, {u: {v: flow.get(u, {}).get(v, 0) for v in G[u]} for u in G}) == cost
+    sol = solve(p)
+    assert sol.lower_bound <= sol.cost
+    flow = flow_dict(sol.net, p, sol.arc_flow)
+    assert nx.cost_of_flow(to_networkx(sol.net, p), flow) == sol.cost
     placed = {}
     for d in p.demands:
         targets = {v: f for v, f in flow[tenant_node(d.key)].items() if f > 0}
@@ -328,7 +341,7 @@ def test_discrete_plans_always_honour_their_rules(seed):
         if d.discrete:
             assert len(targets) == 1  # whole, on one capacity or unserved
             placed[d.key] = next(iter(targets))
-    owner = placed["t0"]
+    owner = placed[("t0",)]
     if owner != SINK:  # the exclusive lease shares its capacity with nobody
         for d in p.demands[1:]:
             assert flow[tenant_node(d.key)].get(owner, 0) == 0

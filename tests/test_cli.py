@@ -11,7 +11,8 @@ def test_run_default_scenario_writes_outputs(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "levelized cost" in r.stdout
     for name in ("sites.csv", "sites.json", "sites_map.png", "shells.csv", "shells.json", "eclipse_seasons.png",
-                 "plan.json", "assignments.csv", "plan.geojson", "map.png", "report.md"):
+                 "plan.json", "assignments.csv", "plan.geojson", "map.png", "report.md", "plan_periods.csv",
+                 "plan_periods.json", "capacity_value.csv", "timeline.png"):
         assert (tmp_path / "out" / name).stat().st_size > 0
     geo = json.loads((tmp_path / "out" / "plan.geojson").read_text())
     assert geo["type"] == "FeatureCollection"
@@ -26,7 +27,13 @@ def test_run_default_scenario_writes_outputs(tmp_path):
                     "## Next options per tenant", "## Utilisation"):
         assert section in report
     plan = json.loads((tmp_path / "out" / "plan.json").read_text())
-    assert plan["served_mw"] + plan["unserved_mw"] == 1630
+    from placement.scenario import default_scenario
+
+    assert plan["served_mw"] + plan["unserved_mw"] == sum(t.mw for t in default_scenario().tenants)
+    periods = json.loads((tmp_path / "out" / "plan_periods.json").read_text())
+    assert periods["records"] and periods["periods"][0]["label"] == "2026"
+    assert (tmp_path / "out" / "timeline.png").read_bytes()[:4] == b"\x89PNG"
+    assert "## Over the years" in report
     doc = json.loads((tmp_path / "out" / "sites.json").read_text())
     lcoe = [rec["lcoe_usd_per_mwh_it"] for rec in doc["records"]]
     assert lcoe == sorted(lcoe)

@@ -262,7 +262,7 @@ def test_plan_map_png_labels_every_capacity_without_overlap(captured):
     from matplotlib.text import Text
 
     from placement import plan_outputs
-    from placement.assignment import assign_problem
+    from placement.plan.assign import assign_problem
 
     sc = placement.default_scenario()
     plan, problem = assign_problem(sc)

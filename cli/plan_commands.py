@@ -1,0 +1,119 @@
+"""``placement plan`` (contracts over the years) and ``placement quote`` (a new tenant's break-even price)."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from placement.cli.common import announce_compile, format_option, handle_errors, load, outside_paths_option, wide_option
+from placement.cli.main import cli
+from placement.cli.tables import Column, console, fitted_table
+
+
+def print_period_plan(con, plan, *, wide=False, top=8):
+    """Margin by period, who goes where over time, evictions, build next."""
+    periods = [p.label for p in plan.periods]
+    by_period = plan.margin_by("period")
+    revenue = {layer.period.label: layer.money["revenue_usd"] for layer in plan.layers}
+    mw = {layer.period.label: sum(layer.placed.values()) for layer in plan.layers}
+    cols = [Column("period", lambda i: periods[i], "left", priority=0),
+            Column("served\nMW", lambda i: f"{mw[periods[i]]:,}", priority=0),
+            Column("revenue\nM USD", lambda i: f"{revenue[periods[i]] / 1e6:,.0f}", priority=1),
+            Column("margin\nM USD", lambda i: f"{by_period.get(periods[i], 0) / 1e6:,.0f}", priority=0),
+            Column("unserved MW", lambda i: ", ".join(f"{u['tenant']} {u['mw']}" for u in _unserved(plan, i)) or "-",
+                   "left", priority=2)]
+    con.print(fitted_table(f"Plan {periods[0]}-{periods[-1]}: margin {plan.margin_usd / 1e9:,.2f} bn USD "
+                           f"({'optimal in every period' if plan.optimal else 'search limit reached'})",
+                           cols, len(periods), width=con.width, wide=wide))
+    for ev in plan.evictions:
+        con.print(f"[red]expelled[/red] {ev['tenant']} ({ev['mw']:,} MW) from {ev['period']}")
+    first = plan.orbit_first_period
+    con.print(f"orbit takes load: {first or 'not within the horizon at these prices'}")
+    ranked = plan.build_next[:top]
+    cols = [Column("capacity", lambda i: ranked[i]["capacity_id"], "left", priority=0),
+            Column("mean value\nUSD/MW-month", lambda i: f"{ranked[i]['mean_value_usd_per_mw_month']:,.0f}", priority=0),
+            Column("peak\nUSD/MW-month", lambda i: f"{ranked[i]['peak_value_usd_per_mw_month']:,.0f}", priority=1),
+            Column("peak in", lambda i: ranked[i]["peak_period"], priority=1)]
+    con.print(fitted_table("Build next: value of one more MW", cols, len(ranked), width=con.width, wide=wide))
+
+
+def _unserved(plan, i):
+    from placement.plan.over_time import _unserved as unserved_of
+
+    return unserved_of(plan.layers[i])
+
+
+@cli.command("plan")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--out", "out_dir", default=None, type=click.Path(),
+              help="Also write plan_periods.csv/json, capacity_value.csv, timeline.png and report.md here.")
+@format_option(("table", "json"))
+@outside_paths_option
+@wide_option
+@handle_errors
+def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide):
+    """Plan the scenario's contracts over its years: margin, moves, evictions, value of capacity."""
+    from placement.outputs import OutputSet
+    from placement.plan.outputs import write_period_outputs
+    from placement.plan.over_time import plan_over_time
+
+    sc = load(scenario, allow_outside_paths)
+    outputs = OutputSet(out_dir, {"scenario": sc.name, "fingerprint": sc.fingerprint}) if out_dir else None
+    announce_compile()
+    plan = plan_over_time(sc)
+    if outputs is not None:
+        from placement.report import period_report_markdown
+
+        with outputs:
+            write_period_outputs(outputs.write, plan)
+            outputs.write("report.md", period_report_markdown(plan, sc))
+    if fmt == "json":
+        click.echo(json.dumps(plan.to_dict(), indent=2, default=float))
+    else:
+        print_period_plan(console(wide=wide), plan, wide=wide)
+
+
+@cli.command("quote")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--tenant", "tenant_file", required=True, type=click.Path(dir_okay=False),
+              help="TOML file with one [[tenant]] table (or a [tenant] table): the new tenant to price.")
+@format_option(("table", "json"))
+@outside_paths_option
+@handle_errors
+def quote_command(scenario, tenant_file, fmt, allow_outside_paths):
+    """The break-even price of a new tenant, and where it would run."""
+    import tomllib
+
+    from placement.catalogs.validation import InputError, read_text
+    from placement.plan.contracts import parse_tenant
+    from placement.plan.quote import quote
+
+    sc = load(scenario, allow_outside_paths)
+    try:
+        doc = tomllib.loads(read_text(tenant_file, tenant_file))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(tenant_file, None, None, f"TOML syntax error: {exc}") from None
+    except RecursionError:
+        raise InputError(tenant_file, None, None, "TOML nested too deeply") from None
+    table = doc.get("tenant")
+    if isinstance(table, list) and len(table) == 1:
+        table = table[0]
+    if not isinstance(table, dict) or set(doc) - {"tenant"}:
+        raise InputError(tenant_file, "tenant", None, "needs exactly one [[tenant]] table and nothing else")
+    t = parse_tenant(tenant_file, table)
+    announce_compile()
+    q = quote(sc, t)
+    if fmt == "json":
+        click.echo(json.dumps(q.to_dict(), indent=2))
+        return
+    con = console()
+    con.print(f"[bold]{q.tenant}[/bold]: break-even price {q.break_even_usd_per_mw_month:,.0f} USD per MW-month "
+              f"({q.mw_months:,.0f} MW-months; serving it costs {q.cost_of_serving_usd / 1e6:,.1f} M USD over the plan, "
+              f"displaced demand included)")
+    where = {}
+    for p in q.placements:
+        where.setdefault(p["capacity_id"], []).append(p["period"])
+    for cid, periods in where.items():
+        con.print(f"  runs at {cid}: {periods[0]}-{periods[-1]}")
+    for d in q.displaced:
+        con.print(f"  [yellow]displaces[/yellow] {d['tenant']} {d['mw']} MW in {d['period']}")

@@ -1,0 +1,109 @@
+"""Who gets which capacity, now and over the years: contracts, a min-cost flow per period, margins
+and the value of one more MW.
+
+One module per concept: :mod:`~placement.plan.contracts` (tenants, capacity over time, the
+horizon), :mod:`~placement.plan.model` (problem and plan), :mod:`~placement.plan.build` (from a
+scenario to the problem), :mod:`~placement.plan.network` (the flow network and its NetworkX
+graph), :mod:`~placement.plan.solve` (min-cost flow, exact discrete placement, pricing,
+potentials), :mod:`~placement.plan.explain` (plans people read), :mod:`~placement.plan.assign`
+(the single-period assignment), :mod:`~placement.plan.periods` (the plan over periods, its money
+and capacity values) and :mod:`~placement.plan.quote` (the break-even price of a new tenant).
+"""
+from __future__ import annotations
+
+import sys as _sys
+import types as _types
+
+
+def plan(scenario, *, site_scores=None, shell_scores=None):
+    """Plan the scenario's tenants onto its capacity over the planning horizon, for margin.
+
+    One min-cost-flow layer per period (:mod:`placement.plan.over_time`): contracts with their
+    prices, terms, notice and class; capacity with its online date, ramp and retirement; keep
+    arcs and priced migration between periods; exclusive leases and blocks placed exactly.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        With ``[[capacity]]``, ``[[tenant]]`` and optionally ``[planning]`` (default 2026-2035, yearly).
+    site_scores : SiteScores, optional
+        Scores of the capacity's sites (computed when not given).
+    shell_scores : ShellScores, optional
+        Scores of the capacity's shells (computed when not given).
+
+    Returns
+    -------
+    MultiPeriodPlan
+        ``objective`` [USD, the graph's integer units; negative is profit], ``margin_usd`` [USD]
+        (revenue minus energy, capital, carbon, water, delay, migration and eviction),
+        ``capacity_value`` {capacity node of :func:`build_plan_graph`: objective fall [USD] for one
+        more MW}, ``rows`` (tenant, capacity, period, MW, revenue and cost [USD]), ``to_dict()``.
+
+    Raises
+    ------
+    InputError
+        No capacity, an unknown residency region or capacity id.
+
+    References
+    ----------
+    .. [1] Ahuja, R., Magnanti, T. & Orlin, J. (1993). Network Flows, ch. 9-11 and 19 (time-expanded
+       networks; linear-programming duals as the value of capacity).
+    """
+    from placement.plan.over_time import plan_over_time
+
+    return plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores)
+
+
+def build_plan_graph(scenario, *, site_scores=None, shell_scores=None):
+    """The plan's time-expanded graph: one assignment layer per period, linked by keep arcs.
+
+    Each layer's nodes are named ``(period label, *node)``; keep arcs carry the previous
+    period's optimal placement (the plan is solved layer by layer to build them).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        As for :func:`plan`.
+    site_scores : SiteScores, optional
+        Scores of the capacity's sites (computed when not given).
+    shell_scores : ShellScores, optional
+        Scores of the capacity's shells (computed when not given).
+
+    Returns
+    -------
+    networkx.DiGraph
+        Node attribute ``demand`` [MW, integer]; edge attributes ``capacity`` [MW] and ``weight``
+        [USD per MW over the period, integer; revenue enters as a negative weight], as
+        :func:`placement.build_graph`; its min-cost flow equals ``plan(scenario).objective``.
+
+    Raises
+    ------
+    InputError
+        As :func:`plan`.
+
+    References
+    ----------
+    .. [1] NetworkX ``network_simplex`` (node ``demand``, edge ``capacity`` and ``weight``).
+    """
+    from placement.plan.over_time import layered_graph, plan_over_time
+
+    return layered_graph(plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores))
+
+
+class _PlanModule(_types.ModuleType):
+    """``placement.plan`` is both this subpackage and the public function :func:`plan`: calling the
+    module plans (``placement.plan(scenario)``), whichever of the two an import left in place."""
+
+    def __call__(self, scenario, **kwargs):
+        return plan(scenario, **kwargs)
+
+
+_sys.modules[__name__].__class__ = _PlanModule
+
+
+def __getattr__(name):
+    if name == "MultiPeriodPlan":
+        from placement.plan.over_time import MultiPeriodPlan
+
+        return MultiPeriodPlan
+    raise AttributeError(f"module 'placement.plan' has no attribute {name!r}")

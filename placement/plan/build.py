@@ -1,0 +1,243 @@
+"""From a scenario to the assignment problem: capacities with their costs, demand nodes, and the
+allowed arcs with integer weights.
+
+A demand node is the whole tenant, one of its unsplittable blocks, or, for a latency-bound
+tenant with users in several regions, the share of its MW that serves one region (inference
+must run near its users). An arc demand -> capacity is allowed only where every rule of the
+tenant holds: kind (ground / orbit), online by the horizon year, residency polygon (shapely),
+RTT to its users within its target, and, for exclusive leases and unsplittable blocks, a
+capacity large enough to take them whole. Its weight is the capacity's levelized cost plus
+the tenant's latency penalty, in US cents per MWh of IT; arcs that cost more than leaving
+the demand unserved are dropped (they can never be used). Priorities live in the unserved
+prices: internal work is dearer to leave unserved than external work.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from placement.catalogs.validation import InputError
+from placement.plan.model import CENTS_PER_USD, RULE_BIT, CapacityInfo, DemandNode, Problem, key_label
+
+#: Largest problem built without asking: demand nodes x capacities.
+MAX_PAIRS = 50_000_000
+
+
+def capacities_of(scenario, site_scores=None, shell_scores=None) -> dict:
+    """Capacity id -> :class:`CapacityInfo` for the scenario's ``[[capacity]]`` entries, scored
+    (sites and shells not already in the given scores are scored here)."""
+    from placement.orbits import parse_start
+    from placement.shells import score_shells
+    from placement.sites import COST_COMPONENTS, score_sites
+
+    specs = {c.id: c for c in scenario.capacity}
+    sites = {s["id"]: s for s in scenario.site_catalog}
+    shells = {s.id: s for s in scenario.shell_catalog}
+    site_list = []
+    for cid, spec in specs.items():
+        if cid in sites:
+            site = dict(sites[cid])
+            if spec.price_usd_per_mwh is not None:
+                site["price_usd_per_mwh"] = spec.price_usd_per_mwh
+            site_list.append(site)
+        elif cid not in shells:
+            raise InputError(str(scenario.path), "capacity.id", cid, "unknown site or shell id")
+    shell_list = [shells[cid] for cid in specs if cid in shells and cid not in sites]
+    demand = scenario.demand()
+    if site_list:
+        have = set(site_scores["id"]) if site_scores is not None else set()
+        if (site_scores is None or any(s["id"] not in have for s in site_list)
+                or any(specs[s["id"]].price_usd_per_mwh is not None for s in site_list)):
+            site_scores = score_sites(site_list, demand, parameters=scenario.parameters, device="cpu")
+    if shell_list and (shell_scores is None or any(sh.id not in set(shell_scores["id"]) for sh in shell_list)):
+        start = parse_start(str(scenario.path), scenario.shell_start_utc)
+        shell_scores = score_shells(shell_list, demand, start=start, days=scenario.shell_days,
+                                    step_s=scenario.shell_step_s, parameters=scenario.parameters, device="cpu")
+    out = {}
+    for site in site_list:
+        i = site_scores.index(site["id"])
+        spec = specs[site["id"]]
+        out[site["id"]] = CapacityInfo(
+            id=site["id"], name=site["name"], kind="ground",
+            mw=int(spec.mw if spec.mw is not None else round(site["power_mw"])),
+            lcoe_usd_per_mwh_it=float(site_scores["lcoe_usd_per_mwh_it"][i]),
+            carbon_kg_per_mwh_it=float(site_scores["carbon_kg_per_mwh_it"][i]),
+            online_year=spec.online_year, lat_deg=site["lat_deg"], lon_deg=site["lon_deg"],
+            components={f: float(site_scores[f][i]) for f in COST_COMPONENTS if f in site_scores.columns}
+            | {"time_to_power_months": float(site_scores["time_to_power_months"][i])})
+    for sh in shell_list:
+        i = list(shell_scores["id"]).index(sh.id)
+        spec = specs[sh.id]
+        lcoe = float(shell_scores["lcoe_usd_per_mwh_it"][i])
+        out[sh.id] = CapacityInfo(
+            id=sh.id, name=sh.name, kind="orbit",
+            mw=int(spec.mw if spec.mw is not None else int(sh.capacity_mw)),
+            lcoe_usd_per_mwh_it=lcoe, carbon_kg_per_mwh_it=0.0, online_year=spec.online_year,
+            components={"capital_usd_per_mwh_it": lcoe})
+    ordered = {cid: out[cid] for cid in specs if cid in out}
+    return ordered
+
+
+def demand_nodes(scenario, tenants=None) -> list[DemandNode]:
+    """The demand nodes of the scenario's tenants (module docstring)."""
+    out = []
+    for t in (scenario.tenants if tenants is None else tenants):
+        if t.mw <= 0:
+            continue
+        users = dict(t.users) or dict(scenario.demand_weights)
+        if t.exclusive or t.single_site:
+            out.append(DemandNode((t.id,), t, t.mw, users, True, t.exclusive, "exclusive lease" if t.exclusive else ""))
+        elif t.block_mw:
+            k = max(t.mw // t.block_mw, 1)
+            sizes = [t.block_mw] * k
+            sizes[-1] += t.mw - sum(sizes)
+            for j, mw in enumerate(sizes, start=1):
+                out.append(DemandNode((t.id, "block", j), t, mw, users, True, False, f"block {j} of {k}"))
+        elif t.rtt_target_ms is not None and len(users) > 1:
+            total = sum(users.values())
+            shares = {k: t.mw * v / total for k, v in users.items()}
+            mws = {k: int(np.floor(v)) for k, v in shares.items()}
+            for k in sorted(shares, key=lambda k: shares[k] - mws[k], reverse=True)[: t.mw - sum(mws.values())]:
+                mws[k] += 1
+            for region, mw in mws.items():
+                if mw > 0:
+                    out.append(DemandNode((t.id, "region", region), t, mw, {region: 1.0}, False, False,
+                                          f"{region} users"))
+        else:
+            out.append(DemandNode((t.id,), t, t.mw, users, False, False))
+    return out
+
+
+def rtt_matrix(scenario, demands: list, capacities: dict) -> np.ndarray:
+    """RTT [ms] from each demand node's users to every capacity; one kernel call per distinct
+    user mix (demand nodes with the same users share a row)."""
+    from placement.demand import demand_points
+    from placement.orbits import parse_start
+    from placement.shells import shell_demand_rtt_ms
+    from placement.sites import demand_weighted_rtt_ms
+
+    caps = list(capacities.values())
+    ground = [j for j, c in enumerate(caps) if c.kind == "ground"]
+    orbit = [j for j, c in enumerate(caps) if c.kind == "orbit"]
+    start = parse_start(str(scenario.path), scenario.shell_start_utc) if orbit else None
+    shells = {s.id: s for s in scenario.shell_catalog}
+    out = np.full((len(demands), len(caps)), np.nan)
+    mixes = {}
+    for i, d in enumerate(demands):
+        mixes.setdefault(tuple(sorted(d.users.items())), []).append(i)
+    for users, rows in mixes.items():
+        dp = demand_points(dict(users) or None, cell_deg=scenario.demand_cell_deg,
+                           where=f"{scenario.path}: tenant users")
+        row = np.full(len(caps), np.nan)
+        if ground:
+            rtt, _ = demand_weighted_rtt_ms([caps[j].lat_deg for j in ground], [caps[j].lon_deg for j in ground], dp,
+                                            parameters=scenario.parameters)
+            row[ground] = rtt
+        if orbit:
+            rtt, _, _ = shell_demand_rtt_ms([shells[caps[j].id] for j in orbit], dp, start=start,
+                                            parameters=scenario.parameters)
+            row[orbit] = rtt
+        out[rows] = row
+    return out
+
+
+def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, horizon_year: int) -> np.ndarray:
+    """Bit mask (demands x capacities) of the rules each pair breaks, except price (:data:`RULE_BIT`)."""
+    from pathlib import Path
+
+    from placement.residency import RESIDENCY_GEOJSON, inside, load_residency_regions
+
+    caps = list(capacities.values())
+    kind = np.array([c.kind for c in caps])
+    cap_mw = np.array([c.mw for c in caps])
+    online = np.array([c.online_year for c in caps])
+    v = np.zeros((len(demands), len(caps)), dtype=np.uint8)
+    ap = scenario.assignment
+    regions_path = Path(ap.residency_file) if ap.residency_file else RESIDENCY_GEOJSON
+    regions = load_residency_regions(regions_path) if any(d.tenant.residency for d in demands) else {}
+    inside_of = {}
+    for i, d in enumerate(demands):
+        t = d.tenant
+        if t.kind != "any":
+            v[i, kind != t.kind] |= RULE_BIT["kind"]
+        v[i, online > horizon_year] |= RULE_BIT["online"]
+        if t.residency:
+            if t.residency not in regions:
+                raise InputError(str(scenario.path), f"tenant {t.id}: residency", t.residency,
+                                 f"unknown region (known: {', '.join(sorted(regions))})")
+            if t.residency not in inside_of:
+                inside_of[t.residency] = np.array([c.kind == "ground" and inside(regions[t.residency], c.lat_deg,
+                                                                                  c.lon_deg) for c in caps], bool)
+            v[i, ~inside_of[t.residency]] |= RULE_BIT["residency"]
+        if t.rtt_target_ms is not None:
+            v[i, ~(rtt[i] <= t.rtt_target_ms)] |= RULE_BIT["rtt"]
+        if d.discrete:
+            v[i, cap_mw < d.mw] |= RULE_BIT["size"]
+        if t.capacities:
+            listed = np.array([c.id in t.capacities for c in caps])
+            v[i, ~listed] |= RULE_BIT["listed"]
+    return v
+
+
+def arc_weights_cents_per_mwh(scenario, demands: list, capacities: dict, rtt: np.ndarray) -> np.ndarray:
+    """Weight of every pair [US cents per MWh of IT]: levelized cost plus the latency penalty."""
+    ap = scenario.assignment
+    lcoe = np.array([c.lcoe_usd_per_mwh_it for c in capacities.values()])
+    penalty = np.array([d.tenant.latency_penalty_usd_per_mwh_per_ms if d.tenant.latency_penalty_usd_per_mwh_per_ms
+                        is not None else ap.latency_penalty_usd_per_mwh_per_ms for d in demands])
+    r = np.where(np.isfinite(rtt), rtt, 1e6)
+    return np.rint((lcoe[None, :] + penalty[:, None] * r) * CENTS_PER_USD).astype(np.int64)
+
+
+def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None) -> Problem:
+    """Capacities, demand nodes, allowed arcs and their integer costs for a scenario."""
+    from placement.plan.explain import explain_unserved
+
+    where = str(scenario.path)
+    if not scenario.capacity:
+        raise InputError(where, "capacity", None, "no [[capacity]] entries to assign tenants to")
+    ap = scenario.assignment
+    capacities = capacities_of(scenario, site_scores, shell_scores)
+    tenant_ids = {t.id for t in scenario.tenants}
+    failed_caps = {}
+    for f in failed:
+        if f not in capacities:
+            raise InputError("--fail", None, f, "not a capacity id of this scenario")
+        failed_caps[f] = capacities.pop(f)
+    for e in evicted:
+        if e not in tenant_ids:
+            raise InputError("--evict", None, e, "not a tenant id of this scenario")
+    demands = [d for d in demand_nodes(scenario) if d.tenant.id not in set(evicted)]
+    if len(demands) * max(len(capacities), 1) > MAX_PAIRS:
+        raise InputError(where, "tenant", len(demands), f"{len(demands):,} demand nodes x {len(capacities):,} "
+                                                        f"capacities is more than {MAX_PAIRS:,} pairs")
+    rtt = rtt_matrix(scenario, demands, capacities)
+    violations = rule_violations(scenario, demands, capacities, rtt, ap.horizon_year)
+    weights = arc_weights_cents_per_mwh(scenario, demands, capacities, rtt)
+    unserved = np.array([int(round((ap.unserved_internal_usd_per_mwh if d.tenant.internal
+                                    else ap.unserved_external_usd_per_mwh) * CENTS_PER_USD)) for d in demands],
+                        dtype=np.int64)
+    violations[(violations == 0) & (weights >= unserved[:, None])] |= RULE_BIT["price"]
+    a_d, a_c = np.nonzero(violations == 0)
+    problem = Problem(capacities, demands, a_d.astype(np.int64), a_c.astype(np.int64), weights[a_d, a_c], rtt,
+                      violations, unserved, {}, int(round(ap.migration_usd_per_mwh * CENTS_PER_USD)), failed_caps)
+    if previous is None and not failed and not evicted:
+        with_arcs = np.zeros(len(demands), dtype=bool)
+        with_arcs[a_d] = True
+        for i in np.flatnonzero(~with_arcs):  # rules that admit no capacity at all: a scenario error
+            d = demands[i]
+            reason = explain_unserved(problem, i, d.mw, {})
+            if "priced above" not in reason and "dearer than leaving" not in reason:
+                raise InputError(where, f"tenant {d.tenant.id}", d.mw, reason)
+    if previous is not None:
+        keys = problem.demand_index
+        prev = {}
+        for (key, cid), mw in previous.demand_flows.items():
+            if key in keys and cid in problem.capacity_index and mw > 0:
+                i, j = keys[key], problem.capacity_index[cid]
+                if violations[i, j] == 0:
+                    prev[i, j] = int(mw)
+        problem.previous = prev
+    return problem
+
+
+__all__ = ["build_problem", "capacities_of", "demand_nodes", "rtt_matrix", "rule_violations", "key_label"]

@@ -1,0 +1,187 @@
+"""From a solved network to the plan people read: assignments, utilisation, unserved demand with a
+reason a planner can act on, and what changed in a re-plan."""
+from __future__ import annotations
+
+import numpy as np
+
+from placement.plan.model import Plan, Problem, key_label
+from placement.plan.network import INTO_KEEP_ARC, SERVED_ARC, UNSERVED_ARC, flow_dict
+
+_RULE_TEXT = {
+    "kind": "of the wrong kind", "online": "not online by the horizon year", "residency": "outside its residency region",
+    "rtt": "beyond its RTT target", "size": "too small to take it whole", "price": "dearer than leaving it unserved",
+    "listed": "not among the capacities its contract names",
+}
+
+
+def placed_mw(problem: Problem, solution) -> dict:
+    """(demand index, capacity index) -> MW placed (direct and kept load together)."""
+    net, f = solution.net, solution.arc_flow
+    mask = np.isin(net.arc_role, (SERVED_ARC, INTO_KEEP_ARC)) & (f > 0)
+    out = {}
+    for i, j, mw in zip(net.arc_demand[mask].tolist(), net.arc_capacity[mask].tolist(), f[mask].tolist()):
+        out[i, j] = out.get((i, j), 0) + mw
+    return out
+
+
+def unserved_mw(problem: Problem, solution) -> np.ndarray:
+    """MW left unserved per demand node."""
+    net, f = solution.net, solution.arc_flow
+    out = np.zeros(len(problem.demands), dtype=np.int64)
+    mask = net.arc_role == UNSERVED_ARC
+    out[net.arc_demand[mask]] = f[mask]
+    return out
+
+
+class LazyFlow:
+    """NetworkX's ``{u: {v: MW}}`` of a plan, built only when read (large plans have millions of arcs)."""
+
+    def __init__(self, problem, solution):
+        self._args = (solution.net, problem, solution.arc_flow)
+        self._flow = None
+
+    def _get(self):
+        if self._flow is None:
+            self._flow = flow_dict(*self._args)
+        return self._flow
+
+    def __getitem__(self, key):
+        return self._get()[key]
+
+    def get(self, key, default=None):
+        return self._get().get(key, default)
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def items(self):
+        return self._get().items()
+
+    def keys(self):
+        return self._get().keys()
+
+    def __len__(self):
+        return len(self._get())
+
+    def __contains__(self, key):
+        return key in self._get()
+
+
+def make_plan(problem: Problem, solution) -> Plan:
+    """The :class:`Plan` of a solved problem (the objective is re-checked against the arc flows)."""
+    net, f = solution.net, solution.arc_flow
+    objective = int((net.cost * f).sum())
+    if objective != solution.cost:
+        raise RuntimeError(f"solver cost {solution.cost} and recomputed flow cost {objective} disagree")
+    caps = problem.capacities
+    ids = problem.capacity_ids
+    placed = placed_mw(problem, solution)
+    flows = {(problem.demands[i].key, ids[j]): mw for (i, j), mw in placed.items()}
+    by_pair = {}
+    for (i, j), mw in placed.items():
+        rec = by_pair.setdefault((problem.demands[i].tenant.id, ids[j]), {"mw": 0, "rtt_w": 0.0, "cost_w": 0.0})
+        rec["mw"] += mw
+        rec["rtt_w"] += mw * problem.rtt[i, j]
+        rec["cost_w"] += mw * caps[ids[j]].lcoe_usd_per_mwh_it  # real cost; penalties stay in the objective
+    assignments = []
+    total_cost = 0.0
+    for (tid, cid), rec in sorted(by_pair.items()):
+        c = caps[cid]
+        total_cost += rec["cost_w"]
+        assignments.append({
+            "tenant": tid, "capacity_id": cid, "kind": c.kind, "mw": int(rec["mw"]),
+            "rtt_ms": None if not np.isfinite(rec["rtt_w"]) else round(rec["rtt_w"] / rec["mw"], 2),
+            "cost_usd_per_mwh_it": round(rec["cost_w"] / rec["mw"], 2),
+            "carbon_kg_per_mwh_it": round(c.carbon_kg_per_mwh_it, 2)})
+    used = {}
+    for (i, j), mw in placed.items():
+        used[ids[j]] = used.get(ids[j], 0) + mw
+    utilization = [{"capacity_id": c.id, "used_mw": int(used.get(c.id, 0)), "capacity_mw": int(c.mw)}
+                   for c in caps.values()]
+    short = unserved_mw(problem, solution)
+    by_tenant = {}
+    for i in np.flatnonzero(short > 0):
+        by_tenant.setdefault(problem.demands[i].tenant.id, []).append((int(i), int(short[i])))
+    unserved = []
+    for tid, parts in by_tenant.items():
+        mw = sum(u for _, u in parts)
+        reasons = "; ".join(dict.fromkeys(explain_unserved(problem, i, u, used) for i, u in parts))
+        unserved.append({"tenant": tid, "mw": int(mw), "reason": f"{tid}: {mw} MW unserved — {reasons}"})
+    plan = Plan(objective_cents_per_h=objective, flow=LazyFlow(problem, solution), total_cost_usd_per_h=total_cost,
+                served_mw=int(sum(placed.values())), unserved_mw=int(short.sum()), assignments=assignments,
+                unserved=unserved, utilization=utilization, optimal=solution.optimal,
+                lower_bound_cents_per_h=int(solution.lower_bound), search_nodes=solution.search_nodes,
+                demand_flows=flows)
+    return plan
+
+
+def explain_unserved(problem: Problem, i: int, mw: int, used: dict) -> str:
+    """A sentence a planner can act on: which rule binds, what is full, the cheapest alternative."""
+    d = problem.demands[i]
+    t = d.tenant
+    caps = problem.capacities
+    ids = problem.capacity_ids
+    who = f" ({d.label})" if d.label else ""
+    allowed = [ids[j] for j in np.flatnonzero(problem.violations[i] == 0)]
+    target = f"within {t.rtt_target_ms:g} ms of its users" if t.rtt_target_ms is not None else "it may use"
+    if t.residency:
+        target = f"inside {t.residency}" + (f" and within {t.rtt_target_ms:g} ms" if t.rtt_target_ms else "")
+
+    def spare(cid):
+        return caps[cid].mw - used.get(cid, 0)
+
+    def alternative(rule):
+        cands = [ids[j] for j in range(len(ids)) if problem.broken_rules(i, j) == (rule,) and spare(ids[j]) > 0]
+        if not cands:
+            return ""
+        best = min(cands, key=lambda cid: caps[cid].lcoe_usd_per_mwh_it)
+        if rule == "rtt":
+            return (f"; cheapest feasible alternative {problem.rtt_ms(d.key, best):.0f} ms at {best} "
+                    f"({spare(best)} MW free)")
+        return f"; cheapest alternative if the {rule} rule were relaxed: {best} ({spare(best)} MW free)"
+
+    if not allowed:
+        counts = {}
+        for j in range(len(ids)):
+            for rule in problem.broken_rules(i, j):
+                counts[rule] = counts.get(rule, 0) + 1
+        main = max(counts, key=counts.get) if counts else "kind"
+        detail = ""
+        if "size" in counts:
+            biggest = max(caps.values(), key=lambda c: c.mw)
+            detail = f" (largest: {biggest.id} {biggest.mw} MW for {d.mw} MW{' exclusive' if d.exclusive else ''})"
+        if "rtt" in counts and t.rtt_target_ms is not None and ids:
+            near = min(ids, key=lambda cid: problem.rtt_ms(d.key, cid))
+            detail = f" (nearest: {near} at {problem.rtt_ms(d.key, near):.0f} ms)"
+        if not ids:
+            return f"no capacity{who}: every capacity is out of service"
+        return f"no capacity{who} passes its rules: all are {_RULE_TEXT.get(main, main)}{detail}"
+    full = [cid for cid in allowed if spare(cid) <= 0]
+    if d.discrete:
+        biggest_free = max(allowed, key=spare)
+        kind = "exclusive lease" if d.exclusive else "unsplittable block"
+        return (f"{kind}{who} of {d.mw} MW fits nowhere: most free capacity {target} is "
+                f"{max(spare(biggest_free), 0)} MW at {biggest_free}" + alternative("size"))
+    if full:
+        shown = ", ".join(f"{cid} {100 * used.get(cid, 0) / caps[cid].mw:.0f}%" if caps[cid].mw else f"{cid} 0 MW"
+                          for cid in full[:4])
+        rule = "residency" if t.residency else ("rtt" if t.rtt_target_ms is not None else "kind")
+        return f"capacity{who} {target} is full ({shown})" + alternative(rule)
+    return f"remaining capacity{who} {target} is priced above its unserved price"
+
+
+def replan_changes(old: Plan, new: Plan, failed, evicted) -> dict:
+    """MW moved, cost delta and newly unserved demand between two plans."""
+    old_pairs = {(a["tenant"], a["capacity_id"]): a["mw"] for a in old.assignments}
+    new_pairs = {(a["tenant"], a["capacity_id"]): a["mw"] for a in new.assignments}
+    moved = sum(max(0, mw - new_pairs.get(k, 0)) for k, mw in old_pairs.items() if k[0] not in set(evicted))
+    old_unserved = {u["tenant"]: u["mw"] for u in old.unserved}
+    newly = [{"tenant": u["tenant"], "mw": u["mw"] - old_unserved.get(u["tenant"], 0), "reason": u["reason"]}
+             for u in new.unserved if u["mw"] > old_unserved.get(u["tenant"], 0)]
+    freed = sum(mw for (tid, _), mw in old_pairs.items() if tid in set(evicted))
+    return {"failed": list(failed), "evicted": list(evicted), "moved_mw": int(moved), "freed_mw": int(freed),
+            "cost_delta_usd_per_h": round(new.total_cost_usd_per_h - old.total_cost_usd_per_h, 2),
+            "newly_unserved": newly}
+
+
+__all__ = ["make_plan", "explain_unserved", "replan_changes", "placed_mw", "unserved_mw", "key_label"]

@@ -1,0 +1,99 @@
+"""The planning calendar: periods (years or quarters, UTC) and what is active in each.
+
+A tenant or a capacity counts in a period when it is active at the period's midpoint (so a
+lease starting in May counts from the year it starts, or from Q2); money is prorated by the
+hours of the period its contract actually covers. A capacity marked ``build`` comes online
+when its site's time to power (:mod:`placement.supply`) has passed, counted from the plan's
+start; others from their ``online`` date (or 1 January of ``online_year``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+#: Mean hours in a month (8,766 h per Julian year / 12).
+HOURS_PER_MONTH = 730.5
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period of the plan: [start, end) in UTC."""
+
+    index: int
+    label: str
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600.0
+
+    @property
+    def months(self) -> float:
+        return self.hours / HOURS_PER_MONTH
+
+    @property
+    def midpoint(self) -> dt.datetime:
+        return self.start + (self.end - self.start) / 2
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+
+def periods_of(planning) -> list[Period]:
+    """The periods of ``[planning]`` from 1 January of ``start_year`` to the end of ``end_year``."""
+    out = []
+    for year in range(planning.start_year, planning.end_year + 1):
+        if planning.period == "year":
+            out.append(Period(len(out), str(year), dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)))
+        else:
+            for q in range(4):
+                start = dt.datetime(year, 3 * q + 1, 1)
+                end = dt.datetime(year + 1, 1, 1) if q == 3 else dt.datetime(year, 3 * q + 4, 1)
+                out.append(Period(len(out), f"{year}Q{q + 1}", start, end))
+    return out
+
+
+def contract_window(tenant, planning) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of a tenant's contract within the horizon: its dates, a non-renewable term, or
+    the horizon itself."""
+    start = tenant.start or planning.start
+    end = tenant.end or planning.end
+    if tenant.term_days and not tenant.renewable:
+        end = min(end, start + dt.timedelta(days=tenant.term_days))
+    return max(start, planning.start), min(end, planning.end)
+
+
+def covered_share(window: tuple, period: Period) -> float:
+    """Share [0-1] of the period's hours inside ``window``."""
+    lo, hi = max(window[0], period.start), min(window[1], period.end)
+    return max((hi - lo).total_seconds(), 0.0) / (period.end - period.start).total_seconds()
+
+
+def active(window: tuple, period: Period) -> bool:
+    """True when ``window`` covers the period's midpoint."""
+    return window[0] <= period.midpoint < window[1]
+
+
+def capacity_window(spec, info, planning) -> tuple[dt.datetime, dt.datetime]:
+    """[online, retire) of a capacity (module docstring)."""
+    if spec.build:
+        months = float(info.components.get("time_to_power_months", 0.0))
+        online = planning.start + dt.timedelta(days=30.4375 * months)
+    elif spec.online is not None:
+        online = spec.online
+    elif spec.online_year:
+        online = dt.datetime(spec.online_year, 1, 1)
+    else:
+        online = dt.datetime(1900, 1, 1)
+    return online, spec.retire or dt.datetime(2101, 1, 1)
+
+
+def capacity_mw_in(spec, info, period: Period) -> int:
+    """MW of a capacity in a period: its ramp (``mw_by_year``) or its size."""
+    mw = info.mw
+    for year in sorted(spec.mw_by_year):
+        if year <= period.year:
+            mw = spec.mw_by_year[year]
+    return int(mw)
