@@ -160,8 +160,8 @@ def _site_markets(where: str, site: dict) -> None:
     if site["cooling_plant"] not in COOLING_PLANTS:
         raise InputError(where, "cooling_plant", site["cooling_plant"], f"not one of {', '.join(COOLING_PLANTS)}")
     bounds = {"capex_usd_per_mw": dict(low=0, high=1e9), "queue_months": dict(low=0, high=240),
-              "it_load_factor": dict(positive=True, high=1), "building_life_yr": dict(positive=True, high=100),
-              "plant_life_yr": dict(positive=True, high=100), "it_capex_usd_per_mw": dict(low=0, high=1e9)}
+              "it_load_factor": dict(positive=True, high=1), "building_life_yr": dict(low=0.1, high=100),
+              "plant_life_yr": dict(low=0.1, high=100), "it_capex_usd_per_mw": dict(low=0, high=1e9)}
     for col, b in bounds.items():
         site[col] = None if site[col] == "" else require_number(where, col, site[col], **b)
     if site["capex_usd_per_mw"] is None:

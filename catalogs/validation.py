@@ -28,6 +28,8 @@ def require_number(where, field, raw, *, low=None, high=None, positive=False, in
         value = float(raw.strip() if isinstance(raw, str) else raw)
     except (TypeError, ValueError, AttributeError):
         raise InputError(where, field, raw, "not a number") from None
+    except OverflowError:
+        raise InputError(where, field, str(raw)[:30] + "...", "not a finite number (too large)") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise InputError(where, field, raw, "not a finite number")
     if integer:

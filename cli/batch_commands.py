@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import click
+from rich.markup import escape
 
 from placement.cli.common import announce_compile, device_option, handle_errors, number, outside_paths_option
 from placement.cli.main import cli
@@ -69,7 +70,7 @@ def _run(spec, out_dir, device, scheduler, workers, quiet, restart, yes):
     if summary["repaired"]:
         con.print(f"recomputed damaged chunks {summary['repaired']}")
     for f in summary.get("files", []):
-        con.print(f"wrote {f}")
+        con.print(escape(f"wrote {f}"))
 
 
 def _scenario_path(scenario):
@@ -109,7 +110,10 @@ def parse_range(name, text, cast=float):
             lo, hi, step = (float(x) for x in text.split(":"))
             if not all(math.isfinite(v) for v in (lo, hi, step)) or step <= 0 or hi < lo:
                 raise ValueError
-            count = int(math.floor((hi - lo) / step + 1e-9)) + 1
+            span = (hi - lo) / step
+            if not math.isfinite(span) or span + 1 > MAX_SWEEP_VALUES:
+                raise InputError("command line", name, text, f"too many values; at most {MAX_SWEEP_VALUES:,}")
+            count = int(math.floor(span + 1e-9)) + 1
             if count > MAX_SWEEP_VALUES:
                 raise InputError("command line", name, text, f"{count:,} values; at most {MAX_SWEEP_VALUES:,}")
             return [cast(round(lo + k * step, 6)) for k in range(count)]

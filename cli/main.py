@@ -11,6 +11,8 @@ import click
 
 from placement.cli.common import (announce_compile, device_option, emit, format_option, handle_errors, load, number,
                                   outside_paths_option, run_entry, wide_option)
+from rich.markup import escape
+
 from placement.cli.render import print_plan, shell_table, site_table
 from placement.cli.tables import console
 
@@ -58,7 +60,7 @@ def run(scenario, out_dir, top, allow_outside_paths, wide, device):
                          wide=wide))
     k = sc.parameters.cost
     users = ", ".join(f"{g} {v:.0%}" for g, v in sc.demand_weights.items()) or "world population"
-    con.print(f"[dim]RTT: demand-weighted ({users}); in SLO: share of demand within {scores.slo_rtt_ms:g} ms; "
+    con.print(f"[dim]RTT: demand-weighted ({escape(users)}); in SLO: share of demand within {scores.slo_rtt_ms:g} ms; "
               f"carbon {k.carbon_price_usd_per_t:g} USD/t; delay {k.delay_usd_per_mw_month:,.0f} USD per MW-month; "
               f"operator profile {sc.parameters.cooling.profile}.[/dim]")
     if result.shell_scores is not None:
@@ -71,9 +73,9 @@ def run(scenario, out_dir, top, allow_outside_paths, wide, device):
         print_plan(con, result.plan)
         print_period_plan(con, result.period_plan, wide=wide, top=5)
     if result.created_parent:
-        con.print(f"created the folder {result.out_dir.parent}")
-    con.print(f"wrote {len(result.files)} files to {result.out_dir} (scenario fingerprint {sc.fingerprint}): "
-              + ", ".join(p.name for p in result.files))
+        con.print(escape(f"created the folder {result.out_dir.parent}"))
+    con.print(escape(f"wrote {len(result.files)} files to {result.out_dir} (scenario fingerprint {sc.fingerprint}): "
+                     + ", ".join(p.name for p in result.files)))
 
 
 @cli.command()
@@ -256,7 +258,7 @@ def catalogs(fmt):
         t.add_column(col, overflow="fold", justify="right" if col == "approx." else "left")
     for it in items:
         flagged = f"{it['approximate']}/{it['rows']}" if it["rows"] else "-"
-        t.add_row(it["name"], it["what"], flagged, it["path"])
+        t.add_row(escape(it["name"]), escape(it["what"]), flagged, escape(it["path"]))
     console().print(t)
 
 

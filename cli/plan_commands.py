@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import click
+from rich.markup import escape
 
 from placement.cli.common import announce_compile, format_option, handle_errors, load, outside_paths_option, wide_option
 from placement.cli.main import cli
@@ -26,7 +27,7 @@ def print_period_plan(con, plan, *, wide=False, top=8):
                            f"({'optimal in every period' if plan.optimal else 'search limit reached'})",
                            cols, len(periods), width=con.width, wide=wide))
     for ev in plan.evictions:
-        con.print(f"[red]expelled[/red] {ev['tenant']} ({ev['mw']:,} MW) from {ev['period']}")
+        con.print(f"[red]expelled[/red] {escape(ev['tenant'])} ({ev['mw']:,} MW) from {ev['period']}")
     first = plan.orbit_first_period
     con.print(f"orbit takes load: {first or 'not within the horizon at these prices'}")
     ranked = plan.build_next[:top]
@@ -107,13 +108,13 @@ def quote_command(scenario, tenant_file, fmt, allow_outside_paths):
         click.echo(json.dumps(q.to_dict(), indent=2))
         return
     con = console()
-    con.print(f"[bold]{q.tenant}[/bold]: break-even price {q.break_even_usd_per_mw_month:,.0f} USD per MW-month "
+    con.print(f"[bold]{escape(q.tenant)}[/bold]: break-even price {q.break_even_usd_per_mw_month:,.0f} USD per MW-month "
               f"({q.mw_months:,.0f} MW-months; serving it costs {q.cost_of_serving_usd / 1e6:,.1f} M USD over the plan, "
               f"displaced demand included)")
     where = {}
     for p in q.placements:
         where.setdefault(p["capacity_id"], []).append(p["period"])
     for cid, periods in where.items():
-        con.print(f"  runs at {cid}: {periods[0]}-{periods[-1]}")
+        con.print(escape(f"  runs at {cid}: {periods[0]}-{periods[-1]}"))
     for d in q.displaced:
-        con.print(f"  [yellow]displaces[/yellow] {d['tenant']} {d['mw']} MW in {d['period']}")
+        con.print(f"  [yellow]displaces[/yellow] {escape(d['tenant'])} {d['mw']} MW in {d['period']}")

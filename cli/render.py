@@ -1,18 +1,28 @@
 """What the commands print: site, shell and plan tables fitted to the terminal (:mod:`placement.cli.tables`)."""
 from __future__ import annotations
 
+from rich.markup import escape
+
 from placement.cli.tables import Column, fitted_table
 
 #: Longest site or shell name shown under its id.
 NAME_WIDTH = 26
 
 
-def _name_cell(row_id: str, name: str) -> str:
-    from rich.markup import escape
+def _name_cell(row_id: str, name: str):
+    from rich.text import Text
 
     limit = max(NAME_WIDTH, len(row_id))
     short = name if len(name) <= limit else name[: limit - 1] + "…"
-    return f"{escape(row_id)}\n[dim]{escape(short)}[/dim]"
+    cell = Text(row_id + "\n")
+    cell.append(short, style="dim")
+    return cell
+
+
+def _bold(text: str):
+    from rich.text import Text
+
+    return Text(text, style="bold")
 
 
 def site_table(scores, title: str, *, width: int | None = None, wide: bool = False):
@@ -25,7 +35,7 @@ def site_table(scores, title: str, *, width: int | None = None, wide: bool = Fal
     cols = [
         Column("#", lambda i: str(i + 1), priority=0),
         Column("site", lambda i: _name_cell(str(c["id"][i]), str(c["name"][i])), "left", priority=0),
-        Column("LCOE\n$/MWh", lambda i: f"[bold]{c['lcoe_usd_per_mwh_it'][i]:,.1f}[/bold]", priority=0),
+        Column("LCOE\n$/MWh", lambda i: _bold(f"{c['lcoe_usd_per_mwh_it'][i]:,.1f}"), priority=0),
         Column("=energy\n$/MWh", money("energy_usd_per_mwh_it"), priority=1),
         Column("+capital\n$/MWh", money("capital_usd_per_mwh_it"), priority=1),
         Column("+delay\n$/MWh", money("delay_usd_per_mwh_it"), priority=2),
@@ -59,7 +69,7 @@ def shell_table(scores, title: str, *, width: int | None = None, wide: bool = Fa
     cols = [
         Column("#", lambda i: str(i + 1), priority=0),
         Column("shell", lambda i: str(c["id"][i]), "left", priority=0),
-        Column("LCOE\n$/MWh", lambda i: f"[bold]{c['lcoe_usd_per_mwh_it'][i]:,.0f}[/bold]", priority=0),
+        Column("LCOE\n$/MWh", lambda i: _bold(f"{c['lcoe_usd_per_mwh_it'][i]:,.0f}"), priority=0),
         Column("alt\nkm", lambda i: f"{c['altitude_km'][i]:,.0f}", priority=1),
         Column("inc\ndeg", lambda i: f"{c['inclination_deg'][i]:.2f}", priority=2),
         Column("LTAN", ltan, priority=2),
@@ -103,12 +113,12 @@ def print_plan(con, plan):
                                f"({'optimal' if plan.optimal else 'best found; search limit reached'})",
                          width=con.width))
     for u in plan.unserved:
-        con.print(f"[yellow]unserved[/yellow] {u['reason']}")
+        con.print(f"[yellow]unserved[/yellow] {escape(u['reason'])}")
     busy = ", ".join(f"{u['capacity_id']} {u['used_mw']}/{u['capacity_mw']}" for u in plan.utilization if u["used_mw"])
-    con.print(f"[dim]utilisation (MW): {busy}[/dim]")
+    con.print(f"[dim]utilisation (MW): {escape(busy)}[/dim]")
     if plan.changes:
         ch = plan.changes
-        con.print(f"[bold]re-plan[/bold] failed: {', '.join(ch['failed']) or '-'}; evicted: "
-                  f"{', '.join(ch['evicted']) or '-'}; moved {ch['moved_mw']:,} MW; freed {ch['freed_mw']:,} MW; "
-                  f"cost {ch['cost_delta_usd_per_h']:+,.0f} USD/h; newly unserved: "
-                  + ("; ".join(f"{u['tenant']} {u['mw']} MW" for u in ch["newly_unserved"]) or "none"))
+        con.print("[bold]re-plan[/bold] " + escape(
+            f"failed: {', '.join(ch['failed']) or '-'}; evicted: {', '.join(ch['evicted']) or '-'}; moved "
+            f"{ch['moved_mw']:,} MW; freed {ch['freed_mw']:,} MW; cost {ch['cost_delta_usd_per_h']:+,.0f} USD/h; "
+            "newly unserved: " + ("; ".join(f"{u['tenant']} {u['mw']} MW" for u in ch["newly_unserved"]) or "none")))

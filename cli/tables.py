@@ -20,7 +20,8 @@ class Column:
     """One table column: ``cell(i)`` gives row i's text (rich markup allowed)."""
 
     header: str
-    cell: Callable[[int], str]
+    #: row i's text: a plain string (shown as it is, never read as markup) or a ``rich.text.Text``
+    cell: Callable[[int], object]
     justify: str = "right"
     #: 0 always shown; higher numbers are dropped first when the screen is narrow.
     priority: int = 5
@@ -31,10 +32,16 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((PIPED_WIDTH, 24)).columns
 
 
-def _cell_width(text: str) -> int:
+def _as_text(value):
+    """A cell as rich ``Text``: strings are plain text (ids and names from user files may hold
+    brackets that rich would otherwise read as markup)."""
     from rich.text import Text
 
-    return max((Text.from_markup(line).cell_len for line in text.split("\n")), default=0)
+    return value if isinstance(value, Text) else Text(str(value))
+
+
+def _cell_width(value) -> int:
+    return max((line.cell_len for line in _as_text(value).split("\n")), default=0)
 
 
 def fitted_table(title: str, columns: list[Column], n_rows: int, *, width: int | None = None, wide: bool = False):
@@ -42,7 +49,9 @@ def fitted_table(title: str, columns: list[Column], n_rows: int, *, width: int |
     from rich.table import Table
 
     width = terminal_width() if width is None else width
-    cells = [[col.cell(i) for i in range(n_rows)] for col in columns]
+    from rich.text import Text
+
+    cells = [[_as_text(col.cell(i)) for i in range(n_rows)] for col in columns]
     sizes = [max([_cell_width(col.header)] + [_cell_width(c) for c in cells[k]]) for k, col in enumerate(columns)]
     keep = set(range(len(columns)))
     if not wide:
@@ -53,7 +62,7 @@ def fitted_table(title: str, columns: list[Column], n_rows: int, *, width: int |
                 keep.add(k)
                 used += need
     dropped = len(columns) - len(keep)
-    t = Table(title=title, title_justify="left", header_style="bold",
+    t = Table(title=Text(title), title_justify="left", header_style="bold",
               caption=f"{dropped} more column{'s' if dropped > 1 else ''}: --wide" if dropped else None,
               caption_justify="left")
     order = sorted(keep)

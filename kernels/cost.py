@@ -31,6 +31,8 @@ def capital_recovery_factor(rate, years):
     if rate < 1e-9:
         return 1.0 / years
     g = (1.0 + rate) ** years
+    if g - 1.0 < 1e-12 * rate:  # a life too short for (1 + r)^n - 1 in doubles: the limit 1 / n
+        return 1.0 / years
     return rate * g / (g - 1.0)
 
 

@@ -227,7 +227,20 @@ def check_scan_size(spec: ScanSpec, yes: bool) -> None:
                          f"{MAX_SHELL_SAMPLES:,} samples: add --yes to run it, or sample less")
 
 
+#: Most local worker processes per CPU (more only thrash; a cluster takes --scheduler).
+MAX_WORKERS_PER_CPU = 2
+
+
 def _client(scheduler: str | None, workers: int):
+    import logging
+    import os
+
+    for name in ("distributed", "distributed.nanny", "distributed.worker", "distributed.scheduler"):
+        logging.getLogger(name).setLevel(logging.ERROR)  # one-line errors, not Dask's log lines
+    if workers > MAX_WORKERS_PER_CPU * (os.cpu_count() or 1):
+        raise InputError("--workers", None, workers, f"more than {MAX_WORKERS_PER_CPU} local worker processes per CPU "
+                                                     f"({os.cpu_count()} CPUs); for more, start a cluster and give "
+                                                     f"--scheduler")
     if scheduler:
         from distributed import Client
 
@@ -259,23 +272,53 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
              progress=None, stop_after: int | None = None, restart: bool = False) -> dict:
     """Compute the missing chunks of a scan into ``out_dir`` and merge; returns a summary dict.
 
-    The scenario is loaded (and validated) and the scheduler reached before anything is written.
+    Before anything is written the scenario is loaded and validated (its demand too), the folder
+    checked (another scan, other files, other inputs: refused) and the Dask scheduler reached; a
+    folder this call created is removed again if the scan fails before its first chunk.
     ``restart`` recomputes a folder whose inputs changed. ``progress`` receives
     ``start(kind, n_chunks, done)``, ``advance()`` per chunk and ``close()`` (:class:`NoProgress`
     is the interface; the CLI passes a progress bar). ``stop_after`` (tests) stops after that many
     chunks, as a crash would.
     """
+    import shutil
+
+    from placement.scan_folder import check_folder, chunk_path
+
+    out = Path(out_dir)
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise InputError(out, None, None, "not a folder (--out must name a folder, not a file or a link)")
+    sc = _scenario(spec.scenario_path, spec.allow_outside_paths)
+    sc.demand()  # a bad demand table fails here, not in the first chunk
+    total = n_items(spec)
+    n_chunks = max(math.ceil(total / spec.chunk_size), 1)
+    manifest = _manifest(spec, n_chunks, sc.fingerprint_parts)
+    if out.exists():
+        check_folder(out, manifest, restart)  # read-only: refuse before touching anything
+    missing = [i for i in range(n_chunks) if not chunk_path(out, i).exists()]
+    client = _client(scheduler, workers) if missing else None
+    created = not out.exists()
+    try:
+        return _scan_into(spec, out, manifest, total, n_chunks, client, device, scheduler, workers, progress,
+                          stop_after, restart)
+    except BaseException:
+        if created and out.exists() and not any((out / "chunks").glob("chunk-*.npz")):
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    finally:
+        if client is not None:
+            cluster = getattr(client, "cluster", None)
+            client.close()
+            if cluster is not None and workers and not scheduler:
+                cluster.close()
+
+
+def _scan_into(spec, out, manifest, total, n_chunks, client, device, scheduler, workers, progress, stop_after,
+               restart) -> dict:
+    """The locked part of :func:`run_scan`: repair, compute, merge, summarise."""
     from placement.outputs import write_atomic
     from placement.scan_folder import (check_folder, chunk_ok, chunk_path, clear_results, locked, npz_bytes,
                                        remove_orphans)
 
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(out, None, None, "not a folder (--out must name a folder)")
-    sc = _scenario(spec.scenario_path, spec.allow_outside_paths)
-    total = n_items(spec)
-    n_chunks = max(math.ceil(total / spec.chunk_size), 1)
-    manifest = _manifest(spec, n_chunks, sc.fingerprint_parts)
     fields = GLOBE_FIELDS if spec.kind == "globe" else SHELL_FIELDS
     with locked(out):
         removed = remove_orphans(out)
@@ -287,7 +330,6 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
         for i in repaired:
             chunk_path(out, i).unlink()
         todo = [i for i in range(n_chunks) if not chunk_path(out, i).exists()]
-        client = _client(scheduler, workers) if todo else None
         if not (out / MANIFEST).exists():
             write_atomic(out / MANIFEST, json.dumps(manifest, indent=2) + "\n")
         computed = []
@@ -302,15 +344,10 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
                     write_atomic(chunk_path(out, i), npz_bytes(compute_chunk(job, i, device)))
                     computed.append(i)
                     bar.advance()
-            else:
+            elif todo:
                 _run_on_dask(client, job, todo, device, out, computed, bar, scheduler)
         finally:
             bar.close()
-            if client is not None:
-                cluster = getattr(client, "cluster", None)
-                client.close()
-                if cluster is not None and workers and not scheduler:
-                    cluster.close()
         done = all(chunk_path(out, i).exists() for i in range(n_chunks))
         summary = {"chunks": n_chunks, "computed": computed, "complete": done, "items": total, "out": str(out),
                    "device": device, "fingerprint": manifest["fingerprint"], "repaired": repaired,

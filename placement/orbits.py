@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,6 +21,8 @@ from placement.catalogs.validation import InputError, require_number
 MIN_ALTITUDE_KM = 150.0
 MAX_ALTITUDE_KM = 100_000.0
 _LTAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+#: TLE line 1 columns 19-32: two-digit year and fractional day of year (1-366)
+_TLE_EPOCH = re.compile(r"^\d{2}(00[1-9]|0[1-9]\d|[12]\d\d|3[0-5]\d|36[0-6])\.\d{8}$")
 
 
 @dataclass(frozen=True)
@@ -349,7 +351,15 @@ def shell_from_satrec(where: str, sat, name: str, start=None) -> Shell:
 
     if sat.error:
         raise InputError(where, "elements", None, f"bad elements (sgp4 error {sat.error})")
+    for field, value, low, high in (("mean_motion", sat.no_kozai, 1e-6, 0.1), ("inclination", sat.inclo, 0.0, math.pi),
+                                    ("eccentricity", sat.ecco, 0.0, 0.999), ("raan", sat.nodeo, -1e3, 1e3),
+                                    ("mean_anomaly", sat.mo, -1e3, 1e3), ("perigee_argument", sat.argpo, -1e3, 1e3)):
+        if not (math.isfinite(value) and low <= value <= high):
+            raise InputError(where, field, value, "not a finite element within range")
     a = sat.a * sat.radiusearthkm  # SGP4's recovered mean semi-major axis
+    if not MIN_ALTITUDE_KM <= a - EARTH_EQUATORIAL_RADIUS_KM <= MAX_ALTITUDE_KM:
+        raise InputError(where, "altitude_km", round(a - EARTH_EQUATORIAL_RADIUS_KM, 1),
+                         f"mean altitude outside {MIN_ALTITUDE_KM:,.0f}-{MAX_ALTITUDE_KM:,.0f} km")
     perigee = a * (1.0 - sat.ecco) - EARTH_EQUATORIAL_RADIUS_KM
     if perigee < MIN_ALTITUDE_KM:
         raise InputError(where, "perigee_km", round(perigee, 1), f"decayed or decaying orbit (below {MIN_ALTITUDE_KM:g} km)")
@@ -380,6 +390,8 @@ def shell_from_tle(where: str, line1: str, line2: str, name: str = "tle", start=
         verify_checksum(line1, line2)
     except ValueError as exc:
         raise InputError(where, "checksum", None, f"bad TLE: {exc}") from None
+    if not _TLE_EPOCH.match(line1[18:32]):
+        raise InputError(where, "epoch", line1[18:32], "bad TLE: the epoch must be YYDDD.DDDDDDDD")
     try:
         sat = EarthSatellite(line1, line2, name, timescale())
     except ValueError as exc:
@@ -442,8 +454,8 @@ def shells_from_omm(path, start=None) -> list[Shell]:
         where = f"{path} record {n}"
         try:
             sat = EarthSatellite.from_omm(timescale(), fields)
-        except (KeyError, ValueError) as exc:
-            raise InputError(where, str(exc).strip("'"), None, "missing or bad OMM field") from None
+        except (KeyError, ValueError, TypeError, OverflowError, SystemError) as exc:
+            raise InputError(where, str(exc).strip("'")[:60], None, "missing or bad OMM field") from None
         shells.append(shell_from_satrec(where, sat.model, fields.get("OBJECT_NAME", f"omm-{n}"), start))
     if not shells:
         raise InputError(path, None, None, "no OMM records")

@@ -33,6 +33,9 @@ def write_atomic(path, data: bytes | str) -> Path:
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     tmp = None
+    if os.path.lexists(path) and not path.is_file():
+        raise InputError(path, None, None, "exists and is not a regular file (a folder, device, pipe or link); "
+                                           "refusing to replace it")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -87,7 +90,14 @@ class OutputSet:
 
     def _check_target(self) -> None:
         out = self.out
-        if out.exists() and not out.is_dir():
+        try:
+            out.resolve()
+            exists = out.exists()
+        except (OSError, RuntimeError) as exc:
+            raise InputError(out, None, None, f"unusable output path ({exc})") from None
+        if out.is_symlink():
+            raise InputError(out, None, None, "a symbolic link; give the folder itself as --out")
+        if exists and not out.is_dir():
             raise InputError(out, None, None, "not a folder (--out must name a folder)")
         if out.is_dir():
             entries = [p.name for p in out.iterdir()]
@@ -119,7 +129,7 @@ class OutputSet:
         self.names.append(name)
         return self.out / name
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type, exc_value, tb):
         if exc_type is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             return False
@@ -148,10 +158,12 @@ def neutralised(value):
     return value
 
 
-def records_to_csv(records: list[dict]) -> str:
+def records_to_csv(records: list[dict], fields: tuple | list | None = None) -> str:
+    """CSV of records (their keys, or ``fields``, as the header; a header even with no rows)."""
     buf = io.StringIO()
-    if records:
-        w = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
+    names = list(fields) if fields is not None else (list(records[0]) if records else [])
+    if names:
+        w = csv.DictWriter(buf, fieldnames=names, lineterminator="\n")
         w.writeheader()
         w.writerows({k: neutralised(v) for k, v in r.items()} for r in records)
     return buf.getvalue()

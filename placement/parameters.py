@@ -36,9 +36,9 @@ BOUNDS = {
     "air_chiller_rated_cop": dict(positive=True, high=30.0), "water_chiller_rated_cop": dict(positive=True, high=30.0),
     # cost and supply
     "facility_capex_usd_per_mw": dict(low=0.0, high=1e9), "building_share": _SHARE,
-    "building_life_yr": dict(positive=True, high=100.0), "plant_life_yr": dict(positive=True, high=100.0),
+    "building_life_yr": dict(low=0.1, high=100.0), "plant_life_yr": dict(low=0.1, high=100.0),
     "discount_rate": dict(low=0.0, high=1.0), "fixed_opex_fraction_per_yr": _SHARE, "it_load_factor": _UNIT,
-    "it_capex_usd_per_mw": dict(low=0.0, high=1e9), "it_life_yr": dict(positive=True, high=50.0),
+    "it_capex_usd_per_mw": dict(low=0.0, high=1e9), "it_life_yr": dict(low=0.1, high=50.0),
     "gpu_it_kw": dict(positive=True, high=100.0), "carbon_price_usd_per_t": dict(low=0.0, high=1e5),
     "water_price_usd_per_m3": dict(low=0.0, high=1e4), "delay_usd_per_mw_month": dict(low=0.0, high=1e9),
     "reserve_margin": dict(low=1.0, high=5.0), "default_queue_months": dict(low=0.0, high=240.0),

@@ -260,6 +260,8 @@ def _included(where: str, table: str, include, catalog: list, id_of) -> list:
         raise InputError(where, f"{table}.include", include, "must be a list of ids")
     by_id = {id_of(x): x for x in catalog}
     for item_id in include:
+        if not isinstance(item_id, str):
+            raise InputError(where, f"{table}.include", item_id, "must be a list of ids (text)")
         if item_id not in by_id:
             raise InputError(where, f"{table}.include", item_id, f"unknown {table[:-1]} id")
     return [by_id[item_id] for item_id in include]

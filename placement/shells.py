@@ -155,6 +155,8 @@ def shell_economics_of(shells: list[Shell], ecl: dict, parameters: Parameters, d
 MAX_SHELL_SAMPLES = 2_000_000_000
 #: Most time samples in one scoring span (the Sun's position is held in memory per sample).
 MAX_TIME_SAMPLES = 20_000_000
+#: Fewest time samples a score may rest on.
+MIN_TIME_SAMPLES = 10
 
 
 def check_shell_work(shells, days: float, step_s: float, *, max_planes: int = 12, allow: bool = False) -> int:
@@ -163,6 +165,10 @@ def check_shell_work(shells, days: float, step_s: float, *, max_planes: int = 12
     from placement.catalogs.validation import InputError
 
     n = int(round(days * 86400.0 / step_s))
+    if n < MIN_TIME_SAMPLES:
+        raise InputError("command line", "--days", days, f"{days * 86400.0 / step_s:.3g} samples at {step_s:g} s; at "
+                                                       f"least {MIN_TIME_SAMPLES} are needed (a longer span or a "
+                                                       f"shorter step)")
     planes = sum(1 if s.sun_synchronous or s.planes == 1 else min(s.planes, max_planes) for s in shells)
     work = n * planes
     if n > MAX_TIME_SAMPLES:

@@ -37,8 +37,8 @@ BOUNDS = {
     "availability": dict(positive=True, high=1.0), "price_usd_per_mwh": dict(low=0.0, high=10000.0),
     "carbon_g_per_kwh": dict(low=0.0, high=2000.0), "water_stress": dict(low=0.0, high=5.0),
     "capex_usd_per_mw": dict(low=0.0, high=1e9), "queue_months": dict(low=0.0, high=240.0),
-    "it_load_factor": dict(positive=True, high=1.0), "building_life_yr": dict(positive=True, high=100.0),
-    "plant_life_yr": dict(positive=True, high=100.0), "it_capex_usd_per_mw": dict(low=0.0, high=1e9),
+    "it_load_factor": dict(positive=True, high=1.0), "building_life_yr": dict(low=0.1, high=100.0),
+    "plant_life_yr": dict(low=0.1, high=100.0), "it_capex_usd_per_mw": dict(low=0.0, high=1e9),
 }
 
 

@@ -211,3 +211,98 @@ def test_a_folder_of_other_files_is_not_a_scan_folder(tmp_path):
     (out / "notes.txt").write_text("mine")
     assert "other files" in one_error_line(_globe(out))
     assert (out / "notes.txt").read_text() == "mine" and not (out / "manifest.json").exists()
+
+
+# --- cases from the hostile-input sweep (each once broke the contract) -------------------------
+
+CAP = '[[capacity]]\nid = "colossus-1"\n[[capacity]]\nid = "paris-fr"\nmw = 60\n'
+
+
+@pytest.mark.parametrize("text,args,words", [
+    (CAP + '[[tenant]]\nid = "[/]"\nmw = 50\nkind = "ground"\n', ["assign"], None),
+    (CAP + '[[tenant]]\nid = "[/]"\nmw = 5000\nkind = "ground"\n', ["assign"], None),
+    (CAP + '[[tenant]]\nid = "a"\nmw = 1' + "0" * 400 + '\nkind = "ground"\n', ["assign"], ["mw", "finite"]),
+    (CAP + '[[tenant]]\nid = "a"\nmw = 5\nusers = { NA = 0, EU = 0 }\nrtt_target_ms = 100\n', ["assign"],
+     ["users", "all shares are zero"]),
+    ('[parameters.cost]\nit_life_yr = 1e-300\n', ["sites", "--top", "1"], ["it_life_yr", ">= 0.1"]),
+    ("[sites]\ninclude = [['colossus-1']]\n", ["sites", "--top", "1"], ["sites.include", "list of ids"]),
+    (CAP + '[[tenant]]\nid = "a"\nmw = 5\n', ["assign", "--fail", "paris-fr", "--fail", "paris-fr"],
+     ["--fail", "named twice"]),
+])
+def test_sweep_cases_end_in_one_line(tmp_path, text, args, words):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(text)
+    cmd = [args[0], str(scenario), *args[1:]] if args[0] == "assign" else [*args, "--scenario", str(scenario)]
+    r = run_cli(*cmd)
+    if words is None:  # valid input with markup characters in an id: printed as it is
+        assert r.returncode == 0, r.stderr
+        assert "[/]" in r.stdout
+        return
+    line = one_error_line(r)
+    for w in words:
+        assert w in line, line
+
+
+def test_plot_never_replaces_a_special_file(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    r = run_cli("shells", "--altitude-km", "550", "--inclination-deg", "53", "--days", "1", "--format", "json",
+                "--plot", str(fifo))
+    assert "not a regular file" in one_error_line(r)
+    assert fifo.is_fifo()
+
+
+def test_an_output_path_that_loops_is_refused(tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    assert "loop" in one_error_line(run_cli("run", "--out", str(loop)))
+
+
+def test_bad_orbital_elements_are_named(tmp_path):
+    header = ("OBJECT_NAME,OBJECT_ID,EPOCH,MEAN_MOTION,ECCENTRICITY,INCLINATION,RA_OF_ASC_NODE,ARG_OF_PERICENTER,"
+              "MEAN_ANOMALY,EPHEMERIS_TYPE,CLASSIFICATION_TYPE,NORAD_CAT_ID,ELEMENT_SET_NO,REV_AT_EPOCH,BSTAR,"
+              "MEAN_MOTION_DOT,MEAN_MOTION_DDOT\n")
+    row = "ISS,1998-067A,2025-12-30T12:00:00.000000,{mm},.0004,51.64,100.0,90.0,270.0,0,U,25544,999,50000,.0003,.0001,0\n"
+    for mm in ("nan", "-15.5", "0.05"):
+        omm = tmp_path / f"o{mm}.csv"
+        omm.write_text(header + row.format(mm=mm))
+        r = run_cli("shells", "--days", "1", "--start", "2026-01-01", "--format", "json", "--omm", str(omm))
+        assert str(omm) in one_error_line(r), mm
+    tle = (DATA / "iss-2014.tle").read_text().splitlines()
+    bad = tle[1][:18] + "14XXX.50000000" + tle[1][32:68]
+    from sgp4.io import compute_checksum
+
+    bad += str(compute_checksum(bad))
+    path = tmp_path / "bad-epoch.tle"
+    path.write_text("\n".join([tle[0], bad, tle[2]]) + "\n")
+    assert "epoch" in one_error_line(run_cli("shells", "--tle", str(path), "--days", "1", "--start", "2014-01-21"))
+
+
+def test_too_few_samples_are_refused():
+    line = one_error_line(run_cli("shells", "--altitude-km", "550", "--inclination-deg", "53", "--days", "0.0001",
+                                  "--step-s", "3600"))
+    assert "samples" in line
+
+
+def test_failed_scans_leave_no_folder_behind(tmp_path):
+    bad = tmp_path / "s.toml"
+    bad.write_text("[demand]\nweights = { XX = 1 }\n")
+    out = tmp_path / "scan"
+    assert "weights.XX" in one_error_line(_globe(out, scenario=bad))
+    assert not out.exists()
+    r = run_cli("batch", "globe", "--resolution-deg", "10", "--quiet", "--out", str(out), "--scheduler",
+                "tcp://127.0.0.1:9")
+    assert "--scheduler" in one_error_line(r)
+    assert not out.exists()
+    r = run_cli("batch", "globe", "--resolution-deg", "10", "--quiet", "--out", str(out), "--workers", "500")
+    assert "--workers" in one_error_line(r) and not out.exists()
+
+
+def test_a_tenant_without_a_price_still_gets_its_outputs(tmp_path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("[sites]\ninclude = ['paris-fr']\n[shells]\ninclude = []\n"
+                        "[[capacity]]\nid = 'paris-fr'\n[[tenant]]\nid = 'a'\nmw = 10\n")
+    out = tmp_path / "out"
+    r = run_cli("run", str(scenario), "--out", str(out))
+    assert r.returncode == 0 and "Warning" not in r.stderr, r.stderr
+    assert (out / "plan_periods.csv").read_text().startswith("tenant,capacity_id")

@@ -166,7 +166,7 @@ def test_site_csv_accepts_per_site_capex(tmp_path):
     ("capex_usd_per_mw", "-5", ["capex_usd_per_mw", "-5", ">= 0"]),
     ("it_load_factor", "1.5", ["it_load_factor", "1.5", "<= 1"]),
     ("it_load_factor", "0", ["it_load_factor", "positive"]),
-    ("building_life_yr", "0", ["building_life_yr", "positive"]),
+    ("building_life_yr", "0", ["building_life_yr", ">= 0.1"]),
     ("price_usd_per_mwh", "-1", ["price_usd_per_mwh", "-1"]),
     ("price_usd_per_mwh", "inf", ["price_usd_per_mwh", "inf", "finite"]),
     ("capex_usd_per_mw", "nan", ["capex_usd_per_mw", "nan"]),

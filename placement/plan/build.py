@@ -199,6 +199,10 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
     capacities = capacities_of(scenario, site_scores, shell_scores)
     tenant_ids = {t.id for t in scenario.tenants}
     failed_caps = {}
+    if len(set(failed)) < len(failed):
+        raise InputError("--fail", None, next(f for f in failed if list(failed).count(f) > 1), "named twice")
+    if len(set(evicted)) < len(evicted):
+        raise InputError("--evict", None, next(e for e in evicted if list(evicted).count(e) > 1), "named twice")
     for f in failed:
         if f not in capacities:
             raise InputError("--fail", None, f, "not a capacity id of this scenario")

@@ -116,10 +116,13 @@ class PlanningParameters:
     migration_usd_per_mw: float = 100_000.0
     #: In-house work valued at what it would otherwise cost to rent [USD per MW-month] (assumption).
     internal_price_usd_per_mw_month: float = 250_000.0
-    #: Penalty beyond lost revenue for leaving a class's demand unserved [USD per MW-month]:
-    #: in-house work first, committed contracts (SLA credits) next, spot pre-empted freely.
+    #: What leaving a class's demand unserved costs beyond the revenue lost [USD per MW-month]:
+    #: a priority, not cash (assumption). Serving is worth price + this, so capacity dearer than
+    #: that stays unused: in-house work first, committed contracts next (a breach; expelling an
+    #: evictable tenant costs its fee instead), spot pre-empted freely. A committed tenant with no
+    #: price is served only where capacity costs less than this.
     unserved_internal_usd_per_mw_month: float = 400_000.0
-    unserved_committed_usd_per_mw_month: float = 100_000.0
+    unserved_committed_usd_per_mw_month: float = 200_000.0
     unserved_spot_usd_per_mw_month: float = 0.0
 
     @property
@@ -203,6 +206,8 @@ def parse_tenant(where: str, table: dict) -> Tenant:
         raise InputError(w, "users", users, "must be a table of shares, e.g. { NA = 0.6, EU = 0.4 }")
     for k, v in users.items():
         require_number(w, f"users.{k}", v, low=0, high=1e6)
+    if users and sum(float(v) for v in users.values()) <= 0:
+        raise InputError(w, "users", users, "all shares are zero")
     pen = table.get("latency_penalty_usd_per_mwh_per_ms")
     internal = _bool(w, "internal", table.get("internal", False))
     tenant_class = table.get("class", "internal" if internal else "committed")

@@ -90,7 +90,7 @@ def make_plan(problem: Problem, solution) -> Plan:
         total_cost += rec["cost_w"]
         assignments.append({
             "tenant": tid, "capacity_id": cid, "kind": c.kind, "mw": int(rec["mw"]),
-            "rtt_ms": None if not np.isfinite(rec["rtt_w"]) else round(rec["rtt_w"] / rec["mw"], 2),
+            "rtt_ms": None if not np.isfinite(rec["rtt_w"]) else round(float(rec["rtt_w"] / rec["mw"]), 2),
             "cost_usd_per_mwh_it": round(rec["cost_w"] / rec["mw"], 2),
             "carbon_kg_per_mwh_it": round(c.carbon_kg_per_mwh_it, 2)})
     used = {}

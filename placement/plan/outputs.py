@@ -6,6 +6,9 @@ import json
 
 import numpy as np
 
+#: Columns of plan_periods.csv.
+PERIOD_FIELDS = ("tenant", "capacity_id", "kind", "period", "mw", "revenue_usd", "cost_usd", "margin_usd")
+
 
 def capacity_value_records(plan) -> list[dict]:
     """One row per capacity and period: MW available, used, and the value of one more MW."""
@@ -59,7 +62,10 @@ def timeline_png(plan) -> bytes:
         ax.set_ylabel("MW")
         ax.set_title(title, loc="left")
         ax.grid(color="0.9")
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        if names:
+            ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        else:
+            ax.text(0.5, 0.5, "nothing served", transform=ax.transAxes, ha="center", color="0.4")
     for ev in plan.evictions:
         k = labels.index(ev["period"])
         for ax in axes:
@@ -77,7 +83,7 @@ def write_period_outputs(write, plan) -> list:
     from placement.outputs import records_to_csv
 
     return [
-        write("plan_periods.csv", records_to_csv(plan.rows)),
+        write("plan_periods.csv", records_to_csv(plan.rows, PERIOD_FIELDS)),
         write("plan_periods.json", json.dumps(plan.to_dict(), indent=2, default=float) + "\n"),
         write("capacity_value.csv", records_to_csv(capacity_value_records(plan))),
         write("timeline.png", timeline_png(plan)),

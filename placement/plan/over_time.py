@@ -283,8 +283,9 @@ def _money(ctx: PlanContext, period: Period, problem: Problem, placed: dict, rev
         t = next(t for t in ctx.scenario.tenants if t.id == tid)
         money["eviction_usd"] += mw * t.eviction_cost_usd_per_mw
     rows = [{"tenant": tid, "capacity_id": cid, "kind": problem.capacities[cid].kind, "period": period.label,
-             "mw": rec["mw"], "revenue_usd": round(rec["revenue_usd"], 2), "cost_usd": round(rec["cost_usd"], 2),
-             "margin_usd": round(rec["revenue_usd"] - rec["cost_usd"], 2)}
+             "mw": int(rec["mw"]), "revenue_usd": round(float(rec["revenue_usd"]), 2),
+             "cost_usd": round(float(rec["cost_usd"]), 2),
+             "margin_usd": round(float(rec["revenue_usd"] - rec["cost_usd"]), 2)}
             for (tid, cid), rec in sorted(by_pair.items())]
     return money, rows
 

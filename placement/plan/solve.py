@@ -1,4 +1,4 @@
-"""Solving the assignment: min-cost flow, exact discrete placement, pricing for large graphs.
+"""Solving the assignment: min-cost flow, exact discrete placement, the value of capacity.
 
 * :func:`min_cost_flow` solves a :class:`~placement.plan.network.FlowNetwork` with OR-Tools'
   ``SimpleMinCostFlow`` (fast) or NetworkX's ``network_simplex`` (the reference); both are
@@ -12,9 +12,8 @@
   optimal over all exact placements (and, given those, over all splittable flows, since each
   leaf solve is an exact min-cost flow); otherwise the best plan found is returned with
   ``optimal = False`` and the relaxation's lower bound, so the gap is known.
-* Large splittable instances (:data:`PRICING_MIN_ARCS` allowed arcs) are solved on each
-  demand node's cheapest arcs and priced with residual-graph potentials until no left-out arc
-  has a negative reduced cost: the full graph's optimum (LP duality), in a fraction of the memory.
+* Size: OR-Tools solves the full network from the problem's arrays (no per-arc Python
+  objects): 100,000 arcs in about 0.06 s, 4.4 million in about 6 s and 1 GB (benchmarks/).
 """
 from __future__ import annotations
 
@@ -23,12 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from placement.plan.model import Problem
-from placement.plan.network import (CAPACITY_ARC, INTO_KEEP_ARC, KEEP_ARC, SERVED_ARC, UNSERVED_ARC, FlowNetwork,
+from placement.plan.network import (INTO_KEEP_ARC, KEEP_ARC, SERVED_ARC, UNSERVED_ARC, FlowNetwork,
                                     flow_network)
-
-#: Above this many allowed arcs (and no discrete nodes), solve on the cheapest arcs and price the rest.
-PRICING_MIN_ARCS = 2_000_000
-PRICING_START_ARCS_PER_DEMAND = 8
 
 
 class Infeasible(Exception):
@@ -134,8 +129,6 @@ def solve(problem: Problem, max_search_nodes: int = 5000, *, solver: str = "orto
     """Min-cost flow honouring discrete nodes exactly (module docstring)."""
     discrete = [i for i in sorted(range(len(problem.demands)), key=lambda i: -problem.demands[i].mw)
                 if problem.demands[i].discrete]
-    if not discrete and problem.arc_demand.size > PRICING_MIN_ARCS and not problem.previous:
-        return priced_solve(problem, solver=solver)
     net = flow_network(problem)
     root_cost, root_flow = min_cost_flow(net, solver=solver)
     if not discrete or _feasible(net, problem, root_flow, discrete):
@@ -218,48 +211,6 @@ def residual_distances(net: FlowNetwork, arc_flow: np.ndarray, origin: int | Non
     return bellman_ford(graph, directed=True, indices=origin)[:n]
 
 
-def priced_solve(problem: Problem, *, solver: str = "ortools") -> Solution:
-    """Exact min-cost flow on a reduced arc set (column generation; module docstring)."""
-    from placement.plan.network import flow_network
-
-    a_d, w = problem.arc_demand, problem.arc_weight
-    order = np.lexsort((w, a_d))
-    sorted_d = a_d[order]
-    starts = np.r_[0, np.flatnonzero(sorted_d[1:] != sorted_d[:-1]) + 1] if sorted_d.size else np.zeros(0, int)
-    rank = np.empty(order.size, dtype=np.int64)
-    group_start = np.repeat(starts, np.diff(np.r_[starts, order.size]))
-    rank[order] = np.arange(order.size) - group_start
-    active = rank < PRICING_START_ARCS_PER_DEMAND
-    n_c = len(problem.capacities)
-    rounds = 0
-    while True:
-        rounds += 1
-        sub = problem.restricted(active)
-        net = flow_network(sub)
-        cost, arc_flow = min_cost_flow(net, solver=solver)
-        pi = residual_distances(net, arc_flow)  # the relaxation is unrestricted here
-        pi_d = pi[2 + n_c + a_d]
-        pi_c = pi[2 + problem.arc_capacity]
-        reduced = w + pi_d - pi_c
-        enter = (~active) & (reduced < -1e-6)
-        if not enter.any():
-            full = flow_network(problem)
-            flows = _lift(net, sub, full, arc_flow, active)
-            return Solution(full, flows, cost, True, cost, rounds)
-        active |= enter
-
-
-def _lift(net_sub: FlowNetwork, sub: Problem, full: FlowNetwork, arc_flow: np.ndarray, active: np.ndarray):
-    """The flow of a restricted network as arc flows of the full network (zero on left-out arcs)."""
-    out = np.zeros(full.tail.size, dtype=np.int64)
-    served_full = np.flatnonzero(full.arc_role == SERVED_ARC)
-    served_sub = np.flatnonzero(net_sub.arc_role == SERVED_ARC)
-    out[served_full[active]] = arc_flow[served_sub]
-    for role in (0, UNSERVED_ARC, CAPACITY_ARC):
-        out[full.arc_role == role] = arc_flow[net_sub.arc_role == role]
-    return out
-
-
 def capacity_values(solution: Solution) -> np.ndarray:
     """For each capacity, how much the objective falls (in the weight units) with one more MW on
     the single arc that bounds it: ``-min(0, dist(sink -> capacity))`` in the residual graph of
@@ -271,5 +222,4 @@ def capacity_values(solution: Solution) -> np.ndarray:
     return np.where(np.isfinite(values), values, 0.0)
 
 
-__all__ = ["Infeasible", "Solution", "min_cost_flow", "solve", "priced_solve", "residual_distances",
-           "capacity_values", "PRICING_MIN_ARCS", "INTO_KEEP_ARC", "KEEP_ARC"]
+__all__ = ["Infeasible", "Solution", "min_cost_flow", "solve", "residual_distances", "capacity_values"]

@@ -1,0 +1,281 @@
+"""The plan over periods against outside references: the HiGHS LP optimum of its graph, finite
+differences for the value of capacity, and its contract rules in every period."""
+import dataclasses
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+import placement
+from placement.catalogs import InputError
+from placement.plan.over_time import layered_flow, layered_graph, plan_over_time
+from placement.scenario import load_scenario
+from testsupport import run_cli
+
+SITES = ["dallas-tx", "colossus-1", "ashburn-va", "paris-fr", "frankfurt-de", "lulea-se"]
+
+
+def graph_lp_optimum(G) -> float:
+    """The LP optimum of a min-cost-flow graph (node ``demand``, edge ``capacity``/``weight``) by HiGHS."""
+    nodes = list(G.nodes)
+    index = {n: k for k, n in enumerate(nodes)}
+    edges = list(G.edges(data=True))
+    A = np.zeros((len(nodes), len(edges)))
+    for k, (u, v, _) in enumerate(edges):
+        A[index[u], k] -= 1.0  # flow out
+        A[index[v], k] += 1.0  # flow in
+    b = np.array([G.nodes[n]["demand"] for n in nodes], float)
+    c = np.array([d["weight"] for _, _, d in edges], float)
+    bounds = [(0, d["capacity"]) for _, _, d in edges]
+    res = linprog(c, A_eq=A, b_eq=b, bounds=bounds, method="highs")
+    assert res.status == 0, res.message
+    return res.fun
+
+
+def scenario_text(tenants, *, planning='start_year = 2026\nend_year = 2029\nperiod = "year"', capacity=None,
+                  extra=""):
+    caps = capacity or [{"id": s, "mw": 100} for s in SITES]
+    lines = ["[scenario]", 'name = "t"', "[demand]", "weights = { NA = 0.7, EU = 0.3 }", "[shells]", "include = []",
+             "[planning]", planning, extra]
+    for c in caps:
+        lines.append("[[capacity]]")
+        lines += [f"{k} = {json.dumps(v) if isinstance(v, (str, list, bool)) else v}" if not isinstance(v, dict) else
+                  f"{k} = {{ " + ", ".join(f"{kk} = {vv}" for kk, vv in v.items()) + " }" for k, v in c.items()]
+    for t in tenants:
+        lines.append("[[tenant]]")
+        for k, v in t.items():
+            if isinstance(v, dict):
+                lines.append(f"{k} = {{ " + ", ".join(f"{kk} = {vv}" for kk, vv in v.items()) + " }")
+            else:
+                lines.append(f"{k} = {json.dumps(v) if isinstance(v, (str, list, bool)) else v}")
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def splittable_tenants(draw):
+    out = []
+    for k in range(draw(st.integers(2, 5))):
+        t = {"id": f"t{k}", "mw": draw(st.integers(10, 150)), "kind": "ground",
+             "price_usd_per_mw_month": draw(st.integers(150_000, 450_000)),
+             "class": draw(st.sampled_from(["committed", "spot", "internal"]))}
+        if t["class"] == "internal":
+            del t["price_usd_per_mw_month"]
+            t["internal"] = True
+        if draw(st.booleans()):
+            t["mw_by_year"] = {2028: draw(st.integers(0, 200))}
+        if draw(st.booleans()):
+            t["start"] = draw(st.sampled_from(["2026-05-01", "2027-03-01", "2028-01-01"]))
+        out.append(t)
+    return out
+
+
+SETTINGS = settings(max_examples=12, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(scope="module")
+def scored():
+    sc = placement.default_scenario()
+    sites = [s for s in sc.site_catalog if s["id"] in SITES]
+    return placement.score_sites(sites, placement.demand_points({"NA": 0.7, "EU": 0.3}), parameters=sc.parameters,
+                                 device="cpu")
+
+
+@SETTINGS
+@given(splittable_tenants())
+def test_plan_objective_is_the_highs_lp_optimum_of_its_graph(tmp_path, scored, tenants):
+    path = tmp_path / "s.toml"
+    path.write_text(scenario_text(tenants))
+    sc = load_scenario(path)
+    plan = plan_over_time(sc, site_scores=scored)
+    G = layered_graph(plan)
+    assert nx.cost_of_flow(G, layered_flow(plan)) == plan.objective
+    assert plan.objective == pytest.approx(graph_lp_optimum(G), abs=0.5)
+
+
+@SETTINGS
+@given(splittable_tenants(), st.integers(0, 5))
+def test_capacity_value_is_the_finite_difference(tmp_path, scored, tenants, pick):
+    path = tmp_path / "s.toml"
+    path.write_text(scenario_text(tenants, capacity=[{"id": s, "mw": 40} for s in SITES]))
+    sc = load_scenario(path)
+    plan = plan_over_time(sc, site_scores=scored)
+    G = layered_graph(plan)
+    cid = SITES[pick]
+    for label in ("2026", "2028"):
+        node = (label, "capacity", cid)
+        value = plan.capacity_value[node]
+        H = G.copy()
+        H[node][(label, "sink")]["capacity"] += 1
+        cost, _ = nx.network_simplex(H)
+        assert plan.objective - cost == pytest.approx(value, abs=1e-6)
+        assert value >= 0
+
+
+def test_evictions_wait_for_their_notice_and_exclusive_leases_stay_alone(tmp_path, scored):
+    # 300 MW of in-house blocks need the lease's campus from 2027; the lease may be expelled only
+    # once its notice (400 days) could have been given: not in 2027 (1 Jan 2027 < 2026 + 400 days)
+    tenants = [
+        {"id": "lab", "mw": 100, "exclusive": True, "kind": "ground", "price_usd_per_mw_month": 260000,
+         "evictable": True, "eviction_cost_usd_per_mw": 10000, "notice_days": 400, "capacities": ["colossus-1"]},
+        {"id": "train", "mw": 100, "block_mw": 100, "internal": True, "kind": "ground",
+         "mw_by_year": {2027: 600}, "capacities": SITES},
+    ]
+    path = tmp_path / "s.toml"
+    path.write_text(scenario_text(tenants))
+    plan = plan_over_time(load_scenario(path), site_scores=scored)
+    assert plan.evictions and plan.evictions[0]["tenant"] == "lab"
+    assert plan.evictions[0]["period"] == "2028"  # 2027 was within the notice
+    for layer in plan.layers:
+        owners = {}
+        for (key, cid), mw in layer.placed.items():
+            owners.setdefault(cid, set()).add(key[0])
+            if key[0] == "train":
+                assert mw == 100  # blocks whole
+        lab_sites = [cid for cid, who in owners.items() if "lab" in who]
+        for cid in lab_sites:
+            assert owners[cid] == {"lab"}  # the exclusive lease shares its campus with nobody
+    # once expelled, gone for good
+    after = [r for r in plan.rows if r["tenant"] == "lab" and r["period"] >= plan.evictions[0]["period"]]
+    assert not after
+
+
+def test_spot_is_never_served_at_a_loss_and_in_house_work_comes_first(tmp_path, scored):
+    tenants = [{"id": "spot", "mw": 150, "kind": "ground", "class": "spot", "price_usd_per_mw_month": 200000},
+               {"id": "inhouse", "mw": 500, "internal": True, "kind": "ground"}]
+    path = tmp_path / "s.toml"
+    path.write_text(scenario_text(tenants))
+    plan = plan_over_time(load_scenario(path), site_scores=scored)
+    for r in plan.rows:
+        if r["tenant"] == "spot":
+            assert r["margin_usd"] >= -1.0
+    served = {}
+    for r in plan.rows:
+        served[r["tenant"], r["period"]] = served.get((r["tenant"], r["period"]), 0) + r["mw"]
+    for p in ("2026", "2027"):  # 600 MW of capacity, 650 MW of demand: in-house served whole
+        assert served.get(("inhouse", p), 0) == 500
+
+
+def _two_site_plan(tmp_path, scored, migration):
+    # the tenant starts on the only site online; a cheaper one comes online in 2027
+    caps = [{"id": "ashburn-va", "mw": 100}, {"id": "dallas-tx", "mw": 100, "online_year": 2027}]
+    tenants = [{"id": "t", "mw": 50, "kind": "ground", "price_usd_per_mw_month": 400000}]
+    path = tmp_path / f"m{migration}.toml"
+    path.write_text(scenario_text(tenants, capacity=caps, extra=f"migration_usd_per_mw = {migration}"))
+    return plan_over_time(load_scenario(path), site_scores=scored)
+
+
+def test_a_tenant_stays_put_unless_moving_saves_more_than_the_migration_price(tmp_path, scored):
+    probe = _two_site_plan(tmp_path, scored, 0)
+    layer = probe.layers[1]  # 2027
+    p = layer.problem
+    w = dict(zip(zip(p.arc_demand.tolist(), p.arc_capacity.tolist()), p.arc_weight.tolist()))
+    i = p.demand_index[("t",)]
+    saving = w[i, p.capacity_index["ashburn-va"]] - w[i, p.capacity_index["dallas-tx"]]
+    assert saving > 0  # Dallas is cheaper per MW over 2027
+    stays = _two_site_plan(tmp_path, scored, saving + 1000)
+    moves = _two_site_plan(tmp_path, scored, max(saving - 1000, 0))
+    def sites_2027(plan):
+        return {r["capacity_id"] for r in plan.rows if r["period"] == "2027"}
+
+    assert sites_2027(stays) == {"ashburn-va"} and stays.layers[1].moved_mw == 0
+    assert sites_2027(moves) == {"dallas-tx"} and moves.layers[1].moved_mw == 50
+
+
+@pytest.mark.parametrize("patch,words", [
+    ('[[tenant]]\nid = "x"\nmw = 5\nstart = "2027-01-01"\nend = "2026-01-01"\n', ["x", "end", "before the start"]),
+    ('[[tenant]]\nid = "x"\nmw = 5\nmw_by_year = { 2040 = 10 }\n', ["x", "mw_by_year.2040", "horizon"]),
+    ('[[tenant]]\nid = "x"\nmw = 5\nprice_usd_per_mw_month = -1\n', ["x", "price_usd_per_mw_month", "-1"]),
+    ('[[tenant]]\nid = "x"\nmw = 5\nnotice_days = 9000\n', ["x", "notice_days", "longer than the planning"]),
+    ('[[tenant]]\nid = "x"\nmw = 5\nclass = "vip"\n', ["x", "class", "vip"]),
+    ('[[capacity]]\nid = "paris-fr"\nonline = "2030-01-01"\nretire = "2029-01-01"\n', ["paris-fr", "retire"]),
+    ('[[tenant]]\nid = "x"\nmw = 5\ncapacities = ["atlantis"]\n', ["x", "capacities", "atlantis"]),
+])
+def test_bad_contracts_are_named(tmp_path, patch, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(scenario_text([], capacity=[{"id": "dallas-tx", "mw": 10}]) + patch)
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    for w in words:
+        assert w in str(err.value)
+
+
+@pytest.mark.parametrize("planning,words", [
+    ('start_year = 2026\nend_year = 2030\nperiod = "month"', ["planning.period", "month"]),
+    ('start_year = 2030\nend_year = 2026', ["planning.end_year", "before start_year"]),
+    ('start_year = 2026\nend_year = 2200', ["planning.end_year"]),
+])
+def test_bad_planning_tables_are_named(tmp_path, planning, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(scenario_text([], planning=planning, capacity=[{"id": "dallas-tx", "mw": 10}]))
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_quarterly_periods_start_a_may_lease_in_q2(tmp_path, scored):
+    tenants = [{"id": "lease", "mw": 50, "kind": "ground", "price_usd_per_mw_month": 400000, "start": "2026-05-01"}]
+    path = tmp_path / "q.toml"
+    path.write_text(scenario_text(tenants, planning='start_year = 2026\nend_year = 2026\nperiod = "quarter"'))
+    plan = plan_over_time(load_scenario(path), site_scores=scored)
+    assert [p.label for p in plan.periods] == ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
+    served = {r["period"] for r in plan.rows if r["tenant"] == "lease"}
+    assert served == {"2026Q2", "2026Q3", "2026Q4"}
+    q2 = next(r for r in plan.rows if r["period"] == "2026Q2")
+    months_covered = (30 + 31) / (30 + 31 + 30) * plan.periods[1].months  # May 1 - Jun 30 of Q2
+    assert q2["revenue_usd"] == pytest.approx(50 * 400000 * months_covered, rel=1e-6)
+
+
+def test_public_plan_and_graph(scored):
+    sc = placement.default_scenario()
+    p = placement.plan(sc)
+    assert isinstance(p, placement.MultiPeriodPlan)
+    assert p.evictions == [{"tenant": "frontier-lab", "period": "2031", "mw": 300}]
+    assert p.margin_usd > 0 and p.build_next[0]["mean_value_usd_per_mw_month"] > 0
+    doc = p.to_dict()
+    assert {"records", "evictions", "build_next", "margin_usd", "objective_usd"} <= set(doc)
+    assert json.loads(json.dumps(doc, default=float))
+
+
+def test_cli_plan_and_quote(tmp_path):
+    from placement.catalogs import DEFAULT_SCENARIO
+
+    r = run_cli("plan", str(DEFAULT_SCENARIO), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["evictions"][0]["tenant"] == "frontier-lab"
+    out = tmp_path / "plan-out"
+    r = run_cli("plan", str(DEFAULT_SCENARIO), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    for name in ("plan_periods.csv", "plan_periods.json", "capacity_value.csv", "timeline.png", "report.md"):
+        assert (out / name).stat().st_size > 0
+    new = tmp_path / "new.toml"
+    new.write_text('[[tenant]]\nid = "newco"\nmw = 100\nkind = "ground"\nstart = "2027-01-01"\n')
+    r = run_cli("quote", str(DEFAULT_SCENARIO), "--tenant", str(new), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    q = json.loads(r.stdout)
+    assert 100_000 < q["break_even_usd_per_mw_month"] < 1_000_000 and q["placements"]
+    new.write_text('[[tenant]]\nid = "frontier-lab"\nmw = 10\n')
+    r = run_cli("quote", str(DEFAULT_SCENARIO), "--tenant", str(new))
+    assert r.returncode == 2 and "already" in r.stderr
+
+
+def test_break_even_price_makes_the_operator_even(tmp_path, scored):
+    # a tenant priced at its quote leaves the margin unchanged (within rounding)
+    from placement.plan.contracts import parse_tenant
+    from placement.plan.quote import quote
+
+    path = tmp_path / "s.toml"
+    path.write_text(scenario_text([{"id": "a", "mw": 80, "kind": "ground", "price_usd_per_mw_month": 400000}]))
+    sc = load_scenario(path)
+    new = parse_tenant("new", {"id": "n", "mw": 30, "kind": "ground"})
+    q = quote(sc, new)
+    priced = dataclasses.replace(new, price_usd_per_mw_month=q.break_even_usd_per_mw_month)
+    base = plan_over_time(sc)  # scored with the scenario's own parameters, as the quote is
+    with_new = plan_over_time(sc, extra_tenants=[priced])
+    assert with_new.margin_usd == pytest.approx(base.margin_usd, abs=0.002 * abs(base.margin_usd) + 5e4)
