@@ -16,7 +16,7 @@ from placement.plan.network import flow_network, flow_dict, to_networkx
 from placement.plan.solve import Infeasible, min_cost_flow, solve, _restricted_capacity
 from placement.residency import inside, load_residency_regions
 from placement.scenario import default_scenario, load_scenario
-from testsupport import DATA, run_cli
+from testsupport import run_cli
 
 
 def random_problem(rng, n_tenants, n_caps, arc_prob, discrete=()):

@@ -22,7 +22,7 @@ def test_edge_on_view_factor_matches_numeric_integration(altitude_km):
     theta = (np.arange(n) + 0.5) * (np.pi / 2) / n       # from the plate normal (+x)
     phi = (np.arange(2 * n) + 0.5) * (2 * np.pi) / (2 * n)
     T, P = np.meshgrid(theta, phi, indexing="ij")
-    vx, vy, vz = np.cos(T), np.sin(T) * np.cos(P), np.sin(T) * np.sin(P)
+    vz = np.sin(T) * np.sin(P)                           # direction component towards -Earth
     b = -vz * d                                          # Earth centre at (0, 0, -d)
     hit = (b < 0) & (d * d - b * b <= R * R)
     dA = np.sin(T) * (np.pi / 2 / n) * (np.pi / n)
