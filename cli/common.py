@@ -87,8 +87,10 @@ def outside_paths_option(fn):
 
 
 def format_option(choices=FORMATS):
+    told = {"table": "table for people", "json": "json prints one JSON document and nothing else",
+            "csv": "csv one table"}
     return click.option("--format", "fmt", type=click.Choice(choices), default="table", show_default=True,
-                        help="table for people; json prints one JSON document and nothing else; csv one table.")
+                        help="; ".join(told[c] for c in choices) + ".")
 
 
 def load(scenario, allow_outside_paths=False):

@@ -111,10 +111,20 @@ def quote_command(scenario, tenant_file, fmt, allow_outside_paths):
     con.print(f"[bold]{escape(q.tenant)}[/bold]: break-even price {q.break_even_usd_per_mw_month:,.0f} USD per MW-month "
               f"({q.mw_months:,.0f} MW-months; serving it costs {q.cost_of_serving_usd / 1e6:,.1f} M USD over the plan, "
               f"displaced demand included)")
-    where = {}
-    for p in q.placements:
-        where.setdefault(p["capacity_id"], []).append(p["period"])
-    for cid, periods in where.items():
-        con.print(escape(f"  runs at {cid}: {periods[0]}-{periods[-1]}"))
-    for d in q.displaced:
-        con.print(f"  [yellow]displaces[/yellow] {escape(d['tenant'])} {d['mw']} MW in {d['period']}")
+    for cid, spans in _runs(q.placements, "capacity_id").items():
+        con.print(escape(f"  runs at {cid}: " + ", ".join(spans)))
+    for tenant, spans in _runs(q.displaced, "tenant").items():
+        con.print("  [yellow]displaces[/yellow] " + escape(f"{tenant}: " + ", ".join(spans)))
+
+
+def _runs(rows, key) -> dict:
+    """{rows[key]: ["2027-2030 100 MW", ...]}: consecutive periods at the same MW told as one span."""
+    order = {p: k for k, p in enumerate(dict.fromkeys(r["period"] for r in rows))}
+    spans = {}
+    for r in rows:
+        runs, k = spans.setdefault(r[key], []), order[r["period"]]
+        if runs and runs[-1][2] == r["mw"] and runs[-1][3] == k - 1:
+            runs[-1][1], runs[-1][3] = r["period"], k
+        else:
+            runs.append([r["period"], r["period"], r["mw"], k])
+    return {k: [f"{a}-{b} {mw:,} MW" if a != b else f"{a} {mw:,} MW" for a, b, mw, _ in v] for k, v in spans.items()}

@@ -45,6 +45,10 @@ def plan_geojson(plan, problem, scenario, demand, centres=None) -> dict:
             "layer": "capacity", "id": c.id, "name": c.name, "kind": c.kind, "used_mw": u["used_mw"],
             "capacity_mw": u["capacity_mw"], "utilization": round(u["used_mw"] / u["capacity_mw"], 4) if u["capacity_mw"] else 0,
             "lcoe_usd_per_mwh_it": round(c.lcoe_usd_per_mwh_it, 2)}})
+    for c in problem.failed.values():  # a re-plan's failed capacity, so the map shows where it was
+        geom = None if c.kind == "orbit" else {"type": "Point", "coordinates": [c.lon_deg, c.lat_deg]}
+        feats.append({"type": "Feature", "geometry": geom, "properties": {
+            "layer": "failed", "id": c.id, "name": c.name, "kind": c.kind, "capacity_mw": c.mw}})
     top = np.argsort(-demand.weight)[:300]
     for i in top:
         if demand.weight[i] <= 0:
@@ -96,6 +100,13 @@ def plan_map_png(plan, problem, scenario, demand, centres=None) -> bytes:
                  [f"{c.id} {used[c.id]['used_mw']:,}/{c.mw:,} MW" for c in ground],
                  marker_radius_pt=np.sqrt(sizes) / 2, fontsize=7, others=line_pts if line_pts[0] else None,
                  merge_stacked=True)
+    failed = [c for c in problem.failed.values() if c.kind == "ground"]
+    if failed:  # a re-plan: where the capacity that failed stood, so the moves read from the map
+        ax.scatter([c.lon_deg for c in failed], [c.lat_deg for c in failed], s=160, marker="X", c="crimson",
+                   edgecolors="k", linewidths=0.6, zorder=4, label="failed capacity")
+        for c in failed:
+            ax.annotate(f"{c.id} failed ({c.mw:,} MW)", (c.lon_deg, c.lat_deg), xytext=(6, -12),
+                        textcoords="offset points", fontsize=7, color="crimson", zorder=6)
     for t in tenants:
         ax.plot([], [], color=colours[t], linestyle=styles[t], label=t)
     orbit = [f"{c.id}: {used[c.id]['used_mw']:,}/{c.mw:,} MW" for c in problem.capacities.values() if c.kind == "orbit"]
@@ -103,7 +114,7 @@ def plan_map_png(plan, problem, scenario, demand, centres=None) -> bytes:
         ax.text(0.01, 0.02, "in orbit: " + "; ".join(orbit), transform=ax.transAxes, fontsize=8, zorder=6,
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="0.8", alpha=0.9))
     fig.colorbar(sc, cax=cax, orientation="horizontal").set_label("utilisation (used / capacity MW) [-]")
-    if tenants:
+    if tenants or failed:
         ax.legend(fontsize=8, loc="lower right", title="tenant (line width: MW)", title_fontsize=8,
                   framealpha=0.9).set_zorder(6)
     ax.set_title(f"Plan: {plan.served_mw:,} MW served, {plan.unserved_mw:,} MW unserved, "

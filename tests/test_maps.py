@@ -278,3 +278,22 @@ def test_plan_map_png_labels_every_capacity_without_overlap(captured):
     boxes = [Text.get_window_extent(t, renderer).extents for t in labels]
     assert not any(_overlap(a, b) for a, b in itertools.combinations(boxes, 2))
     assert len(ax.lines) >= 2 and ax.get_xlim() == (-180, 180) and ax.get_ylim() == (-60, 80)
+
+
+def test_replan_map_and_geojson_mark_the_failed_capacity(captured):
+    from placement import plan_outputs
+    from placement.plan.assign import assign_problem
+
+    sc = placement.default_scenario()
+    before, _ = assign_problem(sc)
+    plan, problem = assign_problem(sc, failed=["colossus-1"], previous=before)
+    plan_outputs.plan_map_png(plan, problem, sc, sc.demand())
+    ax = captured[-1].axes[0]
+    assert any(t.get_text() == "colossus-1 failed (300 MW)" for t in ax.texts)
+    assert "failed capacity" in [t.get_text() for t in ax.get_legend().get_texts()]
+    gj = plan_outputs.plan_geojson(plan, problem, sc, sc.demand())
+    failed = [f for f in gj["features"] if f["properties"]["layer"] == "failed"]
+    assert [f["properties"]["id"] for f in failed] == ["colossus-1"]
+    assert failed[0]["properties"]["capacity_mw"] == 300
+    capacity_ids = {f["properties"]["id"] for f in gj["features"] if f["properties"]["layer"] == "capacity"}
+    assert "colossus-1" not in capacity_ids

@@ -88,7 +88,7 @@ class MultiPeriodPlan:
         out = {}
         for layer in self.layers:
             for j, cid in enumerate(layer.problem.capacity_ids):
-                out.setdefault(cid, {})[layer.period.label] = float(layer.values[j]) / layer.period.months
+                out.setdefault(cid, {})[layer.period.label] = float(layer.values[j]) / layer.period.months + 0.0  # no -0.0
         return out
 
     @property
