@@ -107,6 +107,32 @@ def number(name, value, **bounds):
     return None if value is None else require_number("command line", name, value, **bounds)
 
 
+def orbit_options(parameters, launch_year=None, launch_usd_per_kg=None, solar=None, no_battery=False):
+    """``parameters`` with the command line's orbit choices applied (each checked first)."""
+    import dataclasses
+
+    from placement.catalogs.validation import InputError
+
+    o = parameters.orbit
+    changes = {}
+    if launch_year is not None and launch_usd_per_kg is not None:
+        raise InputError("command line", "--launch-year", launch_year, "give --launch-year or --launch-usd-per-kg, not both")
+    if launch_year is not None:
+        from placement.launch_prices import trajectory
+
+        t = trajectory(o.launch_trajectory, "command line")
+        changes.update(launch_year=int(number("--launch-year", launch_year, integer=True, low=t.first_year,
+                                              high=t.last_year)), launch_usd_per_kg=None)
+    if launch_usd_per_kg is not None:
+        changes.update(launch_usd_per_kg=number("--launch-usd-per-kg", launch_usd_per_kg, low=0.0, high=1e6),
+                       launch_year=None)
+    if solar is not None:
+        changes["solar_technology"] = solar
+    if no_battery:
+        changes["storage"] = "none"
+    return dataclasses.replace(parameters, orbit=dataclasses.replace(o, **changes)) if changes else parameters
+
+
 _COLD_START = {"cold": None}
 
 

@@ -9,7 +9,7 @@ import json
 
 import click
 
-from placement.cli.common import (announce_compile, device_option, emit, format_option, handle_errors, load, number,
+from placement.cli.common import (announce_compile, device_option, emit, format_option, handle_errors, load, number, orbit_options,
                                   outside_paths_option, run_entry, wide_option)
 from rich.markup import escape
 
@@ -30,7 +30,7 @@ def cli():
 
 def main(argv=None):
     """Console-script entry point (``placement``)."""
-    from placement.cli import batch_commands, plan_commands  # noqa: F401 - register their commands
+    from placement.cli import batch_commands, compare_command, plan_commands  # noqa: F401 - register them
 
     run_entry(cli, argv)
 
@@ -65,8 +65,8 @@ def run(scenario, out_dir, top, allow_outside_paths, wide, device):
               f"operator profile {sc.parameters.cooling.profile}.[/dim]")
     if result.shell_scores is not None:
         sh = result.shell_scores
-        con.print(shell_table(sh, f"{len(sh)} orbital shells over {sh.days:g} days from {sh.start_utc}, launch "
-                                  f"{sc.parameters.orbit.launch_cost_usd_per_kg:,.0f} USD/kg", wide=wide))
+        con.print(shell_table(sh, f"{len(sh)} orbital shells over {sh.days:g} days from {sh.start_utc}, "
+                                  f"{sc.parameters.orbit.launch_price_label}", wide=wide))
     if result.plan is not None:
         from placement.cli.plan_commands import print_period_plan
 
@@ -127,8 +127,12 @@ def sites(catalog, scenario, fmt, sort_by, descending, top, allow_outside_paths,
 @click.option("--start", default="2026-01-01", show_default=True, help="UTC start date (YYYY-MM-DD[THH:MM]).")
 @click.option("--days", type=float, default=365.0, show_default=True, help="Span scored [days] (at most 3,660).")
 @click.option("--step-s", type=float, default=60.0, show_default=True, help="Sample spacing [s] (1-3,600).")
-@click.option("--launch-case", type=click.Choice(["today", "2035"]), default=None,
-              help="Launch price case (default: the scenario's, else today).")
+@click.option("--launch-year", type=int, default=None,
+              help="Launch price of this year on the scenario's trajectory (2025-2040; default: today's price).")
+@click.option("--launch-usd-per-kg", type=float, default=None, help="Launch price [USD/kg to LEO] (0-1,000,000).")
+@click.option("--solar", type=click.Choice(["silicon", "triple_junction"]), default=None,
+              help="Solar cell technology (default: the scenario's, else silicon).")
+@click.option("--no-battery", is_flag=True, help="No storage: compute throttles in shadow (capacity factor < 1).")
 @click.option("--scenario", type=click.Path(dir_okay=False), default=None,
               help="Take demand weights and parameters from this scenario (default: bundled).")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
@@ -140,7 +144,8 @@ def sites(catalog, scenario, fmt, sort_by, descending, top, allow_outside_paths,
 @device_option
 @handle_errors
 def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, power_kw_per_sat, tle_file, omm_file,
-           start, days, step_s, launch_case, scenario, plot_path, yes, fmt, allow_outside_paths, wide, device):
+           start, days, step_s, launch_year, launch_usd_per_kg, solar, no_battery, scenario, plot_path, yes, fmt,
+           allow_outside_paths, wide, device):
     """Score orbital shells: eclipse, power, cooling, mass, launch cost, latency, levelized cost."""
     import dataclasses
 
@@ -153,9 +158,7 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
     number("--days", days, positive=True, high=3660)
     number("--step-s", step_s, low=1.0, high=3600)
     sc = load(scenario, allow_outside_paths)
-    params = sc.parameters
-    if launch_case:
-        params = dataclasses.replace(params, orbit=dataclasses.replace(params.orbit, launch_case=launch_case))
+    params = orbit_options(sc.parameters, launch_year, launch_usd_per_kg, solar, no_battery)
     if sso and not ltan:
         raise InputError(where, "--ltan", None, "--sso needs --ltan HH:MM")
     if ltan and not sso:
@@ -190,10 +193,10 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
 
         write_atomic(plot_path, eclipse_season_png(scores))
     meta = {"device": scores.device, "start_utc": scores.start_utc, "days": scores.days, "step_s": scores.step_s,
-            "launch_cost_usd_per_kg": params.orbit.launch_cost_usd_per_kg, "scenario": sc.name}
+            "launch_usd_per_kg": params.orbit.launch_price_usd_per_kg, "scenario": sc.name}
     emit(scores.to_records(), fmt,
          lambda: shell_table(scores, f"{len(scores)} orbital shells from {scores.start_utc} over {days:g} days "
-                                     f"at {step_s:g} s, launch {params.orbit.launch_cost_usd_per_kg:,.0f} USD/kg "
+                                     f"at {step_s:g} s, {params.orbit.launch_price_label} "
                                      f"(device: {scores.device})", wide=wide),
          meta=meta, wide=wide)
 

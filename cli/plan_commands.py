@@ -28,8 +28,7 @@ def print_period_plan(con, plan, *, wide=False, top=8):
                            cols, len(periods), width=con.width, wide=wide))
     for ev in plan.evictions:
         con.print(f"[red]expelled[/red] {escape(ev['tenant'])} ({ev['mw']:,} MW) from {ev['period']}")
-    first = plan.orbit_first_period
-    con.print(f"orbit takes load: {first or 'not within the horizon at these prices'}")
+    con.print(escape(f"orbit takes load: {plan.orbit_outlook}"))
     ranked = plan.build_next[:top]
     cols = [Column("capacity", lambda i: ranked[i]["capacity_id"], "left", priority=0),
             Column("mean value\nUSD/MW-month", lambda i: f"{ranked[i]['mean_value_usd_per_mw_month']:,.0f}", priority=0),

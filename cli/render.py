@@ -81,6 +81,8 @@ def shell_table(scores, title: str, *, width: int | None = None, wide: bool = Fa
         Column("battery\nkWh/MW", lambda i: f"{c['battery_kwh_per_mw'][i]:,.0f}", priority=3),
         Column("mass\nt/MW", lambda i: f"{c['mass_t_per_mw'][i]:.1f}", priority=2),
         Column("launch\nM$/MW", lambda i: f"{c['launch_cost_usd_per_mw'][i] / 1e6:.1f}", priority=3),
+        Column("dose\nkrad/yr", lambda i: f"{c['dose_krad_per_yr'][i]:.2g}", priority=3),
+        Column("life\nyr", lambda i: f"{scores.extra['life_yr'][i]:.1f}", priority=2),
         Column("RTT\nms", lambda i: f"{c['rtt_ms_weighted'][i]:.0f}", priority=4),
         Column("cover\n%", lambda i: f"{100 * c['coverage_fraction'][i]:.0f}", priority=6),
     ]

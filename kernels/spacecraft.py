@@ -1,17 +1,22 @@
 """Mass, launch cost and levelized cost of orbital capacity per MW of IT.
 
 Mass per MW = arrays + radiators + batteries + compute, plus structure and bus
-as a fraction of those; launch cost = mass x USD/kg; spacecraft cost (non-IT
-hardware) = non-IT mass x USD/kg. Levelized with the same formula as ground
-sites (:func:`placement.kernels.cost.levelized_cost_usd_per_mwh_it`): no energy bill, no
-grid carbon, capital recovered over the design life.
+as a fraction of those; launch cost = mass x USD/kg; spacecraft cost = non-IT
+mass (arrays excepted when priced per W) x USD/kg + array W x USD/W. The life
+is the design life, shortened by drag below 500 km and by the compute's dose
+tolerance over the dose rate. A shell without storage delivers only its sunlit
+share (its capacity factor), and tenants use ``it_load_factor`` of what it
+delivers, as on the ground. Levelized with the same formula as ground sites
+(:func:`placement.kernels.cost.levelized_cost_usd_per_mwh_it`): no energy bill,
+no grid carbon, capital recovered over the life, per IT MWh delivered.
 """
 import math
 
 from numba import njit, prange
 
-from placement.kernels.cost import capital_recovery_factor, levelized_cost_usd_per_mwh_it
-from placement.kernels.power import array_area_m2_per_mw, battery_kwh_per_mw
+from placement.kernels.cost import HOURS_PER_YEAR, capital_recovery_factor
+from placement.kernels.power import (SOLAR_CONSTANT_W_M2, array_area_m2_per_mw, battery_kwh_per_mw,
+                                    depth_of_discharge_for_cycles)
 from placement.kernels.radiators import radiator_area_m2_per_mw
 from placement.kernels.targets import scalar
 
@@ -50,64 +55,127 @@ def launch_cost_factor(altitude_km, geo_launch_factor):
 
 
 @scalar
-def shell_economics_row(i, altitude_km, design_life_yr, eclipse_fraction, max_eclipse_s, beta_abs_mean_deg,
-                        bus_overhead, battery_round_trip_efficiency, cell_efficiency, packing_factor,
-                        pointing_factor, degradation_base_per_yr, degradation_belt_per_yr,
-                        depth_of_discharge, discharge_efficiency, radiator_temp_c, radiator_emissivity,
-                        radiator_solar_absorptivity, array_kg_per_m2, radiator_kg_per_m2, battery_wh_per_kg,
-                        compute_kg_per_kw, structure_fraction, spacecraft_cost_usd_per_kg,
-                        launch_cost_usd_per_kg, geo_launch_factor, discount_rate, opex_fraction_per_yr,
-                        carbon_price_usd_per_t, out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw, out_mass_t_per_mw,
-                        out_launch_cost_usd_per_mw, out_capex_usd_per_mw, out_life_yr, out_lcoe_usd_per_mwh_it):
+def dose_limited_life_yr(design_life_yr, dose_krad_per_yr, tid_limit_krad):
+    """Years until the compute reaches its total-dose limit, or the design life if sooner [yr]."""
+    if dose_krad_per_yr <= 0.0:
+        return design_life_yr
+    life = tid_limit_krad / dose_krad_per_yr
+    if life < design_life_yr:
+        return life
+    return design_life_yr
+
+
+@scalar
+def shell_economics_row(i, altitude_km, design_life_yr, dose_krad_per_yr, worst_orbit_eclipse_fraction,
+                        max_eclipse_s, eclipse_cycles_per_yr, mean_eclipse_fraction, beta_abs_mean_deg,
+                        has_battery, bus_overhead, battery_round_trip_efficiency, cell_efficiency, packing_factor,
+                        pointing_factor, degradation_base_per_yr, degradation_belt_per_yr, depth_of_discharge,
+                        cycle_life_ref, cycle_life_ref_dod, cycle_life_exponent, max_depth_of_discharge,
+                        discharge_efficiency, radiator_temp_c, radiator_emissivity, radiator_solar_absorptivity,
+                        array_kg_per_m2, array_cost_usd_per_w, radiator_kg_per_m2, battery_wh_per_kg,
+                        compute_kg_per_kw, structure_fraction, spacecraft_cost_usd_per_kg, launch_usd_per_kg,
+                        geo_launch_factor, compute_tid_limit_krad, discount_rate, opex_fraction_per_yr,
+                        it_capex_usd_per_mw, it_load_factor,
+                        out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw,
+                        out_depth_of_discharge, out_mass_t_per_mw, out_launch_cost_usd_per_mw, out_capex_usd_per_mw,
+                        out_life_yr, out_capacity_factor, out_launch_usd_per_mwh_it, out_hardware_usd_per_mwh_it,
+                        out_lcoe_usd_per_mwh_it):
     """Element ``i`` (one shell) of :func:`shell_economics`."""
     h = altitude_km[i]
-    life = effective_life_yr(design_life_yr[i], h)
+    life = dose_limited_life_yr(effective_life_yr(design_life_yr[i], h), dose_krad_per_yr[i],
+                                compute_tid_limit_krad)
     degr = array_degradation_per_yr(degradation_base_per_yr, degradation_belt_per_yr, h)
-    array = array_area_m2_per_mw(eclipse_fraction[i], bus_overhead, battery_round_trip_efficiency,
-                                 cell_efficiency, packing_factor, pointing_factor, degr, life)
+    if has_battery != 0:
+        array = array_area_m2_per_mw(worst_orbit_eclipse_fraction[i], bus_overhead, battery_round_trip_efficiency,
+                                     cell_efficiency, packing_factor, pointing_factor, degr, life)
+        dod = depth_of_discharge
+        if dod <= 0.0:
+            dod = depth_of_discharge_for_cycles(eclipse_cycles_per_yr[i] * life, cycle_life_ref, cycle_life_ref_dod,
+                                                cycle_life_exponent, max_depth_of_discharge)
+        battery = battery_kwh_per_mw(max_eclipse_s[i], bus_overhead, dod, discharge_efficiency)
+        capacity_factor = 1.0
+    else:
+        array = array_area_m2_per_mw(0.0, bus_overhead, battery_round_trip_efficiency, cell_efficiency,
+                                     packing_factor, pointing_factor, degr, life)
+        dod = 0.0
+        battery = 0.0
+        capacity_factor = 1.0 - mean_eclipse_fraction[i]
+        if capacity_factor < 0.01:
+            capacity_factor = 0.01
     radiator = radiator_area_m2_per_mw(radiator_temp_c, radiator_emissivity, radiator_solar_absorptivity,
                                        h, beta_abs_mean_deg[i], bus_overhead)
-    battery = battery_kwh_per_mw(max_eclipse_s[i], bus_overhead, depth_of_discharge, discharge_efficiency)
-    non_it_kg = (array * array_kg_per_m2 + radiator * radiator_kg_per_m2 + battery * 1000.0 / battery_wh_per_kg)
-    non_it_kg = non_it_kg * (1.0 + structure_fraction)
+    array_kg = array * array_kg_per_m2
+    battery_kg = battery * 1000.0 / battery_wh_per_kg
+    non_it_kg = (array_kg + radiator * radiator_kg_per_m2 + battery_kg) * (1.0 + structure_fraction)
     total_kg = non_it_kg + compute_kg_per_kw * 1000.0
-    launch = total_kg * launch_cost_usd_per_kg * launch_cost_factor(h, geo_launch_factor)
-    capex = launch + non_it_kg * spacecraft_cost_usd_per_kg
+    launch = total_kg * launch_usd_per_kg * launch_cost_factor(h, geo_launch_factor)
+    array_w = array * SOLAR_CONSTANT_W_M2 * cell_efficiency * packing_factor  # beginning of life
+    if array_cost_usd_per_w > 0.0:  # arrays priced per W, the rest of the spacecraft per kg
+        hardware = (non_it_kg - array_kg) * spacecraft_cost_usd_per_kg + array_w * array_cost_usd_per_w
+    else:
+        hardware = non_it_kg * spacecraft_cost_usd_per_kg
+    capex = launch + hardware
     crf = capital_recovery_factor(discount_rate, life)
+    mwh_per_mw_yr = HOURS_PER_YEAR * capacity_factor * it_load_factor  # as on the ground
     out_array_m2_per_mw[i] = array
     out_radiator_m2_per_mw[i] = radiator
     out_battery_kwh_per_mw[i] = battery
+    out_depth_of_discharge[i] = dod
     out_mass_t_per_mw[i] = total_kg / 1000.0
     out_launch_cost_usd_per_mw[i] = launch
     out_capex_usd_per_mw[i] = capex
     out_life_yr[i] = life
+    out_capacity_factor[i] = capacity_factor
     if math.isinf(capex):
+        out_launch_usd_per_mwh_it[i] = math.inf
+        out_hardware_usd_per_mwh_it[i] = math.inf
         out_lcoe_usd_per_mwh_it[i] = math.inf
     else:
-        out_lcoe_usd_per_mwh_it[i] = levelized_cost_usd_per_mwh_it(
-            0.0, capex, crf, opex_fraction_per_yr * capex, 1.0, 0.0, carbon_price_usd_per_t)
+        # capital recovered over the life plus operations, per IT MWh delivered
+        launch_part = launch * (crf + opex_fraction_per_yr) / mwh_per_mw_yr
+        hardware_part = (hardware * (crf + opex_fraction_per_yr) + it_capex_usd_per_mw * crf) / mwh_per_mw_yr
+        out_launch_usd_per_mwh_it[i] = launch_part
+        out_hardware_usd_per_mwh_it[i] = hardware_part
+        out_lcoe_usd_per_mwh_it[i] = launch_part + hardware_part
 
 
 @njit(parallel=True, cache=True)
-def shell_economics(altitude_km, design_life_yr, eclipse_fraction, max_eclipse_s, beta_abs_mean_deg,
-                    bus_overhead, battery_round_trip_efficiency, cell_efficiency, packing_factor,
-                    pointing_factor, degradation_base_per_yr, degradation_belt_per_yr,
-                    depth_of_discharge, discharge_efficiency, radiator_temp_c, radiator_emissivity,
-                    radiator_solar_absorptivity, array_kg_per_m2, radiator_kg_per_m2, battery_wh_per_kg,
-                    compute_kg_per_kw, structure_fraction, spacecraft_cost_usd_per_kg,
-                    launch_cost_usd_per_kg, geo_launch_factor, discount_rate, opex_fraction_per_yr,
-                    carbon_price_usd_per_t, out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw, out_mass_t_per_mw,
-                    out_launch_cost_usd_per_mw, out_capex_usd_per_mw, out_life_yr, out_lcoe_usd_per_mwh_it):
-    """Array [m^2/MW], radiator [m^2/MW], battery [kWh/MW], mass [t/MW], launch cost
-    [USD/MW], capex [USD/MW], life [yr] and levelized cost [USD/MWh_IT] per shell."""
+def shell_economics(altitude_km, design_life_yr, dose_krad_per_yr, worst_orbit_eclipse_fraction,
+                    max_eclipse_s, eclipse_cycles_per_yr, mean_eclipse_fraction, beta_abs_mean_deg,
+                    has_battery, bus_overhead, battery_round_trip_efficiency, cell_efficiency, packing_factor,
+                    pointing_factor, degradation_base_per_yr, degradation_belt_per_yr, depth_of_discharge,
+                    cycle_life_ref, cycle_life_ref_dod, cycle_life_exponent, max_depth_of_discharge,
+                    discharge_efficiency, radiator_temp_c, radiator_emissivity, radiator_solar_absorptivity,
+                    array_kg_per_m2, array_cost_usd_per_w, radiator_kg_per_m2, battery_wh_per_kg,
+                    compute_kg_per_kw, structure_fraction, spacecraft_cost_usd_per_kg, launch_usd_per_kg,
+                    geo_launch_factor, compute_tid_limit_krad, discount_rate, opex_fraction_per_yr,
+                    it_capex_usd_per_mw, it_load_factor,
+                    out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw,
+                    out_depth_of_discharge, out_mass_t_per_mw, out_launch_cost_usd_per_mw, out_capex_usd_per_mw,
+                    out_life_yr, out_capacity_factor, out_launch_usd_per_mwh_it, out_hardware_usd_per_mwh_it,
+                    out_lcoe_usd_per_mwh_it):
+    """Per shell: array [m^2/MW], radiator [m^2/MW], battery [kWh/MW] and its depth of discharge
+    [-], mass [t/MW], launch cost [USD/MW], capex [USD/MW], life [yr], capacity factor [-], and
+    the levelized cost [USD/MWh_IT] with its launch and hardware parts.
+
+    Per-shell inputs: altitude [km], design life [yr], dose [krad/yr], the worst orbit's shadowed
+    share [-], the longest shadow pass [s], shadow passes per year, the mean shadowed share [-]
+    and mean |beta| [deg] over the design span. ``depth_of_discharge`` <= 0 takes it from the
+    cycle-life curve; ``has_battery`` 0 sizes a shell without storage; ``it_load_factor`` is the
+    share of the IT capacity in use, as for ground sites.
+    """
     for i in prange(altitude_km.size):
-        shell_economics_row(i, altitude_km, design_life_yr, eclipse_fraction, max_eclipse_s, beta_abs_mean_deg,
-                            bus_overhead, battery_round_trip_efficiency, cell_efficiency, packing_factor,
-                            pointing_factor, degradation_base_per_yr, degradation_belt_per_yr,
-                            depth_of_discharge, discharge_efficiency, radiator_temp_c, radiator_emissivity,
-                            radiator_solar_absorptivity, array_kg_per_m2, radiator_kg_per_m2, battery_wh_per_kg,
-                            compute_kg_per_kw, structure_fraction, spacecraft_cost_usd_per_kg,
-                            launch_cost_usd_per_kg, geo_launch_factor, discount_rate, opex_fraction_per_yr,
-                            carbon_price_usd_per_t, out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw,
-                            out_mass_t_per_mw, out_launch_cost_usd_per_mw, out_capex_usd_per_mw, out_life_yr,
-                            out_lcoe_usd_per_mwh_it)
+        shell_economics_row(i, altitude_km, design_life_yr, dose_krad_per_yr, worst_orbit_eclipse_fraction,
+                            max_eclipse_s, eclipse_cycles_per_yr, mean_eclipse_fraction, beta_abs_mean_deg,
+                            has_battery, bus_overhead, battery_round_trip_efficiency, cell_efficiency, packing_factor,
+                            pointing_factor, degradation_base_per_yr, degradation_belt_per_yr, depth_of_discharge,
+                            cycle_life_ref, cycle_life_ref_dod, cycle_life_exponent, max_depth_of_discharge,
+                            discharge_efficiency, radiator_temp_c, radiator_emissivity, radiator_solar_absorptivity,
+                            array_kg_per_m2, array_cost_usd_per_w, radiator_kg_per_m2, battery_wh_per_kg,
+                            compute_kg_per_kw, structure_fraction, spacecraft_cost_usd_per_kg, launch_usd_per_kg,
+                            geo_launch_factor, compute_tid_limit_krad, discount_rate, opex_fraction_per_yr,
+                            it_capex_usd_per_mw, it_load_factor,
+                            out_array_m2_per_mw, out_radiator_m2_per_mw, out_battery_kwh_per_mw,
+                            out_depth_of_discharge, out_mass_t_per_mw, out_launch_cost_usd_per_mw,
+                            out_capex_usd_per_mw, out_life_yr, out_capacity_factor, out_launch_usd_per_mwh_it,
+                            out_hardware_usd_per_mwh_it, out_lcoe_usd_per_mwh_it)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+import dataclasses
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -230,22 +232,51 @@ def time_grid(start, n: int, step_s: float):
     return timescale().tt_jd(start.tt + np.arange(n) * (step_s / 86400.0))
 
 
-def sun_position_teme_km(start, n: int, step_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Geocentric Sun position [km] in TEME at each sample (DE421 at hourly nodes, linearly
-    interpolated: the Sun moves 0.04 deg per hour, so the error is < 1e-7 rad)."""
+#: Spacing of the Sun nodes computed with Skyfield [s]; cubic interpolation between daily nodes
+#: stays within 1e-8 rad of Skyfield (tests check 1e-6 rad).
+SUN_NODE_STEP_S = 86400.0
+
+
+def sun_nodes_teme_km(start, span_s: float, node_step_s: float = SUN_NODE_STEP_S):
+    """The Sun's geocentric position [km] in TEME from Skyfield (DE421) at nodes every
+    ``node_step_s`` [s] from ``start - node_step_s`` to past ``start + span_s``: the nodes
+    :func:`placement.kernels.eclipse.sun_position_interpolated_km` interpolates.
+
+    Returns
+    -------
+    tuple of ndarray
+        x, y, z [km] at the nodes.
+    """
+    nodes = int(math.ceil(max(span_s, 0.0) / node_step_s)) + 4
+    # computed in blocks of 128 nodes and kept: a design pass and a scored span from the same
+    # start share them (Skyfield's nutation per node is the expensive part)
+    xyz = _sun_nodes(float(start.tt), float(node_step_s), -(-nodes // 128) * 128)
+    return tuple(np.ascontiguousarray(xyz[k, :nodes]) for k in range(3))
+
+
+@functools.lru_cache(maxsize=16)
+def _sun_nodes(start_tt: float, node_step_s: float, nodes: int) -> np.ndarray:
     from skyfield.sgp4lib import TEME
 
-    from placement.ephemeris import ephemeris
+    from placement.ephemeris import ephemeris, timescale
 
     eph = ephemeris()
-    span_s = max((n - 1) * step_s, 0.0)
-    node_step = 3600.0
-    nodes = int(math.ceil(span_s / node_step)) + 2
-    t_nodes = time_grid(start, nodes, node_step)
-    xyz = (eph["sun"] - eph["earth"]).at(t_nodes).frame_xyz(TEME).km
-    ts_nodes = np.arange(nodes) * node_step
-    ts = np.arange(n) * step_s
-    return tuple(np.interp(ts, ts_nodes, xyz[k]) for k in range(3))
+    t = timescale().tt_jd(start_tt + (np.arange(nodes) - 1.0) * (node_step_s / 86400.0))
+    xyz = (eph["sun"] - eph["earth"]).at(t).frame_xyz(TEME).km
+    xyz.flags.writeable = False
+    return xyz
+
+
+def sun_position_teme_km(start, n: int, step_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Geocentric Sun position [km] in TEME at ``n`` samples every ``step_s`` [s] from ``start``,
+    interpolated from :func:`sun_nodes_teme_km` exactly as the eclipse kernel does."""
+    nodes = sun_nodes_teme_km(start, max(n - 1, 0) * step_s)
+    q = np.arange(n) * step_s / SUN_NODE_STEP_S
+    j = np.floor(q).astype(np.int64)
+    x = q - j
+    w = (-x * (x - 1.0) * (x - 2.0) / 6.0, (x + 1.0) * (x - 1.0) * (x - 2.0) / 2.0,
+         -(x + 1.0) * x * (x - 2.0) / 2.0, (x + 1.0) * x * (x - 1.0) / 6.0)
+    return tuple(w[0] * v[j] + w[1] * v[j + 1] + w[2] * v[j + 2] + w[3] * v[j + 3] for v in nodes)
 
 
 def sun_right_ascension_teme_deg(t) -> float:
@@ -281,6 +312,11 @@ class PlaneElements:
     def lead_plane_of_each_shell(self, n_shells: int) -> np.ndarray:
         """Index of each shell's first computed plane."""
         return np.array([int(np.flatnonzero(self.shell_index == s)[0]) for s in range(n_shells)], dtype=np.int64)
+
+    def subset(self, keep: np.ndarray) -> "PlaneElements":
+        """The planes where ``keep`` is true (shell indices unchanged)."""
+        return PlaneElements(*(np.ascontiguousarray(getattr(self, f.name)[keep])
+                               for f in dataclasses.fields(self)))
 
 
 def plane_raans_deg(shell: Shell, start, max_planes: int | None = None) -> np.ndarray:

@@ -6,6 +6,7 @@ table (unknown keys are errors). Units are in the names.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import tomllib
 from dataclasses import dataclass, field
 
@@ -14,7 +15,10 @@ from placement.catalogs.validation import InputError, require_number
 
 LATENCY_CALIBRATION_TOML = DATA_DIR / "latency_calibration.toml"
 #: Parameters that take one of a few words rather than a number.
-CHOICES = {"launch_case": ("today", "2035"),
+CHOICES = {"solar_technology": ("silicon", "triple_junction"),
+           "storage": ("battery", "none"),
+           "coolant_class": ("W32", "W45", "W+"),
+           "launch_trajectory": ("suncatcher", "suncatcher_slow"),
            "plant": COOLING_PLANTS,
            "profile": ("hyperscale", "colocation")}
 _UNIT = dict(positive=True, high=1.0)  # a fraction or efficiency in (0, 1]
@@ -48,7 +52,7 @@ BOUNDS = {
     "fibre_km_per_ms": dict(positive=True, high=299.792458), "slo_rtt_ms": dict(positive=True, high=10000.0),
     "threshold_deg": dict(low=-18.0, high=0.0), "year": dict(low=1900, high=2049), "step_h": dict(positive=True, high=24.0),
     # orbit
-    "min_elevation_deg": dict(low=0.0, high=89.0), "cell_efficiency": _UNIT, "packing_factor": _UNIT,
+    "min_elevation_deg": dict(low=0.0, high=89.0), "cell_efficiency": dict(positive=True, high=0.9), "packing_factor": _UNIT,
     "pointing_factor": _UNIT, "degradation_base_per_yr": dict(low=0.0, high=0.5),
     "degradation_belt_per_yr": dict(low=0.0, high=0.5), "bus_overhead": dict(low=0.0, high=5.0),
     "battery_round_trip_efficiency": _UNIT, "depth_of_discharge": _UNIT, "discharge_efficiency": _UNIT,
@@ -56,9 +60,12 @@ BOUNDS = {
     "radiator_solar_absorptivity": _SHARE, "array_kg_per_m2": dict(positive=True, high=100.0),
     "radiator_kg_per_m2": dict(positive=True, high=100.0), "battery_wh_per_kg": dict(positive=True, high=2000.0),
     "compute_kg_per_kw": dict(low=0.0, high=1000.0), "structure_fraction": dict(low=0.0, high=10.0),
-    "spacecraft_cost_usd_per_kg": dict(low=0.0, high=1e7), "launch_cost_today_usd_per_kg": dict(low=0.0, high=1e6),
-    "launch_cost_2035_usd_per_kg": dict(low=0.0, high=1e6), "geo_launch_factor": dict(low=1.0, high=100.0),
-    "opex_fraction_per_yr": _SHARE,
+    "spacecraft_cost_usd_per_kg": dict(low=0.0, high=1e7), "launch_usd_per_kg": dict(low=0.0, high=1e6),
+    "launch_year": dict(low=2025, high=2040), "geo_launch_factor": dict(low=1.0, high=100.0),
+    "opex_fraction_per_yr": _SHARE, "array_cost_usd_per_w": dict(low=0.0, high=1e4),
+    "battery_cycle_life_ref": dict(positive=True, high=1e7), "battery_cycle_life_ref_dod": _UNIT,
+    "battery_cycle_life_exponent": dict(positive=True, high=10.0), "max_depth_of_discharge": _UNIT,
+    "shielding_mm_al": dict(low=0.0, high=1000.0), "compute_tid_limit_krad": dict(positive=True, high=1e6),
 }
 
 
@@ -254,55 +261,144 @@ class DaylightParameters:
     step_h: float = 1.0
 
 
+#: Radiator temperature by the compute's liquid-cooling class [degC]: the class's facility supply
+#: limit (ASHRAE TC 9.9, "Water-Cooled Servers", 2019: W32 <= 32 degC, W45 <= 45 degC, W+ > 45 degC,
+#: taken as 60 degC) plus half of a 10 K loop rise (assumption): warmer loops, hotter, smaller radiators.
+RADIATOR_TEMP_BY_COOLANT_C = {"W32": 37.0, "W45": 50.0, "W+": 65.0}
+
+
 @dataclass(frozen=True)
 class OrbitParameters:
-    """Spacecraft power, thermal, mass and launch economics (per MW of IT)."""
+    """Spacecraft power, storage, thermal, radiation, mass and launch economics (per MW of IT).
+
+    Figures marked None come from a named choice: the solar technology
+    (``catalogs/data/space_solar_technology.csv``), the coolant class
+    (:data:`RADIATOR_TEMP_BY_COOLANT_C`), the battery's cycle-life curve, or the launch
+    trajectory; a number given in a scenario overrides the choice.
+    """
 
     #: Users reach a satellite above this elevation [deg] (Starlink's FCC filings use 25 deg).
     min_elevation_deg: float = 25.0
-    #: Triple-junction GaAs cells, ~30 % at beginning of life (Spectrolab XTJ Prime data sheet: 30.7 %).
-    cell_efficiency: float = 0.30
-    packing_factor: float = 0.85
+    #: Solar cells: "silicon" (Starlink-class buses) or "triple_junction" (space III-V).
+    solar_technology: str = "silicon"
+    #: Overrides of the technology's cell efficiency [-], degradation [1/yr], array cost
+    #: [USD per W at beginning of life] and array areal density [kg/m^2].
+    cell_efficiency: float | None = None
+    degradation_base_per_yr: float | None = None
+    array_cost_usd_per_w: float | None = None
+    array_kg_per_m2: float | None = None
+    #: Cell packing on the array (Suncatcher sec. 4.4: 90 %) and pointing losses (assumption).
+    packing_factor: float = 0.90
     pointing_factor: float = 0.95
-    #: Cell degradation per year in LEO and extra inside the radiation belts (assumptions).
-    degradation_base_per_yr: float = 0.01
+    #: Extra cell degradation inside the radiation belts, 1,000-20,000 km [1/yr] (assumption).
     degradation_belt_per_yr: float = 0.03
     #: Spacecraft bus, pumps and avionics per IT power (assumption).
     bus_overhead: float = 0.05
+    #: "battery": storage for the worst eclipse; "none": compute throttles in shadow, and the
+    #: shell delivers only its sunlit share.
+    storage: str = "battery"
     battery_round_trip_efficiency: float = 0.92
-    #: Usable depth of discharge for ~5,000 LEO cycles/yr of Li-ion (assumption, 30-40 % typical).
-    depth_of_discharge: float = 0.35
     discharge_efficiency: float = 0.96
-    #: Radiator: pumped loop at 40 degC, white paint / OSR (Wertz & Larson, SMAD 3rd ed. table 11-45).
-    radiator_temp_c: float = 40.0
+    #: Usable depth of discharge [-]; None: from the cycle-life curve for the shell's eclipse
+    #: cycles over its life, capped at ``max_depth_of_discharge``.
+    depth_of_discharge: float | None = None
+    #: Cycle-life curve N(DoD) = N_ref (DoD / DoD_ref)^-k: anchored on Saft's VES180 space cell,
+    #: ~27,000 LEO cycles at 30 % DoD (ESA ARTES project; 5 yr LEO at 30 % DoD with < 20 % loss),
+    #: with the slope of Battery University BU-808's NMC table (least squares of
+    #: ``catalogs/data/battery_cycle_life.csv``: k = 1.26).
+    battery_cycle_life_ref: float = 27000.0
+    battery_cycle_life_ref_dod: float = 0.30
+    battery_cycle_life_exponent: float = 1.26
+    #: Most depth of discharge used however few the cycles (assumption: state-of-charge headroom).
+    max_depth_of_discharge: float = 0.80
+    #: Pack specific energy [Wh/kg] (Saft VES180 cell 160 Wh/kg, ESA ARTES; pack a little lower).
+    battery_wh_per_kg: float = 150.0
+    #: Compute cooling class (:data:`RADIATOR_TEMP_BY_COOLANT_C`); ``radiator_temp_c`` overrides it.
+    coolant_class: str = "W45"
+    radiator_temp_c: float | None = None
+    #: White paint / OSR radiator surface (Wertz & Larson, SMAD 3rd ed. table 11-45).
     radiator_emissivity: float = 0.90
     radiator_solar_absorptivity: float = 0.20
-    #: Areal densities and specific energy (assumptions: flexible roll-out arrays, deployable
-    #: radiators, space Li-ion packs).
-    array_kg_per_m2: float = 1.6
+    #: Deployable radiator areal density [kg/m^2] (assumption; Al-ammonia heat-pipe panels are
+    #: ~7 kg/m^2, Thermacore NASA SBIR 1991).
     radiator_kg_per_m2: float = 4.0
-    battery_wh_per_kg: float = 150.0
     #: Compute hardware [kg per kW IT] (assumption: GB200 NVL72 rack ~1.36 t / 120 kW = 11 kg/kW
     #: on the ground, lighter without the rack and facility cooling).
     compute_kg_per_kw: float = 8.0
     structure_fraction: float = 0.25
-    #: Non-IT spacecraft hardware cost [USD/kg] (assumption: mass-produced buses).
-    spacecraft_cost_usd_per_kg: float = 1000.0
-    #: Launch price [USD/kg to LEO]: today's Falcon Heavy list (~97 M USD / 63.8 t; SpaceX 2024),
-    #: and the mid-2030s projection used by Google's Suncatcher study (<= 200 USD/kg).
-    launch_cost_today_usd_per_kg: float = 1500.0
-    launch_cost_2035_usd_per_kg: float = 200.0
+    #: Spacecraft hardware besides compute and priced-per-W arrays [USD/kg]: Starlink v2 mini
+    #: ~0.8 M USD for ~730 kg (Quilty Space estimate, 2024; approximate).
+    spacecraft_cost_usd_per_kg: float = 1100.0
+    #: Launch price [USD/kg to LEO]; None: today's (:data:`placement.launch_prices.TODAY_USD_PER_KG`,
+    #: 3,600 USD/kg for a reusable Falcon 9, 2025) unless ``launch_year`` picks a year on
+    #: ``launch_trajectory`` (``catalogs/data/launch_trajectory.csv``).
+    launch_usd_per_kg: float | None = None
+    launch_year: int | None = None
+    launch_trajectory: str = "suncatcher"
     #: Price per kg to GEO relative to LEO: Falcon Heavy lifts 63.8 t to LEO but 26.7 t to GTO
     #: (SpaceX capabilities page), 2.4x, plus the circularisation burn: ~3x.
     geo_launch_factor: float = 3.0
-    #: Which launch price applies: "today" or "2035".
-    launch_case: str = "today"
+    #: Aluminium shielding around the compute, spherical equivalent [mm] (Suncatcher: ~10 mm).
+    shielding_mm_al: float = 10.0
+    #: Total ionizing dose the compute tolerates [krad(Si)]: HBM irregularities after 2 krad in the
+    #: Suncatcher proton tests of Trillium TPUs (no hard failures up to 15 krad).
+    compute_tid_limit_krad: float = 2.0
     #: Ground segment and operations per year, as a share of capex (assumption).
     opex_fraction_per_yr: float = 0.02
 
     @property
-    def launch_cost_usd_per_kg(self) -> float:
-        return self.launch_cost_2035_usd_per_kg if self.launch_case == "2035" else self.launch_cost_today_usd_per_kg
+    def launch_price_usd_per_kg(self) -> float:
+        """The launch price used [USD/kg to LEO]: given, by year on the trajectory, or today's."""
+        from placement.launch_prices import TODAY_USD_PER_KG, launch_usd_per_kg
+
+        if self.launch_usd_per_kg is not None:
+            return float(self.launch_usd_per_kg)
+        if self.launch_year is not None:
+            return launch_usd_per_kg(self.launch_year, self.launch_trajectory, "parameters.orbit")
+        return TODAY_USD_PER_KG
+
+    @property
+    def launch_price_label(self) -> str:
+        """How the launch price was chosen, for table titles."""
+        if self.launch_usd_per_kg is not None:
+            return f"launch {self.launch_price_usd_per_kg:,.0f} USD/kg"
+        if self.launch_year is not None:
+            return f"launch {self.launch_price_usd_per_kg:,.0f} USD/kg ({self.launch_trajectory} {self.launch_year})"
+        return f"launch {self.launch_price_usd_per_kg:,.0f} USD/kg (today)"
+
+    def solar(self) -> dict:
+        """Cell efficiency, degradation [1/yr], array cost [USD/W] and areal density [kg/m^2]
+        of the solar technology, with this group's overrides."""
+        tech = solar_technologies()[self.solar_technology]
+        return {k: tech[k] if getattr(self, name) is None else float(getattr(self, name))
+                for k, name in (("cell_efficiency", "cell_efficiency"), ("degradation_per_yr", "degradation_base_per_yr"),
+                                ("array_cost_usd_per_w", "array_cost_usd_per_w"), ("array_kg_per_m2", "array_kg_per_m2"))}
+
+    @property
+    def radiator_temperature_c(self) -> float:
+        """Radiator temperature [degC]: given, else by coolant class."""
+        if self.radiator_temp_c is not None:
+            return float(self.radiator_temp_c)
+        return RADIATOR_TEMP_BY_COOLANT_C[self.coolant_class]
+
+
+def solar_technologies() -> dict:
+    """Technology -> {cell_efficiency, degradation_per_yr, array_cost_usd_per_w, array_kg_per_m2,
+    source} from ``catalogs/data/space_solar_technology.csv``."""
+    return _solar_technologies()
+
+
+@functools.lru_cache(maxsize=1)
+def _solar_technologies() -> dict:
+    import csv
+
+    out = {}
+    with open(DATA_DIR / "space_solar_technology.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            out[r["technology"]] = {k: float(r[k]) for k in ("cell_efficiency", "degradation_per_yr",
+                                                             "array_cost_usd_per_w", "array_kg_per_m2")}
+            out[r["technology"]]["source"] = r["source"]
+    return out
 
 
 def _calibrated_latency() -> LatencyParameters:
@@ -346,10 +442,13 @@ def parameters_from_table(where: str, table: dict) -> Parameters:
             if key == "choice":
                 changes[key] = _supply_choice(where, label, raw)
                 continue
-            is_int = known[key].type in ("int", int)
+            is_int = known[key].type in ("int", int, "int | None")
             bounds = BOUNDS.get(key, dict(low=0.0, high=1e12))
             changes[key] = require_number(where, label, raw, integer=is_int, **bounds)
         groups[name] = dataclasses.replace(current, **changes)
+        if name == "orbit" and "launch_usd_per_kg" in changes and "launch_year" in changes:
+            raise InputError(where, "parameters.orbit.launch_year", changes["launch_year"],
+                             "give launch_usd_per_kg or launch_year, not both")
     return dataclasses.replace(base, **groups)
 
 

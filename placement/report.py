@@ -161,7 +161,7 @@ def over_the_years(plan, scenario) -> list[str]:
              f"- **Margin {labels[0]}-{labels[-1]}:** {plan.margin_usd / 1e9:,.2f} bn USD on "
              f"{sum(layer.money['revenue_usd'] for layer in plan.layers) / 1e9:,.2f} bn USD of revenue "
              f"(in-house work valued at {scenario.planning.internal_price_usd_per_mw_month:,.0f} USD per MW-month)",
-             f"- **Orbit takes load:** {plan.orbit_first_period or 'not within the horizon at these prices'}",
+             f"- **Orbit takes load:** {md(plan.orbit_outlook)}",
              ]
     lines += [f"- **Expelled:** {md(e['tenant'])} ({e['mw']:,} MW) from {e['period']}" for e in plan.evictions]
     lines += ["", "| period | served MW | revenue M USD | margin M USD | moved MW | unserved |",

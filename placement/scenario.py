@@ -22,7 +22,7 @@ include = ["colossus-1", ...] # default: every site in the catalog
 include = ["suncatcher-650-dd18"]
 start = "2026-01-01"          # UTC
 days = 365
-step_s = 120
+step_s = 60
 
 [assignment]                  # the single-period assignment (placement assign)
 [planning]                    # the plan over years (placement plan): start_year, end_year, period
@@ -68,7 +68,7 @@ class Scenario:
     shell_catalog: list = field(default_factory=list)
     shell_start_utc: str = "2026-01-01"
     shell_days: float = 365.0
-    shell_step_s: float = 120.0
+    shell_step_s: float = 60.0
     capacity: list = field(default_factory=list)
     tenants: list = field(default_factory=list)
     assignment: object = None
@@ -179,7 +179,7 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
 
     parse_start(f"{where}: shells", start)
     days = require_number(where, "shells.days", shell_table.get("days", 365), positive=True, high=3660)
-    step_s = require_number(where, "shells.step_s", shell_table.get("step_s", 120), positive=True, high=3600)
+    step_s = require_number(where, "shells.step_s", shell_table.get("step_s", 60), positive=True, high=3600)
 
     from placement.plan.contracts import (AssignmentParameters, PlanningParameters, check_against_horizon,
                                           parse_assignment_parameters, parse_capacity, parse_planning_parameters,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from placement.demand import DemandPoints
-from placement.orbits import Shell, gmst_rad, plane_elements, sun_position_teme_km, time_grid
+from placement.orbits import Shell, gmst_rad, plane_elements, time_grid
 from placement.parameters import Parameters
 from placement.tables import ScoreTable
 
@@ -14,7 +14,7 @@ SHELL_FIELDS = (
     "id", "altitude_km", "inclination_deg", "ltan_h", "eclipse_fraction", "umbra_fraction",
     "max_eclipse_min", "eclipse_season_days", "beta_deg_min", "beta_deg_max", "array_m2_per_mw",
     "radiator_m2_per_mw", "battery_kwh_per_mw", "mass_t_per_mw", "launch_cost_usd_per_mw",
-    "rtt_ms_weighted", "coverage_fraction", "lcoe_usd_per_mwh_it",
+    "dose_krad_per_yr", "rtt_ms_weighted", "coverage_fraction", "lcoe_usd_per_mwh_it",
 )
 
 
@@ -74,17 +74,20 @@ def shell_demand_rtt_ms(shells: list[Shell], demand: DemandPoints, *, start, par
 
 def plane_eclipses(pe, start, n: int, step_s: float, device: str) -> dict:
     """Eclipse statistics of each computed plane over ``n`` samples at ``step_s`` [s]
-    (:func:`placement.kernels.eclipse.plane_eclipses`; the Sun from Skyfield DE421)."""
+    (:func:`placement.kernels.eclipse.plane_eclipses`; the Sun from Skyfield DE421 at daily
+    nodes, interpolated in the kernel)."""
     from placement.kernels import eclipse
     from placement.kernels.targets import launch
+    from placement.orbits import SUN_NODE_STEP_S, sun_nodes_teme_km
 
     samples_per_day = max(int(round(86400.0 / step_s)), 1)
     n_days = int(np.ceil(n / samples_per_day))
-    sx, sy, sz = sun_position_teme_km(start, n, step_s)
+    sx, sy, sz = sun_nodes_teme_km(start, (n - 1) * step_s)
     return launch(device, eclipse.plane_eclipses, eclipse.plane_eclipse, pe.a_km.size,
                   a_km=pe.a_km, inclination_rad=pe.inclination_rad, raan0_rad=pe.raan0_rad,
                   raan_rate_rad_s=pe.raan_rate_rad_s, u0_rad=pe.u0_rad, u_rate_rad_s=pe.u_rate_rad_s,
-                  sun_x_km=sx, sun_y_km=sy, sun_z_km=sz, step_s=float(step_s), samples_per_day=samples_per_day,
+                  sun_node_x_km=sx, sun_node_y_km=sy, sun_node_z_km=sz, node_step_s=SUN_NODE_STEP_S,
+                  n_samples=int(n), step_s=float(step_s), samples_per_day=samples_per_day,
                   out_day_eclipse_fraction=np.zeros((pe.a_km.size, n_days)))
 
 
@@ -122,33 +125,6 @@ def eclipses_by_shell(planes: dict, pe, n_shells: int) -> dict:
         "eclipse_season_days": (shell_day_min > 0).sum(axis=1).astype(float),
         "period_min": over_planes(period_min, lambda x: x[0]),
     }
-
-
-def shell_economics_of(shells: list[Shell], ecl: dict, parameters: Parameters, device: str) -> dict:
-    """Array, radiator, battery, mass, launch cost, capex, life and levelized cost per shell
-    (:func:`placement.kernels.spacecraft.shell_economics`)."""
-    from placement.kernels import spacecraft
-    from placement.kernels.targets import launch
-
-    o = parameters.orbit
-    k = parameters.cost
-    return launch(
-        device, spacecraft.shell_economics, spacecraft.shell_economics_row, len(shells),
-        altitude_km=np.array([s.altitude_km for s in shells], float),
-        design_life_yr=np.array([s.design_life_yr for s in shells], float),
-        eclipse_fraction=ecl["eclipse_fraction"], max_eclipse_s=ecl["max_eclipse_s"],
-        beta_abs_mean_deg=ecl["beta_abs_mean_deg"], bus_overhead=o.bus_overhead,
-        battery_round_trip_efficiency=o.battery_round_trip_efficiency, cell_efficiency=o.cell_efficiency,
-        packing_factor=o.packing_factor, pointing_factor=o.pointing_factor,
-        degradation_base_per_yr=o.degradation_base_per_yr, degradation_belt_per_yr=o.degradation_belt_per_yr,
-        depth_of_discharge=o.depth_of_discharge, discharge_efficiency=o.discharge_efficiency,
-        radiator_temp_c=o.radiator_temp_c, radiator_emissivity=o.radiator_emissivity,
-        radiator_solar_absorptivity=o.radiator_solar_absorptivity, array_kg_per_m2=o.array_kg_per_m2,
-        radiator_kg_per_m2=o.radiator_kg_per_m2, battery_wh_per_kg=o.battery_wh_per_kg,
-        compute_kg_per_kw=o.compute_kg_per_kw, structure_fraction=o.structure_fraction,
-        spacecraft_cost_usd_per_kg=o.spacecraft_cost_usd_per_kg, launch_cost_usd_per_kg=o.launch_cost_usd_per_kg,
-        geo_launch_factor=o.geo_launch_factor, discount_rate=k.discount_rate,
-        opex_fraction_per_yr=o.opex_fraction_per_yr, carbon_price_usd_per_t=k.carbon_price_usd_per_t)
 
 
 #: Most eclipse samples (computed planes x time samples) scored without asking for more.
@@ -267,9 +243,12 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     dev = resolve_device(device)
     n = max(int(round(days * 86400.0 / step_s)), 1)
 
+    from placement.shell_design import design_eclipses, shell_economics_of
+
     pe = plane_elements(shells, start, max_planes=max_planes)
     ecl = eclipses_by_shell(plane_eclipses(pe, start, n, step_s, dev), pe, len(shells))
-    money = shell_economics_of(shells, ecl, p, dev)
+    design = design_eclipses(shells, start, dev, max_planes=max_planes)
+    money = shell_economics_of(shells, design, p, dev)
     rtt, coverage, within = shell_demand_rtt_ms(shells, demand, start=start, parameters=p, device=dev,
                                                 days=min(days, 1.0), step_s=latency_step_s, elements=pe)
     columns = {
@@ -288,6 +267,7 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
         "battery_kwh_per_mw": money["battery_kwh_per_mw"],
         "mass_t_per_mw": money["mass_t_per_mw"],
         "launch_cost_usd_per_mw": money["launch_cost_usd_per_mw"],
+        "dose_krad_per_yr": money["dose_krad_per_yr"],
         "rtt_ms_weighted": rtt,
         "coverage_fraction": coverage,
         "lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"],
@@ -298,6 +278,14 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
         "pop_within_slo_fraction": within,
         "capex_usd_per_mw": money["capex_usd_per_mw"],
         "life_yr": money["life_yr"],
+        "depth_of_discharge": money["depth_of_discharge"],
+        "capacity_factor": money["capacity_factor"],
+        "launch_usd_per_mwh_it": money["launch_usd_per_mwh_it"],
+        "hardware_usd_per_mwh_it": money["hardware_usd_per_mwh_it"],
+        "design_max_eclipse_min": design["max_eclipse_s"] / 60.0,
+        "eclipse_cycles_per_yr": design["eclipse_cycles_per_yr"],
+        "design_span_days": design["design_span_days"],
+        "launch_usd_per_kg": np.full(len(shells), p.orbit.launch_price_usd_per_kg),
         "day_eclipse_min_per_orbit": ecl["day_eclipse_min_per_orbit"],
         "period_min": ecl["period_min"],
     }

@@ -133,22 +133,36 @@ def test_eclipse_planes_at_and_around_the_beta_limit():
     n = 400
     for beta in (0.0, 45.0, beta_star - 0.3, beta_star + 0.3, 89.0):
         au = 149597870.7
-        sun = tuple(np.full(n, au * v) for v in (math.cos(math.radians(beta)), 0.0, math.sin(math.radians(beta))))
+        # a Sun that moves (nodes every hour, 0.3 deg apart) so the interpolation is exercised too
+        lon = np.radians(np.arange(8) * 0.3)
+        sun = (au * math.cos(math.radians(beta)) * np.cos(lon), au * math.cos(math.radians(beta)) * np.sin(lon),
+               np.full(8, au * math.sin(math.radians(beta))))
         planes = _planes([beta], a)
         cpu, gpu = both(eclipse.plane_eclipse, eclipse.plane_eclipses, 1,
-                        lambda: (*planes, *sun, 15.0, 96, np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1),
-                                 np.zeros(1), np.zeros((1, 5))))
+                        lambda: (*planes, *sun, 3600.0, n, 15.0, 96, np.zeros(1), np.zeros(1), np.zeros(1),
+                                 np.zeros(1), np.zeros(1), np.zeros(1), np.zeros((1, 5))))
         check(cpu, gpu)
 
 
 def test_shell_economics_and_latency():
     n = 3
     alt = np.array([550.0, 1400.0, 35786.0])
-    check(*both(spacecraft.shell_economics_row, spacecraft.shell_economics, n,
-                lambda: (alt, np.array([5.0, 10, 15]), np.array([0.3, 0.0, 0.01]), np.array([2100.0, 0, 4300]),
-                         np.array([30.0, 80, 10]), 0.05, 0.92, 0.3, 0.85, 0.95, 0.01, 0.03, 0.35, 0.96, 40.0, 0.9,
-                         0.2, 1.6, 4.0, 150.0, 8.0, 0.25, 1000.0, 1500.0, 3.0, 0.08, 0.02, 70.0,
-                         *(np.zeros(n) for _ in range(8)))))
+    per_shell = dict(altitude_km=alt, design_life_yr=np.array([5.0, 10, 15]), dose_krad_per_yr=np.array([0.2, 4.0, 0.5]),
+                     worst_orbit_eclipse_fraction=np.array([0.37, 0.0, 0.05]), max_eclipse_s=np.array([2100.0, 0, 4300]),
+                     eclipse_cycles_per_yr=np.array([5400.0, 0, 90]), mean_eclipse_fraction=np.array([0.3, 0.0, 0.01]),
+                     beta_abs_mean_deg=np.array([30.0, 80, 10]))
+    scalars = dict(bus_overhead=0.05, battery_round_trip_efficiency=0.92, cell_efficiency=0.3, packing_factor=0.9,
+                   pointing_factor=0.95, degradation_base_per_yr=0.01, degradation_belt_per_yr=0.03,
+                   cycle_life_ref=27000.0, cycle_life_ref_dod=0.3, cycle_life_exponent=1.26, max_depth_of_discharge=0.8,
+                   discharge_efficiency=0.96, radiator_temp_c=50.0, radiator_emissivity=0.9,
+                   radiator_solar_absorptivity=0.2, array_kg_per_m2=2.45, radiator_kg_per_m2=4.0, battery_wh_per_kg=150.0,
+                   compute_kg_per_kw=8.0, structure_fraction=0.25, spacecraft_cost_usd_per_kg=1100.0,
+                   launch_usd_per_kg=3600.0, geo_launch_factor=3.0, compute_tid_limit_krad=2.0, discount_rate=0.08,
+                   opex_fraction_per_yr=0.02, it_capex_usd_per_mw=0.0, it_load_factor=0.85)
+    for has_battery, dod, per_w in ((1, -1.0, 0.0), (1, 0.35, 200.0), (0, -1.0, 0.0)):
+        check(*both(spacecraft.shell_economics_row, spacecraft.shell_economics, n,
+                    lambda: dict(per_shell, **scalars, has_battery=has_battery, depth_of_discharge=dod,
+                                 array_cost_usd_per_w=per_w)))
     x, y, z = (np.zeros(LAT.size) for _ in range(3))
     geodesy.unit_vectors(LAT, LON, x, y, z)
     w = np.ones(LAT.size) / LAT.size

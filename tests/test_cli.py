@@ -108,7 +108,7 @@ def test_catalogs_lists_bundled_data():
 SHELL_FIELDS = {"id", "altitude_km", "inclination_deg", "ltan_h", "eclipse_fraction", "umbra_fraction",
                 "max_eclipse_min", "eclipse_season_days", "beta_deg_min", "beta_deg_max", "array_m2_per_mw",
                 "radiator_m2_per_mw", "battery_kwh_per_mw", "mass_t_per_mw", "launch_cost_usd_per_mw",
-                "rtt_ms_weighted", "coverage_fraction", "lcoe_usd_per_mwh_it"}
+                "dose_krad_per_yr", "rtt_ms_weighted", "coverage_fraction", "lcoe_usd_per_mwh_it"}
 
 
 def test_shells_sso_json_from_the_issue():
@@ -120,13 +120,19 @@ def test_shells_sso_json_from_the_issue():
     assert rec["eclipse_fraction"] < 0.06 and rec["eclipse_season_days"] < 120
 
 
-def test_launch_case_2035_is_cheaper():
-    today = json.loads(run_cli("shells", "--altitude-km", "550", "--inclination-deg", "53", "--days", "5",
-                               "--format", "json").stdout)["records"][0]
-    later = json.loads(run_cli("shells", "--altitude-km", "550", "--inclination-deg", "53", "--days", "5",
-                               "--launch-case", "2035", "--format", "json").stdout)["records"][0]
-    assert later["launch_cost_usd_per_mw"] == pytest.approx(today["launch_cost_usd_per_mw"] * 200 / 1500)
-    assert later["lcoe_usd_per_mwh_it"] < today["lcoe_usd_per_mwh_it"]
+def test_launch_year_and_price_scale_the_launch_cost():
+    def shell(*extra):
+        r = run_cli("shells", "--altitude-km", "550", "--inclination-deg", "53", "--days", "5", "--format", "json",
+                    *extra)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    today, later, given = shell(), shell("--launch-year", "2035"), shell("--launch-usd-per-kg", "900")
+    assert today["launch_usd_per_kg"] == 3600 and later["launch_usd_per_kg"] == pytest.approx(200)
+    t, l, g = (d["records"][0] for d in (today, later, given))
+    assert l["launch_cost_usd_per_mw"] == pytest.approx(t["launch_cost_usd_per_mw"] * 200 / 3600)
+    assert g["launch_cost_usd_per_mw"] == pytest.approx(t["launch_cost_usd_per_mw"] * 900 / 3600)
+    assert l["lcoe_usd_per_mwh_it"] < g["lcoe_usd_per_mwh_it"] < t["lcoe_usd_per_mwh_it"]
 
 
 def test_tle_file_is_scored(tmp_path):

@@ -17,13 +17,36 @@ START = parse_start("test", "2026-03-01")
 LEO = [s for s in load_shells() if s.altitude_km < 2000]
 
 
-def kernel_eclipse(pe, sun, step_s, n_days):
+def kernel_eclipse(pe, nodes, step_s, n, n_days, node_step_s=86400.0):
+    """(eclipse fraction, umbra fraction, longest [s], passes, beta min, beta max), day fractions."""
     m = pe.a_km.size
-    outs = [np.empty(m) for _ in range(5)]
+    outs = [np.empty(m) for _ in range(6)]
     day = np.zeros((m, n_days))
     plane_eclipses(pe.a_km, pe.inclination_rad, pe.raan0_rad, pe.raan_rate_rad_s, pe.u0_rad, pe.u_rate_rad_s,
-                   *sun, float(step_s), int(86400 / step_s), *outs, day)
+                   *nodes, float(node_step_s), int(n), float(step_s), max(int(86400 / step_s), 1), *outs, day)
     return outs, day
+
+
+def fixed_sun_nodes(beta_deg, span_s, node_step_s=86400.0):
+    au = 149597870.7
+    k = int(span_s / node_step_s) + 5
+    return tuple(np.full(k, au * v) for v in (math.cos(math.radians(beta_deg)), 0.0, math.sin(math.radians(beta_deg))))
+
+
+def test_interpolated_sun_is_within_1e6_rad_of_skyfield():
+    # the kernel's Sun (daily Skyfield nodes, cubic interpolation) against Skyfield at every sample
+    from skyfield.sgp4lib import TEME
+
+    from placement.orbits import sun_position_teme_km
+
+    step_s, n = 977.0, 40_000  # ~452 days, off the node grid
+    x, y, z = sun_position_teme_km(START, n, step_s)
+    ref = (ephemeris()["sun"] - ephemeris()["earth"]).at(time_grid(START, n, step_s)).frame_xyz(TEME).km
+    ours = np.vstack([x, y, z])
+    cos = np.sum(ours * ref, axis=0) / (np.linalg.norm(ours, axis=0) * np.linalg.norm(ref, axis=0))
+    angle = np.arccos(np.clip(cos, -1, 1))
+    assert angle.max() < 1e-6
+    assert np.max(np.abs(np.linalg.norm(ours, axis=0) / np.linalg.norm(ref, axis=0) - 1)) < 1e-7
 
 
 @pytest.mark.parametrize("shell", LEO, ids=[s.id for s in LEO])
@@ -31,12 +54,12 @@ def test_eclipse_fraction_matches_skyfield_is_sunlit_over_30_days(shell):
     # Skyfield's is_sunlit treats the Sun as a point: a sample is dark when the Sun's centre is
     # behind the Earth. Our penumbra-weighted fraction counts half-hidden Sun as half dark, which
     # equals the point-Sun fraction to first order (the penumbra is symmetric about the limb).
-    from placement.orbits import sun_position_teme_km
+
+    from placement.orbits import sun_nodes_teme_km
 
     step_s, n = 60.0, 30 * 1440
     pe = plane_elements([shell], START, max_planes=1)
-    sun = sun_position_teme_km(START, n, step_s)
-    (ecl, umbra, *_), _ = kernel_eclipse(pe, sun, step_s, 31)
+    (ecl, umbra, *_), _ = kernel_eclipse(pe, sun_nodes_teme_km(START, n * step_s), step_s, n, 31)
     sat = reference_satellite(shell, START, math.degrees(pe.raan0_rad[0]))
     dark = ~sat.at(time_grid(START, n, step_s)).is_sunlit(ephemeris())
     assert abs(ecl[0] - dark.mean()) <= 0.002
@@ -61,9 +84,8 @@ def test_matches_analytic_beta_angle_formula(altitude_km, beta_deg):
     period = 2 * math.pi / math.sqrt(398600.8 / a ** 3)
     step = period / n_per_orbit
     n = n_per_orbit * orbits
-    au = 149597870.7
     # orbit in the x-y plane (i = 0, RAAN = 0): normal +z; Sun at latitude beta
-    sun = tuple(np.full(n, au * v) for v in (math.cos(math.radians(beta_deg)), 0.0, math.sin(math.radians(beta_deg))))
+    sun = fixed_sun_nodes(beta_deg, n * step)
     pe_like = type("PE", (), {})()
     pe_like.a_km = np.array([a])
     pe_like.inclination_rad = np.array([0.0])
@@ -71,9 +93,49 @@ def test_matches_analytic_beta_angle_formula(altitude_km, beta_deg):
     pe_like.raan_rate_rad_s = np.array([0.0])
     pe_like.u0_rad = np.array([0.0])
     pe_like.u_rate_rad_s = np.array([2 * math.pi / period])
-    (ecl, umbra, longest, bmin, bmax), _ = kernel_eclipse(pe_like, sun, step, 2)
+    (ecl, umbra, longest, passes, bmin, bmax), _ = kernel_eclipse(pe_like, sun, step, n, 2)
     assert ecl[0] == pytest.approx(expect, abs=0.003)  # the cone's penumbra vs the cylinder
     assert bmin[0] == pytest.approx(beta_deg, abs=1e-9) and bmax[0] == pytest.approx(beta_deg, abs=1e-9)
+
+
+@pytest.mark.parametrize("altitude_km, beta_deg", [(550.0, 0.0), (650.0, 60.0), (1200.0, 20.0), (35786.0, 5.0)])
+def test_longest_pass_at_a_60_s_step_matches_the_penumbra_edge_found_by_root_finding(altitude_km, beta_deg):
+    # Independent of the kernel: the satellite at argument of latitude u has some Sun hidden while
+    # c(u) < a(u) + b (angles seen from the satellite: Earth centre to Sun centre, Sun's and
+    # Earth's angular radii). Find the two crossings with brentq; the kernel, sampling every 60 s,
+    # places entry and exit between samples and must agree within a second.
+    from scipy.optimize import brentq
+
+    from placement.kernels.eclipse import SUN_RADIUS_KM
+
+    a = EARTH_EQUATORIAL_RADIUS_KM + altitude_km
+    mu = 398600.8
+    rate = math.sqrt(mu / a ** 3)
+    au = 149597870.7
+    s = au * np.array([math.cos(math.radians(beta_deg)), 0.0, math.sin(math.radians(beta_deg))])
+
+    from placement.kernels.orbits import J2
+
+    radius = a * (1 - 1.5 * J2 * (EARTH_EQUATORIAL_RADIUS_KM / a) ** 2)  # the kernel's mean radius (SGP4 J2 term)
+
+    def margin(u):
+        r = radius * np.array([math.cos(u), math.sin(u), 0.0])
+        d = s - r
+        c = math.acos(np.clip(-(r @ d) / (np.linalg.norm(r) * np.linalg.norm(d)), -1, 1))
+        return c - (math.asin(SUN_RADIUS_KM / np.linalg.norm(d)) + math.asin(EARTH_SHADOW_RADIUS_KM / radius))
+
+    enter = brentq(margin, math.pi / 2, math.pi)
+    leave = brentq(margin, math.pi, 1.5 * math.pi)
+    expect_s = (leave - enter) / rate
+    pe_like = type("PE", (), {})()
+    pe_like.a_km, pe_like.inclination_rad = np.array([a]), np.array([0.0])
+    pe_like.raan0_rad, pe_like.raan_rate_rad_s = np.array([0.0]), np.array([0.0])
+    pe_like.u0_rad, pe_like.u_rate_rad_s = np.array([0.1234]), np.array([rate])
+    period = 2 * math.pi / rate
+    n = int(3 * period / 60.0)
+    (_, _, longest, passes, _, _), _ = kernel_eclipse(pe_like, fixed_sun_nodes(beta_deg, n * 60.0), 60.0, n, 4)
+    assert longest[0] == pytest.approx(expect_s, abs=1.0)
+    assert passes[0] in (3, 4)  # three orbits (a pass cut by the span's start or end counts)
 
 
 def test_shadow_function_limits():

@@ -27,3 +27,21 @@ def test_bundled_data_is_found_from_the_installed_package():
     from placement.catalogs import DATA_DIR, DEFAULT_SCENARIO
 
     assert (DATA_DIR / "ground_sites.csv").is_file() and DEFAULT_SCENARIO.is_file()
+
+
+def test_every_source_package_is_listed_for_installation():
+    """A non-editable install (what CI does) ships only the packages pyproject.toml lists; a
+    sub-package left out imports in a development checkout and fails on a fresh machine."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    tool = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(tool["packages"])
+    package_dir = tool["package-dir"]
+    found = set()
+    for name, folder in package_dir.items():
+        for init in (root / folder).rglob("__init__.py"):
+            rel = init.parent.relative_to(root / folder).parts
+            found.add(".".join((name, *rel)))
+    assert found == listed

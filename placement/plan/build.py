@@ -64,17 +64,44 @@ def capacities_of(scenario, site_scores=None, shell_scores=None) -> dict:
             online_year=spec.online_year, lat_deg=site["lat_deg"], lon_deg=site["lon_deg"],
             components={f: float(site_scores[f][i]) for f in COST_COMPONENTS if f in site_scores.columns}
             | {"time_to_power_months": float(site_scores["time_to_power_months"][i])})
+    by_year = orbit_lcoe_by_year(scenario, shell_list) if shell_list else {}
     for sh in shell_list:
         i = list(shell_scores["id"]).index(sh.id)
         spec = specs[sh.id]
         lcoe = float(shell_scores["lcoe_usd_per_mwh_it"][i])
+        mw = spec.mw if spec.mw is not None else int(sh.capacity_mw)
+        # a shell without storage delivers its sunlit share on average
+        mw = int(mw * float(shell_scores.extra["capacity_factor"][i]))
         out[sh.id] = CapacityInfo(
-            id=sh.id, name=sh.name, kind="orbit",
-            mw=int(spec.mw if spec.mw is not None else int(sh.capacity_mw)),
+            id=sh.id, name=sh.name, kind="orbit", mw=mw,
             lcoe_usd_per_mwh_it=lcoe, carbon_kg_per_mwh_it=0.0, online_year=spec.online_year,
-            components={"capital_usd_per_mwh_it": lcoe})
+            components={"capital_usd_per_mwh_it": lcoe}, lcoe_by_year=by_year.get(sh.id, {}))
     ordered = {cid: out[cid] for cid in specs if cid in out}
     return ordered
+
+
+def orbit_lcoe_by_year(scenario, shells: list) -> dict:
+    """Shell id -> {year: levelized cost [USD/MWh_IT] at that year's launch price} over the
+    scenario's planning years, from the launch trajectory (years before or after its anchors
+    take its first or last price). Empty when the scenario fixes ``launch_usd_per_kg`` or
+    ``launch_year``."""
+    from placement.launch_prices import launch_usd_per_kg, trajectory
+    from placement.orbits import parse_start
+    from placement.shell_design import design_eclipses, shell_economics_of
+
+    o = scenario.parameters.orbit
+    if o.launch_usd_per_kg is not None or o.launch_year is not None or scenario.planning is None:
+        return {}
+    traj = trajectory(o.launch_trajectory, str(scenario.path))
+    design = design_eclipses(shells, parse_start(str(scenario.path), scenario.shell_start_utc), "cpu")
+    out = {s.id: {} for s in shells}
+    for year in range(scenario.planning.start_year, scenario.planning.end_year + 1):
+        price = launch_usd_per_kg(min(max(year, traj.first_year), traj.last_year), traj.name)
+        lcoe = shell_economics_of(shells, design, scenario.parameters, "cpu",
+                                  launch_usd_per_kg=price)["lcoe_usd_per_mwh_it"]
+        for s, v in zip(shells, lcoe):
+            out[s.id][year] = float(v)
+    return out
 
 
 def demand_nodes(scenario, tenants=None) -> list[DemandNode]:

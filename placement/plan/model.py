@@ -63,6 +63,19 @@ class CapacityInfo:
     lon_deg: float | None = None
     #: cost components [USD/MWh_IT] for margins by site (energy, capital, carbon, water, delay)
     components: dict = field(default_factory=dict)
+    #: year -> levelized cost [USD/MWh_IT] where it changes with the year (orbit: the launch
+    #: price of that year on the scenario's trajectory); other years use ``lcoe_usd_per_mwh_it``
+    lcoe_by_year: dict = field(default_factory=dict)
+
+    def lcoe_in(self, year: int) -> float:
+        """Levelized cost [USD/MWh_IT] of capacity brought into use in ``year``."""
+        return self.lcoe_by_year.get(int(year), self.lcoe_usd_per_mwh_it)
+
+    def components_in(self, year: int) -> dict:
+        """Cost components [USD/MWh_IT] in ``year`` (an orbital shell's cost is all capital)."""
+        if int(year) in self.lcoe_by_year:
+            return {"capital_usd_per_mwh_it": self.lcoe_by_year[int(year)]}
+        return self.components
 
 
 @dataclass

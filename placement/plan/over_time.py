@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from placement.plan.model import RULE_BIT, Problem, key_label
-from placement.plan.periods import (Period, active, capacity_mw_in, capacity_window, contract_window, covered_share,
-                                    periods_of)
+from placement.plan.periods import (HOURS_PER_MONTH, Period, active, capacity_mw_in, capacity_window, contract_window,
+                                    covered_share, periods_of)
 
 #: Weight of leaving carried load unserved when its notice forbids expelling it (a hard rule kept feasible).
 FORBIDDEN_USD_PER_MW = 10**12
@@ -109,6 +109,25 @@ class MultiPeriodPlan:
                     return layer.period.label
         return None
 
+    @property
+    def orbit_outlook(self) -> str:
+        """When orbit first carries load, or why it does not: the cheapest shell's cost in the
+        last period against what a MW of demand is worth to the plan."""
+        first = self.orbit_first_period
+        if first:
+            return first
+        last = self.layers[-1] if self.layers else None
+        shells = [c for c in (last.problem.capacities.values() if last else ()) if c.kind == "orbit"]
+        if not shells:
+            return "no orbital capacity in the scenario"
+        year = last.period.year
+        best = min(shells, key=lambda c: c.lcoe_in(year))
+        per_month = best.lcoe_in(year) * HOURS_PER_MONTH
+        worth = max((max(v.values()) for v in self.capacity_value_usd_per_mw_month.values()), default=0.0)
+        return (f"not by {last.period.label}: {best.id} costs {best.lcoe_in(year):,.0f} USD/MWh "
+                f"({per_month:,.0f} USD per MW-month) in {year}; one more MW anywhere is worth at most "
+                f"{worth:,.0f} USD per MW-month in this plan")
+
     def margin_by(self, what: str) -> dict:
         """Margin [USD] by 'capacity', 'period' or 'tenant'."""
         out = {}
@@ -129,6 +148,7 @@ class MultiPeriodPlan:
             "unserved": [{"period": layer.period.label, "tenant": u["tenant"], "mw": u["mw"]}
                          for layer in self.layers for u in _unserved(layer)],
             "orbit_first_period": self.orbit_first_period,
+            "orbit_outlook": self.orbit_outlook,
             "build_next": self.build_next,
         }
 
@@ -220,7 +240,7 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
     for i, d in enumerate(demands):
         if d.discrete:
             violations[i, np.maximum(cap_mw, potential) < d.mw] |= RULE_BIT["size"]
-    lcoe = np.array([c.lcoe_usd_per_mwh_it for c in caps.values()])
+    lcoe = np.array([c.lcoe_in(period.year) for c in caps.values()])
     share = np.array([covered_share(windows[d.tenant.id], period) for d in demands])
     hours = share * period.hours
     price = np.array([_tenant_price(d.tenant, planning) for d in demands])
@@ -271,10 +291,11 @@ def _money(ctx: PlanContext, period: Period, problem: Problem, placed: dict, rev
         d = problem.demands[i]
         cap = problem.capacities[problem.capacity_ids[j]]
         rev = mw * revenue[i]
-        cost = mw * hours[i] * cap.lcoe_usd_per_mwh_it
+        cost = mw * hours[i] * cap.lcoe_in(period.year)
         money["revenue_usd"] += rev
+        parts = cap.components_in(period.year)
         for c in comps:
-            money[c.replace("_per_mwh_it", "")] += mw * hours[i] * cap.components.get(c, 0.0)
+            money[c.replace("_per_mwh_it", "")] += mw * hours[i] * parts.get(c, 0.0)
         rec = by_pair.setdefault((d.tenant.id, cap.id), {"mw": 0, "revenue_usd": 0.0, "cost_usd": 0.0})
         rec["mw"] += mw
         rec["revenue_usd"] += rev
