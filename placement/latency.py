@@ -6,13 +6,17 @@ import numpy as np
 from placement.parameters import LatencyParameters, Parameters
 
 
-def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, latency: LatencyParameters | None = None,
-                  device: str = "cpu") -> np.ndarray:
-    """Round-trip time over terrestrial fibre between points.
+def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "internet", *,
+                  latency: LatencyParameters | None = None, device: str = "cpu") -> np.ndarray:
+    """Round-trip time over terrestrial and submarine fibre between points.
 
-    RTT = 2 d route_factor / v_fibre + overhead (:mod:`placement.kernels.latency`), with
-    ``route_factor`` and ``overhead_ms`` calibrated on WonderProxy pings
-    (:mod:`placement.latency_calibration`; held-out error in README).
+    ``internet`` and ``backbone``: the shortest fibre path through the route graph (metros,
+    terrestrial fibre, submarine cables; :mod:`placement.route_graph`), RTT = 2 inflation L /
+    v_fibre + overhead with the profile's calibration (:mod:`placement.route_latency`: the public
+    internet fitted on WonderProxy minimum RTTs; a private backbone fitted on Azure's published
+    inter-region RTTs). ``great_circle``: RTT = 2 d route_factor / v_fibre + overhead
+    (:mod:`placement.kernels.latency`), ``route_factor`` and ``overhead_ms`` fitted on WonderProxy
+    mean RTTs. Held-out errors of each in README.
 
     Parameters
     ----------
@@ -20,8 +24,11 @@ def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, latency: LatencyPar
         First end of each route [deg] (broadcast together with the second).
     lat2_deg, lon2_deg : float or array_like
         Second end [deg].
+    profile : {'internet', 'backbone', 'great_circle'}
+        Latency model (see above).
     latency : LatencyParameters, optional
-        Route factor, overhead [ms] and fibre speed [km/ms]; default the shipped calibration.
+        Route factor, overhead [ms] and fibre speed [km/ms] of the ``great_circle`` profile;
+        default the shipped calibration.
     device : {'cpu', 'cuda'}
         Where the kernel runs.
 
@@ -33,13 +40,16 @@ def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, latency: LatencyPar
     Raises
     ------
     InputError
-        Coordinates that are not finite or outside [-90, 90] / [-180, 180].
+        Coordinates that are not finite or outside [-90, 90] / [-180, 180]; an unknown profile;
+        a point with no metro within reach of the route graph.
 
     References
     ----------
     .. [1] Corning SMF-28 Ultra optical fibre data sheet: group index 1.468 at 1550 nm.
     .. [2] WonderProxy, "A day in the life of the internet" pings of 2020-07-19
        (republished in sm86/geo-latency-data).
+    .. [3] Microsoft, "Azure network round-trip latency statistics", P50 for the 30 days to
+       2025-06-29.
     """
     from placement.kernels import latency as k
     from placement.kernels.targets import launch
@@ -50,6 +60,10 @@ def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, latency: LatencyPar
     checked = [require_array("ground_rtt_ms", name, a, low=-bound, high=bound) for name, a, bound in
                (("lat1_deg", lat1_deg, 90), ("lon1_deg", lon1_deg, 180), ("lat2_deg", lat2_deg, 90),
                 ("lon2_deg", lon2_deg, 180))]
+    from placement.route_latency import check_profile, route_rtt_ms
+
+    if check_profile("ground_rtt_ms", profile) != "great_circle":
+        return route_rtt_ms(*checked, profile=profile)
     arrays = np.broadcast_arrays(*checked)
     shape = arrays[0].shape
     flat = [np.ascontiguousarray(a).ravel() for a in arrays]

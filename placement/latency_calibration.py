@@ -46,7 +46,8 @@ class PingPairs:
         return PingPairs(*(getattr(self, f)[mask] for f in self.__dataclass_fields__))
 
 
-def load_pings(servers_csv: Path = DEFAULT_SERVERS, pings_csv: Path = DEFAULT_PINGS) -> PingPairs:
+def load_pings(servers_csv: Path = DEFAULT_SERVERS, pings_csv: Path = DEFAULT_PINGS, statistic: str = "avg") -> PingPairs:
+    """Measured pairs with the ``statistic`` (``avg`` or ``min``) RTT of each pair [ms]."""
     with open(servers_csv, newline="") as f:
         servers = {int(r["id"]): (float(r["lat_deg"]), float(r["lon_deg"])) for r in csv.DictReader(f)}
     rows = []
@@ -54,7 +55,7 @@ def load_pings(servers_csv: Path = DEFAULT_SERVERS, pings_csv: Path = DEFAULT_PI
         for r in csv.DictReader(f):
             s, d = int(r["source"]), int(r["destination"])
             if s in servers and d in servers and s != d:
-                rows.append((s, d, *servers[s], *servers[d], float(r["avg_ms"])))
+                rows.append((s, d, *servers[s], *servers[d], float(r[f"{statistic}_ms"])))
     a = np.array(rows)
     return PingPairs(a[:, 0].astype(int), a[:, 1].astype(int), a[:, 2], a[:, 3], a[:, 4], a[:, 5], a[:, 6])
 
@@ -76,7 +77,7 @@ def absolute_percentage_errors(pairs: PingPairs, route_factor: float, overhead_m
     from placement.parameters import LatencyParameters
 
     p = LatencyParameters(route_factor=route_factor, overhead_ms=overhead_ms)
-    model = ground_rtt_ms(pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg, latency=p)
+    model = ground_rtt_ms(pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg, "great_circle", latency=p)
     return np.abs(model - pairs.rtt_ms) / pairs.rtt_ms
 
 
@@ -88,7 +89,7 @@ def fit(pairs: PingPairs) -> tuple[float, float]:
     from placement.parameters import LatencyParameters
 
     # With route_factor 1 and no overhead the model gives the straight-fibre term 2 d / v_fibre.
-    distance_term = ground_rtt_ms(pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg,
+    distance_term = ground_rtt_ms(pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg, "great_circle",
                                   latency=LatencyParameters(route_factor=1.0, overhead_ms=0.0))
 
     def residual(x):
@@ -114,9 +115,138 @@ def calibrate(servers_csv: Path = DEFAULT_SERVERS, pings_csv: Path = DEFAULT_PIN
     }
 
 
+# --- routed profiles (placement.route_latency) ---------------------------------------------
+#: Graph factors tried; the pair with the lowest median error on the fitting servers is kept.
+ROUTE_CONDUIT_FACTORS = (1.2, 1.4, 1.6)
+ROUTE_CROSS_BORDER_FACTORS = (1.0, 2.5, 4.0, 8.0)
+#: Continent pairs with fewer fitting pairs than this take the default inflation.
+MIN_PAIRS_PER_CONTINENT_PAIR = 30
+
+
+def fit_internet_profile(pairs: PingPairs, graph) -> dict:
+    """Fit ``overhead_ms`` and a path inflation per continent pair (robust relative least squares)
+    of RTT = inflation 2 L / v + overhead on the pairs' minimum RTTs, L the routed fibre path."""
+    from scipy.optimize import least_squares
+
+    from placement.route_latency import FIBRE_KM_PER_MS, continent_pair_keys, route_path_km
+
+    term = 2.0 * route_path_km(graph, pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg)[0] / FIBRE_KM_PER_MS
+    keys = continent_pair_keys(pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg)
+    names, counts = np.unique(keys, return_counts=True)
+    kept = [k for k, n in zip(names, counts) if n >= MIN_PAIRS_PER_CONTINENT_PAIR]
+    index = {k: i for i, k in enumerate(kept)}
+    P = len(kept)
+    which = np.array([index.get(k, P) for k in keys])  # P = the default inflation
+
+    def residual(x):
+        return (x[which] * term + x[P + 1] - pairs.rtt_ms) / pairs.rtt_ms
+
+    x0 = np.r_[np.full(P + 1, 1.3), 3.0]
+    lo, hi = np.r_[np.full(P + 1, 1.0), 0.0], np.r_[np.full(P + 1, 4.0), 20.0]
+    x = least_squares(residual, x0, loss="soft_l1", f_scale=0.1, bounds=(lo, hi)).x
+    return {"overhead_ms": float(x[P + 1]), "default_path_inflation": float(x[P]),
+            "path_inflation": {k: float(x[i]) for k, i in index.items()}}
+
+
+def route_errors(pairs: PingPairs, profile) -> np.ndarray:
+    """|model - measured| / measured [-] of a routed profile on measured pairs."""
+    from placement.route_latency import route_rtt_ms_with
+
+    model = route_rtt_ms_with(profile, pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg)
+    return np.abs(model - pairs.rtt_ms) / pairs.rtt_ms
+
+
+def load_backbone_pairs(path: Path | None = None) -> PingPairs:
+    """Published backbone RTTs (Azure, median of both directions) as pairs."""
+    from placement.catalogs import DATA_DIR
+
+    path = path or DATA_DIR / "backbone_rtt_azure_2025.csv"
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    a = np.array([[float(r[k]) for k in ("lat_a_deg", "lon_a_deg", "lat_b_deg", "lon_b_deg")] for r in rows])
+    rtt = np.array([(float(r["rtt_ab_ms"]) + float(r["rtt_ba_ms"])) / 2 for r in rows])
+    ids = np.arange(len(rows))
+    return PingPairs(ids, ids, a[:, 0], a[:, 1], a[:, 2], a[:, 3], rtt)
+
+
+def calibrate_routes(servers_csv: Path = DEFAULT_SERVERS, pings_csv: Path = DEFAULT_PINGS) -> dict:
+    """Fit the ``internet`` profile on the fitting servers' minimum RTTs (graph factors by grid
+    search), score it on the held-out servers, and fit the ``backbone`` profile (one inflation and
+    an overhead on the same graph) on the published Azure backbone RTTs."""
+    from scipy.optimize import least_squares
+
+    from placement.route_graph import route_graph
+    from placement.route_latency import FIBRE_KM_PER_MS, RouteProfile, route_path_km
+
+    pairs = load_pings(servers_csv, pings_csv, statistic="min")
+    fit_pairs, held_pairs = split_by_server(pairs)
+    best = None
+    for conduit in ROUTE_CONDUIT_FACTORS:
+        for border in ROUTE_CROSS_BORDER_FACTORS:
+            params = fit_internet_profile(fit_pairs, route_graph(conduit, border))
+            profile = RouteProfile.from_fit("internet", conduit, border, params)
+            score = float(np.median(route_errors(fit_pairs, profile)))
+            if best is None or score < best[0]:
+                best = (score, conduit, border, params, profile)
+    _, conduit, border, params, internet = best
+    held = route_errors(held_pairs, internet)
+    gc = absolute_percentage_errors(held_pairs, *fit(fit_pairs))  # great circle refitted on minima
+    backbone_pairs = load_backbone_pairs()
+    term = 2.0 * route_path_km(route_graph(conduit, border), backbone_pairs.lat1_deg, backbone_pairs.lon1_deg,
+                               backbone_pairs.lat2_deg, backbone_pairs.lon2_deg)[0] / FIBRE_KM_PER_MS
+    x = least_squares(lambda x: (x[0] * term + x[1] - backbone_pairs.rtt_ms) / backbone_pairs.rtt_ms, [1.1, 2.0],
+                      loss="soft_l1", f_scale=0.1, bounds=([1.0, 0.0], [3.0, 20.0])).x
+    backbone = RouteProfile("backbone", conduit, border, float(x[0]), {}, float(x[1]))
+    bb = route_errors(backbone_pairs, backbone)
+    return {
+        "conduit_factor": conduit, "cross_border_factor": border,
+        "internet": {"overhead_ms": round(params["overhead_ms"], 3),
+                     "default_path_inflation": round(params["default_path_inflation"], 4),
+                     "fit_pairs": int(fit_pairs.rtt_ms.size), "held_out_pairs": int(held_pairs.rtt_ms.size),
+                     "held_out_median_ape": round(float(np.median(held)), 4),
+                     "held_out_p90_ape": round(float(np.percentile(held, 90)), 4),
+                     "great_circle_held_out_median_ape": round(float(np.median(gc)), 4),
+                     "great_circle_held_out_p90_ape": round(float(np.percentile(gc, 90)), 4),
+                     "path_inflation": {k: round(v, 4) for k, v in sorted(params["path_inflation"].items())}},
+        "backbone": {"path_inflation": round(float(x[0]), 4), "overhead_ms": round(float(x[1]), 3),
+                     "pairs": int(backbone_pairs.rtt_ms.size), "median_ape": round(float(np.median(bb)), 4),
+                     "p90_ape": round(float(np.percentile(bb, 90)), 4)},
+    }
+
+
+def route_calibration_toml(r: dict) -> str:
+    """The text of ``route_latency_calibration.toml`` for a :func:`calibrate_routes` result."""
+    i, b = r["internet"], r["backbone"]
+    lines = [
+        "# Routed ground latency calibration (python -m placement.latency_calibration).",
+        "# internet: WonderProxy pings 2020-07-19 (sm86/geo-latency-data), minimum RTT per pair; split by",
+        f"# server (seed {SPLIT_SEED}, {HELD_OUT_FRACTION:.0%} held out); robust relative least squares on the",
+        "# fitting servers; graph factors by grid search on the fitting servers.",
+        "# backbone: Azure network round-trip latency statistics (Microsoft Learn, P50, 30 days to",
+        "# 2025-06-29; catalogs/data/backbone_rtt_azure_2025.csv), same graph, one inflation and an overhead.",
+        f"conduit_factor = {r['conduit_factor']}",
+        f"cross_border_factor = {r['cross_border_factor']}",
+        "",
+        "[internet]",
+        *(f"{k} = {v}" for k, v in i.items() if k != "path_inflation"),
+        "",
+        "[internet.path_inflation]  # by continent pair (GeoNames continent codes, sorted)",
+        *(f'"{k}" = {v}' for k, v in i["path_inflation"].items()),
+        "",
+        "[backbone]",
+        *(f"{k} = {v}" for k, v in b.items()),
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> None:
     from placement.catalogs import DATA_DIR
 
+    routes = calibrate_routes()
+    text = route_calibration_toml(routes)
+    (DATA_DIR / "route_latency_calibration.toml").write_text(text)
+    print(text)
     r = calibrate()
     text = (
         "# Ground latency model calibration (placement.latency_calibration).\n"

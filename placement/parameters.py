@@ -20,7 +20,8 @@ CHOICES = {"solar_technology": ("silicon", "triple_junction"),
            "coolant_class": ("W32", "W45", "W+"),
            "launch_trajectory": ("suncatcher", "suncatcher_slow"),
            "plant": COOLING_PLANTS,
-           "profile": ("hyperscale", "colocation")}
+           "profile": ("hyperscale", "colocation"),
+           "rtt_profile": ("internet", "backbone", "great_circle")}
 _UNIT = dict(positive=True, high=1.0)  # a fraction or efficiency in (0, 1]
 _SHARE = dict(low=0.0, high=1.0)  # a share in [0, 1]
 #: Physical bounds of each numeric parameter (by name, in any group); others: finite, >= 0, <= 1e12.
@@ -247,6 +248,10 @@ class LatencyParameters:
     fibre_km_per_ms: float = 299.792458 / 1.468
     #: Round-trip target for ``pop_within_slo_fraction`` [ms] (assumption: interactive inference).
     slo_rtt_ms: float = 50.0
+    #: How RTT from a site to users is modelled: ``internet`` (public internet over the route
+    #: graph, :mod:`placement.route_latency`), ``backbone`` (a private backbone) or
+    #: ``great_circle`` (route factor x great circle, the model above).
+    rtt_profile: str = "internet"
 
 
 @dataclass(frozen=True)

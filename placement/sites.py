@@ -52,21 +52,53 @@ def demand_unit_vectors(demand: DemandPoints, device: str = "cpu") -> tuple[np.n
 
 
 def demand_weighted_rtt_ms(lat_deg, lon_deg, demand: DemandPoints, *, parameters: Parameters | None = None,
-                           device: str = "cpu") -> tuple[np.ndarray, np.ndarray]:
-    """Demand-weighted fibre RTT [ms] from points (degrees) to ``demand``, and the share of demand
-    within the SLO (:func:`placement.kernels.latency.demand_weighted_rtt`)."""
+                           device: str = "cpu", profile: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Demand-weighted RTT [ms] from points (degrees) to ``demand``, and the share of demand
+    within the SLO.
+
+    ``profile`` (default: the parameters' ``rtt_profile``) picks the model: ``internet`` or
+    ``backbone`` over the route graph (:func:`placement.kernels.latency.demand_weighted_route_rtt`;
+    a point with no metro within reach gets NaN), or ``great_circle``
+    (:func:`placement.kernels.latency.demand_weighted_rtt`)."""
     from placement.kernels import latency
     from placement.kernels.targets import launch
 
     L = (parameters or Parameters()).latency
+    profile = profile or L.rtt_profile
     lat = np.ascontiguousarray(lat_deg, dtype=float)
     lon = np.ascontiguousarray(lon_deg, dtype=float)
+    if profile != "great_circle":
+        return _route_demand_rtt(lat, lon, demand, profile, L.slo_rtt_ms, device)
     dx, dy, dz = demand_unit_vectors(demand, device)
     r = launch(device, latency.demand_weighted_rtt, latency.demand_latency_site, lat.size,
                site_lat_deg=lat, site_lon_deg=lon, demand_x=dx, demand_y=dy, demand_z=dz,
                demand_weight=demand.weight, route_factor=L.route_factor, overhead_ms=L.overhead_ms,
                fibre_km_per_ms=L.fibre_km_per_ms, slo_rtt_ms=L.slo_rtt_ms)
     return r["rtt_ms_weighted"], r["within_slo_fraction"]
+
+
+def _route_demand_rtt(lat, lon, demand: DemandPoints, profile: str, slo_rtt_ms: float, device: str):
+    from placement import route_latency as rl
+    from placement.kernels import latency
+    from placement.kernels.targets import launch
+
+    rl.check_profile("rtt_profile", profile)
+    p = rl.route_profiles()[profile]
+    graph = rl.graph_for(p)
+    keep = demand.weight > 0  # zero-weight points change nothing: skip them
+    node_demand, demand_continent = rl.demand_matrix(graph, demand.lat_deg[keep], demand.lon_deg[keep],
+                                                     demand.continent[keep])
+    node, access_km = rl.access_nodes(graph, lat, lon)
+    r = launch(device, latency.demand_weighted_route_rtt, latency.demand_latency_route_site, lat.size,
+               site_node=node, site_access_km=access_km, site_continent=rl.continent_index(lat, lon),
+               node_demand_km=node_demand, demand_continent=demand_continent,
+               demand_weight=np.ascontiguousarray(demand.weight[keep]), inflation=p.inflation_table(),
+               overhead_ms=p.overhead_ms, fibre_km_per_ms=p.fibre_km_per_ms, slo_rtt_ms=slo_rtt_ms)
+    rtt, within = r["rtt_ms_weighted"], r["within_slo_fraction"]
+    unreachable = ~np.isfinite(rtt)
+    rtt[unreachable] = np.nan
+    within[unreachable] = np.nan
+    return rtt, within
 
 
 def cooling_of(climate, plant, water_stress, parameters: Parameters, device: str) -> dict:

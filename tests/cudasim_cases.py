@@ -61,6 +61,22 @@ def test_unit_vectors_and_demand_weighted_rtt():
           rtol=1e-7)
 
 
+def test_demand_weighted_route_rtt():
+    # a small synthetic graph: 5 nodes, 4 demand points, sites with one unreachable (inf legs)
+    rng = np.random.default_rng(3)
+    node_demand = rng.uniform(100.0, 9000.0, (5, 4)).astype(np.float32)
+    site_node = rng.integers(0, 5, (LAT.size, 3)).astype(np.int64)
+    access = rng.uniform(0.0, 500.0, (LAT.size, 3))
+    access[2, :] = np.inf
+    site_cont = rng.integers(0, 7, LAT.size).astype(np.int64)
+    demand_cont = np.array([0, 3, 4, 6], dtype=np.int64)
+    inflation = rng.uniform(1.0, 2.5, (7, 7))
+    w = np.array([0.0, 0.2, 0.5, 0.3])
+    check(*both(latency.demand_latency_route_site, latency.demand_weighted_route_rtt, LAT.size,
+                lambda: (site_node, access, site_cont, node_demand, demand_cont, w, inflation, 3.7, 204.2, 50.0,
+                         np.zeros(LAT.size), np.zeros(LAT.size))), rtol=1e-12)
+
+
 def test_empty_arrays():
     empty = np.zeros(0)
     out = both(geodesy.great_circle_km_pair, geodesy.great_circle_km_pairs, 0,

@@ -45,7 +45,8 @@ def test_shipped_parameters_come_from_the_fit(split):
 
 def test_public_rtt_matches_formula_and_broadcasts():
     # London -> New York, 5,570 km great circle: 2 d rf / (c/1.468) + overhead
-    rtt = placement.ground_rtt_ms(51.5074, -0.1278, np.array([40.7128, 51.5074]), np.array([-74.0060, -0.1278]))
+    rtt = placement.ground_rtt_ms(51.5074, -0.1278, np.array([40.7128, 51.5074]), np.array([-74.0060, -0.1278]),
+                                  profile="great_circle")
     from placement.kernels.geodesy import great_circle_km
     d = great_circle_km(51.5074, -0.1278, 40.7128, -74.0060)
     expect = 2 * d * SHIPPED["route_factor"] / (299792.458 / 1.468 / 1000) + SHIPPED["overhead_ms"]
@@ -54,8 +55,8 @@ def test_public_rtt_matches_formula_and_broadcasts():
     assert rtt[1] == pytest.approx(SHIPPED["overhead_ms"])
 
 
-def test_known_weakness_long_haul_submarine_routes_are_overestimated():
+def test_the_great_circle_model_overestimates_long_haul_submarine_routes():
     # Measured London (11) - New York (13): 71.4 ms mean (WonderProxy 2020-07-19). One route
-    # factor for all distances over-predicts direct transatlantic cables; README states this.
-    rtt = placement.ground_rtt_ms(51.5171, -0.1062, 40.7269, -73.6497)
+    # factor for all distances over-predicts direct transatlantic cables (why the route graph).
+    rtt = placement.ground_rtt_ms(51.5171, -0.1062, 40.7269, -73.6497, profile="great_circle")
     assert 1.2 * 71.4 < rtt < 1.6 * 71.4

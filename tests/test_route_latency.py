@@ -1,0 +1,249 @@
+"""Latency over real routes: the cable catalog, the route graph, the calibrated profiles against
+measured and published round-trip times, the kernel, and bad input."""
+import csv
+import json
+import tomllib
+
+import numpy as np
+import pytest
+
+import placement
+from placement import latency_calibration as cal
+from placement import route_latency as rl
+from placement.catalogs import InputError
+from placement.route_graph import SUBMARINE_CABLES_CSV, load_submarine_cables
+from testsupport import DATA, run_cli
+
+SHIPPED = tomllib.loads(rl.ROUTE_CALIBRATION_TOML.read_text())
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return rl.graph_for(rl.route_profiles()["internet"])
+
+
+@pytest.fixture(scope="module")
+def min_pairs():
+    return cal.load_pings(DATA / "wonderproxy-servers-2020-07-19.csv", DATA / "wonderproxy-pings-2020-07-19.csv",
+                          statistic="min")
+
+
+def _servers():
+    with open(DATA / "wonderproxy-servers-2020-07-19.csv", newline="") as f:
+        return {int(r["id"]): r["name"] for r in csv.DictReader(f)}
+
+
+def _measured(pairs, a, b):
+    names = _servers()
+    for i in range(pairs.rtt_ms.size):
+        if names[pairs.src_id[i]] == a and names[pairs.dst_id[i]] == b:
+            return i
+    raise AssertionError(f"no measured pair {a} - {b}")
+
+
+# --- the cable catalog ------------------------------------------------------------------------
+
+def test_catalog_has_80_sourced_systems_landing_on_coasts_of_their_countries():
+    cables = load_submarine_cables()  # validates every landing: coast (land mask) and country
+    assert len(cables) >= 80
+    assert all(c.source and len(c.landings) >= 2 for c in cables)
+    assert len({c.name for c in cables}) == len(cables)
+
+
+@pytest.mark.parametrize("landing, words", [
+    ("Denver, US@39.74,-104.99", "not on a coast"),                    # inland
+    ("Virginia Beach, FR@36.85,-75.98", "in US, not FR"),             # the wrong country
+    ("Virginia Beach US 36.85 -75.98", "expected 'City, CC@lat,lon'"),  # malformed
+    ("Virginia Beach, US@96.85,-75.98", "must be <= 90"),              # off the globe
+])
+def test_bad_cable_rows_are_named(tmp_path, landing, words):
+    bad = tmp_path / "cables.csv"
+    bad.write_text("cable,landings,ready_for_service_year,length_km,source\n"
+                   f'X,"{landing};Bude, GB@50.83,-4.55",2020,6000,test\n')
+    with pytest.raises(InputError) as e:
+        load_submarine_cables(bad)
+    assert "row 1" in str(e.value) and words in str(e.value)
+
+
+def test_a_cable_row_without_a_source_is_refused(tmp_path):
+    bad = tmp_path / "cables.csv"
+    bad.write_text('cable,landings,ready_for_service_year,length_km,source\nX,"Virginia Beach, US@36.85,-75.98;'
+                   'Bude, GB@50.83,-4.55",2020,6000,\n')
+    with pytest.raises(InputError, match="every cable needs a source"):
+        load_submarine_cables(bad)
+
+
+# --- the graph ---------------------------------------------------------------------------------
+
+def test_path_matrix_equals_networkx_shortest_paths(graph):
+    import networkx as nx
+
+    g = graph.to_networkx()
+    rng = np.random.default_rng(1)
+    for s in rng.choice(graph.name.size, 4, replace=False):
+        lengths = nx.single_source_dijkstra_path_length(g, int(s), weight="km")
+        for t in rng.choice(graph.name.size, 50, replace=False):
+            assert graph.path_km[s, t] == pytest.approx(lengths[int(t)], rel=1e-6)
+
+
+def test_graph_is_connected_and_paths_are_at_least_the_great_circle(graph):
+    from placement.route_graph import great_circle_km
+
+    assert np.all(np.isfinite(graph.path_km))
+    i, j = np.triu_indices(graph.name.size, 1)
+    pick = np.random.default_rng(2).choice(i.size, 20000, replace=False)
+    gc = great_circle_km(graph.lat_deg[i[pick]], graph.lon_deg[i[pick]], graph.lat_deg[j[pick]], graph.lon_deg[j[pick]])
+    assert np.all(graph.path_km[i[pick], j[pick]] >= gc * (1 - 1e-5))
+
+
+# --- calibration against measured and published RTTs ---------------------------------------------
+
+def test_internet_profile_on_held_out_servers(min_pairs):
+    # README reports these; the issue's targets are median <= 10 % (met) and 90th percentile
+    # <= 25 % (not met: see README). Fail if the shipped profile regresses on unseen cities.
+    _, held = cal.split_by_server(min_pairs)
+    ape = cal.route_errors(held, rl.route_profiles()["internet"])
+    assert np.median(ape) <= 0.10
+    assert np.percentile(ape, 90) <= 0.36
+    gc = cal.absolute_percentage_errors(held, *cal.fit(cal.split_by_server(min_pairs)[0]))
+    assert np.median(ape) < np.median(gc) - 0.05  # the route graph beats the great-circle model
+
+
+def test_shipped_internet_profile_is_the_fit_on_the_fitting_servers(min_pairs):
+    fit_pairs, _ = cal.split_by_server(min_pairs)
+    from placement.route_graph import route_graph
+
+    params = cal.fit_internet_profile(fit_pairs, route_graph(SHIPPED["conduit_factor"], SHIPPED["cross_border_factor"]))
+    assert params["overhead_ms"] == pytest.approx(SHIPPED["internet"]["overhead_ms"], abs=1e-2)
+    for key, value in SHIPPED["internet"]["path_inflation"].items():
+        assert params["path_inflation"][key] == pytest.approx(value, abs=1e-3)
+
+
+def test_backbone_profile_against_azure_published_rtts():
+    pairs = cal.load_backbone_pairs()
+    ape = cal.route_errors(pairs, rl.route_profiles()["backbone"])
+    assert pairs.rtt_ms.size >= 20
+    assert np.median(ape) <= 0.08 and np.percentile(ape, 90) <= 0.25
+
+
+def test_london_new_york_follows_the_direct_cables(min_pairs):
+    # WonderProxy London - New York minimum 71.0 ms (2020-07-19); Azure Dublin - Virginia 72 ms.
+    i = _measured(min_pairs, "London", "New York")
+    args = (min_pairs.lat1_deg[i], min_pairs.lon1_deg[i], min_pairs.lat2_deg[i], min_pairs.lon2_deg[i])
+    measured = min_pairs.rtt_ms[i]
+    internet = float(placement.ground_rtt_ms(*args))
+    backbone = float(placement.ground_rtt_ms(*args, profile="backbone"))
+    great_circle = float(placement.ground_rtt_ms(*args, profile="great_circle"))
+    assert abs(backbone - measured) / measured <= 0.10
+    # the issue asks the internet profile within 10 %: it comes to +11.3 % (README, note)
+    assert abs(internet - measured) / measured <= 0.12
+    assert abs(internet - measured) < abs(great_circle - measured) / 2
+
+
+def test_south_america_to_africa_is_a_detour(min_pairs):
+    # Measured Sao Paulo - Johannesburg 343 ms: far more than any straight cable; the route graph
+    # crosses the South Atlantic on SACS and runs down Africa's west coast.
+    i = _measured(min_pairs, "Sao Paulo", "Johannesburg")
+    args = (min_pairs.lat1_deg[i], min_pairs.lon1_deg[i], min_pairs.lat2_deg[i], min_pairs.lon2_deg[i])
+    routed = float(placement.ground_rtt_ms(*args))
+    great_circle = float(placement.ground_rtt_ms(*args, profile="great_circle"))
+    assert routed > 1.5 * great_circle
+    assert abs(routed - min_pairs.rtt_ms[i]) < abs(great_circle - min_pairs.rtt_ms[i])
+
+
+# --- the kernel ------------------------------------------------------------------------------------
+
+def test_demand_weighted_route_kernel_matches_pairwise_routes(graph):
+    from placement.demand import demand_points
+    from placement.sites import demand_weighted_rtt_ms
+
+    dp = demand_points({"EU": 1.0})
+    lat, lon = np.array([51.5, 40.7, -33.9]), np.array([-0.1, -74.0, 151.2])
+    rtt, within = demand_weighted_rtt_ms(lat, lon, dp, profile="internet")
+    keep = dp.weight > 0
+    for k in range(lat.size):
+        pair = placement.ground_rtt_ms(lat[k], lon[k], dp.lat_deg[keep], dp.lon_deg[keep])
+        w = dp.weight[keep] / dp.weight[keep].sum()
+        assert rtt[k] == pytest.approx(float(pair @ w), rel=1e-6)
+        assert within[k] == pytest.approx(float((pair <= 50.0) @ w), abs=1e-9)
+
+
+def test_a_candidate_out_of_reach_gets_nan_and_a_point_out_of_reach_is_refused():
+    from placement.demand import demand_points
+    from placement.sites import demand_weighted_rtt_ms
+
+    rtt, _ = demand_weighted_rtt_ms(np.array([-60.0, 51.5]), np.array([-120.0, -0.1]), demand_points({"EU": 1.0}))
+    assert np.isnan(rtt[0]) and np.isfinite(rtt[1])
+    with pytest.raises(InputError, match="no reachable metro"):
+        placement.ground_rtt_ms(-60.0, -120.0, 51.5, -0.1)
+
+
+def test_unknown_profile_is_refused():
+    with pytest.raises(InputError, match="profile"):
+        placement.ground_rtt_ms(51.5, -0.1, 48.9, 2.35, profile="fast")
+
+
+def test_a_tenant_on_the_backbone_sees_backbone_rtt():
+    from placement.catalogs import DEFAULT_SCENARIO
+    from placement.plan.build import capacities_of, demand_nodes, rtt_matrix
+    from placement.plan.contracts import parse_tenant
+
+    sc = placement.load_scenario(DEFAULT_SCENARIO)
+    caps = {k: c for k, c in capacities_of(sc).items() if c.kind == "ground"}
+    rows = {}
+    for profile in ("internet", "backbone"):
+        t = parse_tenant("t.toml", {"id": "sync", "mw": 10, "users": {"EU": 1.0}, "rtt_profile": profile})
+        rows[profile] = rtt_matrix(sc, demand_nodes(sc, [t]), caps)[0]
+    assert len(caps) >= 5 and np.all(np.isfinite(rows["internet"])) and np.all(np.isfinite(rows["backbone"]))
+    assert np.all(rows["internet"] != rows["backbone"])
+    from placement.demand import demand_points
+    from placement.sites import demand_weighted_rtt_ms
+
+    c = next(iter(caps.values()))
+    expect, _ = demand_weighted_rtt_ms([c.lat_deg], [c.lon_deg], demand_points({"EU": 1.0}, cell_deg=sc.demand_cell_deg),
+                                       parameters=sc.parameters, profile="backbone")
+    assert rows["backbone"][0] == pytest.approx(expect[0])
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+def test_latency_command_prints_rtt_path_and_distances():
+    r = run_cli("latency", "London", "New York", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["to"]["place"] == "New York City, US" and doc["profile"] == "internet"
+    assert doc["fibre_km"] > doc["great_circle_km"] > 5000
+    assert doc["path"][0]["via"] == "access" and doc["cables"]
+    assert set(doc["rtt_ms_other_profiles"]) == {"backbone", "great_circle"}
+    r = run_cli("latency", "stargate-abilene", "48.86,2.35", "--profile", "backbone")
+    assert r.returncode == 0 and "backbone" in r.stdout and "Path" in r.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (("London", "Paris", "--profile", "fast"), "--profile"),
+    (("Atlantis-on-Sea", "Paris"), "FROM = 'Atlantis-on-Sea'"),
+    (("--", "-60,-120", "Paris"), "no reachable metro"),
+    (("London", "95,0"), "lat_deg = '95'"),
+])
+def test_latency_command_bad_input_exits_2_with_one_line(args, words):
+    r = run_cli("latency", *args)
+    assert r.returncode == 2 and words in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_latency_command_with_a_bad_cable_catalog_exits_2(tmp_path):
+    bad = tmp_path / "cables.csv"
+    bad.write_text('cable,landings,ready_for_service_year,length_km,source\nX,"Denver, US@39.74,-104.99;'
+                   'Bude, GB@50.83,-4.55",2020,6000,test\n')
+    r = run_cli("latency", "London", "Paris", "--cables", str(bad))
+    assert r.returncode == 2 and "not on a coast" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_scenario_and_tenant_profiles_are_checked(tmp_path):
+    from placement.plan.contracts import parse_tenant
+
+    with pytest.raises(InputError, match="rtt_profile"):
+        parse_tenant("t.toml", {"id": "x", "mw": 1, "rtt_profile": "fast"})
+    sc = tmp_path / "s.toml"
+    sc.write_text('[parameters.latency]\nrtt_profile = "fast"\n')
+    r = run_cli("sites", "--scenario", str(sc), "--top", "1")
+    assert r.returncode == 2 and "rtt_profile" in r.stderr
