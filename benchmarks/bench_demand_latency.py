@@ -36,6 +36,16 @@ def numpy_demand_weighted_rtt(site_lat, site_lon, d_lat, d_lon, w, rf, oh, v, sl
     return rtt_out, within_out
 
 
+def best_of(repeat: int, fn):
+    """(best wall time [s] of ``repeat`` calls, the last result)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        res = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), res
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--candidates", type=int, default=100_000)
@@ -55,12 +65,7 @@ def main(argv=None):
     demand_weighted_rtt(lat[:10], lon[:10], dx, dy, dz, w, rf, oh, FIBRE_KM_PER_MS, slo, out_r[:10], out_w[:10])
 
     def best(fn):
-        times = []
-        for _ in range(a.repeat):
-            t0 = time.perf_counter()
-            res = fn()
-            times.append(time.perf_counter() - t0)
-        return min(times), res
+        return best_of(a.repeat, fn)
 
     def numba_run():
         x, y, z = (np.empty(a.demand) for _ in range(3))
@@ -123,12 +128,7 @@ def route_benchmark(a):
     demand_weighted_rtt_ms(lat[:10], lon[:10], demand, profile="internet")  # compile, build the graph's caches
 
     def best(fn):
-        times = []
-        for _ in range(a.repeat):
-            t = time.perf_counter()
-            res = fn()
-            times.append(time.perf_counter() - t)
-        return min(times), res
+        return best_of(a.repeat, fn)
 
     t_route, (r_route, w_route) = best(lambda: demand_weighted_rtt_ms(lat, lon, demand, profile="internet"))
     t_gc, _ = best(lambda: demand_weighted_rtt_ms(lat, lon, demand, profile="great_circle"))

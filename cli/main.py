@@ -60,7 +60,8 @@ def run(scenario, out_dir, top, allow_outside_paths, wide, device):
                          wide=wide))
     k = sc.parameters.cost
     users = ", ".join(f"{g} {v:.0%}" for g, v in sc.demand_weights.items()) or "world population"
-    con.print(f"[dim]RTT: demand-weighted ({escape(users)}); in SLO: share of demand within {scores.slo_rtt_ms:g} ms; "
+    con.print(f"[dim]RTT: demand-weighted ({escape(users)}), {sc.parameters.latency.rtt_profile} profile; in SLO: "
+              f"share of demand within {scores.slo_rtt_ms:g} ms; "
               f"carbon {k.carbon_price_usd_per_t:g} USD/t; delay {k.delay_usd_per_mw_month:,.0f} USD per MW-month; "
               f"operator profile {sc.parameters.cooling.profile}.[/dim]")
     if result.shell_scores is not None:

@@ -43,6 +43,17 @@ def ground_rtt_ms_pairs(lat1_deg, lon1_deg, lat2_deg, lon2_deg,
 
 
 @scalar
+def store_weighted_means(i, total_w, rtt_w, within_w, rtt_ms_weighted, within_slo_fraction):
+    """Write element ``i`` of the weighted mean RTT [ms] and within-SLO share [-] (NaN without weight)."""
+    if total_w > 0.0:
+        rtt_ms_weighted[i] = rtt_w / total_w
+        within_slo_fraction[i] = within_w / total_w
+    else:
+        rtt_ms_weighted[i] = math.nan
+        within_slo_fraction[i] = math.nan
+
+
+@scalar
 def demand_latency_site(i, site_lat_deg, site_lon_deg, demand_x, demand_y, demand_z, demand_weight,
                         route_factor, overhead_ms, fibre_km_per_ms, slo_rtt_ms,
                         out_rtt_ms_weighted, out_within_slo_fraction):
@@ -58,12 +69,7 @@ def demand_latency_site(i, site_lat_deg, site_lon_deg, demand_x, demand_y, deman
         total_w += w
         rtt_w += w * rtt
         within_w += w if rtt <= slo_rtt_ms else 0.0  # a select, not a branch: faster on the CPU
-    if total_w > 0.0:
-        out_rtt_ms_weighted[i] = rtt_w / total_w
-        out_within_slo_fraction[i] = within_w / total_w
-    else:
-        out_rtt_ms_weighted[i] = math.nan
-        out_within_slo_fraction[i] = math.nan
+    store_weighted_means(i, total_w, rtt_w, within_w, out_rtt_ms_weighted, out_within_slo_fraction)
 
 
 @njit(parallel=True, cache=True)
@@ -101,12 +107,7 @@ def demand_latency_route_site(i, site_node, site_access_km, site_continent, node
         total_w += w
         rtt_w += w * rtt
         within_w += w if rtt <= slo_rtt_ms else 0.0
-    if total_w > 0.0:
-        out_rtt_ms_weighted[i] = rtt_w / total_w
-        out_within_slo_fraction[i] = within_w / total_w
-    else:
-        out_rtt_ms_weighted[i] = math.nan
-        out_within_slo_fraction[i] = math.nan
+    store_weighted_means(i, total_w, rtt_w, within_w, out_rtt_ms_weighted, out_within_slo_fraction)
 
 
 @njit(parallel=True, cache=True)

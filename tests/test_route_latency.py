@@ -247,3 +247,66 @@ def test_scenario_and_tenant_profiles_are_checked(tmp_path):
     sc.write_text('[parameters.latency]\nrtt_profile = "fast"\n')
     r = run_cli("sites", "--scenario", str(sc), "--top", "1")
     assert r.returncode == 2 and "rtt_profile" in r.stderr
+
+
+# --- routed orbit latency -------------------------------------------------------------------------
+
+def _starlink_like():
+    return next(s for s in placement.load_shells() if s.id == "starlink-550-53")
+
+
+def test_plus_grid_has_four_links_per_satellite_and_a_ring_two():
+    from placement.orbit_routing import plus_grid_links
+
+    i, j = plus_grid_links(72, 22)
+    degree = np.bincount(np.r_[i, j], minlength=72 * 22)
+    assert np.all(degree == 4)
+    i, j = plus_grid_links(1, 1000)
+    assert np.all(np.bincount(np.r_[i, j], minlength=1000) == 2)
+
+
+def test_a_user_under_a_satellite_three_slots_on_routes_along_the_ring():
+    # A ring of 12 satellites at 1,000 km: a user under satellite 3 goes up 1,000 km, then three
+    # laser hops, each a chord 2 r sin(pi / 12); the neighbours are 30 deg away, beyond the
+    # 13.4 deg coverage circle at 25 deg elevation, so no other path exists.
+    from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
+    from placement.orbit_routing import SPEED_OF_LIGHT_KM_PER_MS, routed_rtt_ms, satellite_positions_km
+    from placement.orbits import Shell, gmst_rad, parse_start, plane_elements, time_grid
+
+    shell = Shell("ring", "ring", 1000.0, 53.0, planes=1, sats_per_plane=12)
+    start = parse_start("test", "2026-03-01")
+    pe = plane_elements([shell], start, max_planes=None)
+    sats = satellite_positions_km(shell, pe, 0.0, float(np.atleast_1d(gmst_rad(time_grid(start, 1, 60.0)))[0]))
+    sub = sats[3] / np.linalg.norm(sats[3])
+    lat, lon = np.degrees(np.arcsin(sub[2])), np.degrees(np.arctan2(sub[1], sub[0]))
+    rtt, hops = routed_rtt_ms(shell, lat, lon, start=start, instants=1, step_s=60.0)
+    r = EARTH_EQUATORIAL_RADIUS_KM + shell.altitude_km
+    expect = 2 * (shell.altitude_km + 3 * 2 * r * np.sin(np.pi / 12)) / SPEED_OF_LIGHT_KM_PER_MS
+    assert rtt[0, 0] == pytest.approx(expect, rel=1e-6)
+    assert hops[0, 0] == 3
+
+
+def test_routed_paths_respect_the_speed_of_light_and_cover_what_is_in_view():
+    from placement.demand import demand_points
+    from placement.orbit_routing import SPEED_OF_LIGHT_KM_PER_MS, routed_rtt_ms, satellite_positions_km
+    from placement.orbits import gmst_rad, parse_start, plane_elements, time_grid
+
+    shell = _starlink_like()
+    start = parse_start("test", "2026-03-01")
+    dp = demand_points({"NA": 0.5, "EU": 0.5})
+    keep = dp.weight > 0
+    rtt, _ = routed_rtt_ms(shell, dp.lat_deg[keep], dp.lon_deg[keep], start=start, instants=3, step_s=1200.0)
+    # 1,584 satellites at 53 deg: every user below 45 deg latitude always has one in view
+    low = np.abs(dp.lat_deg[keep]) <= 45.0
+    assert low.sum() > 50 and np.all(np.isfinite(rtt[:, low]))
+    pe = plane_elements([shell], start, max_planes=None)
+    gmst = np.atleast_1d(gmst_rad(time_grid(start, 3, 1200.0)))
+    from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM as R
+
+    lat, lon = np.radians(dp.lat_deg[keep]), np.radians(dp.lon_deg[keep])
+    users = R * np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    for k in range(3):
+        cluster = satellite_positions_km(shell, pe, k * 1200.0, float(gmst[k]))[0]
+        straight = 2 * np.linalg.norm(users - cluster, axis=1) / SPEED_OF_LIGHT_KM_PER_MS
+        ok = np.isfinite(rtt[k])
+        assert np.all(rtt[k][ok] >= straight[ok] * (1 - 1e-9))
