@@ -27,7 +27,7 @@ def latency_command(origin, destination, profile, cables, fmt, wide):
     """Round-trip time between two places over the route graph: RTT [ms], the path (metros and
     cables) and the fibre and great-circle distances [km]. FROM and TO are ground-site ids,
     city names ('Paris' or 'Paris, FR') or 'lat,lon' in degrees."""
-    from placement.route_latency import describe_route, place_coordinates
+    from placement.route_latency import check_reachable, describe_route, place_coordinates
 
     from placement.catalogs.validation import require_file
 
@@ -35,6 +35,8 @@ def latency_command(origin, destination, profile, cables, fmt, wide):
         require_file("--cables", None, cables)
     a = place_coordinates("FROM", origin)
     b = place_coordinates("TO", destination)
+    check_reachable("FROM", a[1], a[2])
+    check_reachable("TO", b[1], b[2])
     route = describe_route(a[1], a[2], b[1], b[2], profile=profile, cables_csv=cables)
     others = {}
     for other in ("internet", "backbone", "great_circle"):

@@ -235,7 +235,8 @@ def _client(scheduler: str | None, workers: int):
     import logging
     import os
 
-    for name in ("distributed", "distributed.nanny", "distributed.worker", "distributed.scheduler"):
+    for name in ("distributed", "distributed.nanny", "distributed.worker", "distributed.scheduler",
+                 "distributed.worker.state_machine"):
         logging.getLogger(name).setLevel(logging.ERROR)  # one-line errors, not Dask's log lines
     if workers > MAX_WORKERS_PER_CPU * (os.cpu_count() or 1):
         raise InputError("--workers", None, workers, f"more than {MAX_WORKERS_PER_CPU} local worker processes per CPU "
@@ -251,8 +252,10 @@ def _client(scheduler: str | None, workers: int):
     if workers:
         from distributed import Client, LocalCluster
 
+        # silence_logs reaches the worker processes too (a Ctrl-C otherwise makes a worker log a
+        # cancelled task on stderr beside the one-line message)
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None)
+                               dashboard_address=None, silence_logs=logging.CRITICAL)
         return Client(cluster)
     return None
 

@@ -159,6 +159,13 @@ def _reachable(where, graph, lat, lon):
     return idx, access_km
 
 
+def check_reachable(where, lat_deg: float, lon_deg: float, profile: str = "internet") -> None:
+    """:class:`InputError` naming ``where`` if no node of the profile's graph is within reach."""
+    if profile in ROUTE_PROFILES:
+        _reachable(where, graph_for(route_profiles()[profile]), np.atleast_1d(float(lat_deg)),
+                   np.atleast_1d(float(lon_deg)))
+
+
 def route_path_km(graph, lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, where="route"):
     """Shortest fibre path [km] between points through the graph, and the entry and exit nodes.
 
