@@ -9,12 +9,13 @@ from rich.markup import escape
 from placement.cli.common import format_option, handle_errors, wide_option
 from placement.cli.main import cli
 from placement.cli.tables import Column, console, fitted_table
+from placement.route_latency import PROFILES
 
 
 @cli.command("latency")
 @click.argument("origin", metavar="FROM")
 @click.argument("destination", metavar="TO")
-@click.option("--profile", type=click.Choice(["internet", "backbone", "great_circle"]), default="internet",
+@click.option("--profile", type=click.Choice(PROFILES), default="internet",
               show_default=True,
               help="internet: public internet (WonderProxy fit); backbone: a private cloud backbone (Azure "
                    "fit); great_circle: route factor x great circle.")
@@ -39,7 +40,7 @@ def latency_command(origin, destination, profile, cables, fmt, wide):
     check_reachable("TO", b[1], b[2])
     route = describe_route(a[1], a[2], b[1], b[2], profile=profile, cables_csv=cables)
     others = {}
-    for other in ("internet", "backbone", "great_circle"):
+    for other in PROFILES:
         if other != profile:
             others[other] = describe_route(a[1], a[2], b[1], b[2], profile=other, cables_csv=cables)["rtt_ms"]
     doc = {"from": {"place": a[0], "lat_deg": a[1], "lon_deg": a[2]},

@@ -27,9 +27,10 @@ SHADOW_MARGIN_RAD = 0.006
 
 
 @scalar
-def sun_visible_fraction(rx, ry, rz, sx, sy, sz):
-    """Fraction of the solar disc visible [0..1] from a satellite at r [km] with the Sun at s [km]
-    (both geocentric)."""
+def disc_angles_rad(rx, ry, rz, sx, sy, sz):
+    """(a, b, c) [rad] seen from a satellite at r [km] with the Sun at s [km] (both geocentric):
+    the Sun's angular radius, the Earth's, and the angle between their centres (Montenbruck &
+    Gill, Satellite Orbits, sec. 3.4.2)."""
     dx = sx - rx
     dy = sy - ry
     dz = sz - rz
@@ -42,7 +43,14 @@ def sun_visible_fraction(rx, ry, rz, sx, sy, sz):
         cos_c = 1.0
     elif cos_c < -1.0:
         cos_c = -1.0
-    c = math.acos(cos_c)
+    return a, b, math.acos(cos_c)
+
+
+@scalar
+def sun_visible_fraction(rx, ry, rz, sx, sy, sz):
+    """Fraction of the solar disc visible [0..1] from a satellite at r [km] with the Sun at s [km]
+    (both geocentric)."""
+    a, b, c = disc_angles_rad(rx, ry, rz, sx, sy, sz)
     if c >= a + b:
         return 1.0
     if c <= b - a:
@@ -91,19 +99,8 @@ def shadow_edge_rad(rx, ry, rz, sx, sy, sz):
     c - (a + b) in :func:`sun_visible_fraction`'s notation; negative once any of the Sun is
     hidden. Smooth in time, so a shadow entry or exit between two samples is found by linear
     interpolation of this margin."""
-    dx = sx - rx
-    dy = sy - ry
-    dz = sz - rz
-    d_sun = math.sqrt(dx * dx + dy * dy + dz * dz)
-    d_earth = math.sqrt(rx * rx + ry * ry + rz * rz)
-    a = math.asin(SUN_RADIUS_KM / d_sun)
-    b = math.asin(EARTH_SHADOW_RADIUS_KM / d_earth)
-    cos_c = -(rx * dx + ry * dy + rz * dz) / (d_earth * d_sun)
-    if cos_c > 1.0:
-        cos_c = 1.0
-    elif cos_c < -1.0:
-        cos_c = -1.0
-    return math.acos(cos_c) - (a + b)
+    a, b, c = disc_angles_rad(rx, ry, rz, sx, sy, sz)
+    return c - (a + b)
 
 
 @scalar

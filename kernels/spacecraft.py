@@ -85,9 +85,12 @@ def shell_economics_row(i, altitude_km, design_life_yr, dose_krad_per_yr, worst_
     life = dose_limited_life_yr(effective_life_yr(design_life_yr[i], h), dose_krad_per_yr[i],
                                 compute_tid_limit_krad)
     degr = array_degradation_per_yr(degradation_base_per_yr, degradation_belt_per_yr, h)
+    # with storage the array also charges the battery for the worst orbit's eclipse; without, it
+    # only runs the load while sunlit
+    stored_fraction = worst_orbit_eclipse_fraction[i] if has_battery != 0 else 0.0
+    array = array_area_m2_per_mw(stored_fraction, bus_overhead, battery_round_trip_efficiency, cell_efficiency,
+                                 packing_factor, pointing_factor, degr, life)
     if has_battery != 0:
-        array = array_area_m2_per_mw(worst_orbit_eclipse_fraction[i], bus_overhead, battery_round_trip_efficiency,
-                                     cell_efficiency, packing_factor, pointing_factor, degr, life)
         dod = depth_of_discharge
         if dod <= 0.0:
             dod = depth_of_discharge_for_cycles(eclipse_cycles_per_yr[i] * life, cycle_life_ref, cycle_life_ref_dod,
@@ -95,8 +98,6 @@ def shell_economics_row(i, altitude_km, design_life_yr, dose_krad_per_yr, worst_
         battery = battery_kwh_per_mw(max_eclipse_s[i], bus_overhead, dod, discharge_efficiency)
         capacity_factor = 1.0
     else:
-        array = array_area_m2_per_mw(0.0, bus_overhead, battery_round_trip_efficiency, cell_efficiency,
-                                     packing_factor, pointing_factor, degr, life)
         dod = 0.0
         battery = 0.0
         capacity_factor = 1.0 - mean_eclipse_fraction[i]

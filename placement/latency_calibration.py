@@ -149,11 +149,14 @@ def fit_internet_profile(pairs: PingPairs, graph) -> dict:
 
 
 def route_errors(pairs: PingPairs, profile) -> np.ndarray:
-    """|model - measured| / measured [-] of a routed profile on measured pairs."""
-    from placement.route_latency import route_rtt_ms_with
+    """|model - measured| / measured [-] of a routed profile (on its cached graph) on measured pairs."""
+    from placement.route_latency import graph_for, route_rtt_on
 
-    model = route_rtt_ms_with(profile, pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg)
-    return np.abs(model - pairs.rtt_ms) / pairs.rtt_ms
+    return _errors(pairs, route_rtt_on(graph_for(profile), profile, pairs))
+
+
+def _errors(pairs: PingPairs, model_ms: np.ndarray) -> np.ndarray:
+    return np.abs(model_ms - pairs.rtt_ms) / pairs.rtt_ms
 
 
 def load_backbone_pairs(path: Path | None = None) -> PingPairs:
@@ -175,29 +178,31 @@ def calibrate_routes(servers_csv: Path = DEFAULT_SERVERS, pings_csv: Path = DEFA
     an overhead on the same graph) on the published Azure backbone RTTs."""
     from scipy.optimize import least_squares
 
-    from placement.route_graph import route_graph
-    from placement.route_latency import FIBRE_KM_PER_MS, RouteProfile, route_path_km
+    from placement.route_graph import build_route_graph
+    from placement.route_latency import FIBRE_KM_PER_MS, RouteProfile, route_path_km, route_rtt_on
 
     pairs = load_pings(servers_csv, pings_csv, statistic="min")
     fit_pairs, held_pairs = split_by_server(pairs)
     best = None
     for conduit in ROUTE_CONDUIT_FACTORS:
         for border in ROUTE_CROSS_BORDER_FACTORS:
-            params = fit_internet_profile(fit_pairs, route_graph(conduit, border))
+            # built afresh, not through the disk cache: only the shipped graph belongs there
+            graph = build_route_graph(conduit_factor=conduit, cross_border_factor=border)
+            params = fit_internet_profile(fit_pairs, graph)
             profile = RouteProfile.from_fit("internet", conduit, border, params)
-            score = float(np.median(route_errors(fit_pairs, profile)))
+            score = float(np.median(_errors(fit_pairs, route_rtt_on(graph, profile, fit_pairs))))
             if best is None or score < best[0]:
-                best = (score, conduit, border, params, profile)
-    _, conduit, border, params, internet = best
-    held = route_errors(held_pairs, internet)
+                best = (score, conduit, border, params, profile, graph)
+    _, conduit, border, params, internet, graph = best
+    held = _errors(held_pairs, route_rtt_on(graph, internet, held_pairs))
     gc = absolute_percentage_errors(held_pairs, *fit(fit_pairs))  # great circle refitted on minima
     backbone_pairs = load_backbone_pairs()
-    term = 2.0 * route_path_km(route_graph(conduit, border), backbone_pairs.lat1_deg, backbone_pairs.lon1_deg,
+    term = 2.0 * route_path_km(graph, backbone_pairs.lat1_deg, backbone_pairs.lon1_deg,
                                backbone_pairs.lat2_deg, backbone_pairs.lon2_deg)[0] / FIBRE_KM_PER_MS
     x = least_squares(lambda x: (x[0] * term + x[1] - backbone_pairs.rtt_ms) / backbone_pairs.rtt_ms, [1.1, 2.0],
                       loss="soft_l1", f_scale=0.1, bounds=([1.0, 0.0], [3.0, 20.0])).x
     backbone = RouteProfile("backbone", conduit, border, float(x[0]), {}, float(x[1]))
-    bb = route_errors(backbone_pairs, backbone)
+    bb = _errors(backbone_pairs, route_rtt_on(graph, backbone, backbone_pairs))
     return {
         "conduit_factor": conduit, "cross_border_factor": border,
         "internet": {"overhead_ms": round(params["overhead_ms"], 3),

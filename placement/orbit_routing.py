@@ -140,8 +140,8 @@ def _hop_counts(pred: np.ndarray) -> np.ndarray:
 def compare_routed_with_geometric(shell: Shell, demand, *, start, days: float = 1.0, step_s: float = 3600.0,
                                   parameters=None) -> RoutedLatency:
     """Demand-weighted routed RTT over ``days`` at ``step_s`` against the geometric estimate of
-    :func:`placement.shells.shell_demand_rtt_ms` over the same instants (both without the
-    fixed overhead's difference: the same ``overhead_ms``)."""
+    :func:`placement.shells.shell_demand_rtt_ms` over the same instants, both with the
+    parameters' ``overhead_ms``."""
     from placement.parameters import Parameters
     from placement.shells import shell_demand_rtt_ms
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from placement.catalogs import COOLING_PLANTS, DATA_DIR
 from placement.catalogs.validation import InputError, require_number
+from placement.route_latency import PROFILES as RTT_PROFILES
 
 LATENCY_CALIBRATION_TOML = DATA_DIR / "latency_calibration.toml"
 #: Parameters that take one of a few words rather than a number.
@@ -21,7 +22,7 @@ CHOICES = {"solar_technology": ("silicon", "triple_junction"),
            "launch_trajectory": ("suncatcher", "suncatcher_slow"),
            "plant": COOLING_PLANTS,
            "profile": ("hyperscale", "colocation"),
-           "rtt_profile": ("internet", "backbone", "great_circle")}
+           "rtt_profile": RTT_PROFILES}
 _UNIT = dict(positive=True, high=1.0)  # a fraction or efficiency in (0, 1]
 _SHARE = dict(low=0.0, high=1.0)  # a share in [0, 1]
 #: Physical bounds of each numeric parameter (by name, in any group); others: finite, >= 0, <= 1e12.

@@ -209,7 +209,7 @@ def _borders(country: str, lat: float, lon: float, radius_km: float = COUNTRY_EV
     return any(country_of_city[i] == country for i in idx)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RouteGraph:
     """Nodes, edges and the all-pairs shortest fibre path lengths.
 
@@ -242,9 +242,10 @@ class RouteGraph:
     path_km: np.ndarray
     conduit_factor: float
 
-    def to_networkx(self):
+    @functools.cached_property
+    def networkx_graph(self):
         """The graph as a ``networkx.Graph`` (edge attributes ``km`` and ``cable``); parallel
-        edges keep the shortest."""
+        edges keep the shortest. Built once per graph."""
         import networkx as nx
 
         g = nx.Graph()
@@ -256,26 +257,19 @@ class RouteGraph:
                 g.add_edge(i, j, km=km, cable=cable)
         return g
 
+    @functools.cached_property
+    def _tree(self):
+        from scipy.spatial import cKDTree
+
+        return cKDTree(_unit(self.lat_deg, self.lon_deg))
+
     def nearest_nodes(self, lat_deg, lon_deg, k: int = ACCESS_NODES):
         """(node indices, access leg fibre [km]) of the ``k`` nearest nodes to each point."""
-        tree = _node_tree(self)
         lat = np.atleast_1d(np.asarray(lat_deg, float))
         lon = np.atleast_1d(np.asarray(lon_deg, float))
-        chord, idx = tree.query(_unit(lat, lon), k=k)
+        chord, idx = self._tree.query(_unit(lat, lon), k=k)
         km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
         return idx.reshape(lat.shape + (k,)), km.reshape(lat.shape + (k,)) * self.conduit_factor
-
-
-@functools.lru_cache(maxsize=4)
-def _node_tree_cached(key: int, xyz_bytes: bytes, n: int):
-    from scipy.spatial import cKDTree
-
-    return cKDTree(np.frombuffer(xyz_bytes).reshape(n, 3))
-
-
-def _node_tree(graph: RouteGraph):
-    xyz = _unit(graph.lat_deg, graph.lon_deg)
-    return _node_tree_cached(id(graph), xyz.tobytes(), graph.lat_deg.size)
 
 
 def _metros(min_population: int):
@@ -294,8 +288,7 @@ def _continent_of(countries) -> np.ndarray:
     return np.array([cont.get(str(c), "?") for c in countries])
 
 
-def _terrestrial_edges(lat, lon, conduit_factor: float, countries=None, cross_border_factor: float = 1.0,
-                       border_rule: str = "open_eu_na"):
+def _terrestrial_edges(lat, lon, conduit_factor: float, countries, cross_border_factor: float):
     from scipy.spatial import cKDTree
 
     xyz = _unit(lat, lon)
@@ -303,8 +296,8 @@ def _terrestrial_edges(lat, lon, conduit_factor: float, countries=None, cross_bo
     i = np.repeat(np.arange(lat.size), TERRESTRIAL_NEIGHBOURS)
     j = idx[:, 1:].ravel()
     km = (2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord[:, 1:] / 2, 0, 1))).ravel()
-    keep = (km <= TERRESTRIAL_MAX_KM) & (km > 0) & (i < j) | ((km <= TERRESTRIAL_MAX_KM) & (km > 0) & (i > j))
-    i, j, km = i[keep], j[keep], km[keep]
+    keep = (km <= TERRESTRIAL_MAX_KM) & (km > 0)
+    i, j = i[keep], j[keep]
     lo, hi = np.minimum(i, j), np.maximum(i, j)
     pairs = np.unique(np.column_stack([lo, hi]), axis=0)
     i, j = pairs[:, 0], pairs[:, 1]
@@ -314,16 +307,11 @@ def _terrestrial_edges(lat, lon, conduit_factor: float, countries=None, cross_bo
     water_share = 1.0 - _is_land(plat, plon).mean(axis=1)
     over_land = (water_share <= MAX_WATER_SHARE) | (km * water_share <= SHORT_CROSSING_KM)
     i, j, km = i[over_land], j[over_land], km[over_land] * conduit_factor
-    if countries is not None and cross_border_factor != 1.0:
+    if cross_border_factor != 1.0:
         countries = np.asarray(countries)
         cont = _continent_of(countries)
-        crossing = countries[i] != countries[j]
-        if border_rule == "open_eu_na":
-            open_ = (cont[i] == cont[j]) & np.isin(cont[i], OPEN_BORDER_CONTINENTS)
-            crossing &= ~open_
-        else:  # "continents": only edges between continents
-            crossing = cont[i] != cont[j]
-        km = np.where(crossing, km * cross_border_factor, km)
+        open_border = (cont[i] == cont[j]) & np.isin(cont[i], OPEN_BORDER_CONTINENTS)
+        km = np.where((countries[i] != countries[j]) & ~open_border, km * cross_border_factor, km)
     return i, j, km
 
 
@@ -394,8 +382,8 @@ def _cable_edges(cables: list[CableSystem], node_of_landing: dict):
 
 
 def build_route_graph(*, conduit_factor: float, cross_border_factor: float = 1.0,
-                      cables_csv: Path | str = SUBMARINE_CABLES_CSV, min_population: int = METRO_MIN_POPULATION,
-                      border_rule: str = "open_eu_na") -> RouteGraph:
+                      cables_csv: Path | str = SUBMARINE_CABLES_CSV,
+                      min_population: int = METRO_MIN_POPULATION) -> RouteGraph:
     """Build the route graph and its all-pairs path lengths (no cache; see :func:`route_graph`).
 
     Parameters
@@ -406,8 +394,6 @@ def build_route_graph(*, conduit_factor: float, cross_border_factor: float = 1.0
         Extra factor on terrestrial edges that cross a border outside the open-border continents
         (:data:`OPEN_BORDER_CONTINENTS`) [-]: international transit over land in Asia, Africa and
         South America is scarce (Europe-Asia traffic goes by sea through Suez), calibrated.
-    border_rule : {'open_eu_na', 'continents'}
-        Which crossings the factor applies to.
     cables_csv : path
         Submarine cable catalog.
     min_population : int
@@ -431,7 +417,7 @@ def build_route_graph(*, conduit_factor: float, cross_border_factor: float = 1.0
                 lon.append(lo)
                 kind.append("landing")
     lat, lon = np.array(lat), np.array(lon)
-    ti, tj, tkm = _terrestrial_edges(lat, lon, conduit_factor, countries, cross_border_factor, border_rule)
+    ti, tj, tkm = _terrestrial_edges(lat, lon, conduit_factor, countries, cross_border_factor)
     ci, cj, ckm, cname = _cable_edges(cables, node_of_landing)
     bi, bj, bkm = _bridging_edges(lat, lon, np.concatenate([ti, ci]), np.concatenate([tj, cj]))
     edge_i = np.concatenate([ti, ci, bi])
@@ -458,6 +444,18 @@ def _cache_dir() -> Path:
 
     base = os.environ.get("PLACEMENT_CACHE_DIR") or Path.home() / ".cache" / "placement"
     return Path(base) / "routes"
+
+
+def _remove_stale_temporaries(folder: Path, older_than_s: float = 600.0) -> None:
+    """Temporary files a killed writer left behind (a write takes well under a second)."""
+    import time
+
+    for p in folder.glob("*.tmp.npz"):
+        try:
+            if time.time() - p.stat().st_mtime > older_than_s:
+                p.unlink()
+        except OSError:
+            pass
 
 
 def _fingerprint(conduit_factor: float, cross_border_factor: float, cables_csv: Path, min_population: int) -> str:
@@ -497,6 +495,7 @@ def route_graph(conduit_factor: float, cross_border_factor: float = 1.0,
                               cables_csv=cables_csv, min_population=min_population)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp.npz")
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **{k: getattr(graph, k) for k in fields})

@@ -67,10 +67,6 @@ class RouteProfile:
     overhead_ms: float
     fibre_km_per_ms: float = FIBRE_KM_PER_MS
 
-    def __hash__(self):
-        return hash((self.name, self.conduit_factor, self.cross_border_factor, self.path_inflation,
-                     tuple(sorted(self.inflation_by_continent_pair.items())), self.overhead_ms))
-
     @classmethod
     def from_fit(cls, name, conduit_factor, cross_border_factor, params: dict) -> "RouteProfile":
         """A profile from :func:`placement.latency_calibration.fit_internet_profile` results."""
@@ -130,10 +126,10 @@ def continent_pair_keys(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
     return np.array(["-".join(sorted((CONTINENTS[x], CONTINENTS[y]))) for x, y in zip(a, b)])
 
 
-def check_profile(where, profile) -> str:
-    """``profile`` if it is one of :data:`PROFILES`, else :class:`InputError`."""
+def check_profile(where, profile, field: str = "profile") -> str:
+    """``profile`` if it is one of :data:`PROFILES`, else :class:`InputError` naming ``field``."""
     if profile not in PROFILES:
-        raise InputError(where, "profile", profile, f"not one of {', '.join(PROFILES)}")
+        raise InputError(where, field, profile, f"not one of {', '.join(PROFILES)}")
     return profile
 
 
@@ -206,29 +202,16 @@ def demand_matrix(graph, lat_deg, lon_deg, continent_codes):
     lat = np.ascontiguousarray(lat_deg, dtype=float)
     lon = np.ascontiguousarray(lon_deg, dtype=float)
     codes = tuple(str(c) for c in continent_codes)
-    return _demand_matrix_cached(_GraphKey(graph), lat.tobytes(), lon.tobytes(), codes)
-
-
-class _GraphKey:
-    """Hashable by identity wrapper, so the lru cache holds one graph's matrices."""
-
-    def __init__(self, graph):
-        self.graph = graph
-
-    def __hash__(self):
-        return id(self.graph)
-
-    def __eq__(self, other):
-        return isinstance(other, _GraphKey) and other.graph is self.graph
+    return _demand_matrix_cached(graph, lat.tobytes(), lon.tobytes(), codes)
 
 
 @functools.lru_cache(maxsize=4)
-def _demand_matrix_cached(key: _GraphKey, lat_bytes: bytes, lon_bytes: bytes, codes: tuple):
+def _demand_matrix_cached(graph, lat_bytes: bytes, lon_bytes: bytes, codes: tuple):
     lat, lon = np.frombuffer(lat_bytes), np.frombuffer(lon_bytes)
     fallback = continent_index(lat, lon) if lat.size else np.zeros(0, np.int64)
     cont = np.array([CONTINENTS.index(c) if c in CONTINENTS else int(f) for c, f in zip(codes, fallback)],
                     dtype=np.int64)
-    return np.ascontiguousarray(node_to_demand_km(key.graph, lat, lon)), cont
+    return np.ascontiguousarray(node_to_demand_km(graph, lat, lon)), cont
 
 
 def node_to_demand_km(graph, demand_lat_deg, demand_lon_deg) -> np.ndarray:
@@ -250,10 +233,10 @@ def route_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "interne
     return route_rtt_ms_with(route_profiles()[profile], lat1_deg, lon1_deg, lat2_deg, lon2_deg)
 
 
-def route_rtt_ms_with(p: RouteProfile, lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
-    """Round-trip time [ms] over the route graph for a given profile."""
+def route_rtt_ms_with(p: RouteProfile, lat1_deg, lon1_deg, lat2_deg, lon2_deg, graph=None) -> np.ndarray:
+    """Round-trip time [ms] over the route graph (default: the profile's own) for a given profile."""
     a = np.broadcast_arrays(*(np.asarray(v, float) for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg)))
-    km, _, _ = route_path_km(graph_for(p), *a, where="ground_rtt_ms")
+    km, _, _ = route_path_km(graph if graph is not None else graph_for(p), *a, where="ground_rtt_ms")
     ca = continent_index(a[0].ravel(), a[1].ravel()).reshape(km.shape)
     cb = continent_index(a[2].ravel(), a[3].ravel()).reshape(km.shape)
     return p.rtt_ms(km, ca, cb)
@@ -277,8 +260,8 @@ def describe_route(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg: 
     p = route_profiles()[profile]
     g = graph_for(p, cables_csv)
     km, entry, exit_ = route_path_km(g, lat1_deg, lon1_deg, lat2_deg, lon2_deg, where="latency")
-    nodes = nx.dijkstra_path(_networkx(g), int(entry), int(exit_), weight="km")
-    G = _networkx(g)
+    G = g.networkx_graph
+    nodes = nx.dijkstra_path(G, int(entry), int(exit_), weight="km")
     hops = []
     for n, node in enumerate(nodes):
         via = "access" if n == 0 else (G.edges[nodes[n - 1], node]["cable"] or "terrestrial")
@@ -290,18 +273,10 @@ def describe_route(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg: 
             "great_circle_km": round(gc_km, 1), "cables": cables, "path": hops}
 
 
-@functools.lru_cache(maxsize=2)
-def _networkx_cached(key):
-    graph = _GRAPHS[key]
-    return graph.to_networkx()
-
-
-_GRAPHS: dict = {}
-
-
-def _networkx(graph):
-    _GRAPHS[id(graph)] = graph
-    return _networkx_cached(id(graph))
+def route_rtt_on(graph, p: RouteProfile, pairs) -> np.ndarray:
+    """RTT [ms] of a profile on a given graph for pairs with ``lat1_deg, lon1_deg, lat2_deg,
+    lon2_deg`` attributes (calibration)."""
+    return route_rtt_ms_with(p, pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg, graph=graph)
 
 
 def place_coordinates(where: str, text: str, sites=None) -> tuple[str, float, float]:

@@ -82,7 +82,7 @@ def _route_demand_rtt(lat, lon, demand: DemandPoints, profile: str, slo_rtt_ms: 
     from placement.kernels import latency
     from placement.kernels.targets import launch
 
-    rl.check_profile("rtt_profile", profile)
+    rl.check_profile("demand_weighted_rtt_ms", profile, "rtt_profile")
     p = rl.route_profiles()[profile]
     graph = rl.graph_for(p)
     keep = demand.weight > 0  # zero-weight points change nothing: skip them

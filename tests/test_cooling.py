@@ -1,6 +1,7 @@
 """PUE and water from climate against published figures: chiller rating data, a cooling-tower
 worked example, published fleet PUE and WUE (sources in catalogs/references/cooling.md)."""
 import dataclasses
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -8,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from placement.kernels import chillers, cooling
-from placement.kernels.targets import launch
 from placement.parameters import CoolingParameters, Parameters
+from placement.sites import cooling_of
 
 P = CoolingParameters()
 PLANTS = {"air_economizer": 0, "chiller_tower": 1, "dry_cooler": 2, "liquid": 3}
@@ -20,23 +21,8 @@ def pue(t_mean, rh, dtr, plant="air_economizer", profile="hyperscale", **changes
     t, r, d = (np.atleast_2d(np.asarray(x, float)) for x in (t_mean, rh, dtr))
     n = t.shape[0]
     c = dataclasses.replace(P, profile=profile, **changes)
-    op = c.operator()
-    out = launch("cpu", cooling.pue_and_water, cooling.cooling_site, n, t_mean_c=t, rh_pct=r, dtr_c=d,
-                 plant=np.full(n, PLANTS[plant], dtype=np.int64), water_stress=np.zeros(n),
-                 supply_max_c=op.supply_max_c, max_dew_point_c=op.max_dew_point_c, air_approach_c=c.air_approach_c,
-                 evap_effectiveness=c.evap_effectiveness, it_delta_t_c=c.it_delta_t_c,
-                 evap_pump_kw_per_kw=c.evap_pump_kw_per_kw, chilled_water_c=op.chilled_water_c,
-                 chilled_water_delta_t_c=c.chilled_water_delta_t_c, tower_approach_c=c.tower_approach_c,
-                 hx_approach_c=c.hx_approach_c, cycles_of_concentration=c.cycles_of_concentration,
-                 drift_fraction=c.drift_fraction, tower_range_c=c.tower_range_c,
-                 tower_fan_kw_per_kw=c.tower_fan_kw_per_kw, dry_cooler_approach_c=c.dry_cooler_approach_c,
-                 adiabatic_effectiveness=c.adiabatic_effectiveness, dry_cooler_air_delta_t_c=c.dry_cooler_air_delta_t_c,
-                 dry_cooler_fan_kw_per_kw=c.dry_cooler_fan_kw_per_kw, liquid_supply_c=c.liquid_supply_c,
-                 liquid_delta_t_c=c.liquid_delta_t_c, liquid_fraction=c.liquid_fraction,
-                 cdu_pump_kw_per_kw=op.cdu_pump_kw_per_kw, air_chiller_rated_cop=c.air_chiller_rated_cop,
-                 water_chiller_rated_cop=c.water_chiller_rated_cop, electrical_loss=op.electrical_loss,
-                 fan_kw_per_kw=op.fan_kw_per_kw, pump_kw_per_kw=op.pump_kw_per_kw, misc_kw_per_kw=op.misc_kw_per_kw,
-                 out_plant=np.empty(n, dtype=np.int64))
+    climate = SimpleNamespace(t_mean_c=t, rh_pct=r, dtr_c=d)
+    out = cooling_of(climate, np.full(n, PLANTS[plant], dtype=np.int64), np.zeros(n), Parameters(cooling=c), "cpu")
     return out["pue"], out["water_l_per_mwh_it"], out["economizer_fraction"]
 
 

@@ -78,7 +78,7 @@ def test_a_cable_row_without_a_source_is_refused(tmp_path):
 def test_path_matrix_equals_networkx_shortest_paths(graph):
     import networkx as nx
 
-    g = graph.to_networkx()
+    g = graph.networkx_graph
     rng = np.random.default_rng(1)
     for s in rng.choice(graph.name.size, 4, replace=False):
         lengths = nx.single_source_dijkstra_path_length(g, int(s), weight="km")

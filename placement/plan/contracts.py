@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from placement.catalogs.validation import InputError, require_date, require_number
+from placement.route_latency import check_profile
 
 KINDS = ("ground", "orbit", "any")
 CLASSES = ("internal", "committed", "spot")
@@ -206,8 +207,8 @@ def parse_tenant(where: str, table: dict) -> Tenant:
     rtt = table.get("rtt_target_ms")
     rtt = None if rtt is None else require_number(w, "rtt_target_ms", rtt, positive=True, high=10000)
     rtt_profile = table.get("rtt_profile")
-    if rtt_profile is not None and rtt_profile not in ("internet", "backbone", "great_circle"):
-        raise InputError(w, "rtt_profile", rtt_profile, "must be internet, backbone or great_circle")
+    if rtt_profile is not None:
+        check_profile(w, rtt_profile, "rtt_profile")
     users = table.get("users", {})
     if not isinstance(users, dict):
         raise InputError(w, "users", users, "must be a table of shares, e.g. { NA = 0.6, EU = 0.4 }")
@@ -310,23 +311,23 @@ def parse_planning_parameters(where: str, table: dict) -> PlanningParameters:
     return p
 
 
+def _ramp_inside(where: str, mw_by_year: dict, planning: PlanningParameters) -> None:
+    for y in mw_by_year:
+        if not planning.start_year <= y <= planning.end_year:
+            raise InputError(where, f"mw_by_year.{y}", mw_by_year[y],
+                             f"outside the planning horizon {planning.start_year}-{planning.end_year}")
+
+
 def check_against_horizon(where: str, planning: PlanningParameters, tenants: list, capacity: list) -> None:
     """Ramps inside the horizon; notices no longer than it; contracts overlapping it."""
     span_days = (planning.end - planning.start).days
     for t in tenants:
         w = f"{where} [[tenant]] {t.id}"
-        for y in t.mw_by_year:
-            if not planning.start_year <= y <= planning.end_year:
-                raise InputError(w, f"mw_by_year.{y}", t.mw_by_year[y],
-                                 f"outside the planning horizon {planning.start_year}-{planning.end_year}")
+        _ramp_inside(w, t.mw_by_year, planning)
         if t.notice_days > span_days:
             raise InputError(w, "notice_days", t.notice_days, f"longer than the planning horizon ({span_days} days)")
         if t.end is not None and t.end <= planning.start:
             raise InputError(w, "end", t.end.date().isoformat(), f"before the planning horizon starts "
                                                                  f"({planning.start_year})")
     for c in capacity:
-        w = f"{where} [[capacity]] {c.id}"
-        for y in c.mw_by_year:
-            if not planning.start_year <= y <= planning.end_year:
-                raise InputError(w, f"mw_by_year.{y}", c.mw_by_year[y],
-                                 f"outside the planning horizon {planning.start_year}-{planning.end_year}")
+        _ramp_inside(f"{where} [[capacity]] {c.id}", c.mw_by_year, planning)
