@@ -134,7 +134,7 @@ def route_benchmark(a):
     t_gc, _ = best(lambda: demand_weighted_rtt_ms(lat, lon, demand, profile="great_circle"))
     graph = rl.graph_for(profile)
     node, access = rl.access_nodes(graph, lat, lon)
-    node_demand, demand_cont = rl.demand_matrix(graph, d_lat, d_lon, cont)
+    node_demand, demand_cont = rl.demand_matrix(graph, d_lat, d_lon, cont, profile.exchange_weight)
     site_cont = rl.continent_index(lat, lon)
     t_np, (ref_r, ref_w) = best(lambda: numpy_route_rtt(node, access, site_cont, node_demand, demand_cont,
                                                         demand.weight, profile.inflation_table(), profile.overhead_ms,

@@ -221,6 +221,8 @@ def list_catalogs() -> list[dict]:
          "what": "great-circle RTT model fitted on WonderProxy pings (route factor, overhead)"},
         {"name": "submarine_cables", "path": str(DATA_DIR / "submarine_cables.csv"),
          "what": "submarine cable systems: landing cities in route order, ready-for-service year, length, source"},
+        {"name": "internet_exchanges", "path": str(DATA_DIR / "internet_exchanges.csv"),
+         "what": "metros of the major Internet exchange points by region: exchange, peak traffic or networks, source"},
         {"name": "route_latency_calibration", "path": str(DATA_DIR / "route_latency_calibration.toml"),
          "what": "routed RTT profiles: internet (WonderProxy minima), backbone (Azure published RTTs)"},
         {"name": "backbone_rtt_azure_2025", "path": str(DATA_DIR / "backbone_rtt_azure_2025.csv"),

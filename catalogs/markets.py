@@ -188,7 +188,8 @@ def approximate_counts() -> dict:
     out = {}
     for name, path in (("construction_cost_index", CONSTRUCTION_COST_CSV), ("grid_interconnection_queue", GRID_QUEUE_CSV),
                        ("supply_options", SUPPLY_OPTIONS_CSV), ("gas_prices", GAS_PRICES_CSV),
-                       ("electricity_water_intensity", ELECTRICITY_WATER_CSV)):
+                       ("electricity_water_intensity", ELECTRICITY_WATER_CSV),
+                       ("internet_exchanges", DATA_DIR / "internet_exchanges.csv")):
         from placement.catalogs import read_csv_rows
 
         with path.open(encoding="utf-8") as f:

@@ -17,8 +17,9 @@ from placement.route_latency import PROFILES
 @click.argument("destination", metavar="TO")
 @click.option("--profile", type=click.Choice(PROFILES), default="internet",
               show_default=True,
-              help="internet: public internet (WonderProxy fit); backbone: a private cloud backbone (Azure "
-                   "fit); great_circle: route factor x great circle.")
+              help="internet: public internet, with the detour through Internet exchanges (WonderProxy "
+                   "fit); backbone: a private cloud backbone (Azure fit); great_circle: route factor x "
+                   "great circle.")
 @click.option("--cables", type=click.Path(dir_okay=False), default=None,
               help="Submarine cable catalog CSV to route over instead of the bundled one (same columns).")
 @format_option(("table", "json"))
@@ -26,8 +27,9 @@ from placement.route_latency import PROFILES
 @handle_errors
 def latency_command(origin, destination, profile, cables, fmt, wide):
     """Round-trip time between two places over the route graph: RTT [ms], the path (metros and
-    cables) and the fibre and great-circle distances [km]. FROM and TO are ground-site ids,
-    city names ('Paris' or 'Paris, FR') or 'lat,lon' in degrees."""
+    cables), the fibre and great-circle distances [km] and, for the internet profile, the detour
+    through the two ends' Internet exchanges. FROM and TO are ground-site ids, city names ('Paris'
+    or 'Paris, FR') or 'lat,lon' in degrees."""
     from placement.route_latency import check_reachable, describe_route, place_coordinates
 
     from placement.catalogs.validation import require_file
@@ -64,4 +66,8 @@ def latency_command(origin, destination, profile, cables, fmt, wide):
                 Column("reached by", lambda i: hops[i]["via"], "left", priority=0)]
         con.print(fitted_table("Path (shortest fibre path through the route graph)", cols, len(hops),
                                width=con.width, wide=wide))
+    detour = route.get("exchange_detour")
+    if detour and detour["weight"] > 0 and detour["detour_km"] > 0:
+        con.print(escape(f"exchange detour: +{detour['detour_km']:,.0f} km via {' and '.join(detour['exchanges'])} "
+                         f"exchanges ({detour['weight']:.0%} priced)"))
     con.print(escape("other profiles: " + ", ".join(f"{k} {v:.1f} ms" for k, v in others.items())))

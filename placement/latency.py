@@ -10,11 +10,11 @@ def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "intern
                   latency: LatencyParameters | None = None, device: str = "cpu") -> np.ndarray:
     """Round-trip time over terrestrial and submarine fibre between points.
 
-    ``internet`` and ``backbone``: the shortest fibre path through the route graph (metros,
-    terrestrial fibre, submarine cables; :mod:`placement.route_graph`), RTT = 2 inflation L /
-    v_fibre + overhead with the profile's calibration (:mod:`placement.route_latency`: the public
-    internet fitted on WonderProxy minimum RTTs; a private backbone fitted on Azure's published
-    inter-region RTTs). ``great_circle``: RTT = 2 d route_factor / v_fibre + overhead
+    ``internet`` and ``backbone``: the fibre path L through the route graph (metros, terrestrial
+    fibre, submarine cables; :mod:`placement.route_graph`), RTT = 2 inflation L / v_fibre + overhead
+    with the profile's calibration (:mod:`placement.route_latency`: the public internet fitted on
+    WonderProxy minimum RTTs, its L including half the detour through both ends' nearest Internet
+    exchanges; a private backbone's shortest path, fitted on Azure's published inter-region RTTs). ``great_circle``: RTT = 2 d route_factor / v_fibre + overhead
     (:mod:`placement.kernels.latency`), ``route_factor`` and ``overhead_ms`` fitted on WonderProxy
     mean RTTs. Held-out errors of each in README.
 

