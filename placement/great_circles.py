@@ -1,11 +1,12 @@
-"""Points on the mean Earth sphere: unit vectors, great-circle distance, points along an arc, and
-whether a point is land (the bundled 1 km land mask of ``global_land_mask``, from GLOBE)."""
+"""Points on the mean Earth sphere as numpy arrays: unit vectors, great-circle distance (the
+broadcasting form of :func:`placement.kernels.geodesy.great_circle_km`, same radius), arc length of
+a chord, points along an arc, and whether a point is land (the bundled 1 km land mask of
+``global_land_mask``, from GLOBE)."""
 from __future__ import annotations
 
 import numpy as np
 
-#: Mean Earth radius [km] (IUGG R1).
-EARTH_RADIUS_KM = 6371.0088
+from placement.kernels.geodesy import EARTH_MEAN_RADIUS_KM as EARTH_RADIUS_KM
 
 
 def unit_vectors(lat_deg, lon_deg) -> np.ndarray:
@@ -19,6 +20,12 @@ def great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
     a, b = unit_vectors(lat1_deg, lon1_deg), unit_vectors(lat2_deg, lon2_deg)
     cross = np.linalg.norm(np.cross(a, b), axis=-1)
     return EARTH_RADIUS_KM * np.arctan2(cross, np.sum(a * b, axis=-1))
+
+
+def arc_km(chord):
+    """Great-circle distance [km] between points whose unit vectors are ``chord`` [-] apart
+    (KD-tree query distances on :func:`unit_vectors`)."""
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord, float) / 2.0, 0.0, 1.0))
 
 
 def is_land(lat_deg, lon_deg) -> np.ndarray:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from placement.great_circles import unit_vectors
 from placement.orbits import Shell
 
 SPEED_OF_LIGHT_KM_PER_MS = 299.792458
@@ -95,9 +96,8 @@ def routed_rtt_ms(shell: Shell, user_lat_deg, user_lon_deg, *, start, instants: 
     planes = pe.raan0_rad.size
     slots = shell.sats_per_plane * (shell.planes // planes)
     li, lj = plus_grid_links(planes, slots)
-    lat = np.radians(np.atleast_1d(np.asarray(user_lat_deg, float)))
-    lon = np.radians(np.atleast_1d(np.asarray(user_lon_deg, float)))
-    users = R * np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    users = R * unit_vectors(np.atleast_1d(np.asarray(user_lat_deg, float)),
+                             np.atleast_1d(np.asarray(user_lon_deg, float)))
     gmst = np.atleast_1d(gmst_rad(time_grid(start, instants, step_s)))
     sin_el = math.sin(math.radians(min_elevation_deg))
     rtt = np.full((instants, users.shape[0]), np.nan)

@@ -13,8 +13,6 @@ Facts only: landing cities, lengths and exchange figures; no map geometry.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +20,7 @@ import numpy as np
 
 from placement.catalogs import DATA_DIR
 from placement.catalogs.validation import InputError
-from placement.great_circles import EARTH_RADIUS_KM, is_land, unit_vectors
+from placement.great_circles import EARTH_RADIUS_KM, arc_km, is_land, unit_vectors
 
 SUBMARINE_CABLES_CSV = DATA_DIR / "submarine_cables.csv"
 INTERNET_EXCHANGES_CSV = DATA_DIR / "internet_exchanges.csv"
@@ -69,29 +67,25 @@ def load_submarine_cables(path: Path | str = SUBMARINE_CABLES_CSV) -> list[Cable
     InputError
         A malformed row, a landing inland or in another country, a row without a source.
     """
-    from placement.catalogs.validation import read_text, require_number
+    from placement.catalogs import read_csv_rows
+    from placement.catalogs.validation import require_number
 
-    text = read_text(path, path)
-    rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
-    need = ("cable", "landings", "ready_for_service_year", "length_km", "source")
-    missing = [c for c in need if c not in (rows.fieldnames or [])]
-    if missing:
-        raise InputError(path, None, None, f"missing columns: {', '.join(missing)}")
+    rows = read_csv_rows(path, ("cable", "landings", "ready_for_service_year", "length_km", "source"))
     cables, names = [], set()
-    for n, row in enumerate(rows, start=1):
+    for n, (_, row) in enumerate(rows, start=1):
         where = f"{path} row {n}"
-        name = (row["cable"] or "").strip()
+        name = row["cable"].strip()
         if not name or name in names:
             raise InputError(where, "cable", name, "empty or duplicate cable name")
         names.add(name)
-        if not (row["source"] or "").strip():
+        if not row["source"].strip():
             raise InputError(where, "source", row["source"], "every cable needs a source")
         year = int(require_number(where, "ready_for_service_year", row["ready_for_service_year"], low=1850,
                                   high=2100, integer=True))
-        length = None if not (row["length_km"] or "").strip() else require_number(
+        length = None if not row["length_km"].strip() else require_number(
             where, "length_km", row["length_km"], positive=True, high=60_000)
         landings = []
-        for item in (row["landings"] or "").split(";"):
+        for item in row["landings"].split(";"):
             try:
                 label, coords = item.rsplit("@", 1)
                 city, country = (s.strip() for s in label.rsplit(",", 1))
@@ -131,7 +125,7 @@ def _nearest_city_country(lat_deg: float, lon_deg: float) -> tuple[str, float]:
 
     tree, country_of_city = _city_countries()
     chord, idx = tree.query(unit_vectors(lat_deg, lon_deg))
-    return str(country_of_city[idx]), float(2 * EARTH_RADIUS_KM * np.arcsin(min(chord / 2, 1.0)))
+    return str(country_of_city[idx]), float(arc_km(chord))
 
 
 def _small_island_city(lat_deg: float, lon_deg: float) -> bool:
@@ -172,34 +166,31 @@ def load_internet_exchanges(path: Path | str = INTERNET_EXCHANGES_CSV) -> list[I
     InputError
         A malformed row, a row without a source, a duplicate metro.
     """
-    from placement.catalogs.validation import read_text, require_number
+    from placement.catalogs import read_csv_rows
+    from placement.catalogs.validation import require_number
 
-    text = read_text(path, path)
-    rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
-    need = ("metro", "country", "lat_deg", "lon_deg", "ixp", "peak_traffic_gbps", "networks", "source")
-    missing = [c for c in need if c not in (rows.fieldnames or [])]
-    if missing:
-        raise InputError(path, None, None, f"missing columns: {', '.join(missing)}")
+    rows = read_csv_rows(path, ("metro", "country", "lat_deg", "lon_deg", "ixp", "peak_traffic_gbps", "networks",
+                                "source"), optional=("year", "approximate", "notes"))
     out, seen = [], set()
-    for n, row in enumerate(rows, start=1):
+    for n, (_, row) in enumerate(rows, start=1):
         where = f"{path} row {n}"
-        metro = (row["metro"] or "").strip()
-        country = (row["country"] or "").strip()
+        metro = row["metro"].strip()
+        country = row["country"].strip()
         if not metro or (metro, country) in seen:
             raise InputError(where, "metro", metro, "empty or duplicate metro")
         seen.add((metro, country))
         if len(country) != 2 or not country.isalpha() or not country.isupper():
             raise InputError(where, "country", country, "not an ISO 3166-1 alpha-2 code")
-        if not (row["source"] or "").strip():
+        if not row["source"].strip():
             raise InputError(where, "source", row["source"], "every exchange needs a source")
         lat = require_number(where, "lat_deg", row["lat_deg"], low=-90, high=90)
         lon = require_number(where, "lon_deg", row["lon_deg"], low=-180, high=180)
         for field, low, high in (("peak_traffic_gbps", 0, 1e6), ("networks", 0, 1e5), ("year", 1990, 2100)):
-            if (row.get(field) or "").strip():
+            if row[field].strip():
                 require_number(where, field, row[field], low=low, high=high)
-        if (row.get("approximate") or "false").strip() not in ("true", "false"):
+        if row["approximate"].strip() not in ("", "true", "false"):
             raise InputError(where, "approximate", row["approximate"], "must be true or false")
-        out.append(InternetExchange(metro, country, lat, lon, (row["ixp"] or "").strip(), row["source"].strip()))
+        out.append(InternetExchange(metro, country, lat, lon, row["ixp"].strip(), row["source"].strip()))
     if not out:
         raise InputError(path, None, None, "no exchanges")
     return out

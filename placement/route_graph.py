@@ -37,8 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from placement.catalogs.validation import InputError
-from placement.great_circles import (EARTH_RADIUS_KM, great_circle_km, is_land, points_along,  # noqa: F401
-                                     unit_vectors)
+from placement.great_circles import arc_km, great_circle_km, is_land, points_along, unit_vectors
 from placement.route_catalogs import (INTERNET_EXCHANGES_CSV, SUBMARINE_CABLES_CSV, CableSystem,
                                       load_internet_exchanges, load_submarine_cables)
 
@@ -142,9 +141,8 @@ class RouteGraph:
             return self.path_km
         cache = self.__dict__.setdefault("_routed_cache", {})
         if w not in cache:
-            up = self.path_km[np.arange(self.path_km.shape[0]), self.exchange_of]
-            via = up[:, None] + self.path_km[self.exchange_of][:, self.exchange_of] + up[None, :]
-            routed = self.path_km + np.float32(w) * np.maximum(via - self.path_km, 0.0)
+            nodes = np.arange(self.path_km.shape[0])
+            routed = self.path_km + np.float32(w) * self.exchange_detour_km(nodes[:, None], nodes[None, :])
             cache.clear()  # one weight in use at a time; a calibration grid replaces it
             cache[w] = routed.astype(np.float32)
         return cache[w]
@@ -160,7 +158,7 @@ class RouteGraph:
         lat = np.atleast_1d(np.asarray(lat_deg, float))
         lon = np.atleast_1d(np.asarray(lon_deg, float))
         chord, idx = self._tree.query(unit_vectors(lat, lon), k=k)
-        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
+        km = arc_km(chord)
         return idx.reshape(lat.shape + (k,)), km.reshape(lat.shape + (k,)) * self.conduit_factor
 
 
@@ -254,7 +252,7 @@ def _bridging_edges(lat, lon, edge_i, edge_j):
             if best[1] >= 0:
                 bi.append(best[1])
                 bj.append(best[2])
-                bkm.append(float(2 * EARTH_RADIUS_KM * np.arcsin(min(best[0] / 2, 1.0))) * DEFAULT_CABLE_SLACK)
+                bkm.append(float(arc_km(best[0])) * DEFAULT_CABLE_SLACK)
                 added = True
                 break  # recompute components: one link may join several
         if not added:
@@ -314,6 +312,7 @@ def build_route_graph(*, conduit_factor: float, cross_border_factor: float = 1.0
     from scipy.sparse.csgraph import dijkstra
 
     cables = load_submarine_cables(cables_csv)
+    exchanges = load_internet_exchanges(exchanges_csv)
     names, countries, lat, lon = _metros(min_population)
     kind = ["metro"] * len(names)
     node_of_landing = {}
@@ -328,6 +327,7 @@ def build_route_graph(*, conduit_factor: float, cross_border_factor: float = 1.0
                 lon.append(lo)
                 kind.append("landing")
     lat, lon = np.array(lat), np.array(lon)
+    exchange_node = _exchange_nodes(lat, lon, exchanges, exchanges_csv)
     ti, tj, tkm = _terrestrial_edges(lat, lon, conduit_factor, countries, cross_border_factor)
     ci, cj, ckm, cname = _cable_edges(cables, node_of_landing)
     bi, bj, bkm = _bridging_edges(lat, lon, np.concatenate([ti, ci]), np.concatenate([tj, cj]))
@@ -346,18 +346,24 @@ def build_route_graph(*, conduit_factor: float, cross_border_factor: float = 1.0
     m = coo_matrix((edge_km[sel], (np.minimum(edge_i, edge_j)[sel], np.maximum(edge_i, edge_j)[sel])),
                    shape=(n, n)).tocsr()
     path_km = dijkstra(m, directed=False).astype(np.float32)
-    graph = RouteGraph(np.array(names, dtype=str), np.array(countries, dtype=str), np.array(kind, dtype=str),
-                       lat, lon, edge_i, edge_j, edge_km, edge_cable, path_km, float(conduit_factor),
-                       np.zeros(0, dtype=np.int64))
-    exchanges = load_internet_exchanges(exchanges_csv)
-    node, access_km = graph.nearest_nodes([e.lat_deg for e in exchanges], [e.lon_deg for e in exchanges], k=1)
-    far = access_km[:, 0] / conduit_factor > EXCHANGE_NODE_MAX_KM
+    return RouteGraph(np.array(names, dtype=str), np.array(countries, dtype=str), np.array(kind, dtype=str),
+                      lat, lon, edge_i, edge_j, edge_km, edge_cable, path_km, float(conduit_factor),
+                      exchange_node)
+
+
+def _exchange_nodes(lat, lon, exchanges, exchanges_csv) -> np.ndarray:
+    """The node nearest to each exchange metro (node index, int64); an exchange farther than
+    :data:`EXCHANGE_NODE_MAX_KM` from every node is an error naming ``exchanges_csv``."""
+    from scipy.spatial import cKDTree
+
+    chord, node = cKDTree(unit_vectors(lat, lon)).query(
+        unit_vectors([e.lat_deg for e in exchanges], [e.lon_deg for e in exchanges]))
+    far = arc_km(chord) > EXCHANGE_NODE_MAX_KM
     if far.any():
         e = exchanges[int(np.flatnonzero(far)[0])]
         raise InputError(exchanges_csv, "metro", e.metro,
                          f"no route-graph node within {EXCHANGE_NODE_MAX_KM:g} km of this exchange metro")
-    object.__setattr__(graph, "exchange_node", node[:, 0].astype(np.int64))
-    return graph
+    return node.astype(np.int64)
 
 
 def _cache_dir() -> Path:
