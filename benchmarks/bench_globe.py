@@ -18,10 +18,10 @@ def main(argv=None):
     import numba
 
     from placement.batch import cell_sites, land_cells
-    from placement.demand import demand_points
+    from placement.earth.demand import demand_points
     from placement.device import resolve_device
     from placement.parameters import Parameters
-    from placement.sites import score_sites
+    from placement.ground.sites import score_sites
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--resolution-deg", type=float, default=0.25)

@@ -9,8 +9,8 @@ import argparse
 import time
 
 import placement
-from placement.orbit_routing import compare_routed_with_geometric
-from placement.orbits import parse_start
+from placement.orbit.routing import compare_routed_with_geometric
+from placement.earth.ephemeris import parse_start
 
 
 def main(argv=None):
@@ -22,7 +22,7 @@ def main(argv=None):
     demand = sc.demand()
     start = parse_start("bench", "2026-01-01")
     print(f"users: the default scenario's demand; {a.days:g} day(s) every {a.step_s:g} s; overhead "
-          f"{sc.parameters.latency.overhead_ms:.2f} ms on both")
+          f"{sc.parameters.latency.profile('great_circle').overhead_ms:.2f} ms on both")
     print(f"{'shell':22s} {'planes x slots':>14s} {'routed ms':>10s} {'geometric ms':>13s} {'ratio':>6s} "
           f"{'in view':>8s} {'ISL hops':>9s} {'time s':>7s}")
     for shell in placement.load_shells():

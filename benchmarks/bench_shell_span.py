@@ -38,8 +38,11 @@ def main(argv=None):
     a = ap.parse_args(argv)
 
     import placement
-    from placement.ephemeris import ephemeris
-    from placement.orbits import make_shell, parse_start, plane_elements, reference_satellite, time_grid
+    from placement.earth.ephemeris import ephemeris
+    from placement.orbit.shells import make_shell
+    from placement.earth.ephemeris import parse_start
+    from placement.orbit.planes import plane_elements, time_grid
+    from placement.orbit.elements import reference_satellite
 
     best_cli_seconds(1, 1)  # the kernels' on-disk cache is warm from here on
     cli = {d: best_cli_seconds(d, a.repeats) for d in (1, 365)}
@@ -65,7 +68,7 @@ def main(argv=None):
 
     # the span's own work, timed alone: Sun nodes from Skyfield for 365 days (uncached) and the
     # eclipse kernel over the year's samples
-    from placement.shells import plane_eclipses
+    from placement.orbit.eclipses import plane_eclipses
 
     best = math.inf
     for r in range(a.repeats):

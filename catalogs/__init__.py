@@ -6,14 +6,11 @@ of a binary file). Loaders validate as they read and raise
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from placement.catalogs import markets
+from placement.catalogs.reading import CATALOG_DIR, DATA_DIR, SCENARIO_DIR, read_csv, read_csv_rows  # noqa: F401 - re-exported
 from placement.catalogs.validation import InputError, require_number
-
-CATALOG_DIR = Path(__file__).resolve().parent
-DATA_DIR = CATALOG_DIR / "data"
-SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
 GROUND_SITES_CSV = DATA_DIR / "ground_sites.csv"
 GRID_CARBON_CSV = DATA_DIR / "grid_carbon.csv"
@@ -46,46 +43,9 @@ __all__ = [
 ]
 
 
-def _read_csv(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
-    """Rows of a CSV (``#`` comment lines skipped, a UTF-8 byte-order mark accepted) whose header
-    holds every column of ``columns``, any of ``optional`` and nothing else; optional columns
-    missing from the file read as empty strings."""
-    from placement.catalogs.validation import require_file
-
-    require_file(path, None, path)
-    try:
-        with Path(path).open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(row for row in f if not row.startswith("#"))
-            header = reader.fieldnames or []
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise InputError(path, ", ".join(missing), None,
-                                 f"missing column{'s' if len(missing) > 1 else ''} (needs: {', '.join(columns)})")
-            unknown = [c for c in header if c not in columns and c not in optional]
-            if unknown:
-                raise InputError(path, unknown[0], None,
-                                 f"unknown column (known: {', '.join(columns + tuple(optional))})")
-            rows = list(reader)
-    except OSError as exc:
-        raise InputError(path, None, None, f"cannot read ({exc.strerror})") from None
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise InputError(path, None, None, f"malformed CSV ({exc})") from None
-    for n, row in enumerate(rows, start=2):
-        if None in row or any(v is None for v in row.values()):
-            raise InputError(f"{path} row {n}", None, None, "wrong number of fields")
-        for c in optional:
-            row.setdefault(c, "")
-    return rows
-
-
-def read_csv_rows(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()):
-    """(row number, dict) for each row of a CSV with ``columns`` and any of ``optional`` (validated header)."""
-    return list(enumerate(_read_csv(path, columns, optional), start=2))
-
-
 def load_grid_carbon(path: Path = GRID_CARBON_CSV) -> dict[str, float]:
     """Grid carbon intensity [gCO2eq/kWh] by Electricity Maps zone or ISO-3 country."""
-    rows = _read_csv(path, ("zone", "name", "carbon_g_per_kwh", "year", "source"))
+    rows = read_csv(path, ("zone", "name", "carbon_g_per_kwh", "year", "source"))
     out = {}
     for n, row in enumerate(rows, start=2):
         where = f"{path} row {n}"
@@ -98,7 +58,7 @@ def load_grid_carbon(path: Path = GRID_CARBON_CSV) -> dict[str, float]:
 def load_ground_sites(path: Path = GROUND_SITES_CSV, carbon_zones: dict | None = None) -> list[dict]:
     """Ground sites as validated dicts (numbers parsed, units in the keys)."""
     zones = load_grid_carbon() if carbon_zones is None else carbon_zones
-    rows = _read_csv(path, GROUND_SITE_COLUMNS, GROUND_SITE_OPTIONAL_COLUMNS)
+    rows = read_csv(path, GROUND_SITE_COLUMNS, GROUND_SITE_OPTIONAL_COLUMNS)
     seen = set()
     sites = []
     for n, row in enumerate(rows, start=2):
@@ -136,8 +96,6 @@ def load_ground_sites(path: Path = GROUND_SITES_CSV, carbon_zones: dict | None =
 def _site_markets(where: str, site: dict) -> None:
     """Resolve a site's optional columns in place: its market rows, supply options, cooling plant and
     numeric overrides (None where the scenario's parameters decide)."""
-    from placement.catalogs import markets
-
     site["region"] = site["region"] or site["country"]
     costs = markets.load_construction_costs()
     market = site["cost_market"] or markets.matching_market(costs, site["country"], site["region"]) or "global-average"
@@ -180,7 +138,7 @@ def load_station_normals(path: Path = STATION_NORMALS_NPZ) -> dict:
 
 def _flagged_in_text(path: Path, column: str) -> tuple[int, int]:
     """(rows whose ``column`` says approx./assumption/estimate, rows) of a sourced CSV."""
-    rows = _read_csv(path, tuple(_header(path)))
+    rows = read_csv(path, tuple(_header(path)))
     words = ("approx", "assumption", "estimate")
     return sum(any(w in r[column].lower() for w in words) for r in rows), len(rows)
 
@@ -193,8 +151,6 @@ def _header(path: Path) -> list[str]:
 def list_catalogs() -> list[dict]:
     """What is bundled: name, path, a one-line description, and how many of its figures are flagged
     approximate (``approximate`` / ``rows``) for each catalog and scenario."""
-    from placement.catalogs import markets
-
     counts = markets.approximate_counts()
     counts["ground_sites"] = _flagged_in_text(GROUND_SITES_CSV, "price_source")
     items = [

@@ -12,9 +12,10 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from placement.catalogs.reading import DATA_DIR, read_csv_rows
 from placement.catalogs.validation import InputError, require_number
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+
 CONSTRUCTION_COST_CSV = DATA_DIR / "construction_cost_index.csv"
 GRID_QUEUE_CSV = DATA_DIR / "grid_interconnection_queue.csv"
 SUPPLY_OPTIONS_CSV = DATA_DIR / "supply_options.csv"
@@ -72,8 +73,6 @@ class SupplyOption:
 
 
 def _rows(path, columns):
-    from placement.catalogs import read_csv_rows
-
     for n, row in read_csv_rows(path, columns):
         where = f"{path} row {n}"
         if not row["source"].strip():
@@ -190,8 +189,6 @@ def approximate_counts() -> dict:
                        ("supply_options", SUPPLY_OPTIONS_CSV), ("gas_prices", GAS_PRICES_CSV),
                        ("electricity_water_intensity", ELECTRICITY_WATER_CSV),
                        ("internet_exchanges", DATA_DIR / "internet_exchanges.csv")):
-        from placement.catalogs import read_csv_rows
-
         with path.open(encoding="utf-8") as f:
             header = next(line for line in f if not line.startswith("#")).strip().split(",")
         rows = [r for _, r in read_csv_rows(path, tuple(header))]

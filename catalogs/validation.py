@@ -1,21 +1,10 @@
 """Input errors that name the file, the field and the value."""
 from __future__ import annotations
 
+from placement.errors import InputError
 
-class InputError(ValueError):
-    """Bad input: one line naming where (file, row or table, field) and the value.
-
-    The CLI prints ``str(error)`` alone and exits with status 2.
-    """
-
-    def __init__(self, where: str, field: str | None, value, problem: str):
-        self.where = str(where)
-        self.field = field
-        self.value = value
-        self.problem = problem
-        location = self.where + (f": {field}" if field else "")
-        shown = "" if value is None else f" = {value!r}"
-        super().__init__(f"{location}{shown}: {problem}")
+__all__ = ["InputError", "require_number", "require_array", "require_file", "read_text", "require_date",
+           "MAX_INPUT_BYTES", "EPHEMERIS_FIRST_DATE", "EPHEMERIS_LAST_DATE"]
 
 
 def require_number(where, field, raw, *, low=None, high=None, positive=False, integer=False):

@@ -7,8 +7,8 @@ import click
 from rich.markup import escape
 
 from placement.cli.common import announce_compile, device_option, handle_errors, number, outside_paths_option
-from placement.cli.main import cli
-from placement.cli.tables import console
+
+from placement.outputs.terminal import console
 
 #: fields of a global scan that can be drawn (placement.batch.GLOBE_FIELDS without the coordinates)
 GLOBE_MAP_FIELDS = ("lcoe_usd_per_mwh_it", "pue", "water_l_per_mwh_it", "source_water_l_per_mwh_it",
@@ -19,7 +19,7 @@ GLOBE_MAP_FIELDS = ("lcoe_usd_per_mwh_it", "pue", "water_l_per_mwh_it", "source_
 MAX_SWEEP_VALUES = 100_000
 
 
-@cli.group()
+@click.group()
 def batch():
     """Large scans in resumable chunks: the global land grid, or sweeps of orbital shells."""
 
@@ -146,7 +146,8 @@ def batch_shells(altitudes_km, ltans, inclinations_deg, planes, sats_per_plane, 
     """Sweep orbital shells over altitude x LTAN (sun-synchronous) or altitude x inclination."""
     from placement.batch import ScanSpec, sweep_shells
     from placement.catalogs.validation import InputError
-    from placement.orbits import parse_ltan, parse_start
+    from placement.orbit.shells import parse_ltan
+    from placement.earth.ephemeris import parse_start
 
     parse_start("command line", start)
     number("--days", days, positive=True, high=3660)

@@ -118,7 +118,7 @@ def orbit_options(parameters, launch_year=None, launch_usd_per_kg=None, solar=No
     if launch_year is not None and launch_usd_per_kg is not None:
         raise InputError("command line", "--launch-year", launch_year, "give --launch-year or --launch-usd-per-kg, not both")
     if launch_year is not None:
-        from placement.launch_prices import trajectory
+        from placement.orbit.launch_prices import trajectory
 
         t = trajectory(o.launch_trajectory, "command line")
         changes.update(launch_year=int(number("--launch-year", launch_year, integer=True, low=t.first_year,
@@ -155,8 +155,8 @@ def announce_compile() -> None:
 
 def emit(records, fmt: str, render_table, meta: dict | None = None, wide: bool = False):
     """Print records as a table (people), one JSON document, or CSV."""
-    from placement.cli.tables import console
-    from placement.outputs import records_to_csv, records_to_json
+    from placement.outputs.terminal import console
+    from placement.outputs.files import records_to_csv, records_to_json
 
     if fmt == "json":
         click.echo(records_to_json(records, **(meta or {})), nl=False)

@@ -8,11 +8,11 @@ from rich.markup import escape
 
 from placement.cli.common import (announce_compile, device_option, format_option, handle_errors, load, orbit_options,
                                   outside_paths_option, wide_option)
-from placement.cli.main import cli
-from placement.cli.tables import Column, console, fitted_table
+
+from placement.outputs.terminal import Column, console, fitted_table
 
 
-@cli.command("compare")
+@click.command("compare")
 @click.argument("site")
 @click.argument("shell")
 @click.option("--scenario", type=click.Path(dir_okay=False), default=None,
@@ -35,8 +35,8 @@ def compare_command(site, shell, scenario, launch_usd_per_kg, solar, no_battery,
     crossover launch price and year, and a tornado of the orbit's sensitivities."""
     import dataclasses
 
-    from placement.crossover import compare, crossover_rows_csv, tornado_png
-    from placement.outputs import OutputSet
+    from placement.compare import compare, crossover_rows_csv, tornado_png
+    from placement.outputs.files import OutputSet
 
     sc = load(scenario, allow_outside_paths)
     sc = dataclasses.replace(sc, parameters=orbit_options(sc.parameters, None, launch_usd_per_kg, solar, no_battery))

@@ -7,12 +7,12 @@ import click
 from rich.markup import escape
 
 from placement.cli.common import format_option, handle_errors, wide_option
-from placement.cli.main import cli
-from placement.cli.tables import Column, console, fitted_table
-from placement.route_latency import PROFILES
+
+from placement.outputs.terminal import Column, console, fitted_table
+from placement.latency.profiles import PROFILES
 
 
-@cli.command("latency")
+@click.command("latency")
 @click.argument("origin", metavar="FROM")
 @click.argument("destination", metavar="TO")
 @click.option("--profile", type=click.Choice(PROFILES), default="internet",
@@ -30,7 +30,8 @@ def latency_command(origin, destination, profile, cables, fmt, wide):
     cables), the fibre and great-circle distances [km] and, for the internet profile, the detour
     through the two ends' Internet exchanges. FROM and TO are ground-site ids, city names ('Paris'
     or 'Paris, FR') or 'lat,lon' in degrees."""
-    from placement.route_latency import check_reachable, describe_route, place_coordinates
+    from placement.latency.routes import check_reachable, describe_route
+    from placement.latency.places import place_coordinates
 
     from placement.catalogs.validation import require_file
 

@@ -9,12 +9,14 @@ import json
 
 import click
 
+from placement.cli import batch_commands, compare_command, latency_command, plan_commands
+
 from placement.cli.common import (announce_compile, device_option, emit, format_option, handle_errors, load, number, orbit_options,
                                   outside_paths_option, run_entry, wide_option)
 from rich.markup import escape
 
-from placement.cli.render import print_plan, shell_table, site_table
-from placement.cli.tables import console
+from placement.outputs.tables import print_plan, shell_table, site_table
+from placement.outputs.terminal import console
 
 SITE_SORT_FIELDS = ("lcoe_usd_per_mwh_it", "power_cost_usd_per_mwh_it", "pue", "carbon_kg_per_mwh_it",
                     "water_l_per_mwh_it", "source_water_l_per_mwh_it", "time_to_power_months",
@@ -30,8 +32,6 @@ def cli():
 
 def main(argv=None):
     """Console-script entry point (``placement``)."""
-    from placement.cli import batch_commands, compare_command, latency_command, plan_commands  # noqa: F401 - register them
-
     run_entry(cli, argv)
 
 
@@ -96,7 +96,7 @@ def run(scenario, out_dir, top, allow_outside_paths, wide, device):
 def sites(catalog, scenario, fmt, sort_by, descending, top, allow_outside_paths, wide, device):
     """Score ground sites: cooling, water, supply and time to power, latency, cost."""
     from placement.catalogs import load_ground_sites
-    from placement.sites import score_sites
+    from placement.ground.sites import score_sites
 
     sc = load(scenario, allow_outside_paths)
     site_list = load_ground_sites(catalog) if catalog else sc.sites
@@ -148,11 +148,11 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
            start, days, step_s, launch_year, launch_usd_per_kg, solar, no_battery, scenario, plot_path, yes, fmt,
            allow_outside_paths, wide, device):
     """Score orbital shells: eclipse, power, cooling, mass, launch cost, latency, levelized cost."""
-    import dataclasses
 
     from placement.catalogs.validation import InputError
-    from placement.orbits import load_shells, make_shell, parse_start
-    from placement.shells import check_shell_work, score_shells
+    from placement.orbit.shells import load_shells, make_shell
+    from placement.earth.ephemeris import parse_start
+    from placement.orbit.scoring import check_shell_work, score_shells
 
     where = "command line"
     t0 = parse_start(where, start)
@@ -167,11 +167,11 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
     if sso and inclination_deg is not None:
         raise InputError(where, "--inclination-deg", inclination_deg, "--sso sets the inclination itself")
     if tle_file:
-        from placement.orbits import shells_from_tle_file
+        from placement.orbit.elements import shells_from_tle_file
 
         shell_list = shells_from_tle_file(tle_file, t0)
     elif omm_file:
-        from placement.orbits import shells_from_omm
+        from placement.orbit.elements import shells_from_omm
 
         shell_list = shells_from_omm(omm_file, t0)
     elif altitude_km is not None or sso or inclination_deg is not None:
@@ -189,8 +189,8 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
     scores = score_shells(shell_list, sc.demand(), start=t0, days=days, step_s=step_s, parameters=params,
                           device=device).order_by()
     if plot_path:
-        from placement.outputs import write_atomic
-        from placement.plots import eclipse_season_png
+        from placement.outputs.files import write_atomic
+        from placement.outputs.plots import eclipse_season_png
 
         write_atomic(plot_path, eclipse_season_png(scores))
     meta = {"device": scores.device, "start_utc": scores.start_utc, "days": scores.days, "step_s": scores.step_s,
@@ -217,7 +217,7 @@ def assign(scenario, failed, evicted, out_dir, fmt, allow_outside_paths, wide):
     """Assign a scenario's tenants to its capacity (min-cost flow); --fail/--evict re-plan."""
     from placement.plan.assign import assign_problem
     from placement.catalogs.validation import InputError
-    from placement.outputs import OutputSet
+    from placement.outputs.files import OutputSet
 
     sc = load(scenario, allow_outside_paths)
     if not sc.tenants:
@@ -228,14 +228,14 @@ def assign(scenario, failed, evicted, out_dir, fmt, allow_outside_paths, wide):
     if failed or evicted:
         plan, problem = assign_problem(sc, failed=failed, evicted=evicted, previous=plan)
     if outputs is not None:
-        from placement.plan_outputs import write_plan_outputs
+        from placement.plan.outputs import write_plan_outputs
 
         with outputs:
             write_plan_outputs(outputs.write, plan, problem, sc, sc.demand())
     if fmt == "json":
         click.echo(json.dumps(plan.to_dict(), indent=2))
     elif fmt == "csv":
-        from placement.outputs import records_to_csv
+        from placement.outputs.files import records_to_csv
 
         click.echo(records_to_csv(plan.assignments), nl=False)
     else:
@@ -268,3 +268,11 @@ def catalogs(fmt):
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# the commands that live in their own modules
+cli.add_command(batch_commands.batch)
+cli.add_command(compare_command.compare_command)
+cli.add_command(latency_command.latency_command)
+cli.add_command(plan_commands.plan_command)
+cli.add_command(plan_commands.quote_command)

@@ -7,8 +7,8 @@ import click
 from rich.markup import escape
 
 from placement.cli.common import announce_compile, format_option, handle_errors, load, outside_paths_option, wide_option
-from placement.cli.main import cli
-from placement.cli.tables import Column, console, fitted_table
+
+from placement.outputs.terminal import Column, console, fitted_table
 
 
 def print_period_plan(con, plan, *, wide=False, top=8):
@@ -38,12 +38,12 @@ def print_period_plan(con, plan, *, wide=False, top=8):
 
 
 def _unserved(plan, i):
-    from placement.plan.over_time import _unserved as unserved_of
+    from placement.plan.over_time import unserved_of_layer as unserved_of
 
     return unserved_of(plan.layers[i])
 
 
-@cli.command("plan")
+@click.command("plan")
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("--out", "out_dir", default=None, type=click.Path(),
               help="Also write plan_periods.csv/json, capacity_value.csv, timeline.png and report.md here.")
@@ -53,7 +53,7 @@ def _unserved(plan, i):
 @handle_errors
 def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide):
     """Plan the scenario's contracts over its years: margin, moves, evictions, value of capacity."""
-    from placement.outputs import OutputSet
+    from placement.outputs.files import OutputSet
     from placement.plan.outputs import write_period_outputs
     from placement.plan.over_time import plan_over_time
 
@@ -62,7 +62,7 @@ def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide):
     announce_compile()
     plan = plan_over_time(sc)
     if outputs is not None:
-        from placement.report import period_report_markdown
+        from placement.outputs.report import period_report_markdown
 
         with outputs:
             write_period_outputs(outputs.write, plan)
@@ -73,7 +73,7 @@ def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide):
         print_period_plan(console(wide=wide), plan, wide=wide)
 
 
-@cli.command("quote")
+@click.command("quote")
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("--tenant", "tenant_file", required=True, type=click.Path(dir_okay=False),
               help="TOML file with one [[tenant]] table (or a [tenant] table): the new tenant to price.")

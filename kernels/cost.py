@@ -21,7 +21,7 @@ from numba import njit, prange
 
 from placement.kernels.targets import scalar
 
-HOURS_PER_YEAR = 8760.0
+from placement.constants import HOURS_PER_YEAR
 
 
 @scalar

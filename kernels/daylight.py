@@ -1,7 +1,7 @@
 """Dark time at ground sites: sun elevation from Earth-fixed sun directions.
 
 The sun's unit vector in the ITRS (Earth-fixed) frame is computed once per time
-sample by Skyfield (``placement.ephemeris``). For a geodetic latitude phi the
+sample by Skyfield (``placement.earth.ephemeris``). For a geodetic latitude phi the
 ellipsoid normal (the local vertical) is exactly (cos phi cos lambda,
 cos phi sin lambda, sin phi), so sin(elevation) = up . sun; only the parallax
 of the site's offset from Earth's centre (< 9 arcsec for the Sun) is ignored. A sample counts as dark

@@ -19,8 +19,8 @@ from numba import njit, prange
 from placement.kernels.orbits import position_from_angles_km
 from placement.kernels.targets import scalar
 
-SUN_RADIUS_KM = 696000.0  # IAU 2015 nominal solar radius (Prsa et al. 2016, AJ 152:41)
-EARTH_SHADOW_RADIUS_KM = 6378.137  # WGS-84 equatorial radius, as Skyfield's is_sunlit uses
+from placement.constants import SUN_RADIUS_KM
+from placement.constants import WGS84_EQUATORIAL_RADIUS_KM as EARTH_SHADOW_RADIUS_KM  # as Skyfield's is_sunlit
 #: Bound on how fast the shadow cones open with distance behind the Earth: the Sun's angular
 #: radius is at most 0.00473 rad (perihelion); 0.006 keeps a safe margin for the fast path.
 SHADOW_MARGIN_RAD = 0.006

@@ -13,7 +13,7 @@ from numba import njit, prange
 
 from placement.kernels.targets import scalar
 
-EARTH_MEAN_RADIUS_KM = 6371.0088
+from placement.constants import EARTH_MEAN_RADIUS_KM
 
 
 @scalar

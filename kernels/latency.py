@@ -5,7 +5,7 @@ distance and v_fibre = c / n the speed of light in silica fibre (group index
 n = 1.468 at 1550 nm for SMF-28, Corning SMF-28 Ultra data sheet:
 299792.458 / 1.468 = 204.22 km/ms). ``route_factor`` (cable path over
 great-circle path) and ``overhead_ms`` (switching, last mile) are calibrated on
-measured pings (``placement.latency_calibration``).
+measured pings (``latency_calibration``).
 """
 import math
 
@@ -14,9 +14,7 @@ from numba import njit, prange
 from placement.kernels.geodesy import great_circle_km, great_circle_km_unit, unit_vector
 from placement.kernels.targets import scalar
 
-SPEED_OF_LIGHT_KM_PER_MS = 299.792458
-FIBRE_GROUP_INDEX = 1.468
-FIBRE_KM_PER_MS = SPEED_OF_LIGHT_KM_PER_MS / FIBRE_GROUP_INDEX
+from placement.constants import FIBRE_GROUP_INDEX, FIBRE_KM_PER_MS, SPEED_OF_LIGHT_KM_PER_MS  # noqa: F401
 
 
 @scalar
@@ -120,7 +118,7 @@ def demand_weighted_route_rtt(site_node, site_access_km, site_continent, node_de
     RTT = 2 inflation[site continent, demand continent] L / v_fibre + overhead, with L [km] the
     shortest over the site's access nodes ``site_node[i, k]`` of access leg ``site_access_km[i, k]``
     + ``node_demand_km[node, j]`` (graph path plus the demand point's own access leg; see
-    :func:`placement.route_latency.node_to_demand_km`). ``inflation`` is indexed by continent.
+    :func:`placement.latency.routes.node_to_demand_km`). ``inflation`` is indexed by continent.
     """
     for i in prange(site_node.shape[0]):
         demand_latency_route_site(i, site_node, site_access_km, site_continent, node_demand_km, demand_continent,

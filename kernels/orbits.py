@@ -20,11 +20,12 @@ import math
 
 from placement.kernels.targets import scalar
 
-MU_EARTH_KM3_S2 = 398600.8  # WGS-72
-EARTH_EQUATORIAL_RADIUS_KM = 6378.135  # WGS-72
-J2 = 0.001082616  # WGS-72
-J3 = -0.00000253881  # WGS-72
-SIDEREAL_YEAR_S = 365.2421897 * 86400.0  # tropical year: the mean sun's period in right ascension
+from placement.constants import WGS72_MU_KM3_S2 as MU_EARTH_KM3_S2
+from placement.constants import WGS72_EQUATORIAL_RADIUS_KM as EARTH_EQUATORIAL_RADIUS_KM
+from placement.constants import WGS72_J2 as J2
+from placement.constants import WGS72_J3 as J3
+from placement.constants import SECONDS_PER_DAY, TROPICAL_YEAR_DAYS
+SIDEREAL_YEAR_S = TROPICAL_YEAR_DAYS * SECONDS_PER_DAY  # tropical year: the mean sun's period in right ascension
 
 
 @scalar

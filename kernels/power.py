@@ -17,7 +17,7 @@ cycle life still covers the shell's eclipses over its life.
 """
 from placement.kernels.targets import scalar
 
-SOLAR_CONSTANT_W_M2 = 1361.0
+from placement.constants import SOLAR_CONSTANT_W_M2  # noqa: F401
 
 
 @scalar

@@ -18,11 +18,11 @@ import math
 
 from placement.kernels.targets import scalar
 
-STEFAN_BOLTZMANN_W_M2_K4 = 5.670374419e-8
+from placement.constants import STEFAN_BOLTZMANN_W_M2_K4
 EARTH_IR_W_M2 = 237.0
 EARTH_ALBEDO = 0.30
-SOLAR_CONSTANT_W_M2 = 1361.0
-EARTH_RADIUS_KM = 6378.137
+from placement.constants import SOLAR_CONSTANT_W_M2
+from placement.constants import WGS84_EQUATORIAL_RADIUS_KM as EARTH_RADIUS_KM
 
 
 @scalar

@@ -20,36 +20,50 @@ _WHERE = {
     "load_scenario": "placement.scenario",
     "default_scenario": "placement.scenario",
     "Scenario": "placement.scenario",
-    "score_sites": "placement.sites",
-    "SiteScores": "placement.sites",
+    "score_sites": "placement.ground.sites",
+    "SiteScores": "placement.ground.sites",
     "ground_rtt_ms": "placement.latency",
-    "score_shells": "placement.shells",
+    "score_shells": "placement.orbit.scoring",
     "build_graph": "placement.plan.assign",
     "assign": "placement.plan.assign",
     "Plan": "placement.plan.model",
     "build_plan_graph": "placement.plan",
     "MultiPeriodPlan": "placement.plan.over_time",
-    "ShellScores": "placement.shells",
-    "Shell": "placement.orbits",
-    "make_shell": "placement.orbits",
-    "load_shells": "placement.orbits",
-    "sun_synchronous_inclination_deg": "placement.orbits",
-    "demand_points": "placement.demand",
+    "ShellScores": "placement.orbit.scoring",
+    "Shell": "placement.orbit.shells",
+    "make_shell": "placement.orbit.shells",
+    "load_shells": "placement.orbit.shells",
+    "sun_synchronous_inclination_deg": "placement.orbit.shells",
+    "demand_points": "placement.earth.demand",
     "run": "placement.runner",
-    "InputError": "placement.catalogs.validation",
+    "InputError": "placement.errors",
     "Parameters": "placement.parameters",
 }
+
+
+def lazy_exports(namespace: dict, where: dict):
+    """``__getattr__`` and ``__dir__`` for a package whose public names live in its modules.
+
+    ``where`` maps each public name to the module that defines it; the module is imported on first
+    use, so importing a package (or one of its modules) never imports the rest of it."""
+
+    def __getattr__(name: str):
+        if name in where:
+            value = getattr(importlib.import_module(where[name]), name)
+            namespace[name] = value
+            return value
+        raise AttributeError(f"module {namespace['__name__']!r} has no attribute {name!r}")
+
+    def __dir__():
+        return sorted(set(namespace) | set(where))
+
+    return __getattr__, __dir__
+
+
+_getattr, __dir__ = lazy_exports(globals(), _WHERE)
 
 
 def __getattr__(name: str):
     if name == "plan":  # the planning subpackage, which is callable as the function plan(scenario)
         return importlib.import_module("placement.plan")
-    if name in _WHERE:
-        value = getattr(importlib.import_module(_WHERE[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'placement' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+    return _getattr(name)

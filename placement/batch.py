@@ -80,12 +80,12 @@ def land_cells(resolution_deg: float, min_lat_deg: float = -60.0) -> tuple[np.nd
 
 def cell_sites(lat_deg: np.ndarray, lon_deg: np.ndarray, parameters) -> dict:
     """Site columns for grid cells: terrain elevation from pvlib's altitude grid
-    (:func:`placement.terrain.terrain_elevation_m`), and carbon, price, capex and grid queue by the
-    country the cell falls in (:func:`placement.demand.country_at`; figures and fallbacks from
+    (:func:`placement.ground.terrain.terrain_elevation_m`), and carbon, price, capex and grid queue by the
+    country the cell falls in (:func:`placement.earth.demand.country_at`; figures and fallbacks from
     :func:`placement.catalogs.countries.country_tables`). Water stress is not known per cell (0)."""
     from placement.catalogs.countries import country_tables
-    from placement.demand import country_at
-    from placement.terrain import terrain_elevation_m
+    from placement.earth.demand import country_at
+    from placement.ground.terrain import terrain_elevation_m
 
     tables = country_tables()
     country = country_at(lat_deg, lon_deg)
@@ -121,7 +121,7 @@ def _load_scenario(path, allow_outside_paths, version):
 
 
 def _globe_chunk(spec: ScanSpec, index: int, device: str) -> dict:
-    from placement.sites import score_sites
+    from placement.ground.sites import score_sites
 
     sc = _scenario(spec.scenario_path, spec.allow_outside_paths)
     lat, lon = land_cells(spec.params["resolution_deg"], spec.params.get("min_lat_deg", -60.0))
@@ -136,7 +136,7 @@ def _globe_chunk(spec: ScanSpec, index: int, device: str) -> dict:
 
 def sweep_shells(params: dict) -> list:
     """The shells of a sweep: altitudes x (LTANs for sun-synchronous | inclinations)."""
-    from placement.orbits import make_shell
+    from placement.orbit.shells import make_shell
 
     out = []
     for alt in params["altitudes_km"]:
@@ -152,8 +152,8 @@ def sweep_shells(params: dict) -> list:
 
 
 def _shell_chunk(spec: ScanSpec, index: int, device: str) -> dict:
-    from placement.orbits import parse_start
-    from placement.shells import score_shells
+    from placement.earth.ephemeris import parse_start
+    from placement.orbit.scoring import score_shells
 
     sc = _scenario(spec.scenario_path, spec.allow_outside_paths)
     shells = sweep_shells(spec.params)[index * spec.chunk_size:(index + 1) * spec.chunk_size]
@@ -318,7 +318,7 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
 def _scan_into(spec, out, manifest, total, n_chunks, client, device, scheduler, workers, progress, stop_after,
                restart) -> dict:
     """The locked part of :func:`run_scan`: repair, compute, merge, summarise."""
-    from placement.outputs import write_atomic
+    from placement.outputs.files import write_atomic
     from placement.scan_folder import (check_folder, chunk_ok, chunk_path, clear_results, locked, npz_bytes,
                                        remove_orphans)
 
@@ -369,7 +369,7 @@ def _run_on_dask(client, job, todo, device, out, computed, bar, scheduler) -> No
 
     from distributed import as_completed
 
-    from placement.outputs import write_atomic
+    from placement.outputs.files import write_atomic
     from placement.scan_folder import chunk_path, npz_bytes
 
     futures = {client.submit(compute_chunk, job, i, device, pure=False, retries=2): i for i in todo}
@@ -395,7 +395,7 @@ def _run_on_dask(client, job, todo, device, out, computed, bar, scheduler) -> No
 
 def merge(spec: ScanSpec, out: Path, n_chunks: int) -> list[Path]:
     """Concatenate the chunks into ``result.npz`` and ``result.csv`` and draw the PNG."""
-    from placement.outputs import records_to_csv, write_atomic
+    from placement.outputs.files import records_to_csv, write_atomic
     from placement.scan_folder import chunk_path, npz_bytes
 
     parts = []
@@ -414,13 +414,13 @@ def merge(spec: ScanSpec, out: Path, n_chunks: int) -> list[Path]:
                for i in range(n)]
     files.append(write_atomic(out / "result.csv", records_to_csv(records)))
     if spec.kind == "globe":
-        from placement.plots import globe_heatmap_png
+        from placement.outputs.plots import globe_heatmap_png
 
         field = spec.params.get("field", "lcoe_usd_per_mwh_it")
         files.append(write_atomic(out / f"globe_{field}.png",
                                   globe_heatmap_png(merged, field, spec.params["resolution_deg"])))
     else:
-        from placement.plots import shell_sweep_png
+        from placement.outputs.plots import shell_sweep_png
 
         files.append(write_atomic(out / "shell_sweep.png", shell_sweep_png(merged, spec.params)))
     return files

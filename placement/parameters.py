@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import tomllib
 from dataclasses import dataclass, field
 
 from placement.catalogs import COOLING_PLANTS, DATA_DIR
 from placement.catalogs.validation import InputError, require_number
-from placement.route_latency import PROFILES as RTT_PROFILES
+from placement.latency.profiles import PROFILES as RTT_PROFILES
+from placement.latency.profiles import LatencyParameters
+from placement.constants import SPEED_OF_LIGHT_KM_PER_MS
 
-LATENCY_CALIBRATION_TOML = DATA_DIR / "latency_calibration.toml"
 #: Parameters that take one of a few words rather than a number.
 CHOICES = {"solar_technology": ("silicon", "triple_junction"),
            "storage": ("battery", "none"),
@@ -51,7 +51,7 @@ BOUNDS = {
     "default_source_water_l_per_mwh": dict(low=0.0, high=1e5),
     # latency and daylight
     "route_factor": dict(low=1.0, high=10.0), "overhead_ms": dict(low=0.0, high=1000.0),
-    "fibre_km_per_ms": dict(positive=True, high=299.792458), "slo_rtt_ms": dict(positive=True, high=10000.0),
+    "fibre_km_per_ms": dict(positive=True, high=SPEED_OF_LIGHT_KM_PER_MS), "slo_rtt_ms": dict(positive=True, high=10000.0),
     "threshold_deg": dict(low=-18.0, high=0.0), "year": dict(low=1900, high=2049), "step_h": dict(positive=True, high=24.0),
     # orbit
     "min_elevation_deg": dict(low=0.0, high=89.0), "cell_efficiency": dict(positive=True, high=0.9), "packing_factor": _UNIT,
@@ -224,7 +224,7 @@ class CostParameters:
 
 @dataclass(frozen=True)
 class SupplyParameters:
-    """How each site's power supply is chosen among its options (see :mod:`placement.supply`)."""
+    """How each site's power supply is chosen among its options (see :mod:`placement.ground.supply`)."""
 
     #: cheapest (lowest levelized cost, delay included), fastest (fewest months to first power),
     #: or an option name (used where the site offers it, else the cheapest).
@@ -237,22 +237,6 @@ class SupplyParameters:
     #: Water consumed per MWh of grid electricity where the country has no row [L/MWh]
     #: (approximate: Macknick et al. 2012 factors on a world-average mix).
     default_source_water_l_per_mwh: float = 1000.0
-
-
-@dataclass(frozen=True)
-class LatencyParameters:
-    """Ground latency model and service-level target."""
-
-    route_factor: float = 0.0  # filled from placement.catalogs/data/latency_calibration.toml
-    overhead_ms: float = 0.0
-    #: Speed of light in fibre: c / 1.468 (Corning SMF-28 Ultra group index at 1550 nm).
-    fibre_km_per_ms: float = 299.792458 / 1.468
-    #: Round-trip target for ``pop_within_slo_fraction`` [ms] (assumption: interactive inference).
-    slo_rtt_ms: float = 50.0
-    #: How RTT from a site to users is modelled: ``internet`` (public internet over the route
-    #: graph, :mod:`placement.route_latency`), ``backbone`` (a private backbone) or
-    #: ``great_circle`` (route factor x great circle, the model above).
-    rtt_profile: str = "internet"
 
 
 @dataclass(frozen=True)
@@ -335,7 +319,7 @@ class OrbitParameters:
     #: Spacecraft hardware besides compute and priced-per-W arrays [USD/kg]: Starlink v2 mini
     #: ~0.8 M USD for ~730 kg (Quilty Space estimate, 2024; approximate).
     spacecraft_cost_usd_per_kg: float = 1100.0
-    #: Launch price [USD/kg to LEO]; None: today's (:data:`placement.launch_prices.TODAY_USD_PER_KG`,
+    #: Launch price [USD/kg to LEO]; None: today's (:data:`placement.orbit.launch_prices.TODAY_USD_PER_KG`,
     #: 3,600 USD/kg for a reusable Falcon 9, 2025) unless ``launch_year`` picks a year on
     #: ``launch_trajectory`` (``catalogs/data/launch_trajectory.csv``).
     launch_usd_per_kg: float | None = None
@@ -355,7 +339,7 @@ class OrbitParameters:
     @property
     def launch_price_usd_per_kg(self) -> float:
         """The launch price used [USD/kg to LEO]: given, by year on the trajectory, or today's."""
-        from placement.launch_prices import TODAY_USD_PER_KG, launch_usd_per_kg
+        from placement.orbit.launch_prices import TODAY_USD_PER_KG, launch_usd_per_kg
 
         if self.launch_usd_per_kg is not None:
             return float(self.launch_usd_per_kg)
@@ -407,11 +391,6 @@ def _solar_technologies() -> dict:
     return out
 
 
-def _calibrated_latency() -> LatencyParameters:
-    data = tomllib.loads(LATENCY_CALIBRATION_TOML.read_text())
-    return LatencyParameters(route_factor=float(data["route_factor"]), overhead_ms=float(data["overhead_ms"]))
-
-
 @dataclass(frozen=True)
 class Parameters:
     """All parameter groups of a scenario."""
@@ -419,7 +398,7 @@ class Parameters:
     cooling: CoolingParameters = field(default_factory=CoolingParameters)
     cost: CostParameters = field(default_factory=CostParameters)
     supply: SupplyParameters = field(default_factory=SupplyParameters)
-    latency: LatencyParameters = field(default_factory=_calibrated_latency)
+    latency: LatencyParameters = field(default_factory=LatencyParameters)
     daylight: DaylightParameters = field(default_factory=DaylightParameters)
     orbit: OrbitParameters = field(default_factory=OrbitParameters)
 

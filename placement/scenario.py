@@ -79,7 +79,7 @@ class Scenario:
 
     def demand(self):
         """The scenario's weighted demand points."""
-        from placement.demand import demand_points
+        from placement.earth.demand import demand_points
 
         return demand_points(self.demand_weights or None, cell_deg=self.demand_cell_deg,
                              where=f"{self.path}: [demand]")
@@ -160,7 +160,7 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
 
     params = parameters_from_table(where, data.get("parameters", {}))
 
-    from placement.orbits import load_shells
+    from placement.orbit.shells import load_shells
 
     site_table = data.get("sites", {})
     catalog = site_table.get("catalog")
@@ -175,7 +175,7 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     shell_catalog = load_shells(shell_catalog_path)
     shells = _included(where, "shells", shell_table.get("include"), shell_catalog, lambda s: s.id)
     start = str(shell_table.get("start", "2026-01-01"))
-    from placement.orbits import parse_start
+    from placement.earth.ephemeris import parse_start
 
     parse_start(f"{where}: shells", start)
     days = require_number(where, "shells.days", shell_table.get("days", 365), positive=True, high=3660)

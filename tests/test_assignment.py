@@ -14,7 +14,7 @@ from placement.plan.assign import assign, assign_problem, build_graph
 from placement.plan.model import SINK, CapacityInfo, DemandNode, Problem, capacity_node, tenant_node
 from placement.plan.network import flow_network, flow_dict, to_networkx
 from placement.plan.solve import Infeasible, min_cost_flow, solve, _restricted_capacity
-from placement.residency import inside, load_residency_regions
+from placement.earth.residency import inside, load_residency_regions
 from placement.scenario import default_scenario, load_scenario
 from testsupport import run_cli
 

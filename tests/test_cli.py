@@ -151,8 +151,9 @@ def test_tle_file_is_scored(tmp_path):
     # and its eclipse fraction matches Skyfield's is_sunlit for the real satellite on those days
     from skyfield.api import EarthSatellite
 
-    from placement.ephemeris import ephemeris, timescale
-    from placement.orbits import parse_start, time_grid
+    from placement.earth.ephemeris import ephemeris, timescale
+    from placement.earth.ephemeris import parse_start
+    from placement.orbit.planes import time_grid
 
     lines = (DATA / "iss-2014.tle").read_text().splitlines()
     sat = EarthSatellite(lines[1], lines[2], lines[0], timescale())

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from placement.climate import LAPSE_RATE_C_PER_M, climate_at
+from placement.ground.climate import LAPSE_RATE_C_PER_M, climate_at
 
 # 914080-40310, BABELTHUAP/KOROR AIRPORT (Palau), PS, lat 7.367, lon 134.544, elevation 53.6 m;
 # the most isolated station of the set (next station 897 km away).

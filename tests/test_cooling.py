@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from placement.kernels import chillers, cooling
 from placement.parameters import CoolingParameters, Parameters
-from placement.sites import cooling_of
+from placement.ground.cooling import cooling_of
 
 P = CoolingParameters()
 PLANTS = {"air_economizer": 0, "chiller_tower": 1, "dry_cooler": 2, "liquid": 3}

@@ -4,7 +4,7 @@ import pytest
 from skyfield.api import wgs84
 
 from placement.kernels.daylight import dark_time, sun_elevation_deg
-from placement.ephemeris import ephemeris, hourly_times, sun_unit_vectors_itrs
+from placement.earth.ephemeris import ephemeris, hourly_times, sun_unit_vectors_itrs
 
 YEAR = 2025
 THRESHOLD = -0.833

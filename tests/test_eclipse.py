@@ -8,10 +8,13 @@ import pytest
 
 from placement.kernels.eclipse import EARTH_SHADOW_RADIUS_KM, plane_eclipses, sun_visible_fraction
 from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
-from placement.demand import demand_points
-from placement.ephemeris import ephemeris
-from placement.orbits import load_shells, parse_start, plane_elements, reference_satellite, time_grid
-from placement.shells import score_shells
+from placement.earth.demand import demand_points
+from placement.earth.ephemeris import ephemeris
+from placement.orbit.shells import load_shells
+from placement.earth.ephemeris import parse_start
+from placement.orbit.planes import plane_elements, time_grid
+from placement.orbit.elements import reference_satellite
+from placement.orbit.scoring import score_shells
 
 START = parse_start("test", "2026-03-01")
 LEO = [s for s in load_shells() if s.altitude_km < 2000]
@@ -37,7 +40,7 @@ def test_interpolated_sun_is_within_1e6_rad_of_skyfield():
     # the kernel's Sun (daily Skyfield nodes, cubic interpolation) against Skyfield at every sample
     from skyfield.sgp4lib import TEME
 
-    from placement.orbits import sun_position_teme_km
+    from placement.orbit.planes import sun_position_teme_km
 
     step_s, n = 977.0, 40_000  # ~452 days, off the node grid
     x, y, z = sun_position_teme_km(START, n, step_s)
@@ -55,7 +58,7 @@ def test_eclipse_fraction_matches_skyfield_is_sunlit_over_30_days(shell):
     # behind the Earth. Our penumbra-weighted fraction counts half-hidden Sun as half dark, which
     # equals the point-Sun fraction to first order (the penumbra is symmetric about the limb).
 
-    from placement.orbits import sun_nodes_teme_km
+    from placement.orbit.planes import sun_nodes_teme_km
 
     step_s, n = 60.0, 30 * 1440
     pe = plane_elements([shell], START, max_planes=1)

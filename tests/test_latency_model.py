@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import placement
-from placement import latency_calibration as cal
-from placement.parameters import LATENCY_CALIBRATION_TOML
+import latency_calibration as cal
+from placement.latency.profiles import GREAT_CIRCLE_CALIBRATION_TOML as LATENCY_CALIBRATION_TOML
 from testsupport import DATA
 
 SHIPPED = tomllib.loads(LATENCY_CALIBRATION_TOML.read_text())

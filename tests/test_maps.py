@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import placement
-from placement import plots
-from placement.basemap import draw_basemap, load_basemap, polylines
+from placement.outputs import plots
+from placement.outputs.basemap import draw_basemap, load_basemap, polylines
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -167,7 +167,7 @@ def site_scores():
 
 @pytest.fixture(scope="module")
 def shell_scores_15():
-    from placement.orbits import make_shell
+    from placement.orbit.shells import make_shell
 
     shells = placement.load_shells()
     extra = [make_shell("test", id=f"extra-{alt}", altitude_km=alt, inclination_deg=53.0, planes=1, sats_per_plane=10)
@@ -261,7 +261,7 @@ def test_shell_sweep_png():
 def test_plan_map_png_labels_every_capacity_without_overlap(captured):
     from matplotlib.text import Text
 
-    from placement import plan_outputs
+    from placement.plan import outputs as plan_outputs
     from placement.plan.assign import assign_problem
 
     sc = placement.default_scenario()
@@ -281,7 +281,7 @@ def test_plan_map_png_labels_every_capacity_without_overlap(captured):
 
 
 def test_replan_map_and_geojson_mark_the_failed_capacity(captured):
-    from placement import plan_outputs
+    from placement.plan import outputs as plan_outputs
     from placement.plan.assign import assign_problem
 
     sc = placement.default_scenario()

@@ -11,9 +11,10 @@ import pytest
 
 import placement
 from placement.catalogs import DATA_DIR
-from placement.orbits import load_shells, make_shell, parse_start
+from placement.orbit.shells import load_shells, make_shell
+from placement.earth.ephemeris import parse_start
 from placement.parameters import Parameters
-from placement.shells import score_shells
+from placement.orbit.scoring import score_shells
 from testsupport import run_cli
 
 DEMAND = None
@@ -134,7 +135,7 @@ def test_launched_power_price_against_suncatcher_table_1():
 # --- launch prices by year -------------------------------------------------------------------------
 
 def test_trajectory_passes_through_its_published_anchors():
-    from placement.launch_prices import launch_usd_per_kg
+    from placement.orbit.launch_prices import launch_usd_per_kg
 
     assert launch_usd_per_kg(2025) == pytest.approx(3600)   # Falcon 9 reusable (Suncatcher sec. 4.4)
     assert launch_usd_per_kg(2035) == pytest.approx(200)    # Suncatcher: <= 200 USD/kg by ~2035
@@ -164,7 +165,7 @@ def test_dose_model_against_published_points(row):
     # SPENVIS 4.6.11 at 550 km (Pfandzelter et al. 2023) and Suncatcher's 650 km dawn-dusk orbit:
     # the dose table (AP-8/AE-8 + SHIELDOSE-2) within a factor of 2 where the published dose is
     # above 0.1 krad/yr (below it solar protons and cosmic rays, not in the table, take over)
-    from placement.radiation import dose_krad_per_yr
+    from placement.orbit.radiation import dose_krad_per_yr
 
     published = float(row["dose_krad_si_per_yr"])
     ours = dose_krad_per_yr(float(row["altitude_km"]), float(row["inclination_deg"]), float(row["shielding_mm_al"]))[0]
@@ -176,7 +177,7 @@ def test_dose_model_against_published_points(row):
 
 @pytest.mark.parametrize("inclination_deg", [0.0, 53.0, 98.0])
 def test_dose_rises_with_altitude_through_the_inner_belt(inclination_deg):
-    from placement.radiation import dose_krad_per_yr
+    from placement.orbit.radiation import dose_krad_per_yr
 
     alt = np.array([800.0, 1000, 1200, 1400, 1700, 2000, 3000])
     d = dose_krad_per_yr(alt, np.full(alt.size, inclination_deg), 3.0)
@@ -236,8 +237,8 @@ def test_run_and_shells_sample_alike():
 # --- crossover -----------------------------------------------------------------------------------
 
 def test_crossover_price_solves_orbit_equals_ground():
-    from placement.crossover import compare
-    from placement.shell_design import design_eclipses, shell_economics_of
+    from placement.compare import compare
+    from placement.orbit.design import design_eclipses, shell_economics_of
 
     sc = placement.default_scenario()
     # a cheap spacecraft and long life so a crossover exists
@@ -251,7 +252,7 @@ def test_crossover_price_solves_orbit_equals_ground():
     at = shell_economics_of([shell], design, sc.parameters, "cpu",
                             launch_usd_per_kg=c.crossover_launch_usd_per_kg)["lcoe_usd_per_mwh_it"][0]
     assert at == pytest.approx(c.ground_lcoe_usd_per_mwh_it, rel=1e-6)
-    from placement.launch_prices import launch_usd_per_kg
+    from placement.orbit.launch_prices import launch_usd_per_kg
 
     if c.crossover_year is not None:
         assert launch_usd_per_kg(c.crossover_year) <= c.crossover_launch_usd_per_kg

@@ -6,8 +6,10 @@ import pytest
 from skyfield.sgp4lib import TEME
 
 from placement.kernels.orbits import circular_position_km
-from placement.orbits import (load_shells, parse_start, plane_elements, reference_satellite,
-                              sun_synchronous_inclination_deg, time_grid)
+from placement.orbit.shells import load_shells, sun_synchronous_inclination_deg
+from placement.earth.ephemeris import parse_start
+from placement.orbit.planes import plane_elements, time_grid
+from placement.orbit.elements import reference_satellite
 
 START = parse_start("test", "2026-03-01")
 

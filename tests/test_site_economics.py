@@ -13,7 +13,7 @@ from placement.catalogs import GROUND_SITES_CSV, InputError, load_ground_sites
 from placement.kernels import cost
 from placement.kernels.targets import launch
 from placement.parameters import Parameters, parameters_from_table
-from placement.sites import COST_COMPONENTS
+from placement.ground.sites import COST_COMPONENTS
 
 MINIMAL = dict(id="x", name="X", lat_deg=39.02, lon_deg=-77.46, elevation_m=90.0, power_mw=100.0,
                availability=0.9998, price_usd_per_mwh=80.0, carbon_g_per_kwh=350.0)
@@ -218,7 +218,7 @@ def test_colocation_profile_costs_more_energy_than_hyperscale():
 def test_grid_cells_take_pvlib_terrain_elevation():
     import pvlib.location
 
-    from placement.terrain import terrain_elevation_m
+    from placement.ground.terrain import terrain_elevation_m
 
     rng = np.random.default_rng(3)
     lat, lon = rng.uniform(-89.9, 89.9, 200), rng.uniform(-179.9, 179.9, 200)

@@ -46,7 +46,7 @@ def test_piped_output_without_columns_is_120_wide():
 def test_fitted_table_keeps_priority_zero_columns_at_any_width():
     from rich.console import Console
 
-    from placement.cli.tables import Column, fitted_table
+    from placement.outputs.terminal import Column, fitted_table
 
     cols = [Column("id", lambda i: f"site-{i}-with-a-long-id", "left", priority=0),
             Column("value", lambda i: f"{i * 1234.5:,.1f}", priority=0),

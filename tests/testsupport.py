@@ -1,12 +1,20 @@
 """Helpers shared by the tests (importable as ``testsupport``: pytest puts ``tests/`` on the path).
 
-Subprocesses run ``python -P -m placement``: ``-P`` keeps the working directory off ``sys.path``,
-so the command under test is the *installed* package, as a user runs it, never the source folder.
+:func:`run_cli` runs the ``placement`` command in this process (click's ``CliRunner`` isolation
+around the console-script entry point, so the one-line error contract and exit codes are those a
+user sees). :func:`run_cli_process` runs it in a subprocess, ``python -P -m placement``, for what
+only a real process shows: signals, kill -9, a cold Numba cache, environment read at import.
+``-P`` keeps the working directory off ``sys.path``, so the command under test is the
+*installed* package, never the source folder.
 """
+import contextlib
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+
+from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -23,7 +31,37 @@ def cli_env(env=None) -> dict:
     return e
 
 
-def run_cli(*args, cwd=None, env=None, input=None, timeout=600):
+def run_cli_process(*args, cwd=None, env=None, input=None, timeout=600):
     """Run the ``placement`` command in a subprocess; return the CompletedProcess."""
     return subprocess.run([*PLACEMENT, *args], capture_output=True, text=True, cwd=cwd or ROOT,
                           env=cli_env(env), timeout=timeout, input=input)
+
+
+@contextlib.contextmanager
+def _working_directory(path):
+    before = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def run_cli(*args, cwd=None, env=None, input=None, timeout=600):
+    """Run the ``placement`` command in this process; return ``returncode``, ``stdout`` and
+    ``stderr`` as a CompletedProcess does. Environment that only an import reads (``NUMBA_*``)
+    sends the call to :func:`run_cli_process`."""
+    if env and any(k.startswith(("NUMBA_", "PYTHON")) for k in env):
+        return run_cli_process(*args, cwd=cwd, env=env, input=input, timeout=timeout)
+    from placement.cli.main import main
+
+    runner = CliRunner()
+    with _working_directory(cwd or ROOT), runner.isolation(input=input, env=env) as streams:
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = streams[0].getvalue(), streams[1].getvalue()
+    return SimpleNamespace(returncode=code, stdout=out.decode("utf-8", "replace"),
+                           stderr=err.decode("utf-8", "replace"), args=args)

@@ -9,6 +9,7 @@ potentials), :mod:`~placement.plan.explain` (plans people read), :mod:`~placemen
 (the single-period assignment), :mod:`~placement.plan.periods` (the plan over periods, its money
 and capacity values) and :mod:`~placement.plan.quote` (the break-even price of a new tenant).
 """
+
 from __future__ import annotations
 
 import sys as _sys

@@ -25,9 +25,9 @@ MAX_PAIRS = 50_000_000
 def capacities_of(scenario, site_scores=None, shell_scores=None) -> dict:
     """Capacity id -> :class:`CapacityInfo` for the scenario's ``[[capacity]]`` entries, scored
     (sites and shells not already in the given scores are scored here)."""
-    from placement.orbits import parse_start
-    from placement.shells import score_shells
-    from placement.sites import COST_COMPONENTS, score_sites
+    from placement.earth.ephemeris import parse_start
+    from placement.orbit.scoring import score_shells
+    from placement.ground.sites import COST_COMPONENTS, score_sites
 
     specs = {c.id: c for c in scenario.capacity}
     sites = {s["id"]: s for s in scenario.site_catalog}
@@ -85,9 +85,9 @@ def orbit_lcoe_by_year(scenario, shells: list) -> dict:
     scenario's planning years, from the launch trajectory (years before or after its anchors
     take its first or last price). Empty when the scenario fixes ``launch_usd_per_kg`` or
     ``launch_year``."""
-    from placement.launch_prices import launch_usd_per_kg, trajectory
-    from placement.orbits import parse_start
-    from placement.shell_design import design_eclipses, shell_economics_of
+    from placement.orbit.launch_prices import launch_usd_per_kg, trajectory
+    from placement.earth.ephemeris import parse_start
+    from placement.orbit.design import design_eclipses, shell_economics_of
 
     o = scenario.parameters.orbit
     if o.launch_usd_per_kg is not None or o.launch_year is not None or scenario.planning is None:
@@ -137,10 +137,10 @@ def demand_nodes(scenario, tenants=None) -> list[DemandNode]:
 def rtt_matrix(scenario, demands: list, capacities: dict) -> np.ndarray:
     """RTT [ms] from each demand node's users to every capacity, in the tenant's latency profile
     (ground); one kernel call per distinct profile and user mix (nodes that share them share a row)."""
-    from placement.demand import demand_points
-    from placement.orbits import parse_start
-    from placement.shells import shell_demand_rtt_ms
-    from placement.sites import demand_weighted_rtt_ms
+    from placement.earth.demand import demand_points
+    from placement.earth.ephemeris import parse_start
+    from placement.orbit.scoring import shell_demand_rtt_ms
+    from placement.latency.demand_rtt import demand_weighted_rtt_ms
 
     caps = list(capacities.values())
     ground = [j for j, c in enumerate(caps) if c.kind == "ground"]
@@ -159,7 +159,7 @@ def rtt_matrix(scenario, demands: list, capacities: dict) -> np.ndarray:
         row = np.full(len(caps), np.nan)
         if ground:
             rtt, _ = demand_weighted_rtt_ms([caps[j].lat_deg for j in ground], [caps[j].lon_deg for j in ground], dp,
-                                            parameters=scenario.parameters, profile=profile)
+                                            latency=scenario.parameters.latency, profile=profile)
             row[ground] = rtt
         if orbit:
             rtt, _, _ = shell_demand_rtt_ms([shells[caps[j].id] for j in orbit], dp, start=start,
@@ -173,7 +173,7 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
     """Bit mask (demands x capacities) of the rules each pair breaks, except price (:data:`RULE_BIT`)."""
     from pathlib import Path
 
-    from placement.residency import RESIDENCY_GEOJSON, inside, load_residency_regions
+    from placement.earth.residency import RESIDENCY_GEOJSON, inside, load_residency_regions
 
     caps = list(capacities.values())
     kind = np.array([c.kind for c in caps])

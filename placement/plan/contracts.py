@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from placement.catalogs.validation import InputError, require_date, require_number
-from placement.route_latency import check_profile
+from placement.latency.profiles import check_profile
 
 KINDS = ("ground", "orbit", "any")
 CLASSES = ("internal", "committed", "spot")

@@ -146,14 +146,14 @@ class MultiPeriodPlan:
             "records": self.rows,
             "evictions": self.evictions,
             "unserved": [{"period": layer.period.label, "tenant": u["tenant"], "mw": u["mw"]}
-                         for layer in self.layers for u in _unserved(layer)],
+                         for layer in self.layers for u in unserved_of_layer(layer)],
             "orbit_first_period": self.orbit_first_period,
             "orbit_outlook": self.orbit_outlook,
             "build_next": self.build_next,
         }
 
 
-def _unserved(layer: Layer) -> list:
+def unserved_of_layer(layer: Layer) -> list:
     from placement.plan.explain import unserved_mw
 
     short = unserved_mw(layer.problem, layer.solution)
@@ -390,4 +390,4 @@ def layered_flow(plan: MultiPeriodPlan) -> dict:
     return out
 
 
-__all__ = ["MultiPeriodPlan", "plan_over_time", "layered_graph", "layered_flow", "key_label"]
+__all__ = ["MultiPeriodPlan", "plan_over_time", "layered_graph", "layered_flow", "key_label", "unserved_of_layer"]

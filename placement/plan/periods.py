@@ -3,7 +3,7 @@
 A tenant or a capacity counts in a period when it is active at the period's midpoint (so a
 lease starting in May counts from the year it starts, or from Q2); money is prorated by the
 hours of the period its contract actually covers. A capacity marked ``build`` comes online
-when its site's time to power (:mod:`placement.supply`) has passed, counted from the plan's
+when its site's time to power (:mod:`placement.ground.supply`) has passed, counted from the plan's
 start; others from their ``online`` date (or 1 January of ``online_year``).
 """
 from __future__ import annotations

@@ -30,7 +30,7 @@ class Quote:
 def quote(scenario, new_tenant) -> Quote:
     """Break-even price for ``new_tenant`` (a :class:`~placement.plan.contracts.Tenant`) in ``scenario``."""
     from placement.catalogs.validation import InputError
-    from placement.plan.over_time import _unserved, plan_over_time
+    from placement.plan.over_time import plan_over_time, unserved_of_layer
     from placement.plan.periods import active, contract_window
 
     if any(t.id == new_tenant.id for t in scenario.tenants):
@@ -51,9 +51,9 @@ def quote(scenario, new_tenant) -> Quote:
     cost = float(with_new.objective - base_big.objective)
     placements = [{"period": r["period"], "capacity_id": r["capacity_id"], "mw": r["mw"]}
                   for r in with_new.rows if r["tenant"] == new_tenant.id]
-    before = {(layer.period.label, u["tenant"]): u["mw"] for layer in base_big.layers for u in _unserved(layer)}
+    before = {(layer.period.label, u["tenant"]): u["mw"] for layer in base_big.layers for u in unserved_of_layer(layer)}
     displaced = [{"period": layer.period.label, "tenant": u["tenant"],
                   "mw": u["mw"] - before.get((layer.period.label, u["tenant"]), 0)}
-                 for layer in with_new.layers for u in _unserved(layer)
+                 for layer in with_new.layers for u in unserved_of_layer(layer)
                  if u["tenant"] != new_tenant.id and u["mw"] > before.get((layer.period.label, u["tenant"]), 0)]
     return Quote(new_tenant.id, cost / mw_months, mw_months, cost, placements, displaced)

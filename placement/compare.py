@@ -3,7 +3,7 @@
 A shell's levelized cost is affine in the launch price (the launch is mass x price; life,
 capacity factor and hardware do not depend on it), so the crossover launch price solves
 ``orbit(p) = ground`` exactly; the crossover year is the first year the launch trajectory
-(:mod:`placement.launch_prices`) reaches it. Where no launch price is low enough (the
+(:mod:`placement.orbit.launch_prices`) reaches it. Where no launch price is low enough (the
 spacecraft hardware alone costs more than the ground site), there is no crossover, and the
 comparison says which spacecraft cost per kg would make one at the trajectory's last price.
 A tornado ranks the orbital cost's sensitivity to launch price, spacecraft cost, cell
@@ -105,10 +105,15 @@ def compare(scenario, site_id: str, shell_id: str, *, device: str = "auto", wher
     """
     from placement.catalogs import load_ground_sites
     from placement.device import resolve_device
-    from placement.launch_prices import launch_usd_per_kg, trajectory, year_price_falls_to
-    from placement.orbits import load_shells, parse_start
-    from placement.shell_design import design_eclipses, shell_economics_of
-    from placement.sites import score_sites
+    from placement.earth.ephemeris import parse_start
+    from placement.ground.sites import score_sites
+    from placement.orbit.design import design_eclipses, shell_economics_of
+    from placement.orbit.launch_prices import (
+        launch_usd_per_kg,
+        trajectory,
+        year_price_falls_to,
+    )
+    from placement.orbit.shells import load_shells
 
     dev = resolve_device(device)
     site = _find(list(scenario.sites) + load_ground_sites(), lambda s: s["id"], site_id, "site_id", where)
@@ -159,7 +164,7 @@ def compare(scenario, site_id: str, shell_id: str, *, device: str = "auto", wher
 def tornado_png(c: Comparison) -> bytes:
     """Tornado chart: the orbit's levelized cost at each parameter's low and high value (the
     others at the scenario's), widest swing on top, the ground site's cost as a line."""
-    from placement.plots import _png, _pyplot
+    from placement.outputs.plots import _png, _pyplot
 
     plt = _pyplot()
     rows = c.tornado[::-1]
@@ -199,7 +204,7 @@ def tornado_png(c: Comparison) -> bytes:
 
 def crossover_rows_csv(c: Comparison) -> str:
     """``by_year`` as CSV text."""
-    from placement.outputs import records_to_csv
+    from placement.outputs.files import records_to_csv
 
     return records_to_csv(c.by_year, fields=("year", "launch_usd_per_kg", "orbit_lcoe_usd_per_mwh_it",
                                              "ground_lcoe_usd_per_mwh_it"))

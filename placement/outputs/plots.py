@@ -292,7 +292,7 @@ def site_map_png(scores, demand, *, field: str = "lcoe_usd_per_mwh_it", label_to
     """World map (equirectangular, Natural Earth 1:110m outlines) of sites coloured by ``field``;
     grey dots are demand points sized by population. The best ``label_top`` sites (lowest
     ``field``) are numbered on the map and listed with their values at the side."""
-    from placement.basemap import draw_basemap
+    from placement.outputs.basemap import draw_basemap
 
     plt = _pyplot()
     fig, ax, cax, side = _map_figure(plt, side_in=2.6)
@@ -360,7 +360,7 @@ def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
     """Heat map of a global scan: each land cell coloured by ``field`` (equirectangular, with
     Natural Earth 1:110m coastlines and borders). The colours span the 2nd-98th percentile;
     the colour bar's arrows mark the clipped values beyond."""
-    from placement.basemap import draw_basemap
+    from placement.outputs.basemap import draw_basemap
 
     plt = _pyplot()
     nlat, nlon = int(round(180 / resolution_deg)), int(round(360 / resolution_deg))

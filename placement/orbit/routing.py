@@ -20,10 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from placement.great_circles import unit_vectors
-from placement.orbits import Shell
-
-SPEED_OF_LIGHT_KM_PER_MS = 299.792458
+from placement.earth.great_circles import unit_vectors
+from placement.latency.orbit_routing import grid_routed_rtt_ms, plus_grid_links
+from placement.orbit.shells import Shell
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ def satellite_positions_km(shell: Shell, elements, t_s: float, gmst: float) -> n
     """Earth-fixed positions [km] of every satellite of ``shell`` at ``t_s`` seconds after the
     elements' epoch (planes x slots, row-major: plane p, slot k at index p * slots + k).
 
-    ``elements`` are the shell's planes (:func:`placement.orbits.plane_elements` with every
+    ``elements`` are the shell's planes (:func:`placement.orbit.planes.plane_elements` with every
     plane); slots are spaced evenly in argument of latitude, neighbouring planes offset by
     360 / (planes x slots) deg (Walker phasing factor 1)."""
     planes, slots = elements.raan0_rad.size, shell.sats_per_plane * (shell.planes // elements.raan0_rad.size)
@@ -59,22 +58,6 @@ def satellite_positions_km(shell: Shell, elements, t_s: float, gmst: float) -> n
     return xyz.reshape(-1, 3)
 
 
-def plus_grid_links(planes: int, slots: int) -> tuple[np.ndarray, np.ndarray]:
-    """Undirected +Grid links (i, j): each satellite to the next slot in its plane and to the same
-    slot in the next plane (wrapping round), so every satellite has four links (two in a ring)."""
-    idx = np.arange(planes * slots).reshape(planes, slots)
-    a = [idx.ravel()]
-    b = [np.roll(idx, -1, axis=1).ravel()]
-    if planes > 1:
-        a.append(idx.ravel())
-        b.append(np.roll(idx, -1, axis=0).ravel())
-    i, j = np.concatenate(a), np.concatenate(b)
-    keep = i != j
-    i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
-    pairs = np.unique(np.column_stack([i, j]), axis=0)
-    return pairs[:, 0], pairs[:, 1]
-
-
 def routed_rtt_ms(shell: Shell, user_lat_deg, user_lon_deg, *, start, instants: int, step_s: float,
                   min_elevation_deg: float = 25.0, overhead_ms: float = 0.0):
     """RTT [ms] from each user to the shell's cluster (slot 0 of plane 0) at ``instants`` instants
@@ -85,11 +68,8 @@ def routed_rtt_ms(shell: Shell, user_lat_deg, user_lon_deg, *, start, instants: 
     -------
     (rtt_ms, hops) : numpy.ndarray, shape (instants, users)
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import dijkstra
-
     from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
-    from placement.orbits import gmst_rad, plane_elements, time_grid
+    from placement.orbit.planes import gmst_rad, plane_elements, time_grid
 
     R = EARTH_EQUATORIAL_RADIUS_KM
     pe = plane_elements([shell], start, max_planes=None)
@@ -99,58 +79,28 @@ def routed_rtt_ms(shell: Shell, user_lat_deg, user_lon_deg, *, start, instants: 
     users = R * unit_vectors(np.atleast_1d(np.asarray(user_lat_deg, float)),
                              np.atleast_1d(np.asarray(user_lon_deg, float)))
     gmst = np.atleast_1d(gmst_rad(time_grid(start, instants, step_s)))
-    sin_el = math.sin(math.radians(min_elevation_deg))
     rtt = np.full((instants, users.shape[0]), np.nan)
     hops = np.full((instants, users.shape[0]), np.nan)
-    n = planes * slots
     for k in range(instants):
         sats = satellite_positions_km(shell, pe, k * float(step_s), float(gmst[k]))
-        w = np.linalg.norm(sats[li] - sats[lj], axis=1)
-        graph = coo_matrix((w, (li, lj)), shape=(n, n)).tocsr()
-        dist, pred = dijkstra(graph, directed=False, indices=0, return_predecessors=True)
-        hop = _hop_counts(pred)
-        los = sats[None, :, :] - users[:, None, :]  # user -> satellite
-        slant = np.linalg.norm(los, axis=2)
-        in_view = np.einsum("uk,usk->us", users / R, los) >= sin_el * slant
-        total = np.where(in_view, slant + dist[None, :], np.inf)
-        best = total.argmin(axis=1)
-        path = total[np.arange(users.shape[0]), best]
-        seen = np.isfinite(path)
-        rtt[k, seen] = 2.0 * path[seen] / SPEED_OF_LIGHT_KM_PER_MS + overhead_ms
-        hops[k, seen] = hop[best[seen]]
+        rtt[k], hops[k] = grid_routed_rtt_ms(sats, li, lj, users, min_elevation_deg, overhead_ms)
     return rtt, hops
-
-
-def _hop_counts(pred: np.ndarray) -> np.ndarray:
-    hops = np.full(pred.size, -1, dtype=np.int64)
-    hops[0] = 0
-    order = [0]
-    children: dict = {}
-    for v, p in enumerate(pred):
-        if p >= 0:
-            children.setdefault(int(p), []).append(v)
-    while order:
-        v = order.pop()
-        for c in children.get(v, ()):
-            hops[c] = hops[v] + 1
-            order.append(c)
-    return hops
 
 
 def compare_routed_with_geometric(shell: Shell, demand, *, start, days: float = 1.0, step_s: float = 3600.0,
                                   parameters=None) -> RoutedLatency:
     """Demand-weighted routed RTT over ``days`` at ``step_s`` against the geometric estimate of
-    :func:`placement.shells.shell_demand_rtt_ms` over the same instants, both with the
+    :func:`placement.orbit.scoring.shell_demand_rtt_ms` over the same instants, both with the
     parameters' ``overhead_ms``."""
+    from placement.orbit.scoring import shell_demand_rtt_ms
     from placement.parameters import Parameters
-    from placement.shells import shell_demand_rtt_ms
 
     p = parameters or Parameters()
     n = max(int(round(days * 86400.0 / step_s)), 1)
     keep = demand.weight > 0
     rtt, hops = routed_rtt_ms(shell, demand.lat_deg[keep], demand.lon_deg[keep], start=start, instants=n,
                               step_s=step_s, min_elevation_deg=p.orbit.min_elevation_deg,
-                              overhead_ms=p.latency.overhead_ms)
+                              overhead_ms=p.latency.profile("great_circle").overhead_ms)
     w = np.broadcast_to(demand.weight[keep][None, :], rtt.shape)
     seen = np.isfinite(rtt)
     routed = float((rtt[seen] * w[seen]).sum() / w[seen].sum()) if seen.any() else math.nan

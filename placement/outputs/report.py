@@ -6,7 +6,6 @@ called ``*evil* | [link](x)`` cannot change the page's markup.
 """
 from __future__ import annotations
 
-
 _MARKUP = "\\`*_[]<>|#"
 
 
@@ -154,7 +153,7 @@ def _spans(periods: list[str]) -> str:
 
 def over_the_years(plan, scenario) -> list[str]:
     """The plan over periods: margin by year, build next, who goes where and when, orbit, sites."""
-    from placement.plan.over_time import _unserved
+    from placement.plan.over_time import unserved_of_layer
 
     labels = [p.label for p in plan.periods]
     lines = ["## Over the years", "",
@@ -168,7 +167,7 @@ def over_the_years(plan, scenario) -> list[str]:
               "|---|---:|---:|---:|---:|---|"]
     margin = plan.margin_by("period")
     for layer in plan.layers:
-        short = ", ".join(f"{md(u['tenant'])} {u['mw']}" for u in _unserved(layer)) or "—"
+        short = ", ".join(f"{md(u['tenant'])} {u['mw']}" for u in unserved_of_layer(layer)) or "—"
         lines.append(f"| {layer.period.label} | {sum(layer.placed.values()):,} | "
                      f"{layer.money['revenue_usd'] / 1e6:,.0f} | {margin.get(layer.period.label, 0) / 1e6:,.0f} | "
                      f"{layer.moved_mw:,} | {short} |")

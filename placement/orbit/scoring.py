@@ -5,10 +5,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from placement.demand import DemandPoints
-from placement.orbits import Shell, gmst_rad, plane_elements, time_grid
+from placement.earth.demand import DemandPoints
+from placement.orbit.eclipses import eclipses_by_shell, plane_eclipses
+from placement.orbit.planes import gmst_rad, plane_elements, time_grid
+from placement.orbit.shells import Shell
 from placement.parameters import Parameters
-from placement.tables import ScoreTable
+from placement.score_table import ScoreTable
 
 SHELL_FIELDS = (
     "id", "altitude_km", "inclination_deg", "ltan_h", "eclipse_fraction", "umbra_fraction",
@@ -46,7 +48,7 @@ def shell_demand_rtt_ms(shells: list[Shell], demand: DemandPoints, *, start, par
     from placement.kernels import latency
     from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
     from placement.kernels.targets import launch
-    from placement.sites import demand_unit_vectors
+    from placement.latency.demand_rtt import demand_unit_vectors
 
     p = parameters or Parameters()
     pe = elements if elements is not None else plane_elements(shells, start, max_planes=1)
@@ -67,70 +69,19 @@ def shell_demand_rtt_ms(shells: list[Shell], demand: DemandPoints, *, start, par
                visibility=visibility, time_s=np.arange(n_lat) * float(step_s),
                gmst_rad=gmst_rad(time_grid(start, n_lat, step_s)), demand_x=dx, demand_y=dy, demand_z=dz,
                demand_weight=demand.weight, min_elevation_rad=min_elevation,
-               earth_radius_km=EARTH_EQUATORIAL_RADIUS_KM, overhead_ms=p.latency.overhead_ms,
+               earth_radius_km=EARTH_EQUATORIAL_RADIUS_KM, overhead_ms=p.latency.profile("great_circle").overhead_ms,
                slo_rtt_ms=p.latency.slo_rtt_ms)
     return r["rtt_ms_weighted"], r["coverage_fraction"], r["within_slo_fraction"]
 
 
-def plane_eclipses(pe, start, n: int, step_s: float, device: str) -> dict:
-    """Eclipse statistics of each computed plane over ``n`` samples at ``step_s`` [s]
-    (:func:`placement.kernels.eclipse.plane_eclipses`; the Sun from Skyfield DE421 at daily
-    nodes, interpolated in the kernel)."""
-    from placement.kernels import eclipse
-    from placement.kernels.targets import launch
-    from placement.orbits import SUN_NODE_STEP_S, sun_nodes_teme_km
-
-    samples_per_day = max(int(round(86400.0 / step_s)), 1)
-    n_days = int(np.ceil(n / samples_per_day))
-    sx, sy, sz = sun_nodes_teme_km(start, (n - 1) * step_s)
-    return launch(device, eclipse.plane_eclipses, eclipse.plane_eclipse, pe.a_km.size,
-                  a_km=pe.a_km, inclination_rad=pe.inclination_rad, raan0_rad=pe.raan0_rad,
-                  raan_rate_rad_s=pe.raan_rate_rad_s, u0_rad=pe.u0_rad, u_rate_rad_s=pe.u_rate_rad_s,
-                  sun_node_x_km=sx, sun_node_y_km=sy, sun_node_z_km=sz, node_step_s=SUN_NODE_STEP_S,
-                  n_samples=int(n), step_s=float(step_s), samples_per_day=samples_per_day,
-                  out_day_eclipse_fraction=np.zeros((pe.a_km.size, n_days)))
-
-
-def eclipses_by_shell(planes: dict, pe, n_shells: int) -> dict:
-    """Per-shell eclipse figures from the per-plane ones: mean shadow and umbra fractions over
-    the planes, the longest pass [s] and beta extremes [deg] over all planes, minutes in shadow
-    per orbit on each day (worst plane) and the number of days with any shadow."""
-    idx = pe.shell_index
-    count = np.bincount(idx, minlength=n_shells).astype(float)
-    members = [idx == s for s in range(n_shells)]
-
-    def mean(x):
-        return np.bincount(idx, weights=x, minlength=n_shells) / count
-
-    def over_planes(x, fn):
-        return np.array([fn(x[m]) for m in members]) if n_shells else np.zeros(0)
-
-    period_min = 2 * np.pi / pe.u_rate_rad_s / 60.0
-    day_min = planes["day_eclipse_fraction"] * period_min[:, None]
-    shell_day_min = (np.vstack([day_min[m].max(axis=0) for m in members]) if n_shells
-                     else np.zeros((0, day_min.shape[1])))
-    beta_min = over_planes(planes["beta_min_deg"], np.min)
-    beta_max = over_planes(planes["beta_max_deg"], np.max)
-    return {
-        "eclipse_fraction": mean(planes["eclipse_fraction"]),
-        "umbra_fraction": mean(planes["umbra_fraction"]),
-        "max_eclipse_s": over_planes(planes["max_eclipse_s"], np.max),
-        "beta_deg_min": beta_min,
-        "beta_deg_max": beta_max,
-        # mean |beta| over a precession cycle: half the largest |beta| when the range spans zero
-        "beta_abs_mean_deg": np.where((beta_min < 0) & (beta_max > 0),
-                                      0.5 * np.maximum(np.abs(beta_min), np.abs(beta_max)),
-                                      0.5 * (np.abs(beta_min) + np.abs(beta_max))),
-        "day_eclipse_min_per_orbit": shell_day_min,
-        "eclipse_season_days": (shell_day_min > 0).sum(axis=1).astype(float),
-        "period_min": over_planes(period_min, lambda x: x[0]),
-    }
-
-
 #: Most eclipse samples (computed planes x time samples) scored without asking for more.
 MAX_SHELL_SAMPLES = 2_000_000_000
+
+
 #: Most time samples in one scoring span (the Sun's position is held in memory per sample).
 MAX_TIME_SAMPLES = 20_000_000
+
+
 #: Fewest time samples a score may rest on.
 MIN_TIME_SAMPLES = 10
 
@@ -161,8 +112,12 @@ def _check_score_arguments(shells, demand, start, days, step_s, max_planes, late
     """The shared checks of :func:`score_shells` (InputError naming the argument and value)."""
     import datetime as dt
 
-    from placement.catalogs.validation import EPHEMERIS_LAST_DATE, InputError, require_number
-    from placement.demand import DemandPoints
+    from placement.catalogs.validation import (
+        EPHEMERIS_LAST_DATE,
+        InputError,
+        require_number,
+    )
+    from placement.earth.demand import DemandPoints
 
     where = "score_shells"
     if not isinstance(shells, (list, tuple)) or not all(isinstance(s, Shell) for s in shells):
@@ -235,7 +190,7 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     from placement.device import resolve_device
 
     if isinstance(start, str):
-        from placement.orbits import parse_start
+        from placement.earth.ephemeris import parse_start
 
         start = parse_start("start", start)
     _check_score_arguments(shells, demand, start, days, step_s, max_planes, latency_step_s)
@@ -243,7 +198,7 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     dev = resolve_device(device)
     n = max(int(round(days * 86400.0 / step_s)), 1)
 
-    from placement.shell_design import design_eclipses, shell_economics_of
+    from placement.orbit.design import design_eclipses, shell_economics_of
 
     pe = plane_elements(shells, start, max_planes=max_planes)
     ecl = eclipses_by_shell(plane_eclipses(pe, start, n, step_s, dev), pe, len(shells))

@@ -1,9 +1,9 @@
-"""What the commands print: site, shell and plan tables fitted to the terminal (:mod:`placement.cli.tables`)."""
+"""What the commands print: site, shell and plan tables fitted to the terminal (:mod:`placement.outputs.terminal`)."""
 from __future__ import annotations
 
 from rich.markup import escape
 
-from placement.cli.tables import Column, fitted_table
+from placement.outputs.terminal import Column, fitted_table
 
 #: Longest site or shell name shown under its id.
 NAME_WIDTH = 26

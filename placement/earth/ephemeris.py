@@ -61,3 +61,14 @@ def sun_unit_vectors_itrs(year: int, step_h: float = 1.0) -> np.ndarray:
     v = np.ascontiguousarray(xyz.T)
     v /= np.linalg.norm(v, axis=1)[:, None]
     return v
+
+import functools
+
+
+def parse_start(where: str, text) -> "object":
+    """A UTC date 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM[:SS]' within the ephemeris -> Skyfield Time."""
+    from placement.catalogs.validation import require_date
+    from placement.earth.ephemeris import timescale
+
+    d = require_date(where, "start", text)
+    return timescale().utc(d.year, d.month, d.day, d.hour, d.minute, d.second + d.microsecond / 1e6)

@@ -2,7 +2,7 @@
 
 Nodes are metros (GeoNames cities of at least :data:`METRO_MIN_POPULATION` people) and the
 landing points of the submarine cable systems in ``catalogs/data/submarine_cables.csv``
-(:mod:`placement.route_catalogs`). Edges:
+(:mod:`placement.latency.route_catalogs`). Edges:
 
 - **terrestrial**: each node to its :data:`TERRESTRIAL_NEIGHBOURS` nearest nodes and to its
   neighbours in the spherical Delaunay triangulation of all nodes (so a node whose nearest nodes all
@@ -37,9 +37,20 @@ from pathlib import Path
 import numpy as np
 
 from placement.catalogs.validation import InputError
-from placement.great_circles import arc_km, great_circle_km, is_land, points_along, unit_vectors
-from placement.route_catalogs import (INTERNET_EXCHANGES_CSV, SUBMARINE_CABLES_CSV, CableSystem,
-                                      load_internet_exchanges, load_submarine_cables)
+from placement.earth.great_circles import (
+    arc_km,
+    great_circle_km,
+    is_land,
+    points_along,
+    unit_vectors,
+)
+from placement.latency.route_catalogs import (
+    INTERNET_EXCHANGES_CSV,
+    SUBMARINE_CABLES_CSV,
+    CableSystem,
+    load_internet_exchanges,
+    load_submarine_cables,
+)
 
 #: Name of the edges that join an island's nodes to the rest (no catalog cable reaches them).
 UNLISTED_LINK = "(unlisted link)"
@@ -388,7 +399,8 @@ def _remove_stale_temporaries(folder: Path, older_than_s: float = 600.0) -> None
 def _fingerprint(conduit_factor: float, cross_border_factor: float, cables_csv: Path, min_population: int) -> str:
     from importlib.metadata import version
 
-    from placement import great_circles, route_catalogs
+    from placement.earth import great_circles
+    from placement.latency import route_catalogs
 
     h = hashlib.sha256()
     h.update(Path(cables_csv).read_bytes())

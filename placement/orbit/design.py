@@ -3,7 +3,7 @@
 Storage and arrays are sized for the worst eclipse the shell meets over a full year, or over a
 full cycle of its orbit plane's precession relative to the Sun where that is longer (capped at
 three years); the battery's depth of discharge follows from the eclipse passes per year over
-the life; the dose per year (:mod:`placement.radiation`) shortens the life where the compute's
+the life; the dose per year (:mod:`placement.orbit.radiation`) shortens the life where the compute's
 tolerance runs out first. So a 30-day and a 365-day score of one shell price the same
 spacecraft (:func:`design_eclipses`, :func:`shell_economics_of`).
 """
@@ -45,7 +45,7 @@ def design_start(start, span_days: float):
     """The design pass's first instant: ``start``, moved earlier where the span would run past
     the ephemeris (the end of 2049)."""
     from placement.catalogs.validation import EPHEMERIS_LAST_DATE
-    from placement.ephemeris import timescale
+    from placement.earth.ephemeris import timescale
 
     last = dt.datetime.fromisoformat(EPHEMERIS_LAST_DATE).replace(tzinfo=dt.timezone.utc)
     begin = start.utc_datetime()
@@ -63,8 +63,8 @@ def design_eclipses(shells: list, start, device: str, max_planes: int = 12) -> d
     One plane per shell when the span covers a full precession cycle relative to the Sun (every
     plane then meets the same geometry); otherwise the shell's planes, up to ``max_planes``.
     """
-    from placement.orbits import plane_elements
-    from placement.shells import plane_eclipses
+    from placement.orbit.eclipses import plane_eclipses
+    from placement.orbit.planes import plane_elements
 
     n = len(shells)
     out = {k: np.zeros(n) for k in ("max_eclipse_s", "worst_orbit_eclipse_fraction", "eclipse_cycles_per_yr",
@@ -121,7 +121,7 @@ def shell_economics_of(shells: list, design: dict, parameters, device: str, *, d
     """
     from placement.kernels import spacecraft
     from placement.kernels.targets import launch
-    from placement.radiation import dose_krad_per_yr as dose_of
+    from placement.orbit.radiation import dose_krad_per_yr as dose_of
 
     o = parameters.orbit
     k = parameters.cost

@@ -3,7 +3,7 @@
 A maintainer script, not used at run time: the installed package carries its own
 trimmed copies. Run from the repository root::
 
-    python -m placement.catalogs.build_from_shared [../shared/data]
+    python -m build_from_shared [../shared/data]
 
 Outputs (each records its origin in a ``source`` field):
 

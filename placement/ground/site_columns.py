@@ -52,7 +52,10 @@ def _column(sites, key, n):
 
 def site_columns(sites, parameters: Parameters, where: str = "sites") -> dict:
     """Validated per-site arrays with every default filled in (module docstring)."""
-    from placement.catalogs.markets import gas_price_usd_per_mmbtu, load_electricity_water
+    from placement.catalogs.markets import (
+        gas_price_usd_per_mmbtu,
+        load_electricity_water,
+    )
 
     if isinstance(sites, dict):
         n = int(np.size(sites.get("lat_deg", [])))

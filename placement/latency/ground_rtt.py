@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from placement.parameters import LatencyParameters, Parameters
+from placement.catalogs.validation import require_array
+from placement.kernels import latency as k
+from placement.kernels.targets import launch
+from placement.latency.profiles import LatencyParameters, latency_profile
+from placement.latency.routes import route_rtt_ms_with
+
+__all__ = ["ground_rtt_ms"]
 
 
 def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "internet", *,
@@ -11,8 +17,8 @@ def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "intern
     """Round-trip time over terrestrial and submarine fibre between points.
 
     ``internet`` and ``backbone``: the fibre path L through the route graph (metros, terrestrial
-    fibre, submarine cables; :mod:`placement.route_graph`), RTT = 2 inflation L / v_fibre + overhead
-    with the profile's calibration (:mod:`placement.route_latency`: the public internet fitted on
+    fibre, submarine cables; :mod:`placement.latency.route_graph`), RTT = 2 inflation L / v_fibre + overhead
+    with the profile's calibration (:mod:`placement.latency.routes`: the public internet fitted on
     WonderProxy minimum RTTs, its L including half the detour through both ends' nearest Internet
     exchanges; a private backbone's shortest path, fitted on Azure's published inter-region RTTs). ``great_circle``: RTT = 2 d route_factor / v_fibre + overhead
     (:mod:`placement.kernels.latency`), ``route_factor`` and ``overhead_ms`` fitted on WonderProxy
@@ -27,8 +33,8 @@ def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "intern
     profile : {'internet', 'backbone', 'great_circle'}
         Latency model (see above).
     latency : LatencyParameters, optional
-        Route factor, overhead [ms] and fibre speed [km/ms] of the ``great_circle`` profile;
-        default the shipped calibration.
+        A scenario's latency configuration: its fibre speed [km/ms] and overhead [ms] act on every
+        profile, its route factor on ``great_circle``; default the shipped calibrations.
     device : {'cpu', 'cuda'}
         Where the kernel runs.
 
@@ -51,19 +57,12 @@ def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "intern
     .. [3] Microsoft, "Azure network round-trip latency statistics", P50 for the 30 days to
        2025-06-29.
     """
-    from placement.kernels import latency as k
-    from placement.kernels.targets import launch
-
-    from placement.catalogs.validation import require_array
-
-    p = latency or Parameters().latency
     checked = [require_array("ground_rtt_ms", name, a, low=-bound, high=bound) for name, a, bound in
                (("lat1_deg", lat1_deg, 90), ("lon1_deg", lon1_deg, 180), ("lat2_deg", lat2_deg, 90),
                 ("lon2_deg", lon2_deg, 180))]
-    from placement.route_latency import check_profile, route_rtt_ms
-
-    if check_profile("ground_rtt_ms", profile) != "great_circle":
-        return route_rtt_ms(*checked, profile=profile)
+    p = latency_profile(profile, latency, where="ground_rtt_ms", field="profile")
+    if profile != "great_circle":
+        return route_rtt_ms_with(p, *checked)
     arrays = np.broadcast_arrays(*checked)
     shape = arrays[0].shape
     flat = [np.ascontiguousarray(a).ravel() for a in arrays]

@@ -7,7 +7,7 @@
 - ``catalogs/data/internet_exchanges.csv``: the metros hosting the major Internet exchange points
   of each region (the largest exchange named, its published peak traffic or network count where
   one was found, a source per row). The internet profile routes part of the public traffic through
-  them (:meth:`placement.route_graph.RouteGraph.routed_path_km`).
+  them (:meth:`placement.latency.route_graph.RouteGraph.routed_path_km`).
 
 Facts only: landing cities, lengths and exchange figures; no map geometry.
 """
@@ -20,7 +20,7 @@ import numpy as np
 
 from placement.catalogs import DATA_DIR
 from placement.catalogs.validation import InputError
-from placement.great_circles import EARTH_RADIUS_KM, arc_km, is_land, unit_vectors
+from placement.earth.great_circles import EARTH_RADIUS_KM, arc_km, is_land, unit_vectors
 
 SUBMARINE_CABLES_CSV = DATA_DIR / "submarine_cables.csv"
 INTERNET_EXCHANGES_CSV = DATA_DIR / "internet_exchanges.csv"
@@ -121,7 +121,7 @@ def landing_problem(lat_deg: float, lon_deg: float, country: str) -> str | None:
 
 
 def _nearest_city_country(lat_deg: float, lon_deg: float) -> tuple[str, float]:
-    from placement.demand import _city_countries
+    from placement.earth.demand import _city_countries
 
     tree, country_of_city = _city_countries()
     chord, idx = tree.query(unit_vectors(lat_deg, lon_deg))
@@ -137,7 +137,7 @@ def _small_island_city(lat_deg: float, lon_deg: float) -> bool:
 def _borders(country: str, lat: float, lon: float, radius_km: float = COUNTRY_EVIDENCE_KM) -> bool:
     """Whether a city of ``country`` lies within ``radius_km`` (the nearest-city country lookup is
     wrong near borders and on small islands)."""
-    from placement.demand import _city_countries
+    from placement.earth.demand import _city_countries
 
     tree, country_of_city = _city_countries()
     idx = tree.query_ball_point(unit_vectors(lat, lon), radius_km / EARTH_RADIUS_KM)

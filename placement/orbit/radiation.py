@@ -4,7 +4,7 @@ The dose table (``catalogs/data/radiation_dose_model.csv``) gives the dose per y
 at the centre of an aluminium sphere, for circular orbits at 400-35,786 km, inclinations 0, 30,
 53 and 98 deg, behind 1-20 mm of Al, from the NASA AP-8 MIN / AE-8 MAX trapped-particle models
 and SHIELDOSE-2 (the geometry SPENVIS reports; built by
-:mod:`placement.catalogs.build_radiation_dose`). It is interpolated log-linearly in altitude
+:mod:`build_radiation_dose`). It is interpolated log-linearly in altitude
 and log-shielding, linearly in inclination. Published points it is checked against (tests, within a factor of 2): SPENVIS
 4.6.11 at 550 km over inclination and shielding (Pfandzelter et al. 2023) and the Suncatcher
 study's ~150 rad/yr behind ~10 mm Al at 650 km dawn-dusk.

@@ -1,0 +1,137 @@
+"""Scoring ground sites: cooling, water, supply and time to power, latency, dark time, levelized cost."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from placement.earth.demand import DemandPoints
+from placement.ground.cooling import cooling_of
+from placement.ground.cost import ground_cost_of
+from placement.ground.daylight import dark_time_of
+from placement.latency.demand_rtt import demand_weighted_rtt_ms
+from placement.parameters import Parameters
+from placement.score_table import ScoreTable
+
+SITE_FIELDS = (
+    "id", "name", "lat_deg", "lon_deg", "power_mw", "pue", "power_cost_usd_per_mwh_it",
+    "carbon_kg_per_mwh_it", "water_l_per_mwh_it", "source_water_l_per_mwh_it", "rtt_ms_weighted",
+    "pop_within_slo_fraction", "dark_fraction", "longest_dark_h", "supply_option", "time_to_power_months",
+    "energy_usd_per_mwh_it", "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it",
+    "delay_usd_per_mwh_it", "lcoe_usd_per_mwh_it",
+)
+
+
+#: The components of the levelized cost, in the order they add up (IT capex only when configured).
+COST_COMPONENTS = ("energy_usd_per_mwh_it", "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it",
+                   "water_usd_per_mwh_it", "delay_usd_per_mwh_it", "it_capex_usd_per_mwh_it")
+
+
+@dataclass(frozen=True)
+class SiteScores(ScoreTable):
+    """Scores of ground sites: one numpy column per JSON field (DESIGN.md), plus context."""
+
+    FIELDS = SITE_FIELDS
+
+    columns: dict
+    device: str
+    slo_rtt_ms: float
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def fields(self) -> tuple:
+        """The JSON fields of these scores: DESIGN.md's, plus ``it_capex_usd_per_mwh_it`` when IT
+        hardware is costed."""
+        if "it_capex_usd_per_mwh_it" in self.columns:
+            return self.FIELDS[:-1] + ("it_capex_usd_per_mwh_it", self.FIELDS[-1])
+        return self.FIELDS
+
+
+def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = None,
+                device: str = "auto") -> SiteScores:
+    """Score ground sites against demand.
+
+    Parameters
+    ----------
+    sites : list of dict, or dict of arrays
+        Sites as loaded by :func:`placement.catalogs.load_ground_sites`, or plain dicts with
+        ``lat_deg``, ``lon_deg`` [deg], ``availability`` [-], ``price_usd_per_mwh`` [USD/MWh],
+        ``carbon_g_per_kwh`` [gCO2eq/kWh] and optionally ``id``, ``name``, ``elevation_m`` [m],
+        ``power_mw`` [MW], ``water_stress`` [0-5], ``cooling_plant``, ``supply_options``,
+        ``country``, ``region``, ``capex_usd_per_mw`` [USD/MW], ``queue_months`` [months],
+        ``it_load_factor`` [-], ``building_life_yr`` / ``plant_life_yr`` [yr] and
+        ``it_capex_usd_per_mw`` [USD/MW] (defaults: :mod:`placement.ground.site_columns`).
+    demand : DemandPoints
+        Weighted demand points (:func:`placement.demand_points`).
+    parameters : Parameters, optional
+        Physics and economics; defaults from :mod:`placement.parameters`.
+    device : {'auto', 'cpu', 'cuda'}
+        Where the kernels run; ``auto`` takes a usable GPU, else the CPU.
+
+    Returns
+    -------
+    SiteScores
+        Per site, columns named by the JSON fields: PUE [-], site and source water [L/MWh_IT],
+        carbon [kg/MWh_IT], the supply option and months to first power, the levelized cost
+        [USD/MWh_IT] and its components (energy, capital, carbon, water, delay and, when IT
+        hardware is costed, IT capex), demand-weighted RTT [ms], share of demand within the
+        SLO [-], dark fraction [-] and longest dark stretch [h]; ``extra`` holds the cooling
+        plant, the compressor-free share [-] and the all-in cost per GPU-hour [USD].
+
+    Raises
+    ------
+    InputError
+        A missing or out-of-bounds site value (named with its field and index), an unknown
+        cooling plant, ``device='cuda'`` without a usable GPU, or an unknown device.
+
+    References
+    ----------
+    .. [1] New, M., Lister, D., Hulme, M. & Makin, I. (2002). A high-resolution data set of
+       surface climate over global land areas. Climate Research 21:1-25 (CRU CL 2.0 normals).
+    .. [2] ASHRAE TC 9.9 (2021). Thermal Guidelines for Data Processing Environments, 5th ed.
+    .. [3] Short, W., Packey, D. & Holt, T. (1995). A Manual for the Economic Evaluation of Energy
+       Efficiency and Renewable Energy Technologies. NREL/TP-462-5173 (capital recovery factor).
+    .. [4] ASHRAE 90.1-2019 Table 6.8.1-3 and the EnergyPlus electric EIR chiller curves (chillers);
+       ASHRAE Handbook HVAC Systems and Equipment ch. 40 (cooling-tower make-up).
+    .. [5] EIA, Assumptions to the Annual Energy Outlook 2026, Electricity Market Module, Table 3
+       (on-site generation); LBNL "Queued Up" and utility filings (grid queues).
+    """
+    from placement.catalogs import COOLING_PLANTS
+    from placement.device import resolve_device
+    from placement.ground.climate import climate_at
+    from placement.ground.site_columns import site_columns
+    from placement.ground.supply import choose_supply
+
+    p = parameters or Parameters()
+    dev = resolve_device(device)
+    a = site_columns(sites, p)
+    lat, lon = a["lat_deg"], a["lon_deg"]
+
+    elevation = a["elevation_m"]
+    clim = climate_at(lat, lon, None if np.isnan(elevation).all() else np.where(np.isnan(elevation), 0.0, elevation))
+    cool = cooling_of(clim, a["cooling_plant"], a["water_stress"], p, dev)
+    supply = choose_supply(a, cool["pue"], p)
+    rtt, within = demand_weighted_rtt_ms(lat, lon, demand, latency=p.latency, device=dev)
+    dark = dark_time_of(lat, lon, p, dev)
+    money = ground_cost_of(a, cool["pue"], cool["water_l_per_mwh_it"], supply, p, dev)
+
+    columns = {
+        "id": a["id"], "name": a["name"], "lat_deg": lat, "lon_deg": lon, "power_mw": a["power_mw"],
+        "pue": cool["pue"], "power_cost_usd_per_mwh_it": money["energy_usd_per_mwh_it"],
+        "carbon_kg_per_mwh_it": money["carbon_kg_per_mwh_it"], "water_l_per_mwh_it": cool["water_l_per_mwh_it"],
+        "source_water_l_per_mwh_it": supply.source_water_l_per_mwh * cool["pue"],
+        "rtt_ms_weighted": rtt, "pop_within_slo_fraction": within,
+        "dark_fraction": dark["dark_fraction"], "longest_dark_h": dark["longest_dark_h"],
+        "supply_option": supply.option, "time_to_power_months": supply.time_to_power_months,
+        **{f: money[f] for f in COST_COMPONENTS if f != "it_capex_usd_per_mwh_it"},
+        "lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"],
+    }
+    if np.any(a["it_capex_usd_per_mw"] > 0):
+        columns["it_capex_usd_per_mwh_it"] = money["it_capex_usd_per_mwh_it"]
+    extra = {"economizer_fraction": cool["economizer_fraction"], "nearest_station_id": clim.nearest_station_id,
+             "nearest_station_km": clim.nearest_station_km,
+             "cooling_plant": np.array(COOLING_PLANTS[1:], dtype=object)[cool["plant"]].astype(str),
+             "usd_per_gpu_hour": money["lcoe_usd_per_mwh_it"] * p.cost.gpu_it_kw / 1000.0,
+             "facility_lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"] - money["it_capex_usd_per_mwh_it"],
+             "capex_usd_per_mw": a["capex_usd_per_mw"], "availability": supply.availability}
+    return SiteScores(columns, dev, p.latency.slo_rtt_ms, extra)

@@ -1,0 +1,207 @@
+"""Orbital shells: what a shell is (altitude, inclination or LTAN, planes, satellites), how it is
+checked, and the bundled catalog."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from placement.catalogs.validation import InputError, require_number
+
+MIN_ALTITUDE_KM = 150.0
+
+
+MAX_ALTITUDE_KM = 100_000.0
+
+
+_LTAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Shell:
+    """An orbital shell of identical circular orbits.
+
+    ``inclination_deg`` is the sun-synchronous value when ``ltan_h`` is set.
+    ``raan_deg``: node of the first plane at the epoch (None: from LTAN, or 0).
+    """
+
+    id: str
+    name: str
+    altitude_km: float
+    inclination_deg: float
+    ltan_h: float | None = None
+    planes: int = 1
+    sats_per_plane: int = 1
+    power_kw_per_sat: float = 1000.0
+    design_life_yr: float = 5.0
+    source: str = ""
+    raan_deg: float | None = None
+    phase_deg: float = 0.0
+
+    @property
+    def satellites(self) -> int:
+        return self.planes * self.sats_per_plane
+
+    @property
+    def capacity_mw(self) -> float:
+        return self.satellites * self.power_kw_per_sat / 1000.0
+
+    @property
+    def sun_synchronous(self) -> bool:
+        return self.ltan_h is not None
+
+
+def sun_synchronous_inclination_deg(altitude_km: float) -> float:
+    """Inclination of a circular sun-synchronous orbit (J2 node drift of 360 deg per tropical year).
+
+    Parameters
+    ----------
+    altitude_km : float
+        Altitude above the WGS-72 equatorial radius [km].
+
+    Returns
+    -------
+    float
+        Inclination [deg]; 180 deg above ~5,975 km, where no orbit is sun-synchronous.
+
+    Raises
+    ------
+    InputError
+        Altitude not finite or outside 150-100,000 km.
+
+    References
+    ----------
+    .. [1] Vallado, D. (2013). Fundamentals of Astrodynamics and Applications, 4th ed., eq. 9-41
+       and sec. 11.4 (sun-synchronous orbits).
+    """
+    from placement.kernels.orbits import (
+        EARTH_EQUATORIAL_RADIUS_KM,
+        sun_synchronous_inclination_rad,
+    )
+
+    return math.degrees(sun_synchronous_inclination_rad(EARTH_EQUATORIAL_RADIUS_KM + altitude_km))
+
+
+def parse_ltan(where: str, text) -> float:
+    """'HH:MM' -> hours; anything else is an :class:`InputError`."""
+    m = _LTAN.match(str(text).strip()) if text is not None else None
+    if not m:
+        raise InputError(where, "ltan", text, "LTAN must be HH:MM (00:00-23:59)")
+    return int(m.group(1)) + int(m.group(2)) / 60.0
+
+
+def make_shell(where: str, *, id: str, altitude_km, inclination_deg=None, ltan=None, name=None,
+               planes=1, sats_per_plane=1, power_kw_per_sat=1000.0, design_life_yr=5.0, source="",
+               raan_deg=None, phase_deg=0.0) -> Shell:
+    """A validated orbital shell of identical circular orbits.
+
+    Parameters
+    ----------
+    where : str
+        Where the values came from, for error messages (a file and row, or 'command line').
+    id : str
+        Shell id.
+    altitude_km : float
+        Altitude [km] (150-100,000).
+    inclination_deg : float, optional
+        Inclination [deg] (0-180); not with ``ltan``.
+    ltan : str, optional
+        Local time of the ascending node 'HH:MM': a sun-synchronous shell, its inclination from J2.
+    name : str, optional
+        Display name (default: the id).
+    planes : int
+        Orbit planes [-].
+    sats_per_plane : int
+        Satellites per plane [-].
+    power_kw_per_sat : float
+        IT power per satellite [kW].
+    design_life_yr : float
+        Design life [yr] (at most 50).
+    source : str
+        Where the shell's figures come from.
+    raan_deg : float, optional
+        Node of the first plane at the start [deg] (default: from the LTAN, or 0).
+    phase_deg : float
+        Argument of latitude of the lead satellite at the start [deg].
+
+    Returns
+    -------
+    Shell
+        The shell, sizes in its satellites' units (capacity [MW] = satellites x power [kW] / 1000).
+
+    Raises
+    ------
+    InputError
+        A value that is not a number, out of its range, or an LTAN that is not 'HH:MM'.
+
+    References
+    ----------
+    .. [1] Vallado, D. (2013). Fundamentals of Astrodynamics and Applications, 4th ed.
+    .. [2] Walker, J. G. (1984). Satellite constellations. J. British Interplanetary Society 37:559-572.
+    """
+    alt = require_number(where, "altitude_km", altitude_km, low=MIN_ALTITUDE_KM, high=MAX_ALTITUDE_KM)
+    ltan_h = None
+    if ltan not in (None, ""):
+        ltan_h = parse_ltan(where, ltan)
+        inc = sun_synchronous_inclination_deg(alt)
+        if alt > 5975.0:  # above ~5,975 km no inclination gives a sun-synchronous drift
+            raise InputError(where, "altitude_km", altitude_km, "no sun-synchronous orbit this high (max ~5,975 km)")
+    else:
+        if inclination_deg in (None, ""):
+            raise InputError(where, "inclination_deg", inclination_deg, "give an inclination or an LTAN")
+        inc = require_number(where, "inclination_deg", inclination_deg, low=0.0, high=180.0)
+    return Shell(
+        id=str(id), name=str(name or id), altitude_km=alt, inclination_deg=inc, ltan_h=ltan_h,
+        planes=require_number(where, "planes", planes, positive=True, integer=True),
+        sats_per_plane=require_number(where, "sats_per_plane", sats_per_plane, positive=True, integer=True),
+        power_kw_per_sat=require_number(where, "power_kw_per_sat", power_kw_per_sat, positive=True),
+        design_life_yr=require_number(where, "design_life_yr", design_life_yr, positive=True, high=50),
+        source=str(source),
+        raan_deg=None if raan_deg is None else require_number(where, "raan_deg", raan_deg, low=-360, high=360),
+        phase_deg=require_number(where, "phase_deg", phase_deg, low=-360, high=360),
+    )
+
+
+def load_shells(path=None) -> list[Shell]:
+    """The bundled shell catalog (or another file in its format), validated.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A shell CSV (columns of ``catalogs/data/orbital_shells.csv``); default the bundled one.
+
+    Returns
+    -------
+    list of Shell
+        One shell per row; altitude [km], inclination [deg], IT power per satellite [kW].
+
+    Raises
+    ------
+    InputError
+        Unreadable file, missing or unknown column, duplicate id, missing source or a bad value.
+
+    References
+    ----------
+    .. [1] ``catalogs/data/orbital_shells.csv``: the geometry and power source of every shell.
+    """
+    from placement.catalogs import ORBITAL_SHELLS_CSV, read_csv_rows
+
+    path = path or ORBITAL_SHELLS_CSV
+    cols = ("id", "name", "altitude_km", "inclination_deg", "ltan", "planes", "sats_per_plane",
+            "power_kw_per_sat", "design_life_yr", "geometry_source", "power_source")
+    shells, seen = [], set()
+    for n, row in read_csv_rows(path, cols):
+        where = f"{path} row {n}"
+        if row["id"] in seen:
+            raise InputError(where, "id", row["id"], "duplicate id")
+        seen.add(row["id"])
+        for col in ("geometry_source", "power_source"):
+            if not row[col].strip():
+                raise InputError(where, col, row[col], "every figure needs a source")
+        shells.append(make_shell(
+            where, id=row["id"], name=row["name"], altitude_km=row["altitude_km"],
+            inclination_deg=row["inclination_deg"] or None, ltan=row["ltan"] or None, planes=row["planes"],
+            sats_per_plane=row["sats_per_plane"], power_kw_per_sat=row["power_kw_per_sat"],
+            design_life_yr=row["design_life_yr"],
+            source=f"geometry: {row['geometry_source']}; power: {row['power_source']}"))
+    return shells
