@@ -94,8 +94,8 @@ def batch_globe(resolution_deg, min_lat_deg, chunk_cells, field, out_dir, scenar
     """Score every land cell of a global grid (cooling, supply, latency, dark time, cost)."""
     from placement.batch import ScanSpec
 
-    number("--resolution-deg", resolution_deg, low=0.01, high=30)
-    number("--min-lat-deg", min_lat_deg, low=-90, high=89)
+    number("--resolution-deg", resolution_deg, "resolution_deg")
+    number("--min-lat-deg", min_lat_deg, "min_lat_deg")
     spec = ScanSpec("globe", {"resolution_deg": resolution_deg, "min_lat_deg": min_lat_deg, "field": field},
                     _scenario_path(scenario), chunk_cells, allow_outside_paths)
     _run(spec, out_dir, device, scheduler, workers, quiet, restart, yes)
@@ -150,8 +150,8 @@ def batch_shells(altitudes_km, ltans, inclinations_deg, planes, sats_per_plane, 
     from placement.earth.ephemeris import parse_start
 
     parse_start("command line", start)
-    number("--days", days, positive=True, high=3660)
-    number("--step-s", step_s, low=1.0, high=3600)
+    number("--days", days, "days")
+    number("--step-s", step_s, "step_s")
     if bool(ltans) == bool(inclinations_deg):
         raise InputError("command line", "--ltans/--inclinations-deg", None, "give exactly one of them")
     ltan_list = None

@@ -100,11 +100,18 @@ def load(scenario, allow_outside_paths=False):
     return load_scenario(scenario, allow_outside_paths=allow_outside_paths) if scenario else default_scenario()
 
 
-def number(name, value, **bounds):
-    """A command-line number checked as the scenario's numbers are (finite, within ``bounds``)."""
+def number(name, value, quantity=None, **bounds):
+    """A command-line number checked as the scenario's numbers are: finite, within the bounds of
+    ``quantity`` in :data:`placement.bounds.BOUNDS` (the ones the scenario loader and the API use),
+    or within ``bounds`` for an option of the command line alone."""
+    from placement.bounds import check
     from placement.catalogs.validation import require_number
 
-    return None if value is None else require_number("command line", name, value, **bounds)
+    if value is None:
+        return None
+    if quantity is not None:
+        return check("command line", name, value, quantity)
+    return require_number("command line", name, value, **bounds)
 
 
 def orbit_options(parameters, launch_year=None, launch_usd_per_kg=None, solar=None, no_battery=False):

@@ -156,8 +156,8 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
 
     where = "command line"
     t0 = parse_start(where, start)
-    number("--days", days, positive=True, high=3660)
-    number("--step-s", step_s, low=1.0, high=3600)
+    number("--days", days, "days")
+    number("--step-s", step_s, "step_s")
     sc = load(scenario, allow_outside_paths)
     params = orbit_options(sc.parameters, launch_year, launch_usd_per_kg, solar, no_battery)
     if sso and not ltan:
@@ -177,7 +177,7 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
     elif altitude_km is not None or sso or inclination_deg is not None:
         if altitude_km is None:
             raise InputError(where, "--altitude-km", None, "give the shell's altitude")
-        number("--altitude-km", altitude_km, low=150, high=100_000)
+        number("--altitude-km", altitude_km, "altitude_km")
         label = f"sso-{altitude_km:g}-{ltan}" if sso else f"shell-{altitude_km:g}-{inclination_deg}"
         shell_list = [make_shell(where, id=label, altitude_km=altitude_km, inclination_deg=inclination_deg,
                                  ltan=ltan if sso else None, planes=planes, sats_per_plane=sats_per_plane,
@@ -212,8 +212,9 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
 @format_option()
 @outside_paths_option
 @wide_option
+@device_option
 @handle_errors
-def assign(scenario, failed, evicted, out_dir, fmt, allow_outside_paths, wide):
+def assign(scenario, failed, evicted, out_dir, fmt, allow_outside_paths, wide, device):
     """Assign a scenario's tenants to its capacity (min-cost flow); --fail/--evict re-plan."""
     from placement.plan.assign import assign_problem
     from placement.catalogs.validation import InputError
@@ -224,9 +225,9 @@ def assign(scenario, failed, evicted, out_dir, fmt, allow_outside_paths, wide):
         raise InputError(scenario, "tenant", None, "no [[tenant]] entries to assign")
     outputs = OutputSet(out_dir, {"scenario": sc.name, "fingerprint": sc.fingerprint}) if out_dir else None
     announce_compile()
-    plan, problem = assign_problem(sc)
+    plan, problem = assign_problem(sc, device=device)
     if failed or evicted:
-        plan, problem = assign_problem(sc, failed=failed, evicted=evicted, previous=plan)
+        plan, problem = assign_problem(sc, failed=failed, evicted=evicted, previous=plan, device=device)
     if outputs is not None:
         from placement.plan.outputs import write_plan_outputs
 

@@ -6,7 +6,8 @@ import json
 import click
 from rich.markup import escape
 
-from placement.cli.common import announce_compile, format_option, handle_errors, load, outside_paths_option, wide_option
+from placement.cli.common import (announce_compile, device_option, format_option, handle_errors, load,
+                                  outside_paths_option, wide_option)
 
 from placement.outputs.terminal import Column, console, fitted_table
 
@@ -50,17 +51,18 @@ def _unserved(plan, i):
 @format_option(("table", "json"))
 @outside_paths_option
 @wide_option
+@device_option
 @handle_errors
-def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide):
+def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide, device):
     """Plan the scenario's contracts over its years: margin, moves, evictions, value of capacity."""
     from placement.outputs.files import OutputSet
     from placement.plan.outputs import write_period_outputs
-    from placement.plan.over_time import plan_over_time
+    from placement.plan import plan as plan_of
 
     sc = load(scenario, allow_outside_paths)
     outputs = OutputSet(out_dir, {"scenario": sc.name, "fingerprint": sc.fingerprint}) if out_dir else None
     announce_compile()
-    plan = plan_over_time(sc)
+    plan = plan_of(sc, device=device)
     if outputs is not None:
         from placement.outputs.report import period_report_markdown
 
@@ -79,8 +81,9 @@ def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide):
               help="TOML file with one [[tenant]] table (or a [tenant] table): the new tenant to price.")
 @format_option(("table", "json"))
 @outside_paths_option
+@device_option
 @handle_errors
-def quote_command(scenario, tenant_file, fmt, allow_outside_paths):
+def quote_command(scenario, tenant_file, fmt, allow_outside_paths, device):
     """The break-even price of a new tenant, and where it would run."""
     import tomllib
 
@@ -102,7 +105,7 @@ def quote_command(scenario, tenant_file, fmt, allow_outside_paths):
         raise InputError(tenant_file, "tenant", None, "needs exactly one [[tenant]] table and nothing else")
     t = parse_tenant(tenant_file, table)
     announce_compile()
-    q = quote(sc, t)
+    q = quote(sc, t, device=device)
     if fmt == "json":
         click.echo(json.dumps(q.to_dict(), indent=2))
         return

@@ -33,9 +33,13 @@ dT / dT_air / h_fg per unit heat: 3600 / 2.45 = 1469 L per MWh per unit ratio.
 
 Chillers: :mod:`placement.kernels.chillers` (rated COPs and EnergyPlus curves).
 PUE = 1 + electrical losses + other facility loads + mean cooling power, all per IT power.
+
+The plant and operator numbers, the same for every site of a call, reach the kernel packed in
+one float64 array ``constants`` (:data:`COOLING_CONSTANTS`, :func:`pack_cooling_constants`).
 """
 import math
 
+import numpy as np
 from numba import njit, prange
 
 from placement.kernels.chillers import air_cooled_chiller_cop, clamp, water_cooled_chiller_cop
@@ -62,6 +66,57 @@ LIQUID = 3
 HIGH_WATER_STRESS = 3.0
 #: The default plant is an air economizer where the warmest month's mean wet bulb is at most this.
 AIR_ECONOMIZER_MAX_WET_BULB_C = 18.0
+
+#: Names of the per-call constants of :func:`pue_and_water`, in their order in its packed
+#: ``constants`` array (:func:`pack_cooling_constants`). A new one is appended here and read in
+#: the kernel through its index ``COOLING_<NAME>`` below.
+COOLING_CONSTANTS = (
+    "supply_max_c", "max_dew_point_c", "air_approach_c", "evap_effectiveness", "it_delta_t_c",
+    "evap_pump_kw_per_kw", "chilled_water_c", "chilled_water_delta_t_c", "tower_approach_c", "hx_approach_c",
+    "cycles_of_concentration", "drift_fraction", "tower_range_c", "tower_fan_kw_per_kw",
+    "dry_cooler_approach_c", "adiabatic_effectiveness", "dry_cooler_air_delta_t_c", "dry_cooler_fan_kw_per_kw",
+    "liquid_supply_c", "liquid_delta_t_c", "liquid_fraction", "cdu_pump_kw_per_kw", "air_chiller_rated_cop",
+    "water_chiller_rated_cop", "electrical_loss", "fan_kw_per_kw", "pump_kw_per_kw", "misc_kw_per_kw",
+)
+COOLING_SUPPLY_MAX_C = COOLING_CONSTANTS.index("supply_max_c")
+COOLING_MAX_DEW_POINT_C = COOLING_CONSTANTS.index("max_dew_point_c")
+COOLING_AIR_APPROACH_C = COOLING_CONSTANTS.index("air_approach_c")
+COOLING_EVAP_EFFECTIVENESS = COOLING_CONSTANTS.index("evap_effectiveness")
+COOLING_IT_DELTA_T_C = COOLING_CONSTANTS.index("it_delta_t_c")
+COOLING_EVAP_PUMP_KW_PER_KW = COOLING_CONSTANTS.index("evap_pump_kw_per_kw")
+COOLING_CHILLED_WATER_C = COOLING_CONSTANTS.index("chilled_water_c")
+COOLING_CHILLED_WATER_DELTA_T_C = COOLING_CONSTANTS.index("chilled_water_delta_t_c")
+COOLING_TOWER_APPROACH_C = COOLING_CONSTANTS.index("tower_approach_c")
+COOLING_HX_APPROACH_C = COOLING_CONSTANTS.index("hx_approach_c")
+COOLING_CYCLES_OF_CONCENTRATION = COOLING_CONSTANTS.index("cycles_of_concentration")
+COOLING_DRIFT_FRACTION = COOLING_CONSTANTS.index("drift_fraction")
+COOLING_TOWER_RANGE_C = COOLING_CONSTANTS.index("tower_range_c")
+COOLING_TOWER_FAN_KW_PER_KW = COOLING_CONSTANTS.index("tower_fan_kw_per_kw")
+COOLING_DRY_COOLER_APPROACH_C = COOLING_CONSTANTS.index("dry_cooler_approach_c")
+COOLING_ADIABATIC_EFFECTIVENESS = COOLING_CONSTANTS.index("adiabatic_effectiveness")
+COOLING_DRY_COOLER_AIR_DELTA_T_C = COOLING_CONSTANTS.index("dry_cooler_air_delta_t_c")
+COOLING_DRY_COOLER_FAN_KW_PER_KW = COOLING_CONSTANTS.index("dry_cooler_fan_kw_per_kw")
+COOLING_LIQUID_SUPPLY_C = COOLING_CONSTANTS.index("liquid_supply_c")
+COOLING_LIQUID_DELTA_T_C = COOLING_CONSTANTS.index("liquid_delta_t_c")
+COOLING_LIQUID_FRACTION = COOLING_CONSTANTS.index("liquid_fraction")
+COOLING_CDU_PUMP_KW_PER_KW = COOLING_CONSTANTS.index("cdu_pump_kw_per_kw")
+COOLING_AIR_CHILLER_RATED_COP = COOLING_CONSTANTS.index("air_chiller_rated_cop")
+COOLING_WATER_CHILLER_RATED_COP = COOLING_CONSTANTS.index("water_chiller_rated_cop")
+COOLING_ELECTRICAL_LOSS = COOLING_CONSTANTS.index("electrical_loss")
+COOLING_FAN_KW_PER_KW = COOLING_CONSTANTS.index("fan_kw_per_kw")
+COOLING_PUMP_KW_PER_KW = COOLING_CONSTANTS.index("pump_kw_per_kw")
+COOLING_MISC_KW_PER_KW = COOLING_CONSTANTS.index("misc_kw_per_kw")
+
+
+def pack_cooling_constants(**values) -> np.ndarray:
+    """The ``constants`` argument of :func:`pue_and_water`: each name of :data:`COOLING_CONSTANTS`
+    given exactly once, as float64 in that order (``TypeError`` for a missing or unknown name)."""
+    missing = [name for name in COOLING_CONSTANTS if name not in values]
+    unknown = sorted(set(values) - set(COOLING_CONSTANTS))
+    if missing or unknown:
+        raise TypeError("pue_and_water constants: " + "; ".join(
+            f"{what} {', '.join(names)}" for what, names in (("missing", missing), ("unknown", unknown)) if names))
+    return np.array([float(values[name]) for name in COOLING_CONSTANTS], dtype=np.float64)
 
 
 @scalar
@@ -95,15 +150,25 @@ def default_plant(warmest_month_wet_bulb_c, water_stress):
 
 
 @scalar
-def chilled_water_loop_hour(heat, t_c, t_wb_c, supply_c, delta_t_c, closed_loop, tower_approach_c,
-                            hx_approach_c, cycles_of_concentration, drift_fraction, tower_range_c,
-                            tower_fan_kw_per_kw, dry_cooler_approach_c, adiabatic_effectiveness,
-                            dry_cooler_air_delta_t_c, dry_cooler_fan_kw_per_kw, pump_kw_per_kw,
-                            air_chiller_rated_cop, water_chiller_rated_cop):
+def chilled_water_loop_hour(heat, t_c, t_wb_c, supply_c, delta_t_c, closed_loop, constants):
     """One hour of a water loop carrying ``heat`` [per unit IT] at supply / return
     ``supply_c`` / ``supply_c + delta_t_c`` [degC], rejected by open towers with a waterside
-    economizer (``closed_loop`` 0) or by dry coolers with adiabatic assist (1).
+    economizer (``closed_loop`` 0) or by dry coolers with adiabatic assist (1); the plant's
+    numbers from the packed ``constants`` (:data:`COOLING_CONSTANTS`).
     Returns (power [per unit IT], water [L/MWh_IT], compressor share of the heat [-])."""
+    tower_approach_c = constants[COOLING_TOWER_APPROACH_C]
+    hx_approach_c = constants[COOLING_HX_APPROACH_C]
+    cycles_of_concentration = constants[COOLING_CYCLES_OF_CONCENTRATION]
+    drift_fraction = constants[COOLING_DRIFT_FRACTION]
+    tower_range_c = constants[COOLING_TOWER_RANGE_C]
+    tower_fan_kw_per_kw = constants[COOLING_TOWER_FAN_KW_PER_KW]
+    dry_cooler_approach_c = constants[COOLING_DRY_COOLER_APPROACH_C]
+    adiabatic_effectiveness = constants[COOLING_ADIABATIC_EFFECTIVENESS]
+    dry_cooler_air_delta_t_c = constants[COOLING_DRY_COOLER_AIR_DELTA_T_C]
+    dry_cooler_fan_kw_per_kw = constants[COOLING_DRY_COOLER_FAN_KW_PER_KW]
+    pump_kw_per_kw = constants[COOLING_PUMP_KW_PER_KW]
+    air_chiller_rated_cop = constants[COOLING_AIR_CHILLER_RATED_COP]
+    water_chiller_rated_cop = constants[COOLING_WATER_CHILLER_RATED_COP]
     ret = supply_c + delta_t_c
     if closed_loop == 0:
         t_cw = t_wb_c + tower_approach_c
@@ -131,12 +196,20 @@ def chilled_water_loop_hour(heat, t_c, t_wb_c, supply_c, delta_t_c, closed_loop,
 
 
 @scalar
-def air_economizer_hour(t_c, vapour_pressure_kpa, t_wb_c, supply_max_c, max_dew_point_c, air_approach_c,
-                        evap_effectiveness, it_delta_t_c, evap_pump_kw_per_kw, chilled_water_c,
-                        pump_kw_per_kw, air_chiller_rated_cop):
+def air_economizer_hour(t_c, vapour_pressure_kpa, t_wb_c, constants):
     """One hour of an air-side economizer hall with direct evaporative assist and an air-cooled
-    trim chiller, per unit IT heat (fans counted by the caller).
+    trim chiller, per unit IT heat (fans counted by the caller); the plant's numbers from the
+    packed ``constants`` (:data:`COOLING_CONSTANTS`).
     Returns (power [per unit IT], water [L/MWh_IT], compressor share [-])."""
+    supply_max_c = constants[COOLING_SUPPLY_MAX_C]
+    max_dew_point_c = constants[COOLING_MAX_DEW_POINT_C]
+    air_approach_c = constants[COOLING_AIR_APPROACH_C]
+    evap_effectiveness = constants[COOLING_EVAP_EFFECTIVENESS]
+    it_delta_t_c = constants[COOLING_IT_DELTA_T_C]
+    evap_pump_kw_per_kw = constants[COOLING_EVAP_PUMP_KW_PER_KW]
+    chilled_water_c = constants[COOLING_CHILLED_WATER_C]
+    pump_kw_per_kw = constants[COOLING_PUMP_KW_PER_KW]
+    air_chiller_rated_cop = constants[COOLING_AIR_CHILLER_RATED_COP]
     target = supply_max_c - air_approach_c
     dry_enough = dew_point_c(vapour_pressure_kpa) <= max_dew_point_c
     if t_c <= target and dry_enough:
@@ -150,15 +223,18 @@ def air_economizer_hour(t_c, vapour_pressure_kpa, t_wb_c, supply_max_c, max_dew_
 
 
 @scalar
-def cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, supply_max_c, max_dew_point_c,
-                 air_approach_c, evap_effectiveness, it_delta_t_c, evap_pump_kw_per_kw, chilled_water_c,
-                 chilled_water_delta_t_c, tower_approach_c, hx_approach_c, cycles_of_concentration,
-                 drift_fraction, tower_range_c, tower_fan_kw_per_kw, dry_cooler_approach_c,
-                 adiabatic_effectiveness, dry_cooler_air_delta_t_c, dry_cooler_fan_kw_per_kw, liquid_supply_c,
-                 liquid_delta_t_c, liquid_fraction, cdu_pump_kw_per_kw, air_chiller_rated_cop,
-                 water_chiller_rated_cop, electrical_loss, fan_kw_per_kw, pump_kw_per_kw, misc_kw_per_kw,
+def cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, constants,
                  out_pue, out_water_l_per_mwh_it, out_economizer_fraction, out_plant):
     """Element ``i`` of :func:`pue_and_water`."""
+    chilled_water_c = constants[COOLING_CHILLED_WATER_C]
+    chilled_water_delta_t_c = constants[COOLING_CHILLED_WATER_DELTA_T_C]
+    liquid_supply_c = constants[COOLING_LIQUID_SUPPLY_C]
+    liquid_delta_t_c = constants[COOLING_LIQUID_DELTA_T_C]
+    liquid_fraction = constants[COOLING_LIQUID_FRACTION]
+    cdu_pump_kw_per_kw = constants[COOLING_CDU_PUMP_KW_PER_KW]
+    electrical_loss = constants[COOLING_ELECTRICAL_LOSS]
+    fan_kw_per_kw = constants[COOLING_FAN_KW_PER_KW]
+    misc_kw_per_kw = constants[COOLING_MISC_KW_PER_KW]
     kind = plant[i]
     if kind < 0:
         warmest_wb = -100.0
@@ -181,22 +257,13 @@ def cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, supply_max_c, 
             twb = wet_bulb_c(t, relative_humidity_at_pct(e, t))
             p = fan_kw_per_kw * air + cdu_pump_kw_per_kw * liquid
             if kind == AIR_ECONOMIZER:
-                q, w, c = air_economizer_hour(t, e, twb, supply_max_c, max_dew_point_c, air_approach_c,
-                                              evap_effectiveness, it_delta_t_c, evap_pump_kw_per_kw,
-                                              chilled_water_c, pump_kw_per_kw, air_chiller_rated_cop)
+                q, w, c = air_economizer_hour(t, e, twb, constants)
             else:
-                q, w, c = chilled_water_loop_hour(
-                    air, t, twb, chilled_water_c, chilled_water_delta_t_c, 0 if kind == CHILLER_TOWER else 1,
-                    tower_approach_c, hx_approach_c, cycles_of_concentration, drift_fraction, tower_range_c,
-                    tower_fan_kw_per_kw, dry_cooler_approach_c, adiabatic_effectiveness, dry_cooler_air_delta_t_c,
-                    dry_cooler_fan_kw_per_kw, pump_kw_per_kw, air_chiller_rated_cop, water_chiller_rated_cop)
+                q, w, c = chilled_water_loop_hour(air, t, twb, chilled_water_c, chilled_water_delta_t_c,
+                                                  0 if kind == CHILLER_TOWER else 1, constants)
                 c = c * air
             if liquid > 0.0:
-                ql, wl, cl = chilled_water_loop_hour(
-                    liquid, t, twb, liquid_supply_c, liquid_delta_t_c, 1, tower_approach_c, hx_approach_c,
-                    cycles_of_concentration, drift_fraction, tower_range_c, tower_fan_kw_per_kw,
-                    dry_cooler_approach_c, adiabatic_effectiveness, dry_cooler_air_delta_t_c,
-                    dry_cooler_fan_kw_per_kw, pump_kw_per_kw, air_chiller_rated_cop, water_chiller_rated_cop)
+                ql, wl, cl = chilled_water_loop_hour(liquid, t, twb, liquid_supply_c, liquid_delta_t_c, 1, constants)
                 q += ql
                 w += wl
                 c += cl * liquid
@@ -211,24 +278,13 @@ def cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, supply_max_c, 
 
 
 @njit(parallel=True, cache=True)
-def pue_and_water(t_mean_c, rh_pct, dtr_c, plant, water_stress, supply_max_c, max_dew_point_c,
-                  air_approach_c, evap_effectiveness, it_delta_t_c, evap_pump_kw_per_kw, chilled_water_c,
-                  chilled_water_delta_t_c, tower_approach_c, hx_approach_c, cycles_of_concentration,
-                  drift_fraction, tower_range_c, tower_fan_kw_per_kw, dry_cooler_approach_c,
-                  adiabatic_effectiveness, dry_cooler_air_delta_t_c, dry_cooler_fan_kw_per_kw, liquid_supply_c,
-                  liquid_delta_t_c, liquid_fraction, cdu_pump_kw_per_kw, air_chiller_rated_cop,
-                  water_chiller_rated_cop, electrical_loss, fan_kw_per_kw, pump_kw_per_kw, misc_kw_per_kw,
+def pue_and_water(t_mean_c, rh_pct, dtr_c, plant, water_stress, constants,
                   out_pue, out_water_l_per_mwh_it, out_economizer_fraction, out_plant):
     """Annual PUE [-], site water [L per MWh of IT energy], share of heat removed without
     compressors [-] and the plant used (0-3) for sites with monthly climate rows (``t_mean_c``
     [degC], ``rh_pct`` [%], ``dtr_c`` [degC]: shape (n_sites, 12)); ``plant`` [-] per site (-1:
-    climate default), ``water_stress`` the WRI Aqueduct category [0-5]."""
+    climate default), ``water_stress`` the WRI Aqueduct category [0-5]; ``constants`` the plant
+    and operator numbers of :data:`COOLING_CONSTANTS` (:func:`pack_cooling_constants`)."""
     for i in prange(out_pue.size):
-        cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, supply_max_c, max_dew_point_c,
-                     air_approach_c, evap_effectiveness, it_delta_t_c, evap_pump_kw_per_kw, chilled_water_c,
-                     chilled_water_delta_t_c, tower_approach_c, hx_approach_c, cycles_of_concentration,
-                     drift_fraction, tower_range_c, tower_fan_kw_per_kw, dry_cooler_approach_c,
-                     adiabatic_effectiveness, dry_cooler_air_delta_t_c, dry_cooler_fan_kw_per_kw, liquid_supply_c,
-                     liquid_delta_t_c, liquid_fraction, cdu_pump_kw_per_kw, air_chiller_rated_cop,
-                     water_chiller_rated_cop, electrical_loss, fan_kw_per_kw, pump_kw_per_kw, misc_kw_per_kw,
+        cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, constants,
                      out_pue, out_water_l_per_mwh_it, out_economizer_fraction, out_plant)

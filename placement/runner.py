@@ -76,8 +76,8 @@ def run_all(scenario, out_dir, *, device: str = "auto") -> RunResult:
         from placement.plan.assign import assign_problem
         from placement.plan.over_time import plan_over_time
 
-        plan, problem = assign_problem(scenario, site_scores=scores, shell_scores=shell_scores)
-        period_plan = plan_over_time(scenario, site_scores=scores, shell_scores=shell_scores)
+        plan, problem = assign_problem(scenario, site_scores=scores, shell_scores=shell_scores, device=device)
+        period_plan = plan_over_time(scenario, site_scores=scores, shell_scores=shell_scores, device=device)
 
     files = []
     with outputs:

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from placement.catalogs import DEFAULT_SCENARIO, GROUND_SITES_CSV, load_ground_sites
+from placement.bounds import check
 from placement.catalogs.validation import InputError, require_number
 from placement.fingerprint import combined, fingerprint_parts
 from placement.parameters import Parameters, parameters_from_table
@@ -178,8 +179,8 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     from placement.earth.ephemeris import parse_start
 
     parse_start(f"{where}: shells", start)
-    days = require_number(where, "shells.days", shell_table.get("days", 365), positive=True, high=3660)
-    step_s = require_number(where, "shells.step_s", shell_table.get("step_s", 60), positive=True, high=3600)
+    days = check(where, "shells.days", shell_table.get("days", 365), "days")
+    step_s = check(where, "shells.step_s", shell_table.get("step_s", 60), "step_s")
 
     from placement.plan.contracts import (AssignmentParameters, PlanningParameters, check_against_horizon,
                                           parse_assignment_parameters, parse_capacity, parse_planning_parameters,

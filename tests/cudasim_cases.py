@@ -93,16 +93,17 @@ def test_cooling_every_plant_and_the_climate_default():
     plant = np.array([-1, 0, 1, 2, 3, -1, 0, 1, 2, 3], dtype=np.int64)
     stress = np.array([0.0, 1, 2, 3, 4, 5, 0, 1, 2, 3])
 
+    constants = cooling.pack_cooling_constants(
+        supply_max_c=27.0, max_dew_point_c=21.0, air_approach_c=1.5, evap_effectiveness=0.85, it_delta_t_c=14.0,
+        evap_pump_kw_per_kw=0.002, chilled_water_c=18.0, chilled_water_delta_t_c=8.0, tower_approach_c=5.0,
+        hx_approach_c=2.0, cycles_of_concentration=4.0, drift_fraction=2e-5, tower_range_c=5.5,
+        tower_fan_kw_per_kw=0.015, dry_cooler_approach_c=10.0, adiabatic_effectiveness=0.8,
+        dry_cooler_air_delta_t_c=10.0, dry_cooler_fan_kw_per_kw=0.02, liquid_supply_c=32.0, liquid_delta_t_c=10.0,
+        liquid_fraction=0.85, cdu_pump_kw_per_kw=0.005, air_chiller_rated_cop=2.96, water_chiller_rated_cop=6.28,
+        electrical_loss=0.025, fan_kw_per_kw=0.02, pump_kw_per_kw=0.01, misc_kw_per_kw=0.002)
+
     def args():
-        return dict(t_mean_c=t, rh_pct=rh, dtr_c=dtr, plant=plant, water_stress=stress, supply_max_c=27.0,
-                    max_dew_point_c=21.0, air_approach_c=1.5, evap_effectiveness=0.85, it_delta_t_c=14.0,
-                    evap_pump_kw_per_kw=0.002, chilled_water_c=18.0, chilled_water_delta_t_c=8.0,
-                    tower_approach_c=5.0, hx_approach_c=2.0, cycles_of_concentration=4.0, drift_fraction=2e-5,
-                    tower_range_c=5.5, tower_fan_kw_per_kw=0.015, dry_cooler_approach_c=10.0,
-                    adiabatic_effectiveness=0.8, dry_cooler_air_delta_t_c=10.0, dry_cooler_fan_kw_per_kw=0.02,
-                    liquid_supply_c=32.0, liquid_delta_t_c=10.0, liquid_fraction=0.85, cdu_pump_kw_per_kw=0.005,
-                    air_chiller_rated_cop=2.96, water_chiller_rated_cop=6.28, electrical_loss=0.025,
-                    fan_kw_per_kw=0.02, pump_kw_per_kw=0.01, misc_kw_per_kw=0.002,
+        return dict(t_mean_c=t, rh_pct=rh, dtr_c=dtr, plant=plant, water_stress=stress, constants=constants,
                     out_plant=np.zeros(n, dtype=np.int64))
 
     check(*both(cooling.cooling_site, cooling.pue_and_water, n, args))
@@ -127,10 +128,11 @@ def test_ground_cost():
                     it_load_factor=np.array([0.85, 1.0, 0.6, 0.9]), building_capex_usd_per_mw=np.full(n, 3e6),
                     building_crf=np.full(n, 0.0888), plant_capex_usd_per_mw=np.full(n, 8e6),
                     plant_crf=np.array([0.1168, 0.1168, 0.13, 0.15]), supply_capex_usd_per_mw=np.array([0, 3e6, 0, 1e6]),
-                    supply_crf=0.1168, fixed_opex_fraction_per_yr=0.03, it_capex_usd_per_mw=np.array([0, 0, 25e6, 0]),
-                    it_crf=0.2505, water_l_per_mwh_it=np.array([0.0, 1800, 300, 50]), water_price_usd_per_m3=2.0,
-                    time_to_power_months=np.array([6.0, 36, 102, 0]), delay_usd_per_mw_month=150000.0,
-                    delay_crf=0.1168, carbon_price_usd_per_t=70.0)
+                    it_capex_usd_per_mw=np.array([0, 0, 25e6, 0]), water_l_per_mwh_it=np.array([0.0, 1800, 300, 50]),
+                    time_to_power_months=np.array([6.0, 36, 102, 0]),
+                    constants=cost.pack_ground_cost_constants(
+                        supply_crf=0.1168, fixed_opex_fraction_per_yr=0.03, it_crf=0.2505, water_price_usd_per_m3=2.0,
+                        delay_usd_per_mw_month=150000.0, delay_crf=0.1168, carbon_price_usd_per_t=70.0))
 
     check(*both(cost.ground_cost_site, cost.ground_cost, n, args))
 
@@ -177,8 +179,8 @@ def test_shell_economics_and_latency():
                    opex_fraction_per_yr=0.02, it_capex_usd_per_mw=0.0, it_load_factor=0.85)
     for has_battery, dod, per_w in ((1, -1.0, 0.0), (1, 0.35, 200.0), (0, -1.0, 0.0)):
         check(*both(spacecraft.shell_economics_row, spacecraft.shell_economics, n,
-                    lambda: dict(per_shell, **scalars, has_battery=has_battery, depth_of_discharge=dod,
-                                 array_cost_usd_per_w=per_w)))
+                    lambda: dict(per_shell, constants=spacecraft.pack_shell_constants(
+                        **scalars, has_battery=has_battery, depth_of_discharge=dod, array_cost_usd_per_w=per_w))))
     x, y, z = (np.zeros(LAT.size) for _ in range(3))
     geodesy.unit_vectors(LAT, LON, x, y, z)
     w = np.ones(LAT.size) / LAT.size

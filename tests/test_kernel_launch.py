@@ -98,3 +98,53 @@ def test_every_kernel_pair_of_the_package_declares_outputs():
               (spacecraft.shell_economics, spacecraft.shell_economics_row), (geodesy.unit_vectors, geodesy.unit_vector_row)]
     for kernel, body in pairs:
         assert kernel_signature(kernel, body).outputs
+
+
+def _packed_kernels():
+    from placement.kernels import cooling, spacecraft
+
+    return [(cooling, "COOLING_", cooling.COOLING_CONSTANTS, cooling.pack_cooling_constants,
+             cooling.pue_and_water, cooling.cooling_site),
+            (cost, "GROUND_COST_", cost.GROUND_COST_CONSTANTS, cost.pack_ground_cost_constants,
+             cost.ground_cost, cost.ground_cost_site),
+            (spacecraft, "SHELL_", spacecraft.SHELL_CONSTANTS, spacecraft.pack_shell_constants,
+             spacecraft.shell_economics, spacecraft.shell_economics_row)]
+
+
+@pytest.mark.parametrize("module, prefix, names, pack, kernel, body", _packed_kernels(),
+                         ids=["cooling", "ground_cost", "shell_economics"])
+def test_per_call_constants_are_one_packed_array_with_named_indices(module, prefix, names, pack, kernel, body):
+    assert len(set(names)) == len(names)
+    indices = {k: v for k, v in vars(module).items() if k.startswith(prefix) and isinstance(v, int)}
+    assert indices == {prefix + name.upper(): k for k, name in enumerate(names)}
+    params = kernel_signature(kernel, body).parameters
+    assert "constants" in params and not set(names) & set(params)
+    packed = pack(**{name: k + 0.5 for k, name in enumerate(names)})
+    assert packed.dtype == np.float64 and packed.shape == (len(names),)
+    np.testing.assert_array_equal(packed, np.arange(len(names)) + 0.5)
+    values = dict.fromkeys(names, 1.0)
+    with pytest.raises(TypeError, match=f"missing {names[-1]}"):
+        pack(**{n: v for n, v in values.items() if n != names[-1]})
+    with pytest.raises(TypeError, match="unknown not_a_constant"):
+        pack(**values, not_a_constant=1.0)
+
+
+def test_packed_constants_go_through_launch_read_only_and_by_name():
+    n = 2
+    constants = cost.pack_ground_cost_constants(supply_crf=0.1, fixed_opex_fraction_per_yr=0.03, it_crf=0.25,
+                                                water_price_usd_per_m3=2.0, delay_usd_per_mw_month=1e5,
+                                                delay_crf=0.1, carbon_price_usd_per_t=70.0)
+    before = constants.copy()
+    rows = dict(pue=np.full(n, 1.2), price_usd_per_mwh=np.array([50.0, 80.0]), carbon_g_per_kwh=np.array([100.0, 0.0]),
+                availability=np.ones(n), it_load_factor=np.ones(n), building_capex_usd_per_mw=np.full(n, 3e6),
+                building_crf=np.full(n, 0.09), plant_capex_usd_per_mw=np.full(n, 8e6), plant_crf=np.full(n, 0.12),
+                supply_capex_usd_per_mw=np.zeros(n), it_capex_usd_per_mw=np.zeros(n),
+                water_l_per_mwh_it=np.array([1000.0, 0.0]), time_to_power_months=np.array([12.0, 0.0]))
+    out = launch("cpu", cost.ground_cost, cost.ground_cost_site, n, constants=constants, **rows)
+    assert constants.flags.writeable
+    np.testing.assert_array_equal(constants, before)
+    np.testing.assert_allclose(out["carbon_usd_per_mwh_it"], [70.0 * 120.0 / 1000.0, 0.0])
+    np.testing.assert_allclose(out["water_usd_per_mwh_it"], [2.0, 0.0])
+    with pytest.raises(TypeError, match="no parameter 'carbon_price_usd_per_t'"):
+        launch("cpu", cost.ground_cost, cost.ground_cost_site, n, constants=constants, carbon_price_usd_per_t=70.0,
+               **rows)

@@ -12,7 +12,7 @@ import latency_calibration as cal
 from placement.latency import routes as rl
 from placement.latency import profiles
 from placement.catalogs import InputError
-from placement.latency.route_catalogs import SUBMARINE_CABLES_CSV, load_submarine_cables
+from placement.latency.route_catalogs import load_submarine_cables
 from testsupport import DATA, run_cli
 
 SHIPPED = tomllib.loads(profiles.ROUTE_CALIBRATION_TOML.read_text())

@@ -38,10 +38,10 @@ def test_datacenter_tco_worked_example():
                price_usd_per_mwh=np.array([67.0]), carbon_g_per_kwh=np.zeros(1), availability=np.ones(1),
                it_load_factor=np.ones(1), building_capex_usd_per_mw=np.array([3e6]), building_crf=np.array([crf]),
                plant_capex_usd_per_mw=np.array([7e6]), plant_crf=np.array([crf]), supply_capex_usd_per_mw=np.zeros(1),
-               supply_crf=crf, fixed_opex_fraction_per_yr=0.04 * 12 / 10.0, it_capex_usd_per_mw=np.zeros(1),
-               it_crf=0.0, water_l_per_mwh_it=np.zeros(1), water_price_usd_per_m3=0.0,
-               time_to_power_months=np.zeros(1), delay_usd_per_mw_month=0.0, delay_crf=crf,
-               carbon_price_usd_per_t=0.0)
+               it_capex_usd_per_mw=np.zeros(1), water_l_per_mwh_it=np.zeros(1), time_to_power_months=np.zeros(1),
+               constants=cost.pack_ground_cost_constants(
+                   supply_crf=crf, fixed_opex_fraction_per_yr=0.04 * 12 / 10.0, it_crf=0.0, water_price_usd_per_m3=0.0,
+                   delay_usd_per_mw_month=0.0, delay_crf=crf, carbon_price_usd_per_t=0.0))
     usd_per_w_month = r["lcoe_usd_per_mwh_it"][0] * 720 / 1e6  # the model's 720-hour month
     assert usd_per_w_month == pytest.approx(0.220605, rel=0.015)
     assert r["energy_usd_per_mwh_it"][0] == pytest.approx(67 * 1.5)

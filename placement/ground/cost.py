@@ -18,6 +18,12 @@ def ground_cost_of(a: dict, pue, water_l_per_mwh_it, supply, parameters: Paramet
     def crf(years):
         return np.array([cost.capital_recovery_factor(k.discount_rate, float(y)) for y in np.atleast_1d(years)])
 
+    plant_life_crf = cost.capital_recovery_factor(k.discount_rate, k.plant_life_yr)
+    constants = cost.pack_ground_cost_constants(
+        supply_crf=plant_life_crf, fixed_opex_fraction_per_yr=k.fixed_opex_fraction_per_yr,
+        it_crf=cost.capital_recovery_factor(k.discount_rate, k.it_life_yr),
+        water_price_usd_per_m3=k.water_price_usd_per_m3, delay_usd_per_mw_month=k.delay_usd_per_mw_month,
+        delay_crf=plant_life_crf, carbon_price_usd_per_t=k.carbon_price_usd_per_t)
     return launch(device, cost.ground_cost, cost.ground_cost_site, pue.size, pue=pue,
                   price_usd_per_mwh=supply.price_usd_per_mwh, carbon_g_per_kwh=supply.carbon_g_per_kwh,
                   availability=supply.availability, it_load_factor=a["it_load_factor"],
@@ -25,10 +31,5 @@ def ground_cost_of(a: dict, pue, water_l_per_mwh_it, supply, parameters: Paramet
                   building_crf=crf(a["building_life_yr"]),
                   plant_capex_usd_per_mw=(1.0 - k.building_share) * a["capex_usd_per_mw"],
                   plant_crf=crf(a["plant_life_yr"]), supply_capex_usd_per_mw=supply.capex_usd_per_mw_it,
-                  supply_crf=cost.capital_recovery_factor(k.discount_rate, k.plant_life_yr),
-                  fixed_opex_fraction_per_yr=k.fixed_opex_fraction_per_yr, it_capex_usd_per_mw=a["it_capex_usd_per_mw"],
-                  it_crf=cost.capital_recovery_factor(k.discount_rate, k.it_life_yr),
-                  water_l_per_mwh_it=water_l_per_mwh_it, water_price_usd_per_m3=k.water_price_usd_per_m3,
-                  time_to_power_months=supply.time_to_power_months, delay_usd_per_mw_month=k.delay_usd_per_mw_month,
-                  delay_crf=cost.capital_recovery_factor(k.discount_rate, k.plant_life_yr),
-                  carbon_price_usd_per_t=k.carbon_price_usd_per_t)
+                  it_capex_usd_per_mw=a["it_capex_usd_per_mw"], water_l_per_mwh_it=water_l_per_mwh_it,
+                  time_to_power_months=supply.time_to_power_months, constants=constants)

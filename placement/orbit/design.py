@@ -116,8 +116,9 @@ def shell_economics_of(shells: list, design: dict, parameters, device: str, *, d
     capacity factor and levelized cost (with launch and hardware parts) per shell
     (:func:`placement.kernels.spacecraft.shell_economics`), from :func:`design_eclipses`.
 
-    ``overrides`` replace single kernel scalars by name (``launch_usd_per_kg=200.0``), which is
-    how crossover and sensitivity curves are drawn without building new parameters.
+    ``overrides`` replace single kernel constants by name (``launch_usd_per_kg=200.0``; the names
+    of :data:`placement.kernels.spacecraft.SHELL_CONSTANTS`), which is how crossover and
+    sensitivity curves are drawn without building new parameters.
     """
     from placement.kernels import spacecraft
     from placement.kernels.targets import launch
@@ -129,7 +130,7 @@ def shell_economics_of(shells: list, design: dict, parameters, device: str, *, d
     if dose_krad_per_yr is None:
         dose_krad_per_yr = dose_of([s.altitude_km for s in shells], [s.inclination_deg for s in shells],
                                    o.shielding_mm_al) if shells else np.zeros(0)
-    scalars = dict(
+    constants = dict(
         has_battery=1 if o.storage == "battery" else 0, bus_overhead=o.bus_overhead,
         battery_round_trip_efficiency=o.battery_round_trip_efficiency, cell_efficiency=solar["cell_efficiency"],
         packing_factor=o.packing_factor, pointing_factor=o.pointing_factor,
@@ -146,10 +147,10 @@ def shell_economics_of(shells: list, design: dict, parameters, device: str, *, d
         geo_launch_factor=o.geo_launch_factor, compute_tid_limit_krad=o.compute_tid_limit_krad,
         discount_rate=k.discount_rate, opex_fraction_per_yr=o.opex_fraction_per_yr,
         it_capex_usd_per_mw=k.it_capex_usd_per_mw, it_load_factor=k.it_load_factor)
-    unknown = set(overrides) - set(scalars)
+    unknown = set(overrides) - set(spacecraft.SHELL_CONSTANTS)
     if unknown:
         raise TypeError(f"unknown economics overrides: {', '.join(sorted(unknown))}")
-    scalars.update({name: float(v) for name, v in overrides.items()})
+    constants.update({name: float(v) for name, v in overrides.items()})
     result = launch(
         device, spacecraft.shell_economics, spacecraft.shell_economics_row, len(shells),
         altitude_km=np.array([s.altitude_km for s in shells], float),
@@ -158,7 +159,7 @@ def shell_economics_of(shells: list, design: dict, parameters, device: str, *, d
         worst_orbit_eclipse_fraction=design["worst_orbit_eclipse_fraction"],
         max_eclipse_s=design["max_eclipse_s"], eclipse_cycles_per_yr=design["eclipse_cycles_per_yr"],
         mean_eclipse_fraction=design["mean_eclipse_fraction"], beta_abs_mean_deg=design["beta_abs_mean_deg"],
-        **scalars)
+        constants=spacecraft.pack_shell_constants(**constants))
     result["dose_krad_per_yr"] = np.asarray(dose_krad_per_yr, float)
     return result
 

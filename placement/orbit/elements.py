@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from placement.catalogs.validation import InputError
-from placement.orbit.shells import MAX_ALTITUDE_KM, MIN_ALTITUDE_KM, Shell
+from placement.bounds import MAX_ALTITUDE_KM, MIN_ALTITUDE_KM
+from placement.orbit.shells import Shell
 
 #: TLE line 1 columns 19-32: two-digit year and fractional day of year (1-366)
 _TLE_EPOCH = re.compile(r"^\d{2}(00[1-9]|0[1-9]\d|[12]\d\d|3[0-5]\d|36[0-6])\.\d{8}$")

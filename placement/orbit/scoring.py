@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from placement.bounds import check
 from placement.earth.demand import DemandPoints
 from placement.orbit.eclipses import eclipses_by_shell, plane_eclipses
 from placement.orbit.planes import gmst_rad, plane_elements, time_grid
@@ -124,10 +125,10 @@ def _check_score_arguments(shells, demand, start, days, step_s, max_planes, late
         raise InputError(where, "shells", None, "must be a list of Shell (placement.make_shell, placement.load_shells)")
     if not isinstance(demand, DemandPoints):
         raise InputError(where, "demand", None, "must be DemandPoints (placement.demand_points)")
-    days = require_number(where, "days", days, positive=True, high=3660)
-    step_s = require_number(where, "step_s", step_s, low=1.0, high=3600)
+    days = check(where, "days", days)
+    step_s = check(where, "step_s", step_s)
     require_number(where, "max_planes", max_planes, positive=True, integer=True, high=10_000)
-    require_number(where, "latency_step_s", latency_step_s, low=1.0, high=3600)
+    check(where, "latency_step_s", latency_step_s)
     end = start.utc_datetime().replace(tzinfo=None) + dt.timedelta(days=days)
     if end > dt.datetime.fromisoformat(EPHEMERIS_LAST_DATE):
         raise InputError(where, "days", days, f"the span ends after the ephemeris ({EPHEMERIS_LAST_DATE})")

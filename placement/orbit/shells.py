@@ -6,12 +6,11 @@ import math
 import re
 from dataclasses import dataclass
 
+from placement.bounds import check
 from placement.catalogs.validation import InputError, require_number
 
-MIN_ALTITUDE_KM = 150.0
 
 
-MAX_ALTITUDE_KM = 100_000.0
 
 
 _LTAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -139,7 +138,7 @@ def make_shell(where: str, *, id: str, altitude_km, inclination_deg=None, ltan=N
     .. [1] Vallado, D. (2013). Fundamentals of Astrodynamics and Applications, 4th ed.
     .. [2] Walker, J. G. (1984). Satellite constellations. J. British Interplanetary Society 37:559-572.
     """
-    alt = require_number(where, "altitude_km", altitude_km, low=MIN_ALTITUDE_KM, high=MAX_ALTITUDE_KM)
+    alt = check(where, "altitude_km", altitude_km)
     ltan_h = None
     if ltan not in (None, ""):
         ltan_h = parse_ltan(where, ltan)
@@ -149,7 +148,7 @@ def make_shell(where: str, *, id: str, altitude_km, inclination_deg=None, ltan=N
     else:
         if inclination_deg in (None, ""):
             raise InputError(where, "inclination_deg", inclination_deg, "give an inclination or an LTAN")
-        inc = require_number(where, "inclination_deg", inclination_deg, low=0.0, high=180.0)
+        inc = check(where, "inclination_deg", inclination_deg)
     return Shell(
         id=str(id), name=str(name or id), altitude_km=alt, inclination_deg=inc, ltan_h=ltan_h,
         planes=require_number(where, "planes", planes, positive=True, integer=True),

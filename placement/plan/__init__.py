@@ -16,7 +16,7 @@ import sys as _sys
 import types as _types
 
 
-def plan(scenario, *, site_scores=None, shell_scores=None):
+def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto"):
     """Plan the scenario's tenants onto its capacity over the planning horizon, for margin.
 
     One min-cost-flow layer per period (:mod:`placement.plan.over_time`): contracts with their
@@ -31,6 +31,8 @@ def plan(scenario, *, site_scores=None, shell_scores=None):
         Scores of the capacity's sites (computed when not given).
     shell_scores : ShellScores, optional
         Scores of the capacity's shells (computed when not given).
+    device : {'auto', 'cpu', 'cuda'}
+        Where the scoring kernels run when scores are computed (``auto``: a GPU if Numba sees one).
 
     Returns
     -------
@@ -52,10 +54,10 @@ def plan(scenario, *, site_scores=None, shell_scores=None):
     """
     from placement.plan.over_time import plan_over_time
 
-    return plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores)
+    return plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores, device=device)
 
 
-def build_plan_graph(scenario, *, site_scores=None, shell_scores=None):
+def build_plan_graph(scenario, *, site_scores=None, shell_scores=None, device: str = "auto"):
     """The plan's time-expanded graph: one assignment layer per period, linked by keep arcs.
 
     Each layer's nodes are named ``(period label, *node)``; keep arcs carry the previous
@@ -69,6 +71,8 @@ def build_plan_graph(scenario, *, site_scores=None, shell_scores=None):
         Scores of the capacity's sites (computed when not given).
     shell_scores : ShellScores, optional
         Scores of the capacity's shells (computed when not given).
+    device : {'auto', 'cpu', 'cuda'}
+        Where the scoring kernels run when scores are computed (``auto``: a GPU if Numba sees one).
 
     Returns
     -------
@@ -88,7 +92,8 @@ def build_plan_graph(scenario, *, site_scores=None, shell_scores=None):
     """
     from placement.plan.over_time import layered_graph, plan_over_time
 
-    return layered_graph(plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores))
+    return layered_graph(plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores,
+                                        device=device))
 
 
 class _PlanModule(_types.ModuleType):

@@ -13,7 +13,8 @@ exact discrete placement and its guarantee: :mod:`placement.plan.solve`.
 from __future__ import annotations
 
 
-def build_graph(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None):
+def build_graph(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None,
+                device: str = "auto"):
     """The assignment graph of a scenario: source -> tenant -> capacity -> sink (module docstring).
 
     Parameters
@@ -30,6 +31,8 @@ def build_graph(scenario, *, site_scores=None, shell_scores=None, failed=(), evi
         Tenant ids removed.
     previous : Plan, optional
         A plan whose load stays put at no extra cost (moving it pays migration).
+    device : {'auto', 'cpu', 'cuda'}
+        Where the scoring kernels run when scores are computed (``auto``: a GPU if Numba sees one).
 
     Returns
     -------
@@ -53,11 +56,12 @@ def build_graph(scenario, *, site_scores=None, shell_scores=None, failed=(), evi
     from placement.plan.network import flow_network, to_networkx
 
     problem = build_problem(scenario, site_scores=site_scores, shell_scores=shell_scores, failed=failed,
-                            evicted=evicted, previous=previous)
+                            evicted=evicted, previous=previous, device=device)
     return to_networkx(flow_network(problem), problem)
 
 
-def assign(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None):
+def assign(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None,
+           device: str = "auto"):
     """Assign the scenario's tenants to its capacity (min-cost flow; see the module docstring).
 
     ``failed`` capacity ids and ``evicted`` tenant ids re-plan from ``previous``: load that stays
@@ -77,6 +81,8 @@ def assign(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=
         Tenant ids removed.
     previous : Plan, optional
         The plan being re-planned.
+    device : {'auto', 'cpu', 'cuda'}
+        Where the scoring kernels run when scores are computed (``auto``: a GPU if Numba sees one).
 
     Returns
     -------
@@ -96,18 +102,18 @@ def assign(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=
        Econometrica 28:497-520).
     """
     return assign_problem(scenario, site_scores=site_scores, shell_scores=shell_scores, failed=failed,
-                          evicted=evicted, previous=previous)[0]
+                          evicted=evicted, previous=previous, device=device)[0]
 
 
 def assign_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None,
-                   solver: str = "ortools"):
+                   solver: str = "ortools", device: str = "auto"):
     """:func:`assign`, also returning the :class:`~placement.plan.model.Problem` (for reports and maps)."""
     from placement.plan.build import build_problem
     from placement.plan.explain import make_plan, replan_changes
     from placement.plan.solve import solve
 
     problem = build_problem(scenario, site_scores=site_scores, shell_scores=shell_scores, failed=failed,
-                            evicted=evicted, previous=previous)
+                            evicted=evicted, previous=previous, device=device)
     solution = solve(problem, scenario.assignment.max_search_nodes, solver=solver)
     plan = make_plan(problem, solution)
     plan.scenario, plan.fingerprint = scenario.name, getattr(scenario, "fingerprint", "")

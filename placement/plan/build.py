@@ -22,7 +22,7 @@ from placement.plan.model import CENTS_PER_USD, RULE_BIT, CapacityInfo, DemandNo
 MAX_PAIRS = 50_000_000
 
 
-def capacities_of(scenario, site_scores=None, shell_scores=None) -> dict:
+def capacities_of(scenario, site_scores=None, shell_scores=None, device: str = "auto") -> dict:
     """Capacity id -> :class:`CapacityInfo` for the scenario's ``[[capacity]]`` entries, scored
     (sites and shells not already in the given scores are scored here)."""
     from placement.earth.ephemeris import parse_start
@@ -47,11 +47,11 @@ def capacities_of(scenario, site_scores=None, shell_scores=None) -> dict:
         have = set(site_scores["id"]) if site_scores is not None else set()
         if (site_scores is None or any(s["id"] not in have for s in site_list)
                 or any(specs[s["id"]].price_usd_per_mwh is not None for s in site_list)):
-            site_scores = score_sites(site_list, demand, parameters=scenario.parameters, device="cpu")
+            site_scores = score_sites(site_list, demand, parameters=scenario.parameters, device=device)
     if shell_list and (shell_scores is None or any(sh.id not in set(shell_scores["id"]) for sh in shell_list)):
         start = parse_start(str(scenario.path), scenario.shell_start_utc)
         shell_scores = score_shells(shell_list, demand, start=start, days=scenario.shell_days,
-                                    step_s=scenario.shell_step_s, parameters=scenario.parameters, device="cpu")
+                                    step_s=scenario.shell_step_s, parameters=scenario.parameters, device=device)
     out = {}
     for site in site_list:
         i = site_scores.index(site["id"])
@@ -64,7 +64,7 @@ def capacities_of(scenario, site_scores=None, shell_scores=None) -> dict:
             online_year=spec.online_year, lat_deg=site["lat_deg"], lon_deg=site["lon_deg"],
             components={f: float(site_scores[f][i]) for f in COST_COMPONENTS if f in site_scores.columns}
             | {"time_to_power_months": float(site_scores["time_to_power_months"][i])})
-    by_year = orbit_lcoe_by_year(scenario, shell_list) if shell_list else {}
+    by_year = orbit_lcoe_by_year(scenario, shell_list, device) if shell_list else {}
     for sh in shell_list:
         i = list(shell_scores["id"]).index(sh.id)
         spec = specs[sh.id]
@@ -80,24 +80,25 @@ def capacities_of(scenario, site_scores=None, shell_scores=None) -> dict:
     return ordered
 
 
-def orbit_lcoe_by_year(scenario, shells: list) -> dict:
+def orbit_lcoe_by_year(scenario, shells: list, device: str = "auto") -> dict:
     """Shell id -> {year: levelized cost [USD/MWh_IT] at that year's launch price} over the
     scenario's planning years, from the launch trajectory (years before or after its anchors
     take its first or last price). Empty when the scenario fixes ``launch_usd_per_kg`` or
     ``launch_year``."""
     from placement.orbit.launch_prices import launch_usd_per_kg, trajectory
     from placement.earth.ephemeris import parse_start
+    from placement.device import resolve_device
     from placement.orbit.design import design_eclipses, shell_economics_of
 
     o = scenario.parameters.orbit
     if o.launch_usd_per_kg is not None or o.launch_year is not None or scenario.planning is None:
         return {}
     traj = trajectory(o.launch_trajectory, str(scenario.path))
-    design = design_eclipses(shells, parse_start(str(scenario.path), scenario.shell_start_utc), "cpu")
+    design = design_eclipses(shells, parse_start(str(scenario.path), scenario.shell_start_utc), resolve_device(device))
     out = {s.id: {} for s in shells}
     for year in range(scenario.planning.start_year, scenario.planning.end_year + 1):
         price = launch_usd_per_kg(min(max(year, traj.first_year), traj.last_year), traj.name)
-        lcoe = shell_economics_of(shells, design, scenario.parameters, "cpu",
+        lcoe = shell_economics_of(shells, design, scenario.parameters, resolve_device(device),
                                   launch_usd_per_kg=price)["lcoe_usd_per_mwh_it"]
         for s, v in zip(shells, lcoe):
             out[s.id][year] = float(v)
@@ -217,7 +218,8 @@ def arc_weights_cents_per_mwh(scenario, demands: list, capacities: dict, rtt: np
     return np.rint((lcoe[None, :] + penalty[:, None] * r) * CENTS_PER_USD).astype(np.int64)
 
 
-def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None) -> Problem:
+def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None,
+                  device: str = "auto") -> Problem:
     """Capacities, demand nodes, allowed arcs and their integer costs for a scenario."""
     from placement.plan.explain import explain_unserved
 
@@ -225,7 +227,7 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
     if not scenario.capacity:
         raise InputError(where, "capacity", None, "no [[capacity]] entries to assign tenants to")
     ap = scenario.assignment
-    capacities = capacities_of(scenario, site_scores, shell_scores)
+    capacities = capacities_of(scenario, site_scores, shell_scores, device)
     tenant_ids = {t.id for t in scenario.tenants}
     failed_caps = {}
     if len(set(failed)) < len(failed):

@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
+from placement.bounds import MAX_MW
 from placement.catalogs.validation import InputError, require_date, require_number
 from placement.latency.profiles import check_profile
 
@@ -145,7 +146,6 @@ _TENANT_KEYS = {"id", "mw", "internal", "kind", "exclusive", "single_site", "blo
                 "mw_by_year", "capacities"}
 _CAPACITY_KEYS = {"id", "mw", "online_year", "price_usd_per_mwh", "online", "retire", "mw_by_year", "build"}
 #: The largest MW a tenant or capacity entry may carry.
-MAX_MW = 1_000_000
 
 
 def _bool(where, key, value):

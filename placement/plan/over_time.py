@@ -166,7 +166,7 @@ def unserved_of_layer(layer: Layer) -> list:
 
 # --- building a layer ----------------------------------------------------------------------------
 
-def context_of(scenario, site_scores=None, shell_scores=None) -> PlanContext:
+def context_of(scenario, site_scores=None, shell_scores=None, device: str = "auto") -> PlanContext:
     """Capacities scored once, their windows, the periods."""
     from placement.catalogs.validation import InputError
     from placement.plan.build import capacities_of
@@ -174,7 +174,7 @@ def context_of(scenario, site_scores=None, shell_scores=None) -> PlanContext:
     if not scenario.capacity:
         raise InputError(str(scenario.path), "capacity", None, "no [[capacity]] entries to plan on")
     planning = scenario.planning
-    capacities = capacities_of(scenario, site_scores, shell_scores)
+    capacities = capacities_of(scenario, site_scores, shell_scores, device)
     specs = {c.id: c for c in scenario.capacity}
     windows = {cid: capacity_window(specs[cid], info, planning) for cid, info in capacities.items()}
     return PlanContext(scenario, planning, periods_of(planning), capacities, specs, windows)
@@ -314,7 +314,7 @@ def _money(ctx: PlanContext, period: Period, problem: Problem, placed: dict, rev
 # --- the plan -------------------------------------------------------------------------------------
 
 def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str = "ortools",
-                   extra_tenants=()) -> MultiPeriodPlan:
+                   extra_tenants=(), device: str = "auto") -> MultiPeriodPlan:
     """Solve the plan layer by layer (module docstring)."""
     from placement.plan.explain import placed_mw
     from placement.plan.network import SERVED_ARC
@@ -322,7 +322,7 @@ def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str
 
     if extra_tenants:
         scenario = dataclasses.replace(scenario, tenants=list(scenario.tenants) + list(extra_tenants))
-    ctx = context_of(scenario, site_scores, shell_scores)
+    ctx = context_of(scenario, site_scores, shell_scores, device)
     previous, gone, running = {}, set(), set()
     layers, rows, evictions = [], [], []
     objective, optimal = 0, True

@@ -27,7 +27,7 @@ class Quote:
         return dataclasses.asdict(self)
 
 
-def quote(scenario, new_tenant) -> Quote:
+def quote(scenario, new_tenant, *, device: str = "auto") -> Quote:
     """Break-even price for ``new_tenant`` (a :class:`~placement.plan.contracts.Tenant`) in ``scenario``."""
     from placement.catalogs.validation import InputError
     from placement.plan.over_time import plan_over_time, unserved_of_layer
@@ -39,8 +39,8 @@ def quote(scenario, new_tenant) -> Quote:
     forced = dataclasses.replace(new_tenant, price_usd_per_mw_month=0.0, tenant_class="internal", internal=True,
                                  evictable=False)
     big = dataclasses.replace(planning, unserved_internal_usd_per_mw_month=1e9)
-    with_new = plan_over_time(dataclasses.replace(scenario, planning=big), extra_tenants=[forced])
-    base_big = plan_over_time(dataclasses.replace(scenario, planning=big))
+    with_new = plan_over_time(dataclasses.replace(scenario, planning=big), extra_tenants=[forced], device=device)
+    base_big = plan_over_time(dataclasses.replace(scenario, planning=big), device=device)
     window = contract_window(new_tenant, planning)
     mw_months = sum(new_tenant.mw_in(p.year) * p.months for p in base_big.periods if active(window, p))
     if mw_months <= 0:
