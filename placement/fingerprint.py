@@ -7,6 +7,8 @@ hashes each (SHA-256, hex) so a scan folder or an output set can say *what* chan
 """
 from __future__ import annotations
 
+import os
+
 import functools
 import hashlib
 from pathlib import Path
@@ -64,3 +66,34 @@ def combined(parts: dict) -> str:
 def changed(old: dict, new: dict) -> list[str]:
     """Names of the parts that differ between two fingerprints (missing counts as changed)."""
     return [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+
+
+def cache_dir(kind: str) -> Path:
+    """The on-disk cache folder for ``kind`` (``PLACEMENT_CACHE_DIR``, default ``~/.cache/placement``)."""
+    base = os.environ.get("PLACEMENT_CACHE_DIR") or Path.home() / ".cache" / "placement"
+    return Path(base) / kind
+
+
+def cached_arrays(kind: str, key: str, compute) -> dict:
+    """Arrays that depend only on static inputs named by ``key`` (package versions, parameters),
+    computed once by ``compute() -> {name: ndarray}`` and kept in :func:`cache_dir`. A damaged or
+    unreadable file is recomputed; a write goes through a temporary file and a rename, so a killed
+    writer never leaves a half file under the final name, and a read-only cache only costs time."""
+    import numpy as np
+
+    path = cache_dir(kind) / f"{kind}_{sha256_bytes(key.encode())[:16]}.npz"
+    if path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                return {k: z[k] for k in z.files}
+        except Exception:  # noqa: BLE001 - a damaged cache file is rebuilt
+            pass
+    arrays = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return arrays

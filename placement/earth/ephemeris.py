@@ -53,13 +53,23 @@ def hourly_times(year: int, step_h: float = 1.0):
 def sun_unit_vectors_itrs(year: int, step_h: float = 1.0) -> np.ndarray:
     """Unit vectors from Earth's centre to the Sun in the Earth-fixed ITRS frame,
     shape (n_times, 3), on :func:`hourly_times` (geometric position, DE421)."""
-    from skyfield.framelib import itrs
+    import importlib.metadata
 
-    eph = ephemeris()
-    t = hourly_times(year, step_h)
-    xyz = (eph["sun"] - eph["earth"]).at(t).frame_xyz(itrs).au
-    v = np.ascontiguousarray(xyz.T)
-    v /= np.linalg.norm(v, axis=1)[:, None]
+    from placement.fingerprint import cached_arrays
+
+    def compute() -> dict:
+        from skyfield.framelib import itrs
+
+        eph = ephemeris()
+        t = hourly_times(year, step_h)
+        xyz = (eph["sun"] - eph["earth"]).at(t).frame_xyz(itrs).au  # IAU 2000A nutation: the slow part
+        v = np.ascontiguousarray(xyz.T)
+        v /= np.linalg.norm(v, axis=1)[:, None]
+        return {"sun_xyz": v}
+
+    key = f"{year} {float(step_h)!r} skyfield {importlib.metadata.version('skyfield')} DE421"
+    v = cached_arrays("sun", key, compute)["sun_xyz"]
+    v.flags.writeable = False
     return v
 
 import functools

@@ -378,10 +378,9 @@ def _exchange_nodes(lat, lon, exchanges, exchanges_csv) -> np.ndarray:
 
 
 def _cache_dir() -> Path:
-    import os
+    from placement.fingerprint import cache_dir
 
-    base = os.environ.get("PLACEMENT_CACHE_DIR") or Path.home() / ".cache" / "placement"
-    return Path(base) / "routes"
+    return cache_dir("routes")
 
 
 def _remove_stale_temporaries(folder: Path, older_than_s: float = 600.0) -> None:
