@@ -9,7 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from placement.catalogs import markets
-from placement.catalogs.reading import CATALOG_DIR, DATA_DIR, SCENARIO_DIR, read_csv, read_csv_rows  # noqa: F401 - re-exported
+from placement.catalogs.reading import (  # noqa: F401 - re-exported
+    CATALOG_DIR,
+    DATA_DIR,
+    SCENARIO_DIR,
+    read_csv,
+    read_csv_rows,
+)
 from placement.catalogs.validation import InputError, require_number
 
 GROUND_SITES_CSV = DATA_DIR / "ground_sites.csv"

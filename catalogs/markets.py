@@ -15,7 +15,6 @@ from pathlib import Path
 from placement.catalogs.reading import DATA_DIR, read_csv_rows
 from placement.catalogs.validation import InputError, require_number
 
-
 CONSTRUCTION_COST_CSV = DATA_DIR / "construction_cost_index.csv"
 GRID_QUEUE_CSV = DATA_DIR / "grid_interconnection_queue.csv"
 SUPPLY_OPTIONS_CSV = DATA_DIR / "supply_options.csv"

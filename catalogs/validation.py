@@ -1,6 +1,11 @@
 """Input errors that name the file, the field and the value."""
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+
 from placement.errors import InputError
 
 __all__ = ["InputError", "require_number", "require_array", "require_file", "read_text", "require_date",
@@ -37,7 +42,6 @@ def require_number(where, field, raw, *, low=None, high=None, positive=False, in
 def require_array(where, field, values, *, low=None, high=None, positive=False):
     """``values`` as a float numpy array, every element finite and within its bounds; otherwise an
     :class:`InputError` naming the first offending element."""
-    import numpy as np
 
     try:
         a = np.asarray(values, dtype=np.float64)
@@ -71,8 +75,6 @@ def require_file(where, field, path, *, base=None, allow_outside=False, bundled=
     tool read ``/etc/...`` or a device). Devices, pipes, folders and files over ``max_bytes`` are
     refused, so nothing reads ``/dev/zero`` until memory runs out.
     """
-    from pathlib import Path
-
     p = Path(path)
     if base is not None and not p.is_absolute():
         p = Path(base) / p
@@ -112,7 +114,6 @@ EPHEMERIS_LAST_DATE = "2050-12-31"
 def require_date(where, field, text):
     """A UTC date or date-time ('YYYY-MM-DD[THH:MM[:SS]]', optional 'Z') within the ephemeris, as a
     ``datetime.datetime``."""
-    import datetime as dt
 
     if isinstance(text, (dt.datetime, dt.date)):
         text = text.isoformat()

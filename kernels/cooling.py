@@ -41,8 +41,11 @@ import math
 
 import numpy as np
 from numba import njit, prange
-
-from placement.kernels.chillers import air_cooled_chiller_cop, clamp, water_cooled_chiller_cop
+from placement.kernels.chillers import (
+    air_cooled_chiller_cop,
+    clamp,
+    water_cooled_chiller_cop,
+)
 from placement.kernels.psychrometrics import (
     PSYCHROMETRIC_CONSTANT_KPA_PER_K,
     dew_point_c,

@@ -22,7 +22,6 @@ float64 array ``constants`` (:data:`GROUND_COST_CONSTANTS`, :func:`pack_ground_c
 """
 import numpy as np
 from numba import njit, prange
-
 from placement.kernels.targets import scalar
 
 from placement.constants import HOURS_PER_YEAR

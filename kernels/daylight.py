@@ -12,7 +12,6 @@ Meeus 1998, Astronomical Algorithms, ch. 15).
 import math
 
 from numba import njit, prange
-
 from placement.kernels.targets import scalar
 
 

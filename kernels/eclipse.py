@@ -15,12 +15,14 @@ the span, gives the plane's time-averaged fractions exactly in the long run.
 import math
 
 from numba import njit, prange
-
 from placement.kernels.orbits import position_from_angles_km
 from placement.kernels.targets import scalar
 
 from placement.constants import SUN_RADIUS_KM
-from placement.constants import WGS84_EQUATORIAL_RADIUS_KM as EARTH_SHADOW_RADIUS_KM  # as Skyfield's is_sunlit
+from placement.constants import (
+    WGS84_EQUATORIAL_RADIUS_KM as EARTH_SHADOW_RADIUS_KM,  # as Skyfield's is_sunlit
+)
+
 #: Bound on how fast the shadow cones open with distance behind the Earth: the Sun's angular
 #: radius is at most 0.00473 rad (perihelion); 0.006 keeps a safe margin for the fast path.
 SHADOW_MARGIN_RAD = 0.006

@@ -10,7 +10,6 @@ J. Geodesy 74:128-133). Error against the WGS-84 ellipsoid is below 0.5 %.
 import math
 
 from numba import njit, prange
-
 from placement.kernels.targets import scalar
 
 from placement.constants import EARTH_MEAN_RADIUS_KM

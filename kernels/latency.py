@@ -10,11 +10,14 @@ measured pings (``latency_calibration``).
 import math
 
 from numba import njit, prange
-
 from placement.kernels.geodesy import great_circle_km, great_circle_km_unit, unit_vector
 from placement.kernels.targets import scalar
 
-from placement.constants import FIBRE_GROUP_INDEX, FIBRE_KM_PER_MS, SPEED_OF_LIGHT_KM_PER_MS  # noqa: F401
+from placement.constants import (  # noqa: F401
+    FIBRE_GROUP_INDEX,
+    FIBRE_KM_PER_MS,
+    SPEED_OF_LIGHT_KM_PER_MS,
+)
 
 
 @scalar

@@ -20,11 +20,12 @@ import math
 
 from placement.kernels.targets import scalar
 
-from placement.constants import WGS72_MU_KM3_S2 as MU_EARTH_KM3_S2
+from placement.constants import SECONDS_PER_DAY, TROPICAL_YEAR_DAYS
 from placement.constants import WGS72_EQUATORIAL_RADIUS_KM as EARTH_EQUATORIAL_RADIUS_KM
 from placement.constants import WGS72_J2 as J2
 from placement.constants import WGS72_J3 as J3
-from placement.constants import SECONDS_PER_DAY, TROPICAL_YEAR_DAYS
+from placement.constants import WGS72_MU_KM3_S2 as MU_EARTH_KM3_S2
+
 SIDEREAL_YEAR_S = TROPICAL_YEAR_DAYS * SECONDS_PER_DAY  # tropical year: the mean sun's period in right ascension
 
 

@@ -16,13 +16,12 @@ illumination of the Earth below, cos(beta) / pi for a circular orbit.
 """
 import math
 
+from placement.constants import SOLAR_CONSTANT_W_M2, STEFAN_BOLTZMANN_W_M2_K4
+from placement.constants import WGS84_EQUATORIAL_RADIUS_KM as EARTH_RADIUS_KM
 from placement.kernels.targets import scalar
 
-from placement.constants import STEFAN_BOLTZMANN_W_M2_K4
 EARTH_IR_W_M2 = 237.0
 EARTH_ALBEDO = 0.30
-from placement.constants import SOLAR_CONSTANT_W_M2
-from placement.constants import WGS84_EQUATORIAL_RADIUS_KM as EARTH_RADIUS_KM
 
 
 @scalar

@@ -17,13 +17,15 @@ import math
 
 import numpy as np
 from numba import njit, prange
-
 from placement.kernels.cost import HOURS_PER_YEAR, capital_recovery_factor
-from placement.kernels.power import (SOLAR_CONSTANT_W_M2, array_area_m2_per_mw, battery_kwh_per_mw,
-                                    depth_of_discharge_for_cycles)
+from placement.kernels.power import (
+    SOLAR_CONSTANT_W_M2,
+    array_area_m2_per_mw,
+    battery_kwh_per_mw,
+    depth_of_discharge_for_cycles,
+)
 from placement.kernels.radiators import radiator_area_m2_per_mw
 from placement.kernels.targets import scalar
-
 
 #: Names of the per-call constants of :func:`shell_economics`, in their order in its packed
 #: ``constants`` array (:func:`pack_shell_constants`). A new one is appended here and read in the

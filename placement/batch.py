@@ -19,14 +19,35 @@ import functools
 import hashlib
 import json
 import math
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from placement.catalogs.countries import country_tables
 from placement.catalogs.validation import InputError
-
-from placement.scan_folder import FORMAT_VERSION, MANIFEST  # noqa: E402 - re-exported for callers
+from placement.earth.demand import country_at
+from placement.earth.ephemeris import parse_start
+from placement.fingerprint import combined
+from placement.ground.sites import score_sites
+from placement.ground.terrain import terrain_elevation_m
+from placement.orbit.scoring import score_shells
+from placement.orbit.shells import make_shell
+from placement.outputs.files import records_to_csv, write_atomic
+from placement.scan_folder import (  # noqa: E402 - re-exported for callers
+    FORMAT_VERSION,
+    MANIFEST,
+    check_folder,
+    chunk_ok,
+    chunk_path,
+    clear_results,
+    locked,
+    npz_bytes,
+    remove_orphans,
+)
+from placement.scenario import default_scenario, load_scenario
 
 GLOBE_FIELDS = ("lat_deg", "lon_deg", "pue", "water_l_per_mwh_it", "source_water_l_per_mwh_it",
                 "power_cost_usd_per_mwh_it", "carbon_kg_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
@@ -42,7 +63,6 @@ SHELL_FIELDS = ("altitude_km", "inclination_deg", "ltan_h", "eclipse_fraction", 
 @dataclass(frozen=True)
 class ScanSpec:
     """What a scan computes; everything a worker needs, as plain JSON-able values."""
-
     kind: str  # "globe" | "shells"
     params: dict
     scenario_path: str | None
@@ -83,9 +103,6 @@ def cell_sites(lat_deg: np.ndarray, lon_deg: np.ndarray, parameters) -> dict:
     (:func:`placement.ground.terrain.terrain_elevation_m`), and carbon, price, capex and grid queue by the
     country the cell falls in (:func:`placement.earth.demand.country_at`; figures and fallbacks from
     :func:`placement.catalogs.countries.country_tables`). Water stress is not known per cell (0)."""
-    from placement.catalogs.countries import country_tables
-    from placement.earth.demand import country_at
-    from placement.ground.terrain import terrain_elevation_m
 
     tables = country_tables()
     country = country_at(lat_deg, lon_deg)
@@ -115,14 +132,10 @@ def _scenario(path: str | None, allow_outside_paths: bool = False):
 
 @functools.lru_cache(maxsize=4)
 def _load_scenario(path, allow_outside_paths, version):
-    from placement.scenario import default_scenario, load_scenario
-
     return load_scenario(path, allow_outside_paths=allow_outside_paths) if path else default_scenario()
 
 
 def _globe_chunk(spec: ScanSpec, index: int, device: str) -> dict:
-    from placement.ground.sites import score_sites
-
     sc = _scenario(spec.scenario_path, spec.allow_outside_paths)
     lat, lon = land_cells(spec.params["resolution_deg"], spec.params.get("min_lat_deg", -60.0))
     sl = slice(index * spec.chunk_size, (index + 1) * spec.chunk_size)
@@ -136,8 +149,6 @@ def _globe_chunk(spec: ScanSpec, index: int, device: str) -> dict:
 
 def sweep_shells(params: dict) -> list:
     """The shells of a sweep: altitudes x (LTANs for sun-synchronous | inclinations)."""
-    from placement.orbit.shells import make_shell
-
     out = []
     for alt in params["altitudes_km"]:
         if params.get("ltans"):
@@ -152,9 +163,6 @@ def sweep_shells(params: dict) -> list:
 
 
 def _shell_chunk(spec: ScanSpec, index: int, device: str) -> dict:
-    from placement.earth.ephemeris import parse_start
-    from placement.orbit.scoring import score_shells
-
     sc = _scenario(spec.scenario_path, spec.allow_outside_paths)
     shells = sweep_shells(spec.params)[index * spec.chunk_size:(index + 1) * spec.chunk_size]
     p = spec.params
@@ -233,7 +241,6 @@ MAX_WORKERS_PER_CPU = 2
 
 def _client(scheduler: str | None, workers: int):
     import logging
-    import os
 
     for name in ("distributed", "distributed.nanny", "distributed.worker", "distributed.scheduler",
                  "distributed.worker.state_machine"):
@@ -261,8 +268,6 @@ def _client(scheduler: str | None, workers: int):
 
 
 def _manifest(spec: ScanSpec, n_chunks: int, parts: dict) -> dict:
-    from placement.fingerprint import combined
-
     return {"format": FORMAT_VERSION, "spec": spec.to_json(), "spec_hash": spec.digest, "chunks": n_chunks,
             "fingerprint_parts": parts, "fingerprint": combined(parts)}
 
@@ -283,9 +288,7 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
     is the interface; the CLI passes a progress bar). ``stop_after`` (tests) stops after that many
     chunks, as a crash would.
     """
-    import shutil
 
-    from placement.scan_folder import check_folder, chunk_path
 
     out = Path(out_dir)
     if out.is_symlink() or (out.exists() and not out.is_dir()):
@@ -318,10 +321,6 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
 def _scan_into(spec, out, manifest, total, n_chunks, client, device, scheduler, workers, progress, stop_after,
                restart) -> dict:
     """The locked part of :func:`run_scan`: repair, compute, merge, summarise."""
-    from placement.outputs.files import write_atomic
-    from placement.scan_folder import (check_folder, chunk_ok, chunk_path, clear_results, locked, npz_bytes,
-                                       remove_orphans)
-
     fields = GLOBE_FIELDS if spec.kind == "globe" else SHELL_FIELDS
     with locked(out):
         removed = remove_orphans(out)
@@ -369,8 +368,6 @@ def _run_on_dask(client, job, todo, device, out, computed, bar, scheduler) -> No
 
     from distributed import as_completed
 
-    from placement.outputs.files import write_atomic
-    from placement.scan_folder import chunk_path, npz_bytes
 
     futures = {client.submit(compute_chunk, job, i, device, pure=False, retries=2): i for i in todo}
     try:
@@ -395,9 +392,6 @@ def _run_on_dask(client, job, todo, device, out, computed, bar, scheduler) -> No
 
 def merge(spec: ScanSpec, out: Path, n_chunks: int) -> list[Path]:
     """Concatenate the chunks into ``result.npz`` and ``result.csv`` and draw the PNG."""
-    from placement.outputs.files import records_to_csv, write_atomic
-    from placement.scan_folder import chunk_path, npz_bytes
-
     parts = []
     for i in range(n_chunks):
         try:
@@ -428,7 +422,6 @@ def merge(spec: ScanSpec, out: Path, n_chunks: int) -> list[Path]:
 
 class NoProgress:
     """The progress interface :func:`run_scan` reports to (the CLI passes a rich progress bar)."""
-
     def start(self, kind: str, n_chunks: int, done: int) -> None:
         pass
 

@@ -14,6 +14,21 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from placement.catalogs import load_ground_sites
+from placement.catalogs.validation import InputError
+from placement.device import resolve_device
+from placement.earth.ephemeris import parse_start
+from placement.ground.sites import score_sites
+from placement.orbit.design import design_eclipses, shell_economics_of
+from placement.orbit.launch_prices import (
+    launch_usd_per_kg,
+    trajectory,
+    year_price_falls_to,
+)
+from placement.orbit.shells import load_shells
+from placement.outputs.files import records_to_csv
+from placement.outputs.plots import _png, _pyplot
+
 #: Low and high values of each sensitivity, with where they come from.
 TORNADO_RANGES = {
     "launch_usd_per_kg": (200.0, 3600.0, "Suncatcher: <= 200 USD/kg by ~2035; 3,600 USD/kg today (Falcon 9 reusable)"),
@@ -31,7 +46,6 @@ TORNADO_LABELS = {"launch_usd_per_kg": "launch price [USD/kg]", "spacecraft_cost
 @dataclass
 class Comparison:
     """A ground site against a shell: both levelized costs, over launch years and prices."""
-
     site_id: str
     shell_id: str
     ground_lcoe_usd_per_mwh_it: float
@@ -67,8 +81,6 @@ class Comparison:
 
 
 def _find(items, key, wanted, what, where):
-    from placement.catalogs.validation import InputError
-
     for item in items:
         if key(item) == wanted:
             return item
@@ -103,18 +115,6 @@ def compare(scenario, site_id: str, shell_id: str, *, device: str = "auto", wher
     InputError
         An unknown site or shell id.
     """
-    from placement.catalogs import load_ground_sites
-    from placement.device import resolve_device
-    from placement.earth.ephemeris import parse_start
-    from placement.ground.sites import score_sites
-    from placement.orbit.design import design_eclipses, shell_economics_of
-    from placement.orbit.launch_prices import (
-        launch_usd_per_kg,
-        trajectory,
-        year_price_falls_to,
-    )
-    from placement.orbit.shells import load_shells
-
     dev = resolve_device(device)
     site = _find(list(scenario.sites) + load_ground_sites(), lambda s: s["id"], site_id, "site_id", where)
     shell = _find(list(scenario.shells) + load_shells(), lambda s: s.id, shell_id, "shell_id", where)
@@ -164,7 +164,6 @@ def compare(scenario, site_id: str, shell_id: str, *, device: str = "auto", wher
 def tornado_png(c: Comparison) -> bytes:
     """Tornado chart: the orbit's levelized cost at each parameter's low and high value (the
     others at the scenario's), widest swing on top, the ground site's cost as a line."""
-    from placement.outputs.plots import _png, _pyplot
 
     plt = _pyplot()
     rows = c.tornado[::-1]
@@ -204,8 +203,6 @@ def tornado_png(c: Comparison) -> bytes:
 
 def crossover_rows_csv(c: Comparison) -> str:
     """``by_year`` as CSV text."""
-    from placement.outputs.files import records_to_csv
-
     return records_to_csv(c.by_year, fields=("year", "launch_usd_per_kg", "orbit_lcoe_usd_per_mwh_it",
                                              "ground_lcoe_usd_per_mwh_it"))
 

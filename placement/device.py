@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from placement.catalogs.validation import InputError
+from placement.kernels.targets import cuda_usable
 
 DEVICES = ("auto", "cpu", "cuda")
 
 
 def resolve_device(device: str) -> str:
     """``'cpu'`` or ``'cuda'`` for a requested device; ``auto`` takes a usable GPU, else the CPU."""
-    from placement.kernels.targets import cuda_usable
-
     if device not in DEVICES:
         raise InputError("device", None, device, "must be one of auto, cpu, cuda")
     if device == "cpu":

@@ -7,11 +7,16 @@ hashes each (SHA-256, hex) so a scan folder or an output set can say *what* chan
 """
 from __future__ import annotations
 
-import os
-
 import functools
 import hashlib
+import os
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+import numpy as np
+
+from placement.catalogs import CATALOG_DIR
+from placement.kernels import kernel_sources_digest
 
 
 def sha256_bytes(*chunks: bytes) -> str:
@@ -26,8 +31,6 @@ def sha256_bytes(*chunks: bytes) -> str:
 @functools.lru_cache(maxsize=1)
 def bundled_data_digest() -> str:
     """SHA-256 of every bundled catalog and scenario file (names and bytes), once per process."""
-    from placement.catalogs import CATALOG_DIR
-
     files = sorted(p for p in CATALOG_DIR.rglob("*") if p.is_file() and p.suffix in
                    (".csv", ".npz", ".toml", ".json", ".geojson"))
     return sha256_bytes(*(c for p in files for c in (str(p.relative_to(CATALOG_DIR)).encode(), p.read_bytes())))
@@ -36,8 +39,6 @@ def bundled_data_digest() -> str:
 @functools.lru_cache(maxsize=1)
 def package_version() -> str:
     """The installed version of placement ('unknown' when run from a source tree)."""
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("placement")
     except PackageNotFoundError:
@@ -47,7 +48,6 @@ def package_version() -> str:
 def fingerprint_parts(scenario_text: str = "", referenced: tuple = ()) -> dict:
     """Component name -> SHA-256 [hex] (the version as text): scenario, referenced files, bundled
     data, package version, kernel sources."""
-    from placement.kernels import kernel_sources_digest
 
     return {
         "scenario": sha256_bytes(scenario_text.encode()),
@@ -79,7 +79,6 @@ def cached_arrays(kind: str, key: str, compute) -> dict:
     computed once by ``compute() -> {name: ndarray}`` and kept in :func:`cache_dir`. A damaged or
     unreadable file is recomputed; a write goes through a temporary file and a rename, so a killed
     writer never leaves a half file under the final name, and a read-only cache only costs time."""
-    import numpy as np
 
     path = cache_dir(kind) / f"{kind}_{sha256_bytes(key.encode())[:16]}.npz"
     if path.is_file():

@@ -5,15 +5,18 @@ table (unknown keys are errors). Units are in the names.
 """
 from __future__ import annotations
 
+import csv
 import dataclasses
 import functools
 from dataclasses import dataclass, field
 
 from placement.catalogs import COOLING_PLANTS, DATA_DIR
+from placement.catalogs.markets import load_supply_options
 from placement.catalogs.validation import InputError, require_number
+from placement.constants import SPEED_OF_LIGHT_KM_PER_MS
 from placement.latency.profiles import PROFILES as RTT_PROFILES
 from placement.latency.profiles import LatencyParameters
-from placement.constants import SPEED_OF_LIGHT_KM_PER_MS
+from placement.orbit.launch_prices import TODAY_USD_PER_KG, launch_usd_per_kg
 
 #: Parameters that take one of a few words rather than a number.
 CHOICES = {"solar_technology": ("silicon", "triple_junction"),
@@ -78,7 +81,6 @@ class OperatorProfile:
     Two documented profiles (:data:`OPERATOR_PROFILES`); a scenario picks one with
     ``[parameters.cooling] profile`` and may override any of these numbers by name.
     """
-
     name: str
     #: UPS, transformer and distribution losses [kW per kW IT].
     electrical_loss: float
@@ -193,7 +195,6 @@ class CoolingParameters:
 @dataclass(frozen=True)
 class CostParameters:
     """Economics of a levelized cost per IT MWh (see :mod:`placement.kernels.cost`)."""
-
     #: Facility capex without IT [USD/MW IT] for a site with no market row: Cushman & Wakefield
     #: Data Center Development Cost Guide 2025, 19-market US average 11.7 M USD/MW (rounded).
     facility_capex_usd_per_mw: float = 11.0e6
@@ -225,7 +226,6 @@ class CostParameters:
 @dataclass(frozen=True)
 class SupplyParameters:
     """How each site's power supply is chosen among its options (see :mod:`placement.ground.supply`)."""
-
     #: cheapest (lowest levelized cost, delay included), fastest (fewest months to first power),
     #: or an option name (used where the site offers it, else the cheapest).
     choice: str = "cheapest"
@@ -242,7 +242,6 @@ class SupplyParameters:
 @dataclass(frozen=True)
 class DaylightParameters:
     """Dark-time sampling for ground sites."""
-
     #: Sun centre below -0.833 deg = below the horizon (refraction + semi-diameter; Meeus 1998 ch. 15).
     threshold_deg: float = -0.833
     #: The year sampled, UTC.
@@ -266,7 +265,6 @@ class OrbitParameters:
     (:data:`RADIATOR_TEMP_BY_COOLANT_C`), the battery's cycle-life curve, or the launch
     trajectory; a number given in a scenario overrides the choice.
     """
-
     #: Users reach a satellite above this elevation [deg] (Starlink's FCC filings use 25 deg).
     min_elevation_deg: float = 25.0
     #: Solar cells: "silicon" (Starlink-class buses) or "triple_junction" (space III-V).
@@ -339,8 +337,6 @@ class OrbitParameters:
     @property
     def launch_price_usd_per_kg(self) -> float:
         """The launch price used [USD/kg to LEO]: given, by year on the trajectory, or today's."""
-        from placement.orbit.launch_prices import TODAY_USD_PER_KG, launch_usd_per_kg
-
         if self.launch_usd_per_kg is not None:
             return float(self.launch_usd_per_kg)
         if self.launch_year is not None:
@@ -380,8 +376,6 @@ def solar_technologies() -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _solar_technologies() -> dict:
-    import csv
-
     out = {}
     with open(DATA_DIR / "space_solar_technology.csv", newline="") as f:
         for r in csv.DictReader(f):
@@ -394,7 +388,6 @@ def _solar_technologies() -> dict:
 @dataclass(frozen=True)
 class Parameters:
     """All parameter groups of a scenario."""
-
     cooling: CoolingParameters = field(default_factory=CoolingParameters)
     cost: CostParameters = field(default_factory=CostParameters)
     supply: SupplyParameters = field(default_factory=SupplyParameters)
@@ -438,8 +431,6 @@ def parameters_from_table(where: str, table: dict) -> Parameters:
 
 
 def _supply_choice(where: str, label: str, raw) -> str:
-    from placement.catalogs.markets import load_supply_options
-
     allowed = ("cheapest", "fastest", *load_supply_options())
     if raw not in allowed:
         raise InputError(where, label, raw, f"must be one of {', '.join(allowed)}")

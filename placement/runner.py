@@ -4,11 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from placement.earth.ephemeris import parse_start
+from placement.ground.sites import score_sites
+from placement.orbit.scoring import score_shells
+from placement.outputs.files import OutputSet, records_to_csv, records_to_json
+from placement.outputs.plots import eclipse_season_png, site_map_png
+
 
 @dataclass
 class RunResult:
     """What :func:`run_all` computed and where it wrote it."""
-
     scenario: object
     site_scores: object
     shell_scores: object
@@ -55,12 +60,6 @@ def run(scenario, out_dir, *, device: str = "auto"):
 
 def run_all(scenario, out_dir, *, device: str = "auto") -> RunResult:
     """:func:`run`, returning everything it computed and the files it wrote."""
-    from placement.earth.ephemeris import parse_start
-    from placement.outputs.files import OutputSet, records_to_csv, records_to_json
-    from placement.outputs.plots import eclipse_season_png, site_map_png
-    from placement.orbit.scoring import score_shells
-    from placement.ground.sites import score_sites
-
     meta = {"scenario": scenario.name, "fingerprint": scenario.fingerprint}
     outputs = OutputSet(out_dir, meta)  # refuses an unusable folder before any work
     demand = scenario.demand()
@@ -98,8 +97,7 @@ def run_all(scenario, out_dir, *, device: str = "auto") -> RunResult:
                 outputs.write("eclipse_seasons.png", eclipse_season_png(shell_scores)),
             ]
         if plan is not None:
-            from placement.plan.outputs import write_period_outputs
-            from placement.plan.outputs import write_plan_outputs
+            from placement.plan.outputs import write_period_outputs, write_plan_outputs
 
             files += write_plan_outputs(outputs.write, plan, problem, scenario, demand, site_scores=scores,
                                         shell_scores=shell_scores, period_plan=period_plan)

@@ -37,11 +37,33 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from placement.catalogs import DEFAULT_SCENARIO, GROUND_SITES_CSV, load_ground_sites
 from placement.bounds import check
-from placement.catalogs.validation import InputError, require_number
+from placement.catalogs import (
+    CATALOG_DIR,
+    DEFAULT_SCENARIO,
+    GROUND_SITES_CSV,
+    load_ground_sites,
+)
+from placement.catalogs.validation import (
+    InputError,
+    read_text,
+    require_file,
+    require_number,
+)
+from placement.earth.demand import demand_points
+from placement.earth.ephemeris import parse_start
 from placement.fingerprint import combined, fingerprint_parts
+from placement.orbit.shells import load_shells
 from placement.parameters import Parameters, parameters_from_table
+from placement.plan.contracts import (
+    AssignmentParameters,
+    PlanningParameters,
+    check_against_horizon,
+    parse_assignment_parameters,
+    parse_capacity,
+    parse_planning_parameters,
+    parse_tenant,
+)
 
 _TOP_LEVEL = {"scenario", "demand", "parameters", "sites", "shells", "assignment", "planning", "capacity", "tenant"}
 _KEYS = {
@@ -55,7 +77,6 @@ _KEYS = {
 @dataclass(frozen=True)
 class Scenario:
     """A validated scenario."""
-
     name: str
     description: str
     path: Path | None
@@ -80,8 +101,6 @@ class Scenario:
 
     def demand(self):
         """The scenario's weighted demand points."""
-        from placement.earth.demand import demand_points
-
         return demand_points(self.demand_weights or None, cell_deg=self.demand_cell_deg,
                              where=f"{self.path}: [demand]")
 
@@ -121,9 +140,6 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     .. [1] TOML v1.0.0 specification, https://toml.io/en/v1.0.0 (read with :mod:`tomllib`).
     .. [2] ``catalogs/scenarios/default.toml``: every table and key, with sources for its figures.
     """
-    from placement.catalogs import CATALOG_DIR
-    from placement.catalogs.validation import read_text, require_file
-
     path = Path(path)
     where = str(path)
     text = read_text(where, path)
@@ -161,7 +177,6 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
 
     params = parameters_from_table(where, data.get("parameters", {}))
 
-    from placement.orbit.shells import load_shells
 
     site_table = data.get("sites", {})
     catalog = site_table.get("catalog")
@@ -176,15 +191,11 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     shell_catalog = load_shells(shell_catalog_path)
     shells = _included(where, "shells", shell_table.get("include"), shell_catalog, lambda s: s.id)
     start = str(shell_table.get("start", "2026-01-01"))
-    from placement.earth.ephemeris import parse_start
 
     parse_start(f"{where}: shells", start)
     days = check(where, "shells.days", shell_table.get("days", 365), "days")
     step_s = check(where, "shells.step_s", shell_table.get("step_s", 60), "step_s")
 
-    from placement.plan.contracts import (AssignmentParameters, PlanningParameters, check_against_horizon,
-                                          parse_assignment_parameters, parse_capacity, parse_planning_parameters,
-                                          parse_tenant)
 
     assignment = data.get("assignment", {})
     if not isinstance(assignment, dict):

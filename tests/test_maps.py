@@ -1,6 +1,7 @@
 """Readable maps: a Natural Earth outline under every world map, labels that do not pile up,
 titles clear of the colour bar, distinct series styles, colour bars that mark clipping."""
 import itertools
+import sys
 
 import numpy as np
 import pytest
@@ -44,7 +45,12 @@ def captured(monkeypatch):
         figs.append(fig)
         return original(fig)
 
-    monkeypatch.setattr(plots, "_png", keep)
+    import placement.compare  # noqa: F401 - the modules that draw, imported before the patch
+    import placement.plan.outputs  # noqa: F401
+
+    for module in list(sys.modules.values()):  # wherever the name is bound
+        if getattr(module, "_png", None) is original:
+            monkeypatch.setattr(module, "_png", keep)
     return figs
 
 

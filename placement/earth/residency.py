@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from placement.catalogs import DATA_DIR
-from placement.catalogs.validation import InputError
+from placement.catalogs.validation import InputError, read_text
 
 RESIDENCY_GEOJSON = DATA_DIR / "residency.geojson"
 
@@ -18,7 +18,6 @@ def load_residency_regions(path: Path = RESIDENCY_GEOJSON) -> dict:
     from shapely.geometry import shape
     from shapely.validation import explain_validity
 
-    from placement.catalogs.validation import read_text
 
     try:
         doc = json.loads(read_text(path, path))

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from placement.catalogs import load_station_normals
+from placement.earth.great_circles import arc_km, unit_vectors
+
 LAPSE_RATE_C_PER_M = 0.0065
 
 
 @dataclass(frozen=True)
 class MonthlyClimate:
     """Monthly normals at points: arrays of shape (n, 12); station ids and distances [km] of the nearest."""
-
     t_mean_c: np.ndarray
     rh_pct: np.ndarray
     dtr_c: np.ndarray
@@ -32,10 +34,8 @@ class MonthlyClimate:
 def _stations():
     from scipy.spatial import cKDTree
 
-    from placement.catalogs import load_station_normals
 
     s = load_station_normals()
-    from placement.earth.great_circles import unit_vectors
 
     return s, cKDTree(unit_vectors(s["lat_deg"], s["lon_deg"]))
 
@@ -45,7 +45,6 @@ def climate_at(lat_deg, lon_deg, elevation_m=None, *, k: int = 3, max_km: float 
 
     ``elevation_m=None`` (no elevation known, e.g. grid cells without a DEM) takes the
     stations' temperatures as they are, i.e. at the weighted stations' elevation."""
-    from placement.earth.great_circles import arc_km, unit_vectors
 
     s, tree = _stations()
     lat = np.atleast_1d(np.asarray(lat_deg, float))

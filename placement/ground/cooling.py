@@ -6,14 +6,14 @@ import dataclasses
 
 import numpy as np
 
+from placement.kernels import cooling
+from placement.kernels.targets import launch
 from placement.parameters import Parameters
 
 
 def cooling_of(climate, plant, water_stress, parameters: Parameters, device: str) -> dict:
     """PUE [-], site water [L/MWh_IT], share of heat removed without compressors [-] and plant code
     for monthly climate rows (:func:`placement.kernels.cooling.pue_and_water`)."""
-    from placement.kernels import cooling
-    from placement.kernels.targets import launch
 
     c = parameters.cooling
     op = c.operator()

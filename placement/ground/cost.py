@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from placement.kernels import cost
+from placement.kernels.targets import launch
 from placement.parameters import Parameters
 
 
 def ground_cost_of(a: dict, pue, water_l_per_mwh_it, supply, parameters: Parameters, device: str) -> dict:
     """Cost components and levelized cost [USD/MWh_IT], carbon [kg/MWh_IT]
     (:func:`placement.kernels.cost.ground_cost`) with the chosen supply (:mod:`placement.ground.supply`)."""
-    from placement.kernels import cost
-    from placement.kernels.targets import launch
 
     k = parameters.cost
 

@@ -2,15 +2,15 @@
 dark stretch, for on-site solar with storage."""
 from __future__ import annotations
 
+from placement.earth.ephemeris import sun_unit_vectors_itrs
+from placement.kernels import daylight
+from placement.kernels.targets import launch
 from placement.parameters import Parameters
 
 
 def dark_time_of(lat_deg, lon_deg, parameters: Parameters, device: str) -> dict:
     """Share of the year with the sun below the horizon [-] and the longest dark stretch [h]
     (:func:`placement.kernels.daylight.dark_time`, Sun from Skyfield DE421)."""
-    from placement.earth.ephemeris import sun_unit_vectors_itrs
-    from placement.kernels import daylight
-    from placement.kernels.targets import launch
 
     d = parameters.daylight
     sun = sun_unit_vectors_itrs(int(d.year), float(d.step_h))

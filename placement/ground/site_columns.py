@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from placement.catalogs import COOLING_PLANTS
+from placement.catalogs.markets import gas_price_usd_per_mmbtu, load_electricity_water
 from placement.catalogs.validation import InputError, require_array
 from placement.parameters import Parameters
 
@@ -52,11 +53,6 @@ def _column(sites, key, n):
 
 def site_columns(sites, parameters: Parameters, where: str = "sites") -> dict:
     """Validated per-site arrays with every default filled in (module docstring)."""
-    from placement.catalogs.markets import (
-        gas_price_usd_per_mmbtu,
-        load_electricity_water,
-    )
-
     if isinstance(sites, dict):
         n = int(np.size(sites.get("lat_deg", [])))
     else:

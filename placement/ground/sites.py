@@ -5,10 +5,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from placement.catalogs import COOLING_PLANTS
+from placement.device import resolve_device
 from placement.earth.demand import DemandPoints
+from placement.ground.climate import climate_at
 from placement.ground.cooling import cooling_of
 from placement.ground.cost import ground_cost_of
 from placement.ground.daylight import dark_time_of
+from placement.ground.site_columns import site_columns
+from placement.ground.supply import choose_supply
 from placement.latency.demand_rtt import demand_weighted_rtt_ms
 from placement.parameters import Parameters
 from placement.score_table import ScoreTable
@@ -30,7 +35,6 @@ COST_COMPONENTS = ("energy_usd_per_mwh_it", "capital_usd_per_mwh_it", "carbon_us
 @dataclass(frozen=True)
 class SiteScores(ScoreTable):
     """Scores of ground sites: one numpy column per JSON field (DESIGN.md), plus context."""
-
     FIELDS = SITE_FIELDS
 
     columns: dict
@@ -96,12 +100,6 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
     .. [5] EIA, Assumptions to the Annual Energy Outlook 2026, Electricity Market Module, Table 3
        (on-site generation); LBNL "Queued Up" and utility filings (grid queues).
     """
-    from placement.catalogs import COOLING_PLANTS
-    from placement.device import resolve_device
-    from placement.ground.climate import climate_at
-    from placement.ground.site_columns import site_columns
-    from placement.ground.supply import choose_supply
-
     p = parameters or Parameters()
     dev = resolve_device(device)
     a = site_columns(sites, p)

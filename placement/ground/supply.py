@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from placement.catalogs.markets import load_supply_options
+from placement.kernels.cost import HOURS_PER_YEAR, capital_recovery_factor
 from placement.parameters import Parameters
 
 #: kg CO2 per MMBtu of natural gas burned (EIA, carbon dioxide emission coefficients, HHV).
@@ -34,7 +36,6 @@ GAS_CO2_KG_PER_MMBTU = 53.07
 @dataclass(frozen=True)
 class SupplyChoice:
     """Per-site arrays of the chosen supply (length n)."""
-
     option: np.ndarray
     time_to_power_months: np.ndarray
     price_usd_per_mwh: np.ndarray
@@ -47,7 +48,6 @@ class SupplyChoice:
 def option_figures(a: dict, pue: np.ndarray, parameters: Parameters) -> dict:
     """Option name -> dict of per-site arrays (months, price [USD/MWh], carbon [g/kWh], availability,
     capex [USD per MW of IT], source water [L/MWh]); NaN months where a site cannot use the option."""
-    from placement.catalogs.markets import load_supply_options
 
     options = load_supply_options()
     s = parameters.supply
@@ -101,8 +101,6 @@ def option_figures_grid_months(a: dict, parameters: Parameters) -> np.ndarray:
 
 def choose_supply(a: dict, pue: np.ndarray, parameters: Parameters) -> SupplyChoice:
     """The supply option of each site by ``[parameters.supply] choice`` (module docstring)."""
-    from placement.kernels.cost import HOURS_PER_YEAR, capital_recovery_factor
-
     k = parameters.cost
     figures = option_figures(a, pue, parameters)
     names = list(figures)

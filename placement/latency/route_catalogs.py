@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from placement.catalogs import DATA_DIR
-from placement.catalogs.validation import InputError
+from placement.catalogs import DATA_DIR, read_csv_rows
+from placement.catalogs.validation import InputError, require_number
+from placement.earth.demand import _city_countries
 from placement.earth.great_circles import EARTH_RADIUS_KM, arc_km, is_land, unit_vectors
 
 SUBMARINE_CABLES_CSV = DATA_DIR / "submarine_cables.csv"
@@ -34,7 +35,6 @@ COUNTRY_EVIDENCE_KM = 100.0
 @dataclass(frozen=True)
 class CableSystem:
     """One submarine cable system: landings (name, ISO-2 country, lat, lon [deg]) in route order."""
-
     name: str
     landings: tuple[tuple[str, str, float, float], ...]
     ready_for_service_year: int
@@ -67,9 +67,6 @@ def load_submarine_cables(path: Path | str = SUBMARINE_CABLES_CSV) -> list[Cable
     InputError
         A malformed row, a landing inland or in another country, a row without a source.
     """
-    from placement.catalogs import read_csv_rows
-    from placement.catalogs.validation import require_number
-
     rows = read_csv_rows(path, ("cable", "landings", "ready_for_service_year", "length_km", "source"))
     cables, names = [], set()
     for n, (_, row) in enumerate(rows, start=1):
@@ -121,8 +118,6 @@ def landing_problem(lat_deg: float, lon_deg: float, country: str) -> str | None:
 
 
 def _nearest_city_country(lat_deg: float, lon_deg: float) -> tuple[str, float]:
-    from placement.earth.demand import _city_countries
-
     tree, country_of_city = _city_countries()
     chord, idx = tree.query(unit_vectors(lat_deg, lon_deg))
     return str(country_of_city[idx]), float(arc_km(chord))
@@ -137,7 +132,6 @@ def _small_island_city(lat_deg: float, lon_deg: float) -> bool:
 def _borders(country: str, lat: float, lon: float, radius_km: float = COUNTRY_EVIDENCE_KM) -> bool:
     """Whether a city of ``country`` lies within ``radius_km`` (the nearest-city country lookup is
     wrong near borders and on small islands)."""
-    from placement.earth.demand import _city_countries
 
     tree, country_of_city = _city_countries()
     idx = tree.query_ball_point(unit_vectors(lat, lon), radius_km / EARTH_RADIUS_KM)
@@ -147,7 +141,6 @@ def _borders(country: str, lat: float, lon: float, radius_km: float = COUNTRY_EV
 @dataclass(frozen=True)
 class InternetExchange:
     """One Internet exchange metro: city, ISO-2 country, centre [deg], the exchange's name and source."""
-
     metro: str
     country: str
     lat_deg: float
@@ -166,9 +159,6 @@ def load_internet_exchanges(path: Path | str = INTERNET_EXCHANGES_CSV) -> list[I
     InputError
         A malformed row, a row without a source, a duplicate metro.
     """
-    from placement.catalogs import read_csv_rows
-    from placement.catalogs.validation import require_number
-
     rows = read_csv_rows(path, ("metro", "country", "lat_deg", "lon_deg", "ixp", "peak_traffic_gbps", "networks",
                                 "source"), optional=("year", "approximate", "notes"))
     out, seen = [], set()

@@ -31,12 +31,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import tempfile
+import time
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
 from placement.catalogs.validation import InputError
+from placement.earth import great_circles
 from placement.earth.great_circles import (
     arc_km,
     great_circle_km,
@@ -44,6 +49,8 @@ from placement.earth.great_circles import (
     points_along,
     unit_vectors,
 )
+from placement.fingerprint import cache_dir
+from placement.latency import route_catalogs
 from placement.latency.route_catalogs import (
     INTERNET_EXCHANGES_CSV,
     SUBMARINE_CABLES_CSV,
@@ -95,7 +102,6 @@ class RouteGraph:
     exchange_node : numpy.ndarray of int
         The node of each Internet exchange metro (``catalogs/data/internet_exchanges.csv``).
     """
-
     name: np.ndarray
     country: np.ndarray
     kind: np.ndarray
@@ -378,15 +384,11 @@ def _exchange_nodes(lat, lon, exchanges, exchanges_csv) -> np.ndarray:
 
 
 def _cache_dir() -> Path:
-    from placement.fingerprint import cache_dir
-
     return cache_dir("routes")
 
 
 def _remove_stale_temporaries(folder: Path, older_than_s: float = 600.0) -> None:
     """Temporary files a killed writer left behind (a write takes well under a second)."""
-    import time
-
     for p in folder.glob("*.tmp.npz"):
         try:
             if time.time() - p.stat().st_mtime > older_than_s:
@@ -396,10 +398,7 @@ def _remove_stale_temporaries(folder: Path, older_than_s: float = 600.0) -> None
 
 
 def _fingerprint(conduit_factor: float, cross_border_factor: float, cables_csv: Path, min_population: int) -> str:
-    from importlib.metadata import version
 
-    from placement.earth import great_circles
-    from placement.latency import route_catalogs
 
     h = hashlib.sha256()
     h.update(Path(cables_csv).read_bytes())
@@ -421,9 +420,6 @@ def route_graph(conduit_factor: float, cross_border_factor: float = 1.0,
     factors, the metro threshold and the GeoNames package version; it is written atomically (temporary file, then rename), and a damaged
     file is rebuilt.
     """
-    import os
-    import tempfile
-
     key = _fingerprint(conduit_factor, cross_border_factor, Path(cables_csv), min_population)
     path = _cache_dir() / f"route_graph_{key}.npz"
     fields = RouteGraph.__dataclass_fields__

@@ -30,19 +30,23 @@ from placement.latency.profiles import (
     continent_index,
     route_profiles,
 )
+from placement.latency.route_graph import (
+    ACCESS_NODES,
+    MAX_ACCESS_KM,
+    SUBMARINE_CABLES_CSV,
+    great_circle_km,
+    route_graph,
+)
 
 
 def graph_for(profile: RouteProfile, cables_csv=None):
     """The route graph built with the profile's factors and a cable catalog (default: the bundled
     one), cached on disk."""
-    from placement.latency.route_graph import SUBMARINE_CABLES_CSV, route_graph
 
     return route_graph(profile.conduit_factor, profile.cross_border_factor, str(cables_csv or SUBMARINE_CABLES_CSV))
 
 
 def _reachable(where, graph, lat, lon):
-    from placement.latency.route_graph import ACCESS_NODES, MAX_ACCESS_KM
-
     idx, access_km = graph.nearest_nodes(lat, lon, k=ACCESS_NODES)
     nearest_great_circle_km = access_km[..., 0] / graph.conduit_factor
     far = nearest_great_circle_km > MAX_ACCESS_KM
@@ -90,7 +94,6 @@ def access_nodes(graph, lat_deg, lon_deg):
     """(node indices int64 (n, k), access legs [km] (n, k)) of candidate points for the kernel;
     a point with no node within :data:`placement.latency.route_graph.MAX_ACCESS_KM` gets infinite legs (its
     RTT comes out NaN)."""
-    from placement.latency.route_graph import ACCESS_NODES, MAX_ACCESS_KM
 
     idx, access_km = graph.nearest_nodes(lat_deg, lon_deg, k=ACCESS_NODES)
     access_km = np.where(access_km / graph.conduit_factor > MAX_ACCESS_KM, np.inf, access_km)
@@ -155,7 +158,6 @@ def describe_route(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg: 
     bundled submarine cable catalog."""
     import networkx as nx
 
-    from placement.latency.route_graph import great_circle_km
 
     gc_km = float(great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg))
     if profile == "great_circle":

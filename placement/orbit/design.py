@@ -14,6 +14,14 @@ import math
 
 import numpy as np
 
+from placement.catalogs.validation import EPHEMERIS_LAST_DATE
+from placement.earth.ephemeris import timescale
+from placement.kernels import spacecraft
+from placement.kernels.targets import launch
+from placement.orbit.eclipses import plane_eclipses
+from placement.orbit.planes import plane_elements
+from placement.orbit.radiation import dose_krad_per_yr as dose_of
+
 #: Shortest design span [days]: a full year of seasons.
 DESIGN_YEAR_DAYS = 365.25
 #: Longest design span [days] (a plane precessing almost with the Sun takes longer).
@@ -44,8 +52,6 @@ def design_span_days(shell, raan_rate_rad_s: float) -> float:
 def design_start(start, span_days: float):
     """The design pass's first instant: ``start``, moved earlier where the span would run past
     the ephemeris (the end of 2049)."""
-    from placement.catalogs.validation import EPHEMERIS_LAST_DATE
-    from placement.earth.ephemeris import timescale
 
     last = dt.datetime.fromisoformat(EPHEMERIS_LAST_DATE).replace(tzinfo=dt.timezone.utc)
     begin = start.utc_datetime()
@@ -63,9 +69,6 @@ def design_eclipses(shells: list, start, device: str, max_planes: int = 12) -> d
     One plane per shell when the span covers a full precession cycle relative to the Sun (every
     plane then meets the same geometry); otherwise the shell's planes, up to ``max_planes``.
     """
-    from placement.orbit.eclipses import plane_eclipses
-    from placement.orbit.planes import plane_elements
-
     n = len(shells)
     out = {k: np.zeros(n) for k in ("max_eclipse_s", "worst_orbit_eclipse_fraction", "eclipse_cycles_per_yr",
                                     "mean_eclipse_fraction", "beta_abs_mean_deg", "design_span_days")}
@@ -120,10 +123,6 @@ def shell_economics_of(shells: list, design: dict, parameters, device: str, *, d
     of :data:`placement.kernels.spacecraft.SHELL_CONSTANTS`), which is how crossover and
     sensitivity curves are drawn without building new parameters.
     """
-    from placement.kernels import spacecraft
-    from placement.kernels.targets import launch
-    from placement.orbit.radiation import dose_krad_per_yr as dose_of
-
     o = parameters.orbit
     k = parameters.cost
     solar = o.solar()

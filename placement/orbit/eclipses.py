@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from placement.kernels import eclipse
+from placement.kernels.targets import launch
+from placement.orbit.planes import SUN_NODE_STEP_S, sun_nodes_teme_km
+
 
 def plane_eclipses(pe, start, n: int, step_s: float, device: str) -> dict:
     """Eclipse statistics of each computed plane over ``n`` samples at ``step_s`` [s]
     (:func:`placement.kernels.eclipse.plane_eclipses`; the Sun from Skyfield DE421 at daily
     nodes, interpolated in the kernel)."""
-    from placement.kernels import eclipse
-    from placement.kernels.targets import launch
-    from placement.orbit.planes import SUN_NODE_STEP_S, sun_nodes_teme_km
 
     samples_per_day = max(int(round(86400.0 / step_s)), 1)
     n_days = int(np.ceil(n / samples_per_day))

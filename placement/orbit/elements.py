@@ -6,8 +6,10 @@ import math
 import re
 from pathlib import Path
 
-from placement.catalogs.validation import InputError
 from placement.bounds import MAX_ALTITUDE_KM, MIN_ALTITUDE_KM
+from placement.catalogs.validation import InputError, require_file
+from placement.earth.ephemeris import timescale
+from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM, mean_motion_rad_s
 from placement.orbit.shells import Shell
 
 #: TLE line 1 columns 19-32: two-digit year and fractional day of year (1-366)
@@ -24,8 +26,6 @@ def reference_satellite(shell: Shell, start, raan_deg: float, phase_deg: float =
     from sgp4.api import WGS72, Satrec
     from skyfield.api import EarthSatellite
 
-    from placement.earth.ephemeris import timescale
-    from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM, mean_motion_rad_s
 
     a = EARTH_EQUATORIAL_RADIUS_KM + shell.altitude_km
     epoch = start.ut1 - 2433281.5  # days since 1949-12-31 00:00 UT
@@ -40,8 +40,6 @@ def reference_satellite(shell: Shell, start, raan_deg: float, phase_deg: float =
 
 def shell_from_satrec(where: str, sat, name: str, start=None) -> Shell:
     """A one-plane shell through an SGP4 satellite's orbit (perigee and decay checked)."""
-    from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
-
     if sat.error:
         raise InputError(where, "elements", None, f"bad elements (sgp4 error {sat.error})")
     for field, value, low, high in (("mean_motion", sat.no_kozai, 1e-6, 0.1), ("inclination", sat.inclo, 0.0, math.pi),
@@ -77,7 +75,6 @@ def shell_from_tle(where: str, line1: str, line2: str, name: str = "tle", start=
     from sgp4.io import verify_checksum
     from skyfield.api import EarthSatellite
 
-    from placement.earth.ephemeris import timescale
 
     try:
         verify_checksum(line1, line2)
@@ -96,7 +93,6 @@ def shells_from_tle_file(path, start=None) -> list[Shell]:
     """One-plane shells from a file of two-line element sets, each optionally preceded by a name
     line (the three-line form CelesTrak serves); checksums and decay checked, every error names
     the file and line."""
-    from placement.catalogs.validation import require_file
 
     require_file(path, None, path)
     try:
@@ -128,8 +124,6 @@ def shells_from_omm(path, start=None) -> list[Shell]:
     from sgp4 import omm
     from skyfield.api import EarthSatellite
 
-    from placement.catalogs.validation import require_file
-    from placement.earth.ephemeris import timescale
 
     text_path = require_file(path, None, path)
     try:

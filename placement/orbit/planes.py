@@ -9,13 +9,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from placement.earth.ephemeris import ephemeris, timescale
+from placement.kernels.orbits import (
+    EARTH_EQUATORIAL_RADIUS_KM,
+    argument_of_latitude_rate_rad_s,
+    node_rate_rad_s,
+)
 from placement.orbit.shells import Shell
 
 
 def time_grid(start, n: int, step_s: float):
     """Skyfield Time array: ``n`` samples from ``start`` every ``step_s`` seconds."""
-    from placement.earth.ephemeris import timescale
-
     return timescale().tt_jd(start.tt + np.arange(n) * (step_s / 86400.0))
 
 
@@ -45,7 +49,6 @@ def sun_nodes_teme_km(start, span_s: float, node_step_s: float = SUN_NODE_STEP_S
 def _sun_nodes(start_tt: float, node_step_s: float, nodes: int) -> np.ndarray:
     from skyfield.sgp4lib import TEME
 
-    from placement.earth.ephemeris import ephemeris, timescale
 
     eph = ephemeris()
     t = timescale().tt_jd(start_tt + (np.arange(nodes) - 1.0) * (node_step_s / 86400.0))
@@ -70,7 +73,6 @@ def sun_right_ascension_teme_deg(t) -> float:
     """Right ascension [deg] of the Sun in TEME at Skyfield time ``t``."""
     from skyfield.sgp4lib import TEME
 
-    from placement.earth.ephemeris import ephemeris
 
     eph = ephemeris()
     x, y, _ = (eph["sun"] - eph["earth"]).at(t).frame_xyz(TEME).km
@@ -85,7 +87,6 @@ def gmst_rad(t) -> np.ndarray:
 @dataclass(frozen=True)
 class PlaneElements:
     """Mean circular elements of one satellite per plane, for the kernels (km, rad, rad/s)."""
-
     shell_index: np.ndarray
     a_km: np.ndarray
     inclination_rad: np.ndarray
@@ -126,12 +127,6 @@ def plane_raans_deg(shell: Shell, start, max_planes: int | None = None) -> np.nd
 
 def plane_elements(shells: list[Shell], start, max_planes: int | None = 12) -> PlaneElements:
     """One lead satellite per computed plane of each shell, with J2 secular rates."""
-    from placement.kernels.orbits import (
-        EARTH_EQUATORIAL_RADIUS_KM,
-        argument_of_latitude_rate_rad_s,
-        node_rate_rad_s,
-    )
-
     rows = []
     for s_index, shell in enumerate(shells):
         a = EARTH_EQUATORIAL_RADIUS_KM + shell.altitude_km

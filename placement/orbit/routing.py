@@ -21,8 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from placement.earth.great_circles import unit_vectors
+from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
 from placement.latency.orbit_routing import grid_routed_rtt_ms, plus_grid_links
+from placement.orbit.planes import gmst_rad, plane_elements, time_grid
+from placement.orbit.scoring import shell_demand_rtt_ms
 from placement.orbit.shells import Shell
+from placement.parameters import Parameters
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,6 @@ def routed_rtt_ms(shell: Shell, user_lat_deg, user_lon_deg, *, start, instants: 
     -------
     (rtt_ms, hops) : numpy.ndarray, shape (instants, users)
     """
-    from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
-    from placement.orbit.planes import gmst_rad, plane_elements, time_grid
-
     R = EARTH_EQUATORIAL_RADIUS_KM
     pe = plane_elements([shell], start, max_planes=None)
     planes = pe.raan0_rad.size
@@ -92,8 +93,6 @@ def compare_routed_with_geometric(shell: Shell, demand, *, start, days: float = 
     """Demand-weighted routed RTT over ``days`` at ``step_s`` against the geometric estimate of
     :func:`placement.orbit.scoring.shell_demand_rtt_ms` over the same instants, both with the
     parameters' ``overhead_ms``."""
-    from placement.orbit.scoring import shell_demand_rtt_ms
-    from placement.parameters import Parameters
 
     p = parameters or Parameters()
     n = max(int(round(days * 86400.0 / step_s)), 1)

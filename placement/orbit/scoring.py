@@ -1,12 +1,25 @@
 """Scoring orbital shells: eclipse, power, cooling, mass, launch cost, latency, levelized cost."""
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from placement.bounds import check
+from placement.catalogs.validation import (
+    EPHEMERIS_LAST_DATE,
+    InputError,
+    require_number,
+)
+from placement.device import resolve_device
 from placement.earth.demand import DemandPoints
+from placement.kernels import latency
+from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
+from placement.kernels.targets import launch
+from placement.latency.demand_rtt import demand_unit_vectors
+from placement.orbit.design import design_eclipses, shell_economics_of
 from placement.orbit.eclipses import eclipses_by_shell, plane_eclipses
 from placement.orbit.planes import gmst_rad, plane_elements, time_grid
 from placement.orbit.shells import Shell
@@ -28,7 +41,6 @@ class ShellScores(ScoreTable):
     ``day_eclipse_min_per_orbit`` (shells x days): mean minutes in shadow per orbit on each day
     (worst plane), for the eclipse-season chart.
     """
-
     FIELDS = SHELL_FIELDS
 
     columns: dict
@@ -44,12 +56,7 @@ def shell_demand_rtt_ms(shells: list[Shell], demand: DemandPoints, *, start, par
     """Demand-weighted RTT [ms] from ``demand`` to each shell's compute cluster, the share of
     demand-weighted time with a satellite in view, and the share of served demand within the
     SLO (:func:`placement.kernels.latency.shell_demand_latency`; the lead plane over ``days``)."""
-    import math
 
-    from placement.kernels import latency
-    from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
-    from placement.kernels.targets import launch
-    from placement.latency.demand_rtt import demand_unit_vectors
 
     p = parameters or Parameters()
     pe = elements if elements is not None else plane_elements(shells, start, max_planes=1)
@@ -90,7 +97,6 @@ MIN_TIME_SAMPLES = 10
 def check_shell_work(shells, days: float, step_s: float, *, max_planes: int = 12, allow: bool = False) -> int:
     """The eclipse samples a score of ``shells`` takes; past :data:`MAX_SHELL_SAMPLES` (or with more than
     :data:`MAX_TIME_SAMPLES` time samples) an :class:`InputError` says the size, unless ``allow``."""
-    from placement.catalogs.validation import InputError
 
     n = int(round(days * 86400.0 / step_s))
     if n < MIN_TIME_SAMPLES:
@@ -111,14 +117,7 @@ def check_shell_work(shells, days: float, step_s: float, *, max_planes: int = 12
 
 def _check_score_arguments(shells, demand, start, days, step_s, max_planes, latency_step_s):
     """The shared checks of :func:`score_shells` (InputError naming the argument and value)."""
-    import datetime as dt
 
-    from placement.catalogs.validation import (
-        EPHEMERIS_LAST_DATE,
-        InputError,
-        require_number,
-    )
-    from placement.earth.demand import DemandPoints
 
     where = "score_shells"
     if not isinstance(shells, (list, tuple)) or not all(isinstance(s, Shell) for s in shells):
@@ -188,8 +187,6 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     .. [3] Wertz, J. & Larson, W. (1999). Space Mission Analysis and Design, 3rd ed. (coverage,
        radiators, power).
     """
-    from placement.device import resolve_device
-
     if isinstance(start, str):
         from placement.earth.ephemeris import parse_start
 
@@ -199,7 +196,6 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     dev = resolve_device(device)
     n = max(int(round(days * 86400.0 / step_s)), 1)
 
-    from placement.orbit.design import design_eclipses, shell_economics_of
 
     pe = plane_elements(shells, start, max_planes=max_planes)
     ecl = eclipses_by_shell(plane_eclipses(pe, start, n, step_s, dev), pe, len(shells))

@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 
 from placement.bounds import check
+from placement.catalogs import ORBITAL_SHELLS_CSV, read_csv_rows
 from placement.catalogs.validation import InputError, require_number
-
-
-
-
+from placement.kernels.orbits import (
+    EARTH_EQUATORIAL_RADIUS_KM,
+    sun_synchronous_inclination_rad,
+)
 
 _LTAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -23,7 +24,6 @@ class Shell:
     ``inclination_deg`` is the sun-synchronous value when ``ltan_h`` is set.
     ``raan_deg``: node of the first plane at the epoch (None: from LTAN, or 0).
     """
-
     id: str
     name: str
     altitude_km: float
@@ -73,11 +73,6 @@ def sun_synchronous_inclination_deg(altitude_km: float) -> float:
     .. [1] Vallado, D. (2013). Fundamentals of Astrodynamics and Applications, 4th ed., eq. 9-41
        and sec. 11.4 (sun-synchronous orbits).
     """
-    from placement.kernels.orbits import (
-        EARTH_EQUATORIAL_RADIUS_KM,
-        sun_synchronous_inclination_rad,
-    )
-
     return math.degrees(sun_synchronous_inclination_rad(EARTH_EQUATORIAL_RADIUS_KM + altitude_km))
 
 
@@ -183,8 +178,6 @@ def load_shells(path=None) -> list[Shell]:
     ----------
     .. [1] ``catalogs/data/orbital_shells.csv``: the geometry and power source of every shell.
     """
-    from placement.catalogs import ORBITAL_SHELLS_CSV, read_csv_rows
-
     path = path or ORBITAL_SHELLS_CSV
     cols = ("id", "name", "altitude_km", "inclination_deg", "ltan", "planes", "sats_per_plane",
             "power_kw_per_sat", "design_life_yr", "geometry_source", "power_source")

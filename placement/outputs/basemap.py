@@ -10,6 +10,8 @@ import functools
 
 import numpy as np
 
+from placement.catalogs import DATA_DIR
+
 SEA = "#eaf1f7"
 LAND = "#fbfbf8"
 COAST = "0.55"
@@ -20,7 +22,6 @@ BORDER = "0.72"
 def load_basemap() -> dict:
     """The outline arrays: ``coastline``, ``borders``, ``land`` ((n, 2) float32 lon/lat [deg],
     NaN rows between polylines) and ``source`` (str). Read once per process; do not modify."""
-    from placement.catalogs import DATA_DIR
 
     with np.load(DATA_DIR / "natural_earth_110m.npz") as z:
         out = {k: z[k] for k in ("coastline", "borders", "land")}

@@ -22,6 +22,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from placement.catalogs.validation import InputError
 
 MARKER = ".placement-run.json"
@@ -80,7 +82,6 @@ class OutputSet:
     folder beside ``out``; on a clean exit the folder replaces ``out``, on an exception (or
     Ctrl-C) it is removed and ``out`` is left as it was.
     """
-
     def __init__(self, out, meta: dict | None = None):
         self.out = Path(out)
         self.meta = dict(meta or {})
@@ -175,8 +176,6 @@ def records_to_json(records, **meta) -> str:
 
 
 def _json_default(obj):
-    import numpy as np
-
     if isinstance(obj, np.generic):
         return obj.item()
     raise TypeError(f"not JSON serializable: {type(obj).__name__}")

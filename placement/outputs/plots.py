@@ -1,9 +1,12 @@
 """PNG figures (matplotlib, Agg backend: no display needed)."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import numpy as np
+
+from placement.outputs.basemap import draw_basemap
 
 
 def _pyplot():
@@ -292,7 +295,6 @@ def site_map_png(scores, demand, *, field: str = "lcoe_usd_per_mwh_it", label_to
     """World map (equirectangular, Natural Earth 1:110m outlines) of sites coloured by ``field``;
     grey dots are demand points sized by population. The best ``label_top`` sites (lowest
     ``field``) are numbered on the map and listed with their values at the side."""
-    from placement.outputs.basemap import draw_basemap
 
     plt = _pyplot()
     fig, ax, cax, side = _map_figure(plt, side_in=2.6)
@@ -331,8 +333,6 @@ def site_map_png(scores, demand, *, field: str = "lcoe_usd_per_mwh_it", label_to
 
 def eclipse_season_figure(shell_scores):
     """The eclipse-season chart as a matplotlib figure (see :func:`eclipse_season_png`)."""
-    import datetime as dt
-
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(13, 5.5))
     start = dt.datetime.fromisoformat(shell_scores.start_utc.replace("Z", ""))
@@ -360,7 +360,6 @@ def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
     """Heat map of a global scan: each land cell coloured by ``field`` (equirectangular, with
     Natural Earth 1:110m coastlines and borders). The colours span the 2nd-98th percentile;
     the colour bar's arrows mark the clipped values beyond."""
-    from placement.outputs.basemap import draw_basemap
 
     plt = _pyplot()
     nlat, nlon = int(round(180 / resolution_deg)), int(round(360 / resolution_deg))

@@ -6,6 +6,10 @@ called ``*evil* | [link](x)`` cannot change the page's markup.
 """
 from __future__ import annotations
 
+import numpy as np
+
+from placement.plan.over_time import unserved_of_layer
+
 _MARKUP = "\\`*_[]<>|#"
 
 
@@ -47,8 +51,6 @@ def _where_to_build(site_scores, shell_scores, n: int = 5) -> list[str]:
 
 def _objective_explained(plan, problem) -> list[str]:
     """The objective is cost plus the penalties that steer the solver; name each in USD/h."""
-    import numpy as np
-
     cents = 100.0
     n_c = len(problem.capacity_ids)
     codes = problem.arc_demand * n_c + problem.arc_capacity
@@ -153,8 +155,6 @@ def _spans(periods: list[str]) -> str:
 
 def over_the_years(plan, scenario) -> list[str]:
     """The plan over periods: margin by year, build next, who goes where and when, orbit, sites."""
-    from placement.plan.over_time import unserved_of_layer
-
     labels = [p.label for p in plan.periods]
     lines = ["## Over the years", "",
              f"- **Margin {labels[0]}-{labels[-1]}:** {plan.margin_usd / 1e9:,.2f} bn USD on "

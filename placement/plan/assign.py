@@ -12,6 +12,11 @@ exact discrete placement and its guarantee: :mod:`placement.plan.solve`.
 """
 from __future__ import annotations
 
+from placement.plan.build import build_problem
+from placement.plan.explain import make_plan, replan_changes
+from placement.plan.network import flow_network, to_networkx
+from placement.plan.solve import solve
+
 
 def build_graph(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None,
                 device: str = "auto"):
@@ -52,9 +57,6 @@ def build_graph(scenario, *, site_scores=None, shell_scores=None, failed=(), evi
     .. [1] Ahuja, R., Magnanti, T. & Orlin, J. (1993). Network Flows, ch. 9-11 (min-cost flow).
     .. [2] NetworkX ``network_simplex`` (node ``demand``, edge ``capacity`` and ``weight``).
     """
-    from placement.plan.build import build_problem
-    from placement.plan.network import flow_network, to_networkx
-
     problem = build_problem(scenario, site_scores=site_scores, shell_scores=shell_scores, failed=failed,
                             evicted=evicted, previous=previous, device=device)
     return to_networkx(flow_network(problem), problem)
@@ -108,10 +110,6 @@ def assign(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=
 def assign_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None,
                    solver: str = "ortools", device: str = "auto"):
     """:func:`assign`, also returning the :class:`~placement.plan.model.Problem` (for reports and maps)."""
-    from placement.plan.build import build_problem
-    from placement.plan.explain import make_plan, replan_changes
-    from placement.plan.solve import solve
-
     problem = build_problem(scenario, site_scores=site_scores, shell_scores=shell_scores, failed=failed,
                             evicted=evicted, previous=previous, device=device)
     solution = solve(problem, scenario.assignment.max_search_nodes, solver=solver)

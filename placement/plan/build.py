@@ -13,10 +13,29 @@ prices: internal work is dearer to leave unserved than external work.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from placement.catalogs.validation import InputError
-from placement.plan.model import CENTS_PER_USD, RULE_BIT, CapacityInfo, DemandNode, Problem, key_label
+from placement.device import resolve_device
+from placement.earth.demand import demand_points
+from placement.earth.ephemeris import parse_start
+from placement.earth.residency import RESIDENCY_GEOJSON, inside, load_residency_regions
+from placement.ground.sites import COST_COMPONENTS, score_sites
+from placement.latency.demand_rtt import demand_weighted_rtt_ms
+from placement.orbit.design import design_eclipses, shell_economics_of
+from placement.orbit.launch_prices import launch_usd_per_kg, trajectory
+from placement.orbit.scoring import score_shells, shell_demand_rtt_ms
+from placement.plan.explain import explain_unserved
+from placement.plan.model import (
+    CENTS_PER_USD,
+    RULE_BIT,
+    CapacityInfo,
+    DemandNode,
+    Problem,
+    key_label,
+)
 
 #: Largest problem built without asking: demand nodes x capacities.
 MAX_PAIRS = 50_000_000
@@ -25,9 +44,6 @@ MAX_PAIRS = 50_000_000
 def capacities_of(scenario, site_scores=None, shell_scores=None, device: str = "auto") -> dict:
     """Capacity id -> :class:`CapacityInfo` for the scenario's ``[[capacity]]`` entries, scored
     (sites and shells not already in the given scores are scored here)."""
-    from placement.earth.ephemeris import parse_start
-    from placement.orbit.scoring import score_shells
-    from placement.ground.sites import COST_COMPONENTS, score_sites
 
     specs = {c.id: c for c in scenario.capacity}
     sites = {s["id"]: s for s in scenario.site_catalog}
@@ -85,10 +101,6 @@ def orbit_lcoe_by_year(scenario, shells: list, device: str = "auto") -> dict:
     scenario's planning years, from the launch trajectory (years before or after its anchors
     take its first or last price). Empty when the scenario fixes ``launch_usd_per_kg`` or
     ``launch_year``."""
-    from placement.orbit.launch_prices import launch_usd_per_kg, trajectory
-    from placement.earth.ephemeris import parse_start
-    from placement.device import resolve_device
-    from placement.orbit.design import design_eclipses, shell_economics_of
 
     o = scenario.parameters.orbit
     if o.launch_usd_per_kg is not None or o.launch_year is not None or scenario.planning is None:
@@ -138,10 +150,6 @@ def demand_nodes(scenario, tenants=None) -> list[DemandNode]:
 def rtt_matrix(scenario, demands: list, capacities: dict) -> np.ndarray:
     """RTT [ms] from each demand node's users to every capacity, in the tenant's latency profile
     (ground); one kernel call per distinct profile and user mix (nodes that share them share a row)."""
-    from placement.earth.demand import demand_points
-    from placement.earth.ephemeris import parse_start
-    from placement.orbit.scoring import shell_demand_rtt_ms
-    from placement.latency.demand_rtt import demand_weighted_rtt_ms
 
     caps = list(capacities.values())
     ground = [j for j, c in enumerate(caps) if c.kind == "ground"]
@@ -172,9 +180,7 @@ def rtt_matrix(scenario, demands: list, capacities: dict) -> np.ndarray:
 
 def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, horizon_year: int) -> np.ndarray:
     """Bit mask (demands x capacities) of the rules each pair breaks, except price (:data:`RULE_BIT`)."""
-    from pathlib import Path
 
-    from placement.earth.residency import RESIDENCY_GEOJSON, inside, load_residency_regions
 
     caps = list(capacities.values())
     kind = np.array([c.kind for c in caps])
@@ -221,8 +227,6 @@ def arc_weights_cents_per_mwh(scenario, demands: list, capacities: dict, rtt: np
 def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None,
                   device: str = "auto") -> Problem:
     """Capacities, demand nodes, allowed arcs and their integer costs for a scenario."""
-    from placement.plan.explain import explain_unserved
-
     where = str(scenario.path)
     if not scenario.capacity:
         raise InputError(where, "capacity", None, "no [[capacity]] entries to assign tenants to")

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from placement.plan.model import SINK, SOURCE, Problem, capacity_node, keep_node, tenant_node
+from placement.plan.model import (
+    SINK,
+    SOURCE,
+    Problem,
+    capacity_node,
+    keep_node,
+    tenant_node,
+)
 
 
 @dataclass

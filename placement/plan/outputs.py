@@ -1,10 +1,18 @@
 """Outputs of the plan over periods: ``plan_periods.csv/json``, ``capacity_value.csv`` and
-``timeline.png`` (MW by tenant and by capacity over the periods, stacked)."""
+``timeline.png`` (MW by tenant and by capacity over the periods, stacked); and of one period's
+plan: ``plan.json``, ``assignments.csv``, ``plan.geojson``, ``map.png`` and ``report.md``."""
 from __future__ import annotations
 
 import json
 
 import numpy as np
+
+from placement.earth.demand import demand_points
+from placement.outputs.basemap import draw_basemap
+from placement.outputs.files import records_to_csv
+from placement.outputs.plots import _map_figure, _png, _pyplot, place_labels
+from placement.outputs.report import report_markdown
+from placement.plan.model import key_label
 
 #: Columns of plan_periods.csv.
 PERIOD_FIELDS = ("tenant", "capacity_id", "kind", "period", "mw", "revenue_usd", "cost_usd", "margin_usd")
@@ -89,13 +97,10 @@ def write_period_outputs(write, plan) -> list:
         write("timeline.png", timeline_png(plan)),
     ]
 
-from placement.plan.model import key_label
-
 
 def demand_node_centroids(problem, scenario) -> dict:
     """Demand-node key -> (lat, lon) of its users' weighted centre (for drawing tenant -> site lines;
     a latency-bound tenant split by region gets one centre per region)."""
-    from placement.earth.demand import demand_points
 
     out = {}
     for d in problem.demands:
@@ -152,8 +157,6 @@ def plan_geojson(plan, problem, scenario, demand, centres=None) -> dict:
 def plan_map_png(plan, problem, scenario, demand, centres=None) -> bytes:
     """World map of the plan (Natural Earth 1:110m outlines): capacity sized by MW and coloured
     by utilisation, labelled with used/total MW, and tenant lines from users to capacity."""
-    from placement.outputs.basemap import draw_basemap
-    from placement.outputs.plots import _map_figure, _png, _pyplot, place_labels
 
     plt = _pyplot()
     fig, ax, cax, _ = _map_figure(plt)
@@ -211,8 +214,6 @@ def write_plan_outputs(write, plan, problem, scenario, demand, *, site_scores=No
                        period_plan=None) -> list:
     """Write ``plan.json``, ``assignments.csv``, ``plan.geojson``, ``map.png`` and ``report.md`` with
     ``write(name, data) -> path`` (an :class:`placement.outputs.files.OutputSet`'s); the paths written."""
-    from placement.outputs.files import records_to_csv
-    from placement.outputs.report import report_markdown
 
     centres = demand_node_centroids(problem, scenario)
     return [

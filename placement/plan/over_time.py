@@ -27,13 +27,32 @@ gets a value, which is what ranks the "build next" list.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from placement.catalogs.validation import InputError
+from placement.plan.build import (
+    capacities_of,
+    demand_nodes,
+    rtt_matrix,
+    rule_violations,
+)
+from placement.plan.explain import placed_mw, unserved_mw
 from placement.plan.model import RULE_BIT, Problem, key_label
-from placement.plan.periods import (HOURS_PER_MONTH, Period, active, capacity_mw_in, capacity_window, contract_window,
-                                    covered_share, periods_of)
+from placement.plan.network import SERVED_ARC, flow_dict, to_networkx
+from placement.plan.periods import (
+    HOURS_PER_MONTH,
+    Period,
+    active,
+    capacity_mw_in,
+    capacity_window,
+    contract_window,
+    covered_share,
+    periods_of,
+)
+from placement.plan.solve import capacity_values, solve
 
 #: Weight of leaving carried load unserved when its notice forbids expelling it (a hard rule kept feasible).
 FORBIDDEN_USD_PER_MW = 10**12
@@ -42,7 +61,6 @@ FORBIDDEN_USD_PER_MW = 10**12
 @dataclass
 class PlanContext:
     """What every layer shares: the scenario, its periods, capacities and their windows, RTT rows."""
-
     scenario: object
     planning: object
     periods: list
@@ -56,7 +74,6 @@ class PlanContext:
 @dataclass
 class Layer:
     """One period: its problem (weights in USD per MW-period), solution and what it decided."""
-
     period: Period
     problem: Problem
     solution: object
@@ -70,7 +87,6 @@ class Layer:
 @dataclass
 class MultiPeriodPlan:
     """A solved plan over periods (module docstring); :meth:`to_dict` gives plan_periods.json."""
-
     scenario: str
     fingerprint: str
     periods: list
@@ -154,8 +170,6 @@ class MultiPeriodPlan:
 
 
 def unserved_of_layer(layer: Layer) -> list:
-    from placement.plan.explain import unserved_mw
-
     short = unserved_mw(layer.problem, layer.solution)
     out = {}
     for i in np.flatnonzero(short > 0):
@@ -168,9 +182,6 @@ def unserved_of_layer(layer: Layer) -> list:
 
 def context_of(scenario, site_scores=None, shell_scores=None, device: str = "auto") -> PlanContext:
     """Capacities scored once, their windows, the periods."""
-    from placement.catalogs.validation import InputError
-    from placement.plan.build import capacities_of
-
     if not scenario.capacity:
         raise InputError(str(scenario.path), "capacity", None, "no [[capacity]] entries to plan on")
     planning = scenario.planning
@@ -193,8 +204,6 @@ def _class_penalty(t, planning) -> float:
 
 
 def _rtt_rows(ctx: PlanContext, demands: list) -> np.ndarray:
-    from placement.plan.build import rtt_matrix
-
     missing = [d for d in demands if tuple(sorted(d.users.items())) not in ctx.rtt_rows]
     if missing:
         seen = {}
@@ -214,8 +223,6 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
     ``previous``: (demand key, capacity id) -> MW placed in the period before; ``gone``: tenants
     expelled; ``running``: tenants served in the period before (their unserved arc is an eviction).
     """
-    from placement.plan.build import demand_nodes, rule_violations
-
     sc, planning = ctx.scenario, ctx.planning
     tenants = []
     windows = {}
@@ -274,8 +281,6 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
 
 
 def _days(n: int):
-    import datetime as dt
-
     return dt.timedelta(days=int(n))
 
 
@@ -316,10 +321,6 @@ def _money(ctx: PlanContext, period: Period, problem: Problem, placed: dict, rev
 def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str = "ortools",
                    extra_tenants=(), device: str = "auto") -> MultiPeriodPlan:
     """Solve the plan layer by layer (module docstring)."""
-    from placement.plan.explain import placed_mw
-    from placement.plan.network import SERVED_ARC
-    from placement.plan.solve import capacity_values, solve
-
     if extra_tenants:
         scenario = dataclasses.replace(scenario, tenants=list(scenario.tenants) + list(extra_tenants))
     ctx = context_of(scenario, site_scores, shell_scores, device)
@@ -367,7 +368,6 @@ def layered_graph(plan: MultiPeriodPlan):
     """The union of the plan's layer graphs, every node named ``(period label, *node)``."""
     import networkx as nx
 
-    from placement.plan.network import to_networkx
 
     G = nx.DiGraph()
     for layer in plan.layers:
@@ -380,8 +380,6 @@ def layered_graph(plan: MultiPeriodPlan):
 
 def layered_flow(plan: MultiPeriodPlan) -> dict:
     """The plan's optimal flow over :func:`layered_graph` (NetworkX's ``{u: {v: MW}}``)."""
-    from placement.plan.network import flow_dict
-
     out = {}
     for layer in plan.layers:
         label = layer.period.label

@@ -11,11 +11,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from placement.catalogs.validation import InputError
+from placement.plan.over_time import plan_over_time, unserved_of_layer
+from placement.plan.periods import active, contract_window
+
 
 @dataclass
 class Quote:
     """A new tenant's break-even price [USD per MW-month] and where it would go."""
-
     tenant: str
     break_even_usd_per_mw_month: float
     mw_months: float
@@ -29,10 +32,6 @@ class Quote:
 
 def quote(scenario, new_tenant, *, device: str = "auto") -> Quote:
     """Break-even price for ``new_tenant`` (a :class:`~placement.plan.contracts.Tenant`) in ``scenario``."""
-    from placement.catalogs.validation import InputError
-    from placement.plan.over_time import plan_over_time, unserved_of_layer
-    from placement.plan.periods import active, contract_window
-
     if any(t.id == new_tenant.id for t in scenario.tenants):
         raise InputError("--tenant", "id", new_tenant.id, "a tenant of this id is already in the scenario")
     planning = scenario.planning

@@ -22,8 +22,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from placement.plan.model import Problem
-from placement.plan.network import (INTO_KEEP_ARC, KEEP_ARC, SERVED_ARC, UNSERVED_ARC, FlowNetwork,
-                                    flow_network)
+from placement.plan.network import (
+    INTO_KEEP_ARC,
+    KEEP_ARC,
+    SERVED_ARC,
+    UNSERVED_ARC,
+    FlowNetwork,
+    flow_network,
+)
 
 
 class Infeasible(Exception):
