@@ -31,7 +31,7 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            fail(f"error: {exc}")
+            fail(f"error: {in_command_line_words(exc)}")
         except KeyboardInterrupt:
             fail("interrupted; previous outputs were left as they were", 130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
@@ -44,6 +44,25 @@ def handle_errors(fn):
             fail(f"internal error: {type(exc).__name__}: {exc} (set PLACEMENT_DEBUG=1 for a traceback)", 1)
 
     return wrapper
+
+
+#: Fields the library's messages name -> the options that set them (the library names fields,
+#: never flags; these calls are the ones the commands make with their options).
+OPTION_OF_FIELD = {"days": "--days", "step_s": "--step-s", "resolution_deg": "--resolution-deg", "failed": "--fail",
+                   "evicted": "--evict"}
+LIBRARY_CALLS = ("score_shells", "scan", "assign")
+
+
+def in_command_line_words(exc) -> str:
+    """The one-line message of an :class:`InputError`, naming the command's option where the
+    library named the argument it sets."""
+    from placement.errors import InputError
+
+    if exc.where in LIBRARY_CALLS and exc.field in OPTION_OF_FIELD:
+        return str(InputError("command line", OPTION_OF_FIELD[exc.field], exc.value, exc.problem))
+    if exc.where == "quote: new_tenant":
+        return str(InputError("--tenant", exc.field, exc.value, exc.problem))
+    return str(exc)
 
 
 def click_error_line(exc: click.ClickException) -> str:

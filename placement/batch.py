@@ -226,11 +226,11 @@ def check_scan_size(spec: ScanSpec, yes: bool) -> None:
     if yes:
         return
     if spec.kind == "globe" and work > MAX_GLOBE_CELLS:
-        raise InputError("command line", "--resolution-deg", spec.params["resolution_deg"],
+        raise InputError("scan", "resolution_deg", spec.params["resolution_deg"],
                          f"about {items:,} land cells, more than {MAX_GLOBE_CELLS:,}: add --yes to run it, or "
                          f"choose a coarser grid")
     if spec.kind == "shells" and work > MAX_SHELL_SAMPLES:
-        raise InputError("command line", "--step-s", spec.params["step_s"],
+        raise InputError("scan", "step_s", spec.params["step_s"],
                          f"{items:,} {what} x {work // max(items, 1):,} samples each is more than "
                          f"{MAX_SHELL_SAMPLES:,} samples: add --yes to run it, or sample less")
 

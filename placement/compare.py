@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from placement.catalogs import load_ground_sites
 from placement.catalogs.validation import InputError
 from placement.device import resolve_device
-from placement.earth.ephemeris import parse_start
 from placement.ground.sites import score_sites
 from placement.orbit.design import design_eclipses, shell_economics_of
 from placement.orbit.launch_prices import (
@@ -120,7 +119,7 @@ def compare(scenario, site_id: str, shell_id: str, *, device: str = "auto", wher
     shell = _find(list(scenario.shells) + load_shells(), lambda s: s.id, shell_id, "shell_id", where)
     p = scenario.parameters
     ground = float(score_sites([site], scenario.demand(), parameters=p, device=dev)["lcoe_usd_per_mwh_it"][0])
-    start = parse_start(where, scenario.shell_start_utc)
+    start = scenario.shell_start
     design = design_eclipses([shell], start, dev)
 
     def orbit(shells=(shell,), **overrides) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from placement.earth.ephemeris import parse_start
 from placement.ground.sites import score_sites
 from placement.orbit.scoring import score_shells
 from placement.outputs.files import OutputSet, records_to_csv, records_to_json
@@ -66,7 +65,7 @@ def run_all(scenario, out_dir, *, device: str = "auto") -> RunResult:
     scores = score_sites(scenario.sites, demand, parameters=scenario.parameters, device=device).order_by()
     shell_scores = None
     if scenario.shells:
-        start = parse_start(str(scenario.path), scenario.shell_start_utc)
+        start = scenario.shell_start
         shell_scores = score_shells(scenario.shells, demand, start=start, days=scenario.shell_days,
                                     step_s=scenario.shell_step_s, parameters=scenario.parameters,
                                     device=device).order_by()

@@ -33,6 +33,7 @@ step_s = 60
 from __future__ import annotations
 
 import dataclasses
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,11 @@ class Scenario:
     #: Everything that determines a result (:mod:`placement.fingerprint`): part -> hash, and one id.
     fingerprint_parts: dict = field(default_factory=dict)
     fingerprint: str = ""
+
+    @functools.cached_property
+    def shell_start(self):
+        """``shell_start_utc`` as a Skyfield ``Time``, parsed once (the loader has checked it)."""
+        return parse_start(f"{self.path}: shells", self.shell_start_utc)
 
     def demand(self):
         """The scenario's weighted demand points."""

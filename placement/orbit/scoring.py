@@ -100,18 +100,18 @@ def check_shell_work(shells, days: float, step_s: float, *, max_planes: int = 12
 
     n = int(round(days * 86400.0 / step_s))
     if n < MIN_TIME_SAMPLES:
-        raise InputError("command line", "--days", days, f"{days * 86400.0 / step_s:.3g} samples at {step_s:g} s; at "
+        raise InputError("score_shells", "days", days, f"{days * 86400.0 / step_s:.3g} samples at {step_s:g} s; at "
                                                        f"least {MIN_TIME_SAMPLES} are needed (a longer span or a "
                                                        f"shorter step)")
     planes = sum(1 if s.sun_synchronous or s.planes == 1 else min(s.planes, max_planes) for s in shells)
     work = n * planes
     if n > MAX_TIME_SAMPLES:
-        raise InputError("command line", "--step-s", step_s, f"{n:,} time samples over {days:g} days; at most "
+        raise InputError("score_shells", "step_s", step_s, f"{n:,} time samples over {days:g} days; at most "
                                                             f"{MAX_TIME_SAMPLES:,}: use a longer step")
     if work > MAX_SHELL_SAMPLES and not allow:
-        raise InputError("command line", "--step-s", step_s, f"{planes:,} orbit planes x {n:,} samples = {work:,} "
-                                                            f"samples, more than {MAX_SHELL_SAMPLES:,}: add --yes "
-                                                            f"to run it, or sample less")
+        raise InputError("score_shells", "step_s", step_s, f"{planes:,} orbit planes x {n:,} samples = {work:,} "
+                                                            f"samples, more than {MAX_SHELL_SAMPLES:,}: allow it "
+                                                            f"(--yes), or sample less")
     return work
 
 

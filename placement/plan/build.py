@@ -20,7 +20,6 @@ import numpy as np
 from placement.catalogs.validation import InputError
 from placement.device import resolve_device
 from placement.earth.demand import demand_points
-from placement.earth.ephemeris import parse_start
 from placement.earth.residency import RESIDENCY_GEOJSON, inside, load_residency_regions
 from placement.ground.sites import COST_COMPONENTS, score_sites
 from placement.latency.demand_rtt import demand_weighted_rtt_ms
@@ -65,7 +64,7 @@ def capacities_of(scenario, site_scores=None, shell_scores=None, device: str = "
                 or any(specs[s["id"]].price_usd_per_mwh is not None for s in site_list)):
             site_scores = score_sites(site_list, demand, parameters=scenario.parameters, device=device)
     if shell_list and (shell_scores is None or any(sh.id not in set(shell_scores["id"]) for sh in shell_list)):
-        start = parse_start(str(scenario.path), scenario.shell_start_utc)
+        start = scenario.shell_start
         shell_scores = score_shells(shell_list, demand, start=start, days=scenario.shell_days,
                                     step_s=scenario.shell_step_s, parameters=scenario.parameters, device=device)
     out = {}
@@ -106,7 +105,7 @@ def orbit_lcoe_by_year(scenario, shells: list, device: str = "auto") -> dict:
     if o.launch_usd_per_kg is not None or o.launch_year is not None or scenario.planning is None:
         return {}
     traj = trajectory(o.launch_trajectory, str(scenario.path))
-    design = design_eclipses(shells, parse_start(str(scenario.path), scenario.shell_start_utc), resolve_device(device))
+    design = design_eclipses(shells, scenario.shell_start, resolve_device(device))
     out = {s.id: {} for s in shells}
     for year in range(scenario.planning.start_year, scenario.planning.end_year + 1):
         price = launch_usd_per_kg(min(max(year, traj.first_year), traj.last_year), traj.name)
@@ -154,7 +153,7 @@ def rtt_matrix(scenario, demands: list, capacities: dict) -> np.ndarray:
     caps = list(capacities.values())
     ground = [j for j, c in enumerate(caps) if c.kind == "ground"]
     orbit = [j for j, c in enumerate(caps) if c.kind == "orbit"]
-    start = parse_start(str(scenario.path), scenario.shell_start_utc) if orbit else None
+    start = scenario.shell_start if orbit else None
     shells = {s.id: s for s in scenario.shell_catalog}
     out = np.full((len(demands), len(caps)), np.nan)
     mixes = {}
@@ -235,16 +234,16 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
     tenant_ids = {t.id for t in scenario.tenants}
     failed_caps = {}
     if len(set(failed)) < len(failed):
-        raise InputError("--fail", None, next(f for f in failed if list(failed).count(f) > 1), "named twice")
+        raise InputError("assign", "failed", next(f for f in failed if list(failed).count(f) > 1), "named twice")
     if len(set(evicted)) < len(evicted):
-        raise InputError("--evict", None, next(e for e in evicted if list(evicted).count(e) > 1), "named twice")
+        raise InputError("assign", "evicted", next(e for e in evicted if list(evicted).count(e) > 1), "named twice")
     for f in failed:
         if f not in capacities:
-            raise InputError("--fail", None, f, "not a capacity id of this scenario")
+            raise InputError("assign", "failed", f, "not a capacity id of this scenario")
         failed_caps[f] = capacities.pop(f)
     for e in evicted:
         if e not in tenant_ids:
-            raise InputError("--evict", None, e, "not a tenant id of this scenario")
+            raise InputError("assign", "evicted", e, "not a tenant id of this scenario")
     demands = [d for d in demand_nodes(scenario) if d.tenant.id not in set(evicted)]
     if len(demands) * max(len(capacities), 1) > MAX_PAIRS:
         raise InputError(where, "tenant", len(demands), f"{len(demands):,} demand nodes x {len(capacities):,} "

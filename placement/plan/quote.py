@@ -33,7 +33,7 @@ class Quote:
 def quote(scenario, new_tenant, *, device: str = "auto") -> Quote:
     """Break-even price for ``new_tenant`` (a :class:`~placement.plan.contracts.Tenant`) in ``scenario``."""
     if any(t.id == new_tenant.id for t in scenario.tenants):
-        raise InputError("--tenant", "id", new_tenant.id, "a tenant of this id is already in the scenario")
+        raise InputError("quote: new_tenant", "id", new_tenant.id, "a tenant of this id is already in the scenario")
     planning = scenario.planning
     forced = dataclasses.replace(new_tenant, price_usd_per_mw_month=0.0, tenant_class="internal", internal=True,
                                  evictable=False)
@@ -43,10 +43,10 @@ def quote(scenario, new_tenant, *, device: str = "auto") -> Quote:
     window = contract_window(new_tenant, planning)
     mw_months = sum(new_tenant.mw_in(p.year) * p.months for p in base_big.periods if active(window, p))
     if mw_months <= 0:
-        raise InputError("--tenant", "start", new_tenant.start, "the tenant is not active in the planning horizon")
+        raise InputError("quote: new_tenant", "start", new_tenant.start, "the tenant is not active in the planning horizon")
     served = sum(r["mw"] for r in with_new.rows if r["tenant"] == new_tenant.id)
     if served == 0:
-        raise InputError("--tenant", "mw", new_tenant.mw, "no capacity can take this tenant under its rules")
+        raise InputError("quote: new_tenant", "mw", new_tenant.mw, "no capacity can take this tenant under its rules")
     cost = float(with_new.objective - base_big.objective)
     placements = [{"period": r["period"], "capacity_id": r["capacity_id"], "mw": r["mw"]}
                   for r in with_new.rows if r["tenant"] == new_tenant.id]
