@@ -53,7 +53,7 @@ from placement.kernels.psychrometrics import (
     saturation_vapour_pressure_kpa,
     wet_bulb_c,
 )
-from placement.kernels.targets import scalar
+from placement.kernels.targets import pack_constants, scalar
 
 LATENT_HEAT_L_PER_MWH = 3600.0 / 2.45  # litres evaporated per MWh of heat (h_fg = 2.45 MJ/kg)
 WATER_HEAT_CAPACITY_KJ_PER_KG_K = 4.186
@@ -114,12 +114,7 @@ COOLING_MISC_KW_PER_KW = COOLING_CONSTANTS.index("misc_kw_per_kw")
 def pack_cooling_constants(**values) -> np.ndarray:
     """The ``constants`` argument of :func:`pue_and_water`: each name of :data:`COOLING_CONSTANTS`
     given exactly once, as float64 in that order (``TypeError`` for a missing or unknown name)."""
-    missing = [name for name in COOLING_CONSTANTS if name not in values]
-    unknown = sorted(set(values) - set(COOLING_CONSTANTS))
-    if missing or unknown:
-        raise TypeError("pue_and_water constants: " + "; ".join(
-            f"{what} {', '.join(names)}" for what, names in (("missing", missing), ("unknown", unknown)) if names))
-    return np.array([float(values[name]) for name in COOLING_CONSTANTS], dtype=np.float64)
+    return pack_constants("pue_and_water", COOLING_CONSTANTS, values)
 
 
 @scalar

@@ -22,7 +22,7 @@ float64 array ``constants`` (:data:`GROUND_COST_CONSTANTS`, :func:`pack_ground_c
 """
 import numpy as np
 from numba import njit, prange
-from placement.kernels.targets import scalar
+from placement.kernels.targets import pack_constants, scalar
 
 from placement.constants import HOURS_PER_YEAR
 
@@ -45,12 +45,7 @@ GROUND_COST_CARBON_PRICE_USD_PER_T = GROUND_COST_CONSTANTS.index("carbon_price_u
 def pack_ground_cost_constants(**values) -> np.ndarray:
     """The ``constants`` argument of :func:`ground_cost`: each name of :data:`GROUND_COST_CONSTANTS`
     given exactly once, as float64 in that order (``TypeError`` for a missing or unknown name)."""
-    missing = [name for name in GROUND_COST_CONSTANTS if name not in values]
-    unknown = sorted(set(values) - set(GROUND_COST_CONSTANTS))
-    if missing or unknown:
-        raise TypeError("ground_cost constants: " + "; ".join(
-            f"{what} {', '.join(names)}" for what, names in (("missing", missing), ("unknown", unknown)) if names))
-    return np.array([float(values[name]) for name in GROUND_COST_CONSTANTS], dtype=np.float64)
+    return pack_constants("ground_cost", GROUND_COST_CONSTANTS, values)
 
 
 @scalar

@@ -25,7 +25,7 @@ from placement.kernels.power import (
     depth_of_discharge_for_cycles,
 )
 from placement.kernels.radiators import radiator_area_m2_per_mw
-from placement.kernels.targets import scalar
+from placement.kernels.targets import pack_constants, scalar
 
 #: Names of the per-call constants of :func:`shell_economics`, in their order in its packed
 #: ``constants`` array (:func:`pack_shell_constants`). A new one is appended here and read in the
@@ -75,12 +75,7 @@ SHELL_IT_LOAD_FACTOR = SHELL_CONSTANTS.index("it_load_factor")
 def pack_shell_constants(**values) -> np.ndarray:
     """The ``constants`` argument of :func:`shell_economics`: each name of :data:`SHELL_CONSTANTS`
     given exactly once, as float64 in that order (``TypeError`` for a missing or unknown name)."""
-    missing = [name for name in SHELL_CONSTANTS if name not in values]
-    unknown = sorted(set(values) - set(SHELL_CONSTANTS))
-    if missing or unknown:
-        raise TypeError("shell_economics constants: " + "; ".join(
-            f"{what} {', '.join(names)}" for what, names in (("missing", missing), ("unknown", unknown)) if names))
-    return np.array([float(values[name]) for name in SHELL_CONSTANTS], dtype=np.float64)
+    return pack_constants("shell_economics", SHELL_CONSTANTS, values)
 
 
 @scalar

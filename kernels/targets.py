@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-__all__ = ["scalar", "cuda_device", "launch", "kernel_signature", "cuda_usable", "CUDA_THREADS_PER_BLOCK",
+__all__ = ["scalar", "cuda_device", "launch", "pack_constants", "kernel_signature", "cuda_usable", "CUDA_THREADS_PER_BLOCK",
            "OUTPUT_PREFIX"]
 
 #: Parameters of a kernel that it writes are named with this prefix.
@@ -213,3 +213,15 @@ def launch(device: str, cpu_kernel, body, n: int, *args, **kwargs) -> dict:
         if p.startswith(OUTPUT_PREFIX):
             dev.copy_to_host(host)
     return outputs
+
+
+def pack_constants(kernel: str, names: tuple, values: dict) -> np.ndarray:
+    """A kernel's per-call constants as one float64 array in the order of ``names`` (its index
+    constants read them by name), each name given exactly once; ``TypeError`` naming the kernel
+    and every missing or unknown name otherwise."""
+    missing = [name for name in names if name not in values]
+    unknown = sorted(set(values) - set(names))
+    if missing or unknown:
+        raise TypeError(f"{kernel} constants: " + "; ".join(
+            f"{what} {', '.join(found)}" for what, found in (("missing", missing), ("unknown", unknown)) if found))
+    return np.array([float(values[name]) for name in names], dtype=np.float64)
