@@ -4,6 +4,7 @@ latency know nothing of plans; kernels know nothing of the library)."""
 from __future__ import annotations
 
 import ast
+import importlib
 import importlib.util
 from pathlib import Path
 
@@ -109,3 +110,12 @@ def test_the_cli_goes_through_the_public_api():
 def test_at_most_fourteen_modules_directly_in_placement():
     folder = Path(placement.__file__).parent
     assert len(list(folder.glob("*.py"))) <= 14
+
+
+@pytest.mark.parametrize("room", ["placement", "placement.earth", "placement.ground", "placement.orbit",
+                                  "placement.latency", "placement.plan", "placement.outputs"])
+def test_every_room_says_what_is_public_and_each_name_resolves(room):
+    module = importlib.import_module(room)
+    assert module.__doc__ and module.__all__
+    for name in module.__all__:
+        assert getattr(module, name) is not None, name

@@ -15,6 +15,8 @@ from __future__ import annotations
 import sys as _sys
 import types as _types
 
+__all__ = ["plan", "build_plan_graph", "MultiPeriodPlan"]
+
 
 def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto"):
     """Plan the scenario's tenants onto its capacity over the planning horizon, for margin.
