@@ -279,3 +279,18 @@ def test_break_even_price_makes_the_operator_even(tmp_path, scored):
     base = plan_over_time(sc)  # scored with the scenario's own parameters, as the quote is
     with_new = plan_over_time(sc, extra_tenants=[priced])
     assert with_new.margin_usd == pytest.approx(base.margin_usd, abs=0.002 * abs(base.margin_usd) + 5e4)
+
+
+def test_a_period_with_no_capacity_online_and_no_tenant_active_is_an_ordinary_period(tmp_path):
+    """Regression (issue 19): 2026 has neither capacity online nor an active tenant; the plan and
+    `placement run` used to end in an IndexError in the residual graph of an empty layer."""
+    path = tmp_path / "s.toml"
+    path.write_text('[planning]\nstart_year = 2026\nend_year = 2027\n[[capacity]]\nid = "dallas-tx"\nmw = 100\n'
+                    'online_year = 2027\n[[tenant]]\nid = "t"\nmw = 10\nusers = { NA = 1.0 }\nstart = "2027-01-01"\n'
+                    'price_usd_per_mw_month = 200000\n')
+    plan = placement.plan(load_scenario(path), device="cpu")
+    assert [(r["period"], r["capacity_id"], r["mw"]) for r in plan.to_dict()["records"]] == [("2027", "dallas-tx", 10)]
+    assert plan.margin_usd == pytest.approx(sum(r["margin_usd"] for r in plan.to_dict()["records"]))
+    r = run_cli("run", str(path), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "plan_periods.json").is_file()

@@ -210,7 +210,8 @@ def residual_distances(net: FlowNetwork, arc_flow: np.ndarray, origin: int | Non
     # parallel residual arcs: keep the cheapest of each (u, v)
     order = np.lexsort((w, c, r))
     r, c, w = r[order], c[order], w[order]
-    first = np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])]
+    first = np.ones(r.size, dtype=bool)  # an empty residual graph (no arc at all) stays empty
+    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
     r, c, w = r[first], c[first], w[first]
     # a sparse graph's explicitly stored zeros are edges for scipy.sparse.csgraph
     graph = coo_matrix((w, (r, c)), shape=(size, size)).tocsr()
