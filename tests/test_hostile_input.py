@@ -155,6 +155,22 @@ def test_csv_cells_that_spreadsheets_would_run_are_neutralised(tmp_path):
     assert "'=HYPERLINK" in r.stdout and ",=HYPERLINK" not in r.stdout
 
 
+@pytest.mark.parametrize("cell", ["\r=cmd|' /C calc'!A0", " =1+1", "\t=1", "\n@SUM(A1)", "  -2+3", "+cmd", "@x",
+                                  "a\rb", "line\nbreak"])
+def test_every_csv_cell_a_reader_could_split_or_run_is_quoted_and_neutralised(cell):
+    """Regression (issue 19): a bare CR split the row in csv readers; whitespace before = got through."""
+    import csv
+    import io
+
+    from placement.outputs.files import records_to_csv
+
+    text = records_to_csv([{"tenant": cell, "mw": 1}, {"tenant": "next", "mw": 2}])
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert [r[1] for r in rows] == ["mw", "1", "2"]  # nothing split: three rows, two cells each
+    assert rows[1][0].lstrip(" \t\r\n")[:1] not in "=+-@" or rows[1][0].startswith("'")
+    assert rows[1][0] in (cell, "'" + cell)
+
+
 # --- scans never mix results ------------------------------------------------------------------
 
 def _globe(out, *extra, scenario=None):

@@ -27,7 +27,7 @@ import numpy as np
 from placement.catalogs.validation import InputError
 
 MARKER = ".placement-run.json"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 def write_atomic(path, data: bytes | str) -> Path:
@@ -153,8 +153,11 @@ class OutputSet:
 
 
 def neutralised(value):
-    """A CSV cell a spreadsheet will not run as a formula (text starting with = + - @ gets a ')."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A CSV cell a spreadsheet will not run as a formula: text whose first character after any
+    whitespace is one of ``= + - @``, or that starts with a tab, CR or LF, gets a leading ``'``
+    (OWASP, "CSV Injection")."""
+    if isinstance(value, str) and (value.startswith(("\t", "\r", "\n"))
+                                   or value.lstrip(" \t\r\n").startswith(FORMULA_PREFIXES)):
         return "'" + value
     return value
 
@@ -164,9 +167,18 @@ def records_to_csv(records: list[dict], fields: tuple | list | None = None) -> s
     buf = io.StringIO()
     names = list(fields) if fields is not None else (list(records[0]) if records else [])
     if names:
-        w = csv.DictWriter(buf, fieldnames=names, lineterminator="\n")
-        w.writeheader()
-        w.writerows({k: neutralised(v) for k, v in r.items()} for r in records)
+        # "\r\n" as the writer's terminator makes it quote every field holding a CR or an LF (a bare
+        # CR would split the row in csv readers and spreadsheets); rows still end in "\n"
+        row = io.StringIO()
+        w = csv.DictWriter(row, fieldnames=names, lineterminator="\r\n")
+        for r in [None, *records]:
+            row.seek(0)
+            row.truncate()
+            if r is None:
+                w.writeheader()
+            else:
+                w.writerow({k: neutralised(v) for k, v in r.items()})
+            buf.write(row.getvalue()[:-2] + "\n")
     return buf.getvalue()
 
 
