@@ -90,9 +90,23 @@ def cached_arrays(kind: str, key: str, compute) -> dict:
     arrays = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_orphan_temporaries(path.parent)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
         np.savez(tmp, **arrays)
         os.replace(tmp, path)
     except OSError:
         pass
     return arrays
+
+
+def _remove_orphan_temporaries(folder: Path) -> None:
+    """Temporary files of :func:`cached_arrays` whose writer is gone (killed mid-write), whatever
+    their age; a live writer's file is left alone."""
+    for p in folder.glob(".*.tmp.npz"):
+        try:
+            pid = int(p.name.rsplit(".", 3)[-3])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            p.unlink(missing_ok=True)
+        except (ValueError, OSError):
+            continue

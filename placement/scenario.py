@@ -198,7 +198,7 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     shells = _included(where, "shells", shell_table.get("include"), shell_catalog, lambda s: s.id)
     start = str(shell_table.get("start", "2026-01-01"))
 
-    parse_start(f"{where}: shells", start)
+    shell_start = parse_start(f"{where}: shells", start)
     days = check(where, "shells.days", shell_table.get("days", 365), "days")
     step_s = check(where, "shells.step_s", shell_table.get("step_s", 60), "step_s")
 
@@ -247,7 +247,7 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     if tenants and not capacity:
         raise InputError(where, "capacity", None, "tenants need [[capacity]] entries to be assigned to")
 
-    return Scenario(
+    scenario = Scenario(
         name=str(meta.get("name", path.stem)),
         description=str(meta.get("description", "")),
         path=path,
@@ -268,6 +268,8 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
         fingerprint_parts=(parts := fingerprint_parts(text, tuple(referenced_files))),
         fingerprint=combined(parts),
     )
+    scenario.__dict__["shell_start"] = shell_start  # parsed once: the cached property's value
+    return scenario
 
 
 def _included(where: str, table: str, include, catalog: list, id_of) -> list:
