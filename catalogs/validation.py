@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ import numpy as np
 from placement.errors import InputError
 
 __all__ = ["InputError", "require_number", "require_array", "require_file", "read_text", "require_date",
+           "require_bool", "require_choice", "require_text", "require_instance", "require_path", "require_ids",
            "MAX_INPUT_BYTES", "EPHEMERIS_FIRST_DATE", "EPHEMERIS_LAST_DATE"]
 
 
@@ -16,7 +18,7 @@ def require_number(where, field, raw, *, low=None, high=None, positive=False, in
     """Parse ``raw`` as a finite float (or a whole number with ``integer``) and check its bounds;
     raise :class:`InputError` otherwise. Booleans are not numbers; a fractional value where a
     whole number is needed is refused rather than silently truncated."""
-    if isinstance(raw, bool):
+    if isinstance(raw, (bool, np.bool_)):
         raise InputError(where, field, raw, "not a number (true/false)")
     try:
         value = float(raw.strip() if isinstance(raw, str) else raw)
@@ -39,15 +41,34 @@ def require_number(where, field, raw, *, low=None, high=None, positive=False, in
     return value
 
 
-def require_array(where, field, values, *, low=None, high=None, positive=False):
-    """``values`` as a float numpy array, every element finite and within its bounds; otherwise an
-    :class:`InputError` naming the first offending element."""
+def _has_bool(values) -> bool:
+    """Whether ``values`` (a scalar, an array or nested lists) holds a boolean: true/false is not a number."""
+    if isinstance(values, (bool, np.bool_)):
+        return True
+    if isinstance(values, np.ndarray):
+        return values.dtype.kind == "b" or (values.dtype.kind == "O" and any(_has_bool(v) for v in values.ravel()))
+    if isinstance(values, (list, tuple)):
+        return any(_has_bool(v) for v in values)
+    return False
 
+
+def require_array(where, field, values, *, low=None, high=None, positive=False, allow_nan=False):
+    """``values`` as a float numpy array, every element finite and within its bounds; otherwise an
+    :class:`InputError` naming the first offending element. Booleans (and arrays of them) are not
+    numbers. ``allow_nan``: NaN marks an unknown value and passes (infinities do not)."""
+
+    if values is None:
+        raise InputError(where, field, None, "missing (None is not a number)")
+    if _has_bool(values):
+        raise InputError(where, field, values if np.isscalar(values) else None, "not numbers (true/false)")
+    if isinstance(values, np.ndarray) and values.dtype.kind == "c":
+        raise InputError(where, field, None, "not real numbers (complex)")
     try:
         a = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError(where, field, values if np.ndim(values) == 0 else None, "not numbers") from None
-    bad = ~np.isfinite(a)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(where, field, values if np.isscalar(values) else None, "not numbers") from None
+    unknown = np.isnan(a) if allow_nan else False
+    bad = ~np.isfinite(a) & ~unknown
     problem = "not a finite number"
     if not bad.any():
         if positive:
@@ -129,3 +150,67 @@ def require_date(where, field, text):
     if not first <= d <= last:
         raise InputError(where, field, text, f"outside the ephemeris ({EPHEMERIS_FIRST_DATE} to {EPHEMERIS_LAST_DATE})")
     return d
+
+
+def require_bool(where, field, value) -> bool:
+    """``value`` if it is true or false (a Python or numpy boolean), else :class:`InputError`: ``1``,
+    ``"yes"`` or None are not booleans."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(where, field, value, "must be true or false")
+    return bool(value)
+
+
+def require_choice(where, field, value, choices):
+    """``value`` if it is one of the words ``choices``, else :class:`InputError` listing them."""
+    if not isinstance(value, str) or value not in choices:
+        raise InputError(where, field, value if isinstance(value, (str, int, float)) else None,
+                         f"must be one of {', '.join(choices)}" + _type_of(value))
+    return value
+
+
+def require_text(where, field, value, *, required=True, max_length=200):
+    """``value`` as a non-empty text of at most ``max_length`` characters (None when not
+    ``required`` and absent), else :class:`InputError`."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(where, field, value if isinstance(value, (str, int, float)) else None,
+                         "must be a non-empty text" + _type_of(value))
+    if len(value) > max_length:
+        raise InputError(where, field, value[:40] + "...", f"longer than {max_length} characters")
+    return value
+
+
+def require_instance(where, field, value, cls, what: str):
+    """``value`` if it is an instance of ``cls``, else :class:`InputError` saying ``what`` it must be
+    (the message names the type given, never its possibly huge value)."""
+    if not isinstance(value, cls):
+        raise InputError(where, field, None, f"must be {what}, not {type(value).__name__}")
+    return value
+
+
+def require_path(where, field, value) -> Path:
+    """``value`` as a ``pathlib.Path`` if it is a non-empty ``str`` or ``os.PathLike``, else
+    :class:`InputError` (a number, a boolean or None is not a path)."""
+    text = value
+    if isinstance(value, os.PathLike):
+        text = os.fspath(value)
+    if not isinstance(text, str) or not text.strip() or "\x00" in text:
+        raise InputError(where, field, value if isinstance(value, (str, int, float)) else None,
+                         "must be a file or folder path (str or pathlib.Path)" + _type_of(value))
+    return Path(text)
+
+
+def require_ids(where, field, value, what: str = "ids") -> tuple:
+    """``value`` as a tuple of non-empty texts, from a list, tuple or set; a bare text (which would be
+    read letter by letter) and anything else are :class:`InputError`."""
+    if not isinstance(value, (list, tuple, set, frozenset)) or \
+            not all(isinstance(v, str) and v.strip() for v in value):
+        raise InputError(where, field, value if isinstance(value, (str, int, float)) else None,
+                         f"must be a list of {what} (texts)" + _type_of(value))
+    return tuple(value)
+
+
+def _type_of(value) -> str:
+    """``", not <type>"`` for values whose type is the problem (not for texts or None)."""
+    return "" if isinstance(value, str) or value is None else f", not {type(value).__name__}"

@@ -35,6 +35,9 @@ def batch_options(fn):
     fn = click.option("--workers", type=click.IntRange(0, 512), default=0, show_default=True,
                       help="Without --scheduler: start a local Dask cluster of this many worker processes "
                            "(0: compute in this process).")(fn)
+    fn = click.option("--dask-timeout-s", type=float, default=300.0, show_default=True,
+                      help="With Dask: give up (one line, finished chunks kept) when no chunk has finished for "
+                           "this long [s], or no worker is left for 30 s.")(fn)
     fn = click.option("--restart", is_flag=True,
                       help="Recompute a folder whose scan was started with other inputs (default: refuse).")(fn)
     fn = click.option("--yes", is_flag=True, help="Run even past the size limit (cells, or shells x samples).")(fn)
@@ -50,7 +53,7 @@ def _progress_bar(quiet: bool):
     return None if quiet else ChunkProgressBar()
 
 
-def _run(spec, out_dir, device, scheduler, workers, quiet, restart, yes):
+def _run(spec, out_dir, device, scheduler, workers, quiet, restart, yes, dask_timeout_s):
     from placement.batch import check_scan_size, run_scan
     from placement.device import resolve_device
 
@@ -58,11 +61,12 @@ def _run(spec, out_dir, device, scheduler, workers, quiet, restart, yes):
         from placement.catalogs.validation import InputError
 
         raise InputError("command line", "--workers", workers, "--workers starts a local cluster; not with --scheduler")
+    number("--dask-timeout-s", dask_timeout_s, "timeout_s")
     dev = resolve_device(device)
     check_scan_size(spec, yes)
     announce_compile()
     summary = run_scan(spec, out_dir, device=dev, scheduler=scheduler, workers=workers, progress=_progress_bar(quiet),
-                       restart=restart)
+                       restart=restart, dask_timeout_s=dask_timeout_s)
     con = console()
     done = "complete" if summary["complete"] else "incomplete (re-run the same command to resume)"
     con.print(f"{summary['items']:,} items in {summary['chunks']} chunks; computed {len(summary['computed'])} "
@@ -90,7 +94,7 @@ def _scenario_path(scenario):
 @batch_options
 @handle_errors
 def batch_globe(resolution_deg, min_lat_deg, chunk_cells, field, out_dir, scenario, scheduler, workers, restart, yes,
-                quiet, allow_outside_paths, device):
+                quiet, allow_outside_paths, device, dask_timeout_s):
     """Score every land cell of a global grid (cooling, supply, latency, dark time, cost)."""
     from placement.batch import ScanSpec
 
@@ -98,7 +102,7 @@ def batch_globe(resolution_deg, min_lat_deg, chunk_cells, field, out_dir, scenar
     number("--min-lat-deg", min_lat_deg, "min_lat_deg")
     spec = ScanSpec("globe", {"resolution_deg": resolution_deg, "min_lat_deg": min_lat_deg, "field": field},
                     _scenario_path(scenario), chunk_cells, allow_outside_paths)
-    _run(spec, out_dir, device, scheduler, workers, quiet, restart, yes)
+    _run(spec, out_dir, device, scheduler, workers, quiet, restart, yes, dask_timeout_s)
 
 
 def parse_range(name, text, cast=float):
@@ -142,7 +146,8 @@ def parse_range(name, text, cast=float):
 @batch_options
 @handle_errors
 def batch_shells(altitudes_km, ltans, inclinations_deg, planes, sats_per_plane, start, days, step_s, chunk_shells,
-                 out_dir, scenario, scheduler, workers, restart, yes, quiet, allow_outside_paths, device):
+                 out_dir, scenario, scheduler, workers, restart, yes, quiet, allow_outside_paths, device,
+                 dask_timeout_s):
     """Sweep orbital shells over altitude x LTAN (sun-synchronous) or altitude x inclination."""
     from placement.batch import ScanSpec, sweep_shells
     from placement.catalogs.validation import InputError
@@ -164,4 +169,4 @@ def batch_shells(altitudes_km, ltans, inclinations_deg, planes, sats_per_plane, 
               "planes": planes, "sats_per_plane": sats_per_plane, "start": start, "days": days, "step_s": step_s}
     sweep_shells(params)  # validates every shell before any work
     spec = ScanSpec("shells", params, _scenario_path(scenario), chunk_shells, allow_outside_paths)
-    _run(spec, out_dir, device, scheduler, workers, quiet, restart, yes)
+    _run(spec, out_dir, device, scheduler, workers, quiet, restart, yes, dask_timeout_s)

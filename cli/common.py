@@ -2,7 +2,7 @@
 
 Exit status: 0 ok; 2 bad input or an environment problem (one line on stderr,
 ``placement: error: WHERE: FIELD = VALUE: why``, no traceback), click's own usage errors
-included; 130 interrupted (Ctrl-C), previous outputs left whole; 1 internal error.
+included; 130 interrupted (Ctrl-C; the line says which outputs are in place); 1 internal error.
 """
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ def fail(message: str, code: int = 2):
     sys.exit(code)
 
 
+def interrupted():
+    """Ctrl-C: one line saying truthfully which outputs are in place, exit 130."""
+    message = "interrupted before any output was written"
+    if "placement.outputs.files" in sys.modules:
+        message = sys.modules["placement.outputs.files"].interrupted_message()
+    fail(message, 130)
+
+
 def handle_errors(fn):
     """Bad input -> one line + exit 2; Ctrl-C -> one line + exit 130; anything else -> one line + exit 1."""
 
@@ -33,7 +41,7 @@ def handle_errors(fn):
         except InputError as exc:
             fail(f"error: {in_command_line_words(exc)}")
         except KeyboardInterrupt:
-            fail("interrupted; previous outputs were left as they were", 130)
+            interrupted()
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except MemoryError:
@@ -76,13 +84,11 @@ def click_error_line(exc: click.ClickException) -> str:
 
 def run_entry(group, argv=None):
     """Run the command tree so that click's errors follow the same one-line contract."""
-    note_cold_start()
     try:
+        note_cold_start()
         code = group.main(args=argv, prog_name="placement", standalone_mode=False)
-    except click.exceptions.Abort:
-        fail("interrupted; previous outputs were left as they were", 130)
-    except KeyboardInterrupt:
-        fail("interrupted; previous outputs were left as they were", 130)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        interrupted()
     except click.ClickException as exc:
         fail(click_error_line(exc), 2)
     sys.exit(code if isinstance(code, int) else 0)
@@ -97,6 +103,11 @@ def wide_option(fn):
 def device_option(fn):
     return click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
                         help="Where kernels run; auto takes a usable GPU, else the CPU.")(fn)
+
+
+def yes_option(fn):
+    return click.option("--yes", "allow_large", is_flag=True,
+                        help="Plan even past the size limits (tenants; tenants x capacities x periods).")(fn)
 
 
 def outside_paths_option(fn):

@@ -12,7 +12,7 @@ import click
 from placement.cli import batch_commands, compare_command, latency_command, plan_commands
 
 from placement.cli.common import (announce_compile, device_option, emit, format_option, handle_errors, load, number, orbit_options,
-                                  outside_paths_option, run_entry, wide_option)
+                                  outside_paths_option, run_entry, wide_option, yes_option)
 from rich.markup import escape
 
 from placement.outputs.tables import print_plan, shell_table, site_table
@@ -45,14 +45,15 @@ def main(argv=None):
 @outside_paths_option
 @wide_option
 @device_option
+@yes_option
 @handle_errors
-def run(scenario, out_dir, top, allow_outside_paths, wide, device):
+def run(scenario, out_dir, top, allow_outside_paths, wide, device, allow_large):
     """Score a scenario and write all outputs (default: the bundled scenario)."""
     from placement.runner import run_all
 
     sc = load(scenario, allow_outside_paths)
     announce_compile()
-    result = run_all(sc, out_dir, device=device)
+    result = run_all(sc, out_dir, device=device, allow_large=allow_large)
     scores = result.site_scores
     con = console(wide=wide)
     con.print(site_table(scores.head(top), f"Scenario '{sc.name}': top {min(top, len(scores))} of {len(scores)} "
@@ -213,8 +214,9 @@ def shells(altitude_km, inclination_deg, sso, ltan, planes, sats_per_plane, powe
 @outside_paths_option
 @wide_option
 @device_option
+@yes_option
 @handle_errors
-def assign(scenario, failed, evicted, out_dir, fmt, allow_outside_paths, wide, device):
+def assign(scenario, failed, evicted, out_dir, fmt, allow_outside_paths, wide, device, allow_large):
     """Assign a scenario's tenants to its capacity (min-cost flow); --fail/--evict re-plan."""
     from placement.plan.assign import assign_problem
     from placement.catalogs.validation import InputError
@@ -225,9 +227,10 @@ def assign(scenario, failed, evicted, out_dir, fmt, allow_outside_paths, wide, d
         raise InputError(scenario, "tenant", None, "no [[tenant]] entries to assign")
     outputs = OutputSet(out_dir, {"scenario": sc.name, "fingerprint": sc.fingerprint}) if out_dir else None
     announce_compile()
-    plan, problem = assign_problem(sc, device=device)
+    plan, problem = assign_problem(sc, device=device, allow_large=allow_large)
     if failed or evicted:
-        plan, problem = assign_problem(sc, failed=failed, evicted=evicted, previous=plan, device=device)
+        plan, problem = assign_problem(sc, failed=failed, evicted=evicted, previous=plan, device=device,
+                                       allow_large=allow_large)
     if outputs is not None:
         from placement.plan.outputs import write_plan_outputs
 

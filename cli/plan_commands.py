@@ -7,7 +7,7 @@ import click
 from rich.markup import escape
 
 from placement.cli.common import (announce_compile, device_option, format_option, handle_errors, load,
-                                  outside_paths_option, wide_option)
+                                  outside_paths_option, wide_option, yes_option)
 
 from placement.outputs.terminal import Column, console, fitted_table
 
@@ -24,11 +24,18 @@ def print_period_plan(con, plan, *, wide=False, top=8):
             Column("margin\nM USD", lambda i: f"{by_period.get(periods[i], 0) / 1e6:,.0f}", priority=0),
             Column("unserved MW", lambda i: ", ".join(f"{u['tenant']} {u['mw']}" for u in _unserved(plan, i)) or "-",
                    "left", priority=2)]
-    con.print(fitted_table(f"Plan {periods[0]}-{periods[-1]}: margin {plan.margin_usd / 1e9:,.2f} bn USD "
-                           f"({'optimal in every period' if plan.optimal else 'search limit reached'})",
+    proof = ("optimal in every period" if plan.optimal else
+             f"search limit reached: objective within {plan.gap_usd / 1e6:,.1f} M USD of the optimum")
+    con.print(fitted_table(f"Plan {periods[0]}-{periods[-1]}: margin {plan.margin_usd / 1e9:,.2f} bn USD ({proof})",
                            cols, len(periods), width=con.width, wide=wide))
     for ev in plan.evictions:
         con.print(f"[red]expelled[/red] {escape(ev['tenant'])} ({ev['mw']:,} MW) from {ev['period']}")
+    from placement.plan.periods import period_spans
+
+    for r in plan.unserved_reasons[:top]:
+        periods = period_spans(r["periods"], [p.label for p in plan.periods])
+        con.print(f"[yellow]unserved[/yellow] {escape(r['tenant'])} {periods} (up to {r['mw']:,} MW): "
+                  f"{escape(r['reason'])}")
     con.print(escape(f"orbit takes load: {plan.orbit_outlook}"))
     ranked = plan.build_next[:top]
     cols = [Column("capacity", lambda i: ranked[i]["capacity_id"], "left", priority=0),
@@ -52,8 +59,9 @@ def _unserved(plan, i):
 @outside_paths_option
 @wide_option
 @device_option
+@yes_option
 @handle_errors
-def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide, device):
+def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide, device, allow_large):
     """Plan the scenario's contracts over its years: margin, moves, evictions, value of capacity."""
     from placement.outputs.files import OutputSet
     from placement.plan.outputs import write_period_outputs
@@ -62,7 +70,7 @@ def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide, device):
     sc = load(scenario, allow_outside_paths)
     outputs = OutputSet(out_dir, {"scenario": sc.name, "fingerprint": sc.fingerprint}) if out_dir else None
     announce_compile()
-    plan = plan_of(sc, device=device)
+    plan = plan_of(sc, device=device, allow_large=allow_large)
     if outputs is not None:
         from placement.outputs.report import period_report_markdown
 
@@ -82,8 +90,9 @@ def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide, device):
 @format_option(("table", "json"))
 @outside_paths_option
 @device_option
+@yes_option
 @handle_errors
-def quote_command(scenario, tenant_file, fmt, allow_outside_paths, device):
+def quote_command(scenario, tenant_file, fmt, allow_outside_paths, device, allow_large):
     """The break-even price of a new tenant, and where it would run."""
     import tomllib
 
@@ -105,7 +114,7 @@ def quote_command(scenario, tenant_file, fmt, allow_outside_paths, device):
         raise InputError(tenant_file, "tenant", None, "needs exactly one [[tenant]] table and nothing else")
     t = parse_tenant(tenant_file, table)
     announce_compile()
-    q = quote(sc, t, device=device)
+    q = quote(sc, t, device=device, allow_large=allow_large)
     if fmt == "json":
         click.echo(json.dumps(q.to_dict(), indent=2))
         return

@@ -1,5 +1,5 @@
 """``python -m placement`` is the ``placement`` command."""
-from placement.cli.main import main
+from placement.cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -21,6 +21,7 @@ import json
 import math
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -242,9 +243,14 @@ MAX_WORKERS_PER_CPU = 2
 def _client(scheduler: str | None, workers: int):
     import logging
 
+    if not scheduler and not workers:
+        return None
+    import distributed  # noqa: F401 - importing it configures its loggers; quieten them after
+
     for name in ("distributed", "distributed.nanny", "distributed.worker", "distributed.scheduler",
-                 "distributed.worker.state_machine"):
-        logging.getLogger(name).setLevel(logging.ERROR)  # one-line errors, not Dask's log lines
+                 "distributed.worker.state_machine", "distributed.client", "distributed.core", "distributed.comm",
+                 "distributed.batched"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # one-line errors, not Dask's log lines
     if workers > MAX_WORKERS_PER_CPU * (os.cpu_count() or 1):
         raise InputError("--workers", None, workers, f"more than {MAX_WORKERS_PER_CPU} local worker processes per CPU "
                                                      f"({os.cpu_count()} CPUs); for more, start a cluster and give "
@@ -276,8 +282,15 @@ def _chunk_rows(spec: ScanSpec, total: int, index: int) -> int:
     return min(spec.chunk_size, total - index * spec.chunk_size)
 
 
+#: Default for how long a Dask scan waits with no chunk finished before it gives up [s].
+DASK_TIMEOUT_S = 300.0
+#: How long a Dask scan waits with no worker at all before it gives up [s] (at most the timeout).
+NO_WORKER_GRACE_S = 30.0
+
+
 def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | None = None, workers: int = 0,
-             progress=None, stop_after: int | None = None, restart: bool = False) -> dict:
+             progress=None, stop_after: int | None = None, restart: bool = False,
+             dask_timeout_s: float = DASK_TIMEOUT_S) -> dict:
     """Compute the missing chunks of a scan into ``out_dir`` and merge; returns a summary dict.
 
     Before anything is written the scenario is loaded and validated (its demand too), the folder
@@ -286,8 +299,13 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
     ``restart`` recomputes a folder whose inputs changed. ``progress`` receives
     ``start(kind, n_chunks, done)``, ``advance()`` per chunk and ``close()`` (:class:`NoProgress`
     is the interface; the CLI passes a progress bar). ``stop_after`` (tests) stops after that many
-    chunks, as a crash would.
+    chunks, as a crash would. On Dask, a scan with no chunk finished for ``dask_timeout_s``
+    seconds, or with no worker left for :data:`NO_WORKER_GRACE_S` (or the timeout, if shorter),
+    ends in an :class:`InputError` (one line); finished chunks stay for the resume.
     """
+    from placement.bounds import check
+
+    dask_timeout_s = check("run_scan", "dask_timeout_s", dask_timeout_s, "timeout_s")
 
 
     out = Path(out_dir)
@@ -305,7 +323,7 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
     created = not out.exists()
     try:
         return _scan_into(spec, out, manifest, total, n_chunks, client, device, scheduler, workers, progress,
-                          stop_after, restart)
+                          stop_after, restart, dask_timeout_s)
     except BaseException:
         if created and out.exists() and not any((out / "chunks").glob("chunk-*.npz")):
             shutil.rmtree(out, ignore_errors=True)
@@ -319,7 +337,7 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
 
 
 def _scan_into(spec, out, manifest, total, n_chunks, client, device, scheduler, workers, progress, stop_after,
-               restart) -> dict:
+               restart, dask_timeout_s) -> dict:
     """The locked part of :func:`run_scan`: repair, compute, merge, summarise."""
     fields = GLOBE_FIELDS if spec.kind == "globe" else SHELL_FIELDS
     with locked(out):
@@ -347,7 +365,7 @@ def _scan_into(spec, out, manifest, total, n_chunks, client, device, scheduler, 
                     computed.append(i)
                     bar.advance()
             elif todo:
-                _run_on_dask(client, job, todo, device, out, computed, bar, scheduler)
+                _run_on_dask(client, job, todo, device, out, computed, bar, scheduler, dask_timeout_s)
         finally:
             bar.close()
         done = all(chunk_path(out, i).exists() for i in range(n_chunks))
@@ -356,51 +374,84 @@ def _scan_into(spec, out, manifest, total, n_chunks, client, device, scheduler, 
                    "removed_temporary_files": [p.name for p in removed],
                    "where": scheduler or (f"LocalCluster({workers} workers)" if workers else "this process")}
         if done:
-            summary["files"] = [str(p) for p in merge(spec, out, n_chunks)]
+            summary["files"] = [str(p) for p in merge(spec, out, n_chunks, total)]
         write_atomic(out / "last_run.json", json.dumps(summary, indent=2) + "\n")
     return summary
 
 
-def _run_on_dask(client, job, todo, device, out, computed, bar, scheduler) -> None:
+def _run_on_dask(client, job, todo, device, out, computed, bar, scheduler, timeout_s: float) -> None:
     """Submit the chunks to Dask (each retried twice on another worker if its worker dies) and
-    write them as they come back; a lost scheduler or a chunk that keeps failing is one line."""
+    write them as they come back; a lost scheduler, a cluster with no worker left, no chunk
+    finished for ``timeout_s`` or a chunk that keeps failing is one line (:func:`run_scan`)."""
     from concurrent.futures import CancelledError
 
-    from distributed import as_completed
+    option = "--scheduler" if scheduler else "--workers"
 
+    def lost(why: str):
+        return InputError(option, None, scheduler, f"{why}; {len(computed)} chunks were saved, re-run the same "
+                                                   f"command to resume")
 
     futures = {client.submit(compute_chunk, job, i, device, pure=False, retries=2): i for i in todo}
+    pending = set(futures)
+    last_progress = no_worker_since = time.monotonic()
+    fut = None
     try:
-        for fut in as_completed(futures):
-            i = futures[fut]
-            write_atomic(chunk_path(out, i), npz_bytes(fut.result()))
-            computed.append(i)
-            bar.advance()
+        while pending:
+            done, pending = _first_done(pending, 2.0)
+            for fut in done:
+                write_atomic(chunk_path(out, futures[fut]), npz_bytes(fut.result()))
+                computed.append(futures[fut])
+                bar.advance()
+            now = time.monotonic()
+            if done:
+                last_progress = now
+                continue
+            workers = len(client.scheduler_info().get("workers", {}))
+            if workers:
+                no_worker_since = now
+            elif now - no_worker_since > min(NO_WORKER_GRACE_S, timeout_s):
+                raise lost(f"no Dask worker left for {now - no_worker_since:.0f} s")
+            if now - last_progress > timeout_s:
+                raise lost(f"no chunk finished in {timeout_s:g} s ({workers} Dask workers; --dask-timeout-s waits "
+                           f"longer)")
     except InputError:
         raise
     except (OSError, TimeoutError, CancelledError) as exc:
-        raise InputError("--scheduler" if scheduler else "--workers", None, scheduler,
-                         f"lost the Dask cluster ({type(exc).__name__}); {len(computed)} chunks were saved, re-run "
-                         f"the same command to resume") from None
+        raise lost(f"lost the Dask cluster ({type(exc).__name__})") from None
     except Exception as exc:  # noqa: BLE001 - a worker that died three times (KilledWorker) and the like
         if type(exc).__name__ not in ("KilledWorker", "CommClosedError", "FutureCancelledError"):
             raise
-        raise InputError("--scheduler" if scheduler else "--workers", None, scheduler,
-                         f"Dask workers kept dying on chunk {futures.get(fut, '?')} ({type(exc).__name__}); "
-                         f"{len(computed)} chunks were saved, re-run to resume") from None
+        if type(exc).__name__ == "KilledWorker":
+            raise lost(f"Dask workers kept dying on chunk {futures.get(fut, '?')} (KilledWorker)") from None
+        raise lost(f"lost the Dask cluster ({type(exc).__name__})") from None
 
 
-def merge(spec: ScanSpec, out: Path, n_chunks: int) -> list[Path]:
+def _first_done(pending: set, seconds: float) -> tuple:
+    """(finished, still pending) futures after waiting up to ``seconds`` for the first to finish."""
+    from distributed import wait
+
+    try:
+        done, not_done = wait(pending, timeout=seconds, return_when="FIRST_COMPLETED")
+    except TimeoutError:
+        return set(), pending
+    return set(done), set(not_done)
+
+
+def merge(spec: ScanSpec, out: Path, n_chunks: int, total: int | None = None) -> list[Path]:
     """Concatenate the chunks into ``result.npz`` and ``result.csv`` and draw the PNG."""
     parts = []
+    fields = GLOBE_FIELDS if spec.kind == "globe" else SHELL_FIELDS
+    total = n_items(spec) if total is None else total
     for i in range(n_chunks):
+        if not chunk_ok(chunk_path(out, i), fields, _chunk_rows(spec, total, i)):
+            raise InputError(chunk_path(out, i), None, None, "damaged chunk (missing fields, wrong size or larger "
+                                                            "than a chunk can be); delete it and re-run to recompute it")
         try:
             with np.load(chunk_path(out, i), allow_pickle=False) as z:
                 parts.append({k: z[k] for k in z.files})
         except Exception as exc:  # noqa: BLE001
             raise InputError(chunk_path(out, i), None, None, f"damaged chunk ({type(exc).__name__}); delete it and "
                                                             f"re-run to recompute it") from None
-    fields = GLOBE_FIELDS if spec.kind == "globe" else SHELL_FIELDS
     merged = {f: np.concatenate([p[f] for p in parts]) for f in fields}
     files = [write_atomic(out / "result.npz", npz_bytes(merged))]
     n = merged[fields[0]].size

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from placement.catalogs.validation import require_number
 
-__all__ = ["BOUNDS", "MIN_ALTITUDE_KM", "MAX_ALTITUDE_KM", "MAX_MW", "MAX_DAYS", "check"]
+__all__ = ["BOUNDS", "MIN_ALTITUDE_KM", "MAX_ALTITUDE_KM", "MAX_MW", "MAX_DAYS", "WORK_LIMITS", "check", "check_work"]
 
 #: Lowest and highest circular-orbit altitude scored [km]: below 150 km a satellite decays within
 #: days; 100,000 km is beyond every shell proposed (GEO is 35,786 km).
@@ -32,6 +32,8 @@ BOUNDS = {
     "altitude_km": dict(low=MIN_ALTITUDE_KM, high=MAX_ALTITUDE_KM),
     "inclination_deg": dict(low=0.0, high=180.0),
     "mw": dict(low=0, high=MAX_MW, integer=True),
+    # how long a wait may last before it is given up [s]: a second to a day
+    "timeout_s": dict(low=1.0, high=86_400.0),
 }
 
 
@@ -39,3 +41,26 @@ def check(where: str, field: str, value, quantity: str | None = None):
     """``value`` as a number within the bounds of ``quantity`` (default: ``field``), else
     :class:`~placement.errors.InputError` naming ``where`` and ``field``."""
     return require_number(where, field, value, **BOUNDS[quantity or field])
+
+
+#: Work done only when told to (the CLI's ``--yes``, the API's ``allow_large=True``): past these a
+#: run takes minutes to hours and gigabytes, so it asks first. Plans: demand nodes x capacities x
+#: periods (a 10,000-tenant x 2,000-capacity assignment is 20 million, about a minute), and
+#: tenants (each is Python work in every period); latency: points through ``ground_rtt_ms``
+#: (about 60 ns each on 2 cores); batch chunks: bytes a chunk file may decompress to.
+WORK_LIMITS = {
+    "plan_pairs": 25_000_000,
+    "tenants": 100_000,
+    "latency_points": 2_000_000,
+}
+
+
+def check_work(where: str, field: str, count: int, limit: str, allow: bool, what: str) -> None:
+    """Refuse ``count`` units of work past ``WORK_LIMITS[limit]`` unless ``allow``: an
+    :class:`~placement.errors.InputError` naming the size and how to go on."""
+    if allow or count <= WORK_LIMITS[limit]:
+        return
+    from placement.errors import InputError
+
+    raise InputError(where, field, count, f"{what} is more than {WORK_LIMITS[limit]:,}: add --yes to run it "
+                                          f"(API: allow_large=True), or make it smaller")

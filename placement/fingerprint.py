@@ -4,12 +4,19 @@ A result depends on the scenario's text, the files it names (catalogs, residency
 the bundled data, the package version and the kernels' source. :func:`fingerprint_parts`
 hashes each (SHA-256, hex) so a scan folder or an output set can say *what* changed, and
 :func:`combined` folds them into one id that ``plan.json`` and ``report.md`` carry.
+
+The on-disk caches live here too (:func:`cache_dir`, :func:`cached_arrays`), with the rule every
+writer follows for its temporaries: a temporary file or folder carries its writer's process id
+(:func:`temporary_prefix`), and :func:`remove_orphan_temporaries` removes those whose process is
+gone, whatever their age (a writer killed with ``kill -9`` cannot clean up after itself).
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import os
+import re
+import shutil
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -81,6 +88,7 @@ def cached_arrays(kind: str, key: str, compute) -> dict:
     writer never leaves a half file under the final name, and a read-only cache only costs time."""
 
     path = cache_dir(kind) / f"{kind}_{sha256_bytes(key.encode())[:16]}.npz"
+    remove_orphan_temporaries(path.parent, ".*.tmp.npz")
     if path.is_file():
         try:
             with np.load(path, allow_pickle=False) as z:
@@ -90,8 +98,7 @@ def cached_arrays(kind: str, key: str, compute) -> dict:
     arrays = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_orphan_temporaries(path.parent)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
+        tmp = path.with_name(f"{temporary_prefix(path.name)}tmp.npz")
         np.savez(tmp, **arrays)
         os.replace(tmp, path)
     except OSError:
@@ -99,14 +106,45 @@ def cached_arrays(kind: str, key: str, compute) -> dict:
     return arrays
 
 
-def _remove_orphan_temporaries(folder: Path) -> None:
-    """Temporary files of :func:`cached_arrays` whose writer is gone (killed mid-write), whatever
-    their age; a live writer's file is left alone."""
-    for p in folder.glob(".*.tmp.npz"):
-        try:
-            pid = int(p.name.rsplit(".", 3)[-3])
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            p.unlink(missing_ok=True)
-        except (ValueError, OSError):
+_WRITER = re.compile(r"\.pid(\d+)\.")
+
+
+def temporary_prefix(name: str) -> str:
+    """Prefix of a temporary file or folder this process writes for ``name``: ``.NAME.pidPID.``."""
+    return f".{name}.pid{os.getpid()}."
+
+
+def writer_gone(path: Path) -> bool:
+    """True when ``path`` is a temporary (:func:`temporary_prefix`) whose writing process has ended."""
+    m = _WRITER.search(Path(path).name)
+    if not m:
+        return False
+    try:
+        os.kill(int(m.group(1)), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError, ValueError):
+        return False  # alive under another user, or not a usable id
+    return False
+
+
+def remove_orphan_temporaries(folder: Path, pattern: str = ".*.pid*") -> list[Path]:
+    """Remove the temporaries in ``folder`` matching ``pattern`` whose writer is gone (files or
+    folders, any age); a live writer's are left alone. The list of paths removed."""
+    gone = []
+    try:
+        candidates = list(Path(folder).glob(pattern))
+    except OSError:
+        return gone
+    for p in candidates:
+        if not writer_gone(p):
             continue
+        try:
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+            gone.append(p)
+        except OSError:
+            continue
+    return gone

@@ -23,7 +23,7 @@ class RunResult:
     period_plan: object = None
 
 
-def run(scenario, out_dir, *, device: str = "auto"):
+def run(scenario, out_dir, *, device: str = "auto", allow_large: bool = False):
     """The main job: score the scenario, assign its tenants and write every output.
 
     Parameters
@@ -38,6 +38,8 @@ def run(scenario, out_dir, *, device: str = "auto"):
         years: ``plan_periods.csv/json``, ``capacity_value.csv``, ``timeline.png``.
     device : {'auto', 'cpu', 'cuda'}
         Where the kernels run.
+    allow_large : bool
+        Plan even past :data:`placement.bounds.WORK_LIMITS` (otherwise :class:`InputError` before any work).
 
     Returns
     -------
@@ -47,19 +49,34 @@ def run(scenario, out_dir, *, device: str = "auto"):
     Raises
     ------
     InputError
-        Bad scenario content found while scoring or assigning, an unusable device, or an output
-        folder that cannot be written or holds other files; the previous outputs stay whole.
+        Checked first, before any work: the scenario as for :func:`placement.plan` (a Scenario,
+        Python-built tenants and capacity with the loader's rules; messages ``run: scenario...``),
+        ``out_dir`` not a str or ``os.PathLike``, an unknown ``device``, ``allow_large`` not
+        true/false, a plan past the work limits. Then: bad scenario content found while scoring
+        or assigning, an unusable device, or an output folder that cannot be written or holds
+        other files; the previous outputs stay whole.
 
     References
     ----------
     .. [1] ``../shared/DESIGN.md`` (the data flow and the JSON fields of every output).
     """
-    return run_all(scenario, out_dir, device=device).plan
+    return run_all(scenario, out_dir, device=device, allow_large=allow_large).plan
 
 
-def run_all(scenario, out_dir, *, device: str = "auto") -> RunResult:
-    """:func:`run`, returning everything it computed and the files it wrote."""
+def run_all(scenario, out_dir, *, device: str = "auto", allow_large: bool = False) -> RunResult:
+    """:func:`run`, returning everything it computed and the files it wrote (checks as :func:`run`)."""
+    from placement.catalogs.validation import require_path
+    from placement.plan.assign import check_plan_arguments
+
+    scenario, _, _ = check_plan_arguments("run", scenario, device=device, allow_large=allow_large)
+    out_dir = require_path("run", "out_dir", out_dir)
     meta = {"scenario": scenario.name, "fingerprint": scenario.fingerprint}
+    if scenario.tenants and scenario.capacity:
+        from placement.plan.build import check_plan_size
+        from placement.plan.periods import periods_of
+
+        check_plan_size(scenario, len(scenario.tenants), len(scenario.capacity), len(periods_of(scenario.planning)),
+                        allow_large)
     outputs = OutputSet(out_dir, meta)  # refuses an unusable folder before any work
     demand = scenario.demand()
     scores = score_sites(scenario.sites, demand, parameters=scenario.parameters, device=device).order_by()
@@ -74,8 +91,10 @@ def run_all(scenario, out_dir, *, device: str = "auto") -> RunResult:
         from placement.plan.assign import assign_problem
         from placement.plan.over_time import plan_over_time
 
-        plan, problem = assign_problem(scenario, site_scores=scores, shell_scores=shell_scores, device=device)
-        period_plan = plan_over_time(scenario, site_scores=scores, shell_scores=shell_scores, device=device)
+        plan, problem = assign_problem(scenario, site_scores=scores, shell_scores=shell_scores, device=device,
+                                       allow_large=allow_large)
+        period_plan = plan_over_time(scenario, site_scores=scores, shell_scores=shell_scores, device=device,
+                                     allow_large=allow_large)
 
     files = []
     with outputs:

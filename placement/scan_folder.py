@@ -7,7 +7,8 @@
   never mixes results computed from different inputs.
 * ``.lock`` is held (``flock``) by the process writing the folder; a second one is refused.
 * ``chunks/chunk-NNNNN.npz`` are written atomically; orphan temporary files of a killed run
-  are removed on resume, and a damaged chunk (unreadable, wrong fields) is recomputed.
+  are removed on resume, and a damaged chunk (unreadable, wrong fields, or arrays that would
+  inflate past the chunk's size) is recomputed.
 """
 from __future__ import annotations
 
@@ -72,8 +73,30 @@ def remove_orphans(out: Path) -> list[Path]:
     return gone
 
 
+#: Largest array a chunk may hold per row [bytes]: a float64 (8), with room to spare.
+MAX_BYTES_PER_ROW = 16
+#: Room for the .npy header of each array [bytes].
+NPY_HEADER_BYTES = 4096
+
+
+def npz_fits(path: Path, max_member_bytes: int) -> bool:
+    """True when every array of the ``.npz`` at ``path`` decompresses to at most
+    ``max_member_bytes`` (read from the zip directory, before anything is inflated: a crafted
+    chunk that would inflate to gigabytes is refused without using the memory)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return all(info.file_size <= max_member_bytes for info in z.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
 def chunk_ok(path: Path, fields: tuple, expected_rows: int) -> bool:
-    """True when a chunk file loads and holds every field with ``expected_rows`` values."""
+    """True when a chunk file holds every field with ``expected_rows`` values (and nothing that
+    would inflate past :data:`MAX_BYTES_PER_ROW` per row: checked before loading)."""
+    if not npz_fits(path, expected_rows * MAX_BYTES_PER_ROW + NPY_HEADER_BYTES):
+        return False
     try:
         with np.load(path, allow_pickle=False) as z:
             return all(f in z.files and z[f].shape == (expected_rows,) for f in fields)

@@ -48,18 +48,26 @@ from placement.catalogs import (
 from placement.catalogs.validation import (
     InputError,
     read_text,
+    require_bool,
+    require_date,
     require_file,
+    require_instance,
     require_number,
+    require_path,
 )
 from placement.earth.demand import demand_points
 from placement.earth.ephemeris import parse_start
 from placement.fingerprint import combined, fingerprint_parts
-from placement.orbit.shells import load_shells
+from placement.orbit.shells import Shell, check_shell, load_shells
 from placement.parameters import Parameters, parameters_from_table
 from placement.plan.contracts import (
     AssignmentParameters,
     PlanningParameters,
     check_against_horizon,
+    check_assignment_parameters,
+    check_capacity,
+    check_planning_parameters,
+    check_tenant,
     parse_assignment_parameters,
     parse_capacity,
     parse_planning_parameters,
@@ -138,15 +146,17 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     Raises
     ------
     InputError
-        Unreadable or malformed file, unknown key, or a value out of bounds; the message names
-        the file, the field and the value.
+        ``path`` not a str or ``os.PathLike`` (``load_scenario: path``), ``allow_outside_paths``
+        not true/false; an unreadable or malformed file, unknown key, or a value out of bounds;
+        the message names the file, the field and the value.
 
     References
     ----------
     .. [1] TOML v1.0.0 specification, https://toml.io/en/v1.0.0 (read with :mod:`tomllib`).
     .. [2] ``catalogs/scenarios/default.toml``: every table and key, with sources for its figures.
     """
-    path = Path(path)
+    path = require_path("load_scenario", "path", path)
+    require_bool("load_scenario", "allow_outside_paths", allow_outside_paths)
     where = str(path)
     text = read_text(where, path)
     try:
@@ -224,28 +234,7 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
             if not isinstance(entry, dict):
                 raise InputError(where, f"{key}[{n}]", entry, f"must be a table: [[{key}]] with key = value lines")
             out.append(parse(where, entry))
-    site_ids = {s["id"] for s in site_catalog}
-    shell_ids = {s.id for s in shell_catalog}
-    seen = set()
-    for c in capacity:
-        if c.id not in site_ids and c.id not in shell_ids:
-            raise InputError(where, "capacity.id", c.id, "unknown site or shell id")
-        if c.id in seen:
-            raise InputError(where, "capacity.id", c.id, "listed twice")
-        seen.add(c.id)
-    seen = set()
-    for t in tenants:
-        if t.id in seen:
-            raise InputError(where, "tenant.id", t.id, "listed twice")
-        seen.add(t.id)
-    capacity_ids = {c.id for c in capacity}
-    for t in tenants:
-        for cid in t.capacities:
-            if cid not in capacity_ids:
-                raise InputError(where, f"[[tenant]] {t.id}: capacities", cid, "not a [[capacity]] id of this scenario")
-    check_against_horizon(where, planning, tenants, capacity)
-    if tenants and not capacity:
-        raise InputError(where, "capacity", None, "tenants need [[capacity]] entries to be assigned to")
+    _check_contents(where, site_catalog, shell_catalog, capacity, tenants, planning)
 
     scenario = Scenario(
         name=str(meta.get("name", path.stem)),
@@ -270,6 +259,167 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     )
     scenario.__dict__["shell_start"] = shell_start  # parsed once: the cached property's value
     return scenario
+
+
+def _check_contents(where: str, site_catalog: list, shell_catalog: list, capacity: list, tenants: list,
+                    planning, field: str = "") -> None:
+    """The rules across a scenario's entries, alike for a file and for a scenario built in Python:
+    capacity ids in the catalogs and unique, tenant ids unique, the capacities a tenant names
+    offered, ramps and contracts inside the horizon, tenants only with capacity.
+
+    ``field`` empty: a scenario file (errors name ``capacity.id``, ``tenant.id``); else the API
+    argument (``scenario``: errors name ``scenario.capacity[1].id``)."""
+    def name(kind, n, key):
+        return f"{field}.{kind}[{n}].{key}" if field else f"{'tenant' if kind == 'tenants' else kind}.{key}"
+
+    site_ids = {s["id"] for s in site_catalog}
+    shell_ids = {s.id for s in shell_catalog}
+    seen = set()
+    for n, c in enumerate(capacity):
+        if c.id not in site_ids and c.id not in shell_ids:
+            raise InputError(where, name("capacity", n, "id"), c.id, "unknown site or shell id")
+        if c.id in seen:
+            raise InputError(where, name("capacity", n, "id"), c.id, "listed twice")
+        seen.add(c.id)
+    seen = set()
+    for n, t in enumerate(tenants):
+        if t.id in seen:
+            raise InputError(where, name("tenants", n, "id"), t.id, "listed twice")
+        seen.add(t.id)
+    capacity_ids = {c.id for c in capacity}
+    for n, t in enumerate(tenants):
+        for cid in t.capacities:
+            if cid not in capacity_ids:
+                raise InputError(where, f"{field}.tenants[{n}].capacities" if field else
+                                 f"[[tenant]] {t.id}: capacities", cid, "not a [[capacity]] id of this scenario")
+    check_against_horizon(where, planning, tenants, capacity, field)
+    if tenants and not capacity:
+        raise InputError(where, f"{field}.capacity" if field else "capacity", None,
+                         "tenants need [[capacity]] entries to be assigned to")
+
+
+def check_parameters(where: str, parameters, field: str = "parameters") -> Parameters:
+    """:class:`Parameters` built in Python, checked with the rules of a scenario's ``[parameters]``
+    tables (every value that differs from its default; None: the defaults).
+
+    Returns
+    -------
+    Parameters
+        ``parameters`` itself, or a copy with its values normalised as the loader gives them.
+
+    Raises
+    ------
+    InputError
+        Not Parameters, or a value that is not a finite number within its bounds or not one of its
+        words; the message names ``where: field`` and ``parameters.group.key``.
+    """
+    if parameters is None:
+        return Parameters()
+    require_instance(where, field, parameters, Parameters, "placement.Parameters")
+    owner = field[:-len("parameters")].rstrip(".") if field.endswith("parameters") else field
+    where = f"{where}: {owner}" if owner else where
+    base, table = Parameters(), {}
+    for group in dataclasses.fields(Parameters):
+        value, default = getattr(parameters, group.name), getattr(base, group.name)
+        if not isinstance(value, type(default)):
+            raise InputError(where, f"parameters.{group.name}", None,
+                             f"must be {type(default).__name__}, not {type(value).__name__}")
+        changed = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)
+                   if not _same_value(getattr(value, f.name), getattr(default, f.name))}
+        if changed:
+            table[group.name] = changed
+    checked = parameters_from_table(where, table)
+    return parameters if checked == parameters else checked
+
+
+def _same_value(a, b) -> bool:
+    return a is b or (type(a) is type(b) and a == b)
+
+
+#: Kinds of object a scenario holds, for :func:`check_scenario`'s messages.
+_LISTS = {"sites": (dict, "site dicts"), "shells": (Shell, "placement.Shell"),
+          "site_catalog": (dict, "site dicts"), "shell_catalog": (Shell, "placement.Shell")}
+
+
+def check_scenario(where: str, scenario, field: str = "scenario") -> Scenario:
+    """A :class:`Scenario` passed to the API, checked with the loader's rules wherever it was built
+    (``load_scenario``, or ``dataclasses.replace`` with Python-built tenants and capacity).
+
+    Parameters
+    ----------
+    where : str
+        The API function called (``plan``, ``assign``, ...): the start of every message.
+    scenario : Scenario
+        The scenario.
+    field : str
+        The argument's name, prefixed to the attributes errors name (``scenario.tenants[2].mw``).
+
+    Returns
+    -------
+    Scenario
+        ``scenario`` itself, or a copy whose tenants, capacity and parameters carry their values
+        normalised as the loader gives them.
+
+    Raises
+    ------
+    InputError
+        Not a Scenario; tenants, capacity, ``[assignment]``, ``[planning]`` or parameters that
+        the loader would refuse (:func:`placement.plan.contracts.check_tenant`,
+        :func:`~placement.plan.contracts.check_capacity`, :func:`check_parameters`); ids listed
+        twice or unknown; ramps, notices or contracts outside the horizon; tenants without
+        capacity; sites, shells or catalogs that are not lists of site dicts / Shells; the shell
+        span's start, days or step out of bounds.
+    """
+    require_instance(where, field, scenario, Scenario,
+                     "a Scenario (placement.load_scenario or placement.default_scenario)")
+    sc = scenario
+    if not isinstance(sc.name, str):
+        raise InputError(where, f"{field}.name", None, f"must be a text, not {type(sc.name).__name__}")
+    for key, (cls, what) in _LISTS.items():
+        items = getattr(sc, key)
+        if not isinstance(items, (list, tuple)):
+            raise InputError(where, f"{field}.{key}", None, f"must be a list of {what}, not {type(items).__name__}")
+        for n, item in enumerate(items):
+            if not isinstance(item, cls):
+                raise InputError(where, f"{field}.{key}[{n}]", None, f"must be a {what[:-1]}, not {type(item).__name__}")
+            if cls is dict and "id" not in item:
+                raise InputError(where, f"{field}.{key}[{n}].id", None, "missing (every site needs an id)")
+    for key in ("shells", "shell_catalog"):
+        for n, shell in enumerate(getattr(sc, key)):
+            check_shell(where, shell, f"{field}.{key}[{n}]")
+    for key in ("tenants", "capacity"):
+        if not isinstance(getattr(sc, key), (list, tuple)):
+            raise InputError(where, f"{field}.{key}", None, f"must be a list, not {type(getattr(sc, key)).__name__}")
+    tenants = [check_tenant(where, t, f"{field}.tenants[{n}]") for n, t in enumerate(sc.tenants)]
+    capacity = [check_capacity(where, c, f"{field}.capacity[{n}]") for n, c in enumerate(sc.capacity)]
+    assignment = check_assignment_parameters(where, sc.assignment, f"{field}.assignment")
+    planning = check_planning_parameters(where, sc.planning, f"{field}.planning")
+    parameters = check_parameters(where, sc.parameters, f"{field}.parameters")
+    if not isinstance(sc.demand_weights, dict):
+        raise InputError(where, f"{field}.demand_weights", None, "must be a table of shares, e.g. {'NA': 0.7}")
+    for key, share in sc.demand_weights.items():
+        require_number(where, f"{field}.demand_weights.{key}", share, low=0, high=1e6)
+    cell_deg = require_number(where, f"{field}.demand_cell_deg", sc.demand_cell_deg, positive=True, high=30)
+    require_date(where, f"{field}.shell_start_utc", sc.shell_start_utc)
+    days = check(where, f"{field}.shell_days", sc.shell_days, "days")
+    step_s = check(where, f"{field}.shell_step_s", sc.shell_step_s, "step_s")
+    _check_contents(where, sc.site_catalog, sc.shell_catalog, capacity, tenants, planning, field)
+    checked = {"tenants": tenants, "capacity": capacity, "assignment": assignment, "planning": planning,
+               "parameters": parameters, "demand_cell_deg": cell_deg, "shell_days": days, "shell_step_s": step_s}
+    changed = {}
+    for key, value in checked.items():
+        given = getattr(sc, key)
+        if isinstance(value, list):
+            if type(given) is not list or len(given) != len(value) or any(a is not b for a, b in zip(given, value)):
+                changed[key] = value
+        elif not _same_value(given, value):
+            changed[key] = value
+    if not changed:
+        return scenario
+    out = dataclasses.replace(scenario, **changed)
+    if "shell_start" in scenario.__dict__:  # the parsed start (a cached property) stays valid
+        out.__dict__["shell_start"] = scenario.__dict__["shell_start"]
+    return out
 
 
 def _included(where: str, table: str, include, catalog: list, id_of) -> list:

@@ -13,7 +13,7 @@ from placement.catalogs import InputError
 from placement.plan.assign import assign, assign_problem, build_graph
 from placement.plan.model import SINK, CapacityInfo, DemandNode, Problem, capacity_node, tenant_node
 from placement.plan.network import flow_network, flow_dict, to_networkx
-from placement.plan.solve import Infeasible, min_cost_flow, solve, _restricted_capacity
+from placement.plan.solve import Infeasible, min_cost_flow, solve, restricted_capacity
 from placement.earth.residency import inside, load_residency_regions
 from placement.scenario import default_scenario, load_scenario
 from testsupport import run_cli
@@ -86,7 +86,7 @@ def test_discrete_placement_is_optimal_against_brute_force():
         options = [sorted(set(p.arc_capacity[p.arc_demand == i].tolist())) + [-1] for i in discrete]
         for combo in itertools.product(*options):
             try:
-                c, f = min_cost_flow(net, _restricted_capacity(net, p, dict(zip(discrete, combo))), solver="networkx")
+                c, f = min_cost_flow(net, restricted_capacity(net, p, dict(zip(discrete, combo))), solver="networkx")
             except Infeasible:
                 continue
             whole = all(np.count_nonzero(f[(net.arc_demand == i) & (net.arc_role <= 3) & (net.arc_role >= 1)]) <= 1

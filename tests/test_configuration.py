@@ -156,7 +156,7 @@ def test_static_work_is_cached_once_and_a_damaged_cache_is_rebuilt(tmp_path, mon
     path.write_bytes(b"not a zip")
     rebuilt = cached_arrays("thing", "key 1", compute)
     assert len(calls) == 2 and np.array_equal(rebuilt["x"], first["x"])
-    orphan = cache_dir("thing") / ".thing_x.npz.999999999.tmp.npz"  # a writer killed mid-write (no such pid)
+    orphan = cache_dir("thing") / ".thing_x.npz.pid999999999.tmp.npz"  # a writer killed mid-write (no such pid)
     orphan.write_bytes(b"half")
     cached_arrays("thing", "key 2", compute)  # another key, another file
     assert len(calls) == 3 and not list(cache_dir("thing").glob(".*.tmp.npz"))

@@ -20,7 +20,7 @@ def test_console_script_points_into_the_namespace():
     from importlib.metadata import distribution
 
     scripts = {e.name: e.value for e in distribution("placement").entry_points if e.group == "console_scripts"}
-    assert scripts == {"placement": "placement.cli.main:main"}
+    assert scripts == {"placement": "placement.cli.entry:main"}
 
 
 def test_bundled_data_is_found_from_the_installed_package():

@@ -294,3 +294,41 @@ def test_a_period_with_no_capacity_online_and_no_tenant_active_is_an_ordinary_pe
     r = run_cli("run", str(path), "--out", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "out" / "plan_periods.json").is_file()
+
+
+FALSE_OPTIMAL = """[planning]
+start_year = 2026
+end_year = 2026
+unserved_committed_usd_per_mw_month = 600000
+[[capacity]]
+id = "lulea-se"
+mw = 250
+[[tenant]]
+id = "anchor"
+mw = 140
+price_usd_per_mw_month = 320000
+[[tenant]]
+id = "blocks"
+mw = 140
+block_mw = 46
+price_usd_per_mw_month = 200000
+"""
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_a_search_cut_off_is_not_called_optimal_and_its_bound_holds(tmp_path, limit):
+    """Regression (issue 19): with the search cut off by ``max_search_nodes`` the plan says so,
+    and its lower bound is a true bound: bound <= proven optimum <= reported objective."""
+    full_path, cut_path = tmp_path / "full.toml", tmp_path / "cut.toml"
+    full_path.write_text(FALSE_OPTIMAL)
+    cut_path.write_text(FALSE_OPTIMAL + f"[assignment]\nmax_search_nodes = {limit}\n")
+    full = placement.plan(load_scenario(full_path), device="cpu")
+    cut = placement.plan(load_scenario(cut_path), device="cpu")
+    assert full.optimal and full.gap_usd == 0 and full.objective == 9_100_870
+    assert cut.lower_bound <= full.objective <= cut.objective
+    doc = cut.to_dict()
+    assert doc["optimality_gap_usd"] == cut.objective - cut.lower_bound
+    assert doc["optimal"] == (cut.objective == cut.lower_bound)
+    if not cut.optimal:
+        r = run_cli("plan", str(cut_path))
+        assert r.returncode == 0 and "search limit reached: objective within" in " ".join(r.stdout.split())

@@ -82,7 +82,7 @@ def _aggregated(cell_deg: float):
 
 
 def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 3.0,
-                  where: str = "demand") -> DemandPoints:
+                  where: str = "demand_points") -> DemandPoints:
     """Population-weighted demand points, optionally re-weighted by continent or country shares.
 
     Parameters
@@ -94,7 +94,7 @@ def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 
     cell_deg : float
         Size of the aggregation cells [deg] (0.1-30).
     where : str
-        Where the weights came from, for error messages (a file and table).
+        Where the weights came from, for error messages (a file and table; default the function).
 
     Returns
     -------
@@ -105,7 +105,10 @@ def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 
     Raises
     ------
     InputError
-        An unknown continent or country, a negative share, or all shares zero.
+        ``weights`` neither None nor a dict, a key that is not a continent or ISO-2 country
+        code (text), a share that is not a finite number in [0, 1e6] (booleans are not numbers)
+        or all shares zero; ``cell_deg`` not a number in [0.1, 30]. Messages start with ``where``
+        and name the argument (``demand_points: weights.NA``).
 
     References
     ----------
@@ -121,6 +124,9 @@ def demand_points(weights: dict[str, float] | None = None, *, cell_deg: float = 
     else:
         w = np.zeros_like(pop)
         for key, share in weights.items():
+            if not isinstance(key, str):
+                raise InputError(where, "weights", key, "keys must be continent codes (AF AN AS EU NA OC SA) or "
+                                                        "ISO-2 country codes (texts)")
             if key in CONTINENTS:
                 mask = continent == key
             else:

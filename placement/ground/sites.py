@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from placement.catalogs import COOLING_PLANTS
-from placement.device import resolve_device
+from placement.catalogs.validation import InputError, require_array, require_choice, require_number
+from placement.device import DEVICES, resolve_device
 from placement.earth.demand import DemandPoints
 from placement.ground.climate import climate_at
 from placement.ground.cooling import cooling_of
 from placement.ground.cost import ground_cost_of
 from placement.ground.daylight import dark_time_of
+from placement.ground.site_columns import BOUNDS as SITE_BOUNDS
+from placement.ground.site_columns import REQUIRED as SITE_REQUIRED
 from placement.ground.site_columns import site_columns
 from placement.ground.supply import choose_supply
 from placement.latency.demand_rtt import demand_weighted_rtt_ms
@@ -85,8 +88,12 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
     Raises
     ------
     InputError
-        A missing or out-of-bounds site value (named with its field and index), an unknown
-        cooling plant, ``device='cuda'`` without a usable GPU, or an unknown device.
+        Checked first: ``sites`` not a list of dicts (or a dict of arrays), a site missing a
+        required field, a site number that is not finite or out of its bounds (booleans are not
+        numbers; named ``score_sites: sites[3].lat_deg``), an id, name, country or region that is
+        not a text, unknown supply options or cooling plant; ``demand`` not DemandPoints;
+        ``parameters`` not Parameters; an unknown device. Then ``device='cuda'`` without a
+        usable GPU.
 
     References
     ----------
@@ -100,6 +107,7 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
     .. [5] EIA, Assumptions to the Annual Energy Outlook 2026, Electricity Market Module, Table 3
        (on-site generation); LBNL "Queued Up" and utility filings (grid queues).
     """
+    _check_score_arguments("score_sites", sites, demand, parameters, device)
     p = parameters or Parameters()
     dev = resolve_device(device)
     a = site_columns(sites, p)
@@ -133,3 +141,67 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
              "facility_lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"] - money["it_capex_usd_per_mwh_it"],
              "capex_usd_per_mw": a["capex_usd_per_mw"], "availability": supply.availability}
     return SiteScores(columns, dev, p.latency.slo_rtt_ms, extra)
+
+
+#: Site values that may be unknown (NaN or None): the scoring fills them in.
+_MAY_BE_UNKNOWN = ("queue_months", "elevation_m", "power_mw")
+_TEXTS = ("id", "name", "country", "region")
+
+
+def _check_score_arguments(where: str, sites, demand, parameters, device) -> None:
+    """:func:`score_sites`' arguments, each site with the bounds the catalog loader applies
+    (:data:`placement.ground.site_columns.BOUNDS`)."""
+    require_choice(where, "device", device, DEVICES)
+    if not isinstance(demand, DemandPoints):
+        raise InputError(where, "demand", None, f"must be DemandPoints (placement.demand_points), "
+                                                f"not {type(demand).__name__}")
+    if parameters is not None and not isinstance(parameters, Parameters):
+        raise InputError(where, "parameters", None, f"must be placement.Parameters or None, "
+                                                    f"not {type(parameters).__name__}")
+    if isinstance(sites, dict):  # columns: a batch scan's grid cells
+        for key in SITE_REQUIRED:
+            if sites.get(key) is None:
+                raise InputError(where, f"sites.{key}", None, "missing (every site needs it)")
+        n = int(np.size(sites["lat_deg"]))
+        for key, bounds in SITE_BOUNDS.items():
+            if sites.get(key) is not None:
+                a = require_array(where, f"sites.{key}", sites[key], allow_nan=key in _MAY_BE_UNKNOWN, **bounds)
+                if a.ndim > 1 or (a.ndim == 1 and a.size != n):
+                    raise InputError(where, f"sites.{key}", None, f"must have one value per site ({n})")
+        return
+    if not isinstance(sites, (list, tuple)):
+        raise InputError(where, "sites", None, f"must be a list of site dicts (or a dict of arrays), "
+                                               f"not {type(sites).__name__}")
+    from placement.catalogs.markets import load_supply_options
+
+    options = None
+    for k, site in enumerate(sites):
+        label = f"sites[{k}]"
+        if not isinstance(site, dict):
+            raise InputError(where, label, None, f"each site must be a dict, not {type(site).__name__}")
+        for key in SITE_REQUIRED:
+            if site.get(key) is None:
+                raise InputError(where, f"{label}.{key}", None, "missing (every site needs it)")
+        for key, bounds in SITE_BOUNDS.items():
+            value = site.get(key)
+            if value is None or (key in _MAY_BE_UNKNOWN and isinstance(value, float) and value != value):
+                continue
+            require_number(where, f"{label}.{key}", value, **bounds)
+        for key in _TEXTS:
+            value = site.get(key)
+            if value is not None and not isinstance(value, str):
+                raise InputError(where, f"{label}.{key}", None, f"must be a text, not {type(value).__name__}")
+        plant = site.get("cooling_plant")
+        if plant not in (None, "") and (not isinstance(plant, str) or plant not in COOLING_PLANTS):
+            raise InputError(where, f"{label}.cooling_plant", plant if isinstance(plant, str) else None,
+                             f"not one of {', '.join(COOLING_PLANTS)}")
+        chosen = site.get("supply_options")
+        if chosen is not None:
+            options = options if options is not None else load_supply_options()
+            if not isinstance(chosen, (list, tuple)):
+                raise InputError(where, f"{label}.supply_options", chosen if isinstance(chosen, str) else None,
+                                 "must be a list of supply option names")
+            for name in chosen:
+                if not isinstance(name, str) or name not in options:
+                    raise InputError(where, f"{label}.supply_options", name if isinstance(name, str) else None,
+                                     f"unknown supply option (known: {', '.join(options)})")

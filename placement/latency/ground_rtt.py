@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from placement.catalogs.validation import require_array
+from placement.bounds import check_work
+from placement.catalogs.validation import InputError, require_array, require_bool, require_choice
+from placement.device import DEVICES, resolve_device
 from placement.kernels import latency as k
 from placement.kernels.targets import launch
 from placement.latency.profiles import LatencyParameters, latency_profile
@@ -13,7 +15,8 @@ __all__ = ["ground_rtt_ms"]
 
 
 def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "internet", *,
-                  latency: LatencyParameters | None = None, device: str = "cpu") -> np.ndarray:
+                  latency: LatencyParameters | None = None, device: str = "cpu",
+                  allow_large: bool = False) -> np.ndarray:
     """Round-trip time over terrestrial and submarine fibre between points.
 
     ``internet`` and ``backbone``: the fibre path L through the route graph (metros, terrestrial
@@ -35,8 +38,13 @@ def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "intern
     latency : LatencyParameters, optional
         A scenario's latency configuration: its fibre speed [km/ms] and overhead [ms] act on every
         profile, its route factor on ``great_circle``; default the shipped calibrations.
-    device : {'cpu', 'cuda'}
-        Where the kernel runs.
+    device : {'cpu', 'cuda', 'auto'}
+        Where the kernel runs (``auto``: a usable GPU, else the CPU).
+    allow_large : bool
+        Compute more than :data:`placement.bounds.WORK_LIMITS` ``["latency_points"]`` (2,000,000)
+        routes (the broadcast size of the inputs; about 60 ns each on two cores for
+        ``great_circle``, far more over the route graph); otherwise such a call raises
+        :class:`InputError` before any work.
 
     Returns
     -------
@@ -46,8 +54,12 @@ def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "intern
     Raises
     ------
     InputError
-        Coordinates that are not finite or outside [-90, 90] / [-180, 180]; an unknown profile;
-        a point with no metro within reach of the route graph.
+        Checked first: coordinates that are not numbers (booleans are not), not finite or outside
+        [-90, 90] / [-180, 180] (named ``ground_rtt_ms: lat1_deg[3]``); shapes that do not
+        broadcast together; more than 2,000,000 routes without ``allow_large``; an unknown
+        profile; ``latency`` not LatencyParameters; an unknown device; ``allow_large`` not
+        true/false. Then: ``device='cuda'`` without a usable GPU; a point with no metro within
+        reach of the route graph.
 
     References
     ----------
@@ -57,10 +69,24 @@ def ground_rtt_ms(lat1_deg, lon1_deg, lat2_deg, lon2_deg, profile: str = "intern
     .. [3] Microsoft, "Azure network round-trip latency statistics", P50 for the 30 days to
        2025-06-29.
     """
-    checked = [require_array("ground_rtt_ms", name, a, low=-bound, high=bound) for name, a, bound in
-               (("lat1_deg", lat1_deg, 90), ("lon1_deg", lon1_deg, 180), ("lat2_deg", lat2_deg, 90),
-                ("lon2_deg", lon2_deg, 180))]
-    p = latency_profile(profile, latency, where="ground_rtt_ms", field="profile")
+    where = "ground_rtt_ms"
+    require_bool(where, "allow_large", allow_large)
+    require_choice(where, "device", device, DEVICES)
+    if latency is not None and not isinstance(latency, LatencyParameters):
+        raise InputError(where, "latency", None, f"must be LatencyParameters or None, not {type(latency).__name__}")
+    names = ("lat1_deg", "lon1_deg", "lat2_deg", "lon2_deg")
+    checked = [require_array(where, name, a, low=-bound, high=bound) for name, a, bound in
+               zip(names, (lat1_deg, lon1_deg, lat2_deg, lon2_deg), (90, 180, 90, 180))]
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in checked))
+    except ValueError:
+        raise InputError(where, "lat2_deg", None, "the shapes of the four coordinates do not broadcast together "
+                                                  f"({', '.join(f'{n} {a.shape}' for n, a in zip(names, checked))})"
+                         ) from None
+    count = int(np.prod(shape, dtype=np.int64))
+    check_work(where, "lat1_deg", count, "latency_points", allow_large, f"{count:,} routes")
+    p = latency_profile(profile, latency, where=where, field="profile")
+    device = resolve_device(device)
     if profile != "great_circle":
         return route_rtt_ms_with(p, *checked)
     arrays = np.broadcast_arrays(*checked)

@@ -49,7 +49,7 @@ from placement.earth.great_circles import (
     points_along,
     unit_vectors,
 )
-from placement.fingerprint import cache_dir
+from placement.fingerprint import cache_dir, remove_orphan_temporaries, temporary_prefix
 from placement.latency import route_catalogs
 from placement.latency.route_catalogs import (
     INTERNET_EXCHANGES_CSV,
@@ -388,8 +388,9 @@ def _cache_dir() -> Path:
 
 
 def _remove_stale_temporaries(folder: Path, older_than_s: float = 600.0) -> None:
-    """Temporary files a killed writer left behind (a write takes well under a second)."""
-    for p in folder.glob("*.tmp.npz"):
+    """Temporary files of releases before writers named their process (``tmp*.tmp.npz``) that a
+    killed writer left behind (a write takes well under a second)."""
+    for p in folder.glob("tmp*.tmp.npz"):
         try:
             if time.time() - p.stat().st_mtime > older_than_s:
                 p.unlink()
@@ -422,6 +423,8 @@ def route_graph(conduit_factor: float, cross_border_factor: float = 1.0,
     """
     key = _fingerprint(conduit_factor, cross_border_factor, Path(cables_csv), min_population)
     path = _cache_dir() / f"route_graph_{key}.npz"
+    remove_orphan_temporaries(path.parent, ".*.tmp.npz")
+    _remove_stale_temporaries(path.parent)
     fields = RouteGraph.__dataclass_fields__
     scalars = ("conduit_factor",)
     if path.is_file():
@@ -434,8 +437,7 @@ def route_graph(conduit_factor: float, cross_border_factor: float = 1.0,
                               cables_csv=cables_csv, min_population=min_population)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temporaries(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp.npz")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temporary_prefix(path.name), suffix=".tmp.npz")
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **{k: getattr(graph, k) for k in fields})
         os.replace(tmp, path)

@@ -11,9 +11,11 @@ from placement.bounds import check
 from placement.catalogs.validation import (
     EPHEMERIS_LAST_DATE,
     InputError,
+    require_choice,
+    require_date,
     require_number,
 )
-from placement.device import resolve_device
+from placement.device import DEVICES, resolve_device
 from placement.earth.demand import DemandPoints
 from placement.kernels import latency
 from placement.kernels.orbits import EARTH_EQUATORIAL_RADIUS_KM
@@ -22,7 +24,7 @@ from placement.latency.demand_rtt import demand_unit_vectors
 from placement.orbit.design import design_eclipses, shell_economics_of
 from placement.orbit.eclipses import eclipses_by_shell, plane_eclipses
 from placement.orbit.planes import gmst_rad, plane_elements, time_grid
-from placement.orbit.shells import Shell
+from placement.orbit.shells import Shell, check_shell
 from placement.parameters import Parameters
 from placement.score_table import ScoreTable
 
@@ -122,6 +124,8 @@ def _check_score_arguments(shells, demand, start, days, step_s, max_planes, late
     where = "score_shells"
     if not isinstance(shells, (list, tuple)) or not all(isinstance(s, Shell) for s in shells):
         raise InputError(where, "shells", None, "must be a list of Shell (placement.make_shell, placement.load_shells)")
+    for k, shell in enumerate(shells):
+        check_shell(where, shell, f"shells[{k}]")
     if not isinstance(demand, DemandPoints):
         raise InputError(where, "demand", None, "must be DemandPoints (placement.demand_points)")
     days = check(where, "days", days)
@@ -132,6 +136,22 @@ def _check_score_arguments(shells, demand, start, days, step_s, max_planes, late
     if end > dt.datetime.fromisoformat(EPHEMERIS_LAST_DATE):
         raise InputError(where, "days", days, f"the span ends after the ephemeris ({EPHEMERIS_LAST_DATE})")
     check_shell_work(shells, days, step_s, max_planes=max_planes, allow=True)
+
+
+def _start_time(start):
+    """``score_shells``' start as a Skyfield ``Time``: a UTC date text or ``datetime`` within the
+    ephemeris, or a scalar ``Time``; anything else is an :class:`InputError`."""
+    from skyfield.timelib import Time
+
+    if isinstance(start, (str, dt.date)):
+        from placement.earth.ephemeris import parse_start
+
+        return parse_start("score_shells", start)
+    if not isinstance(start, Time) or getattr(start, "shape", ()) != ():
+        raise InputError("score_shells", "start", start if isinstance(start, (int, float)) else None,
+                         f"must be a UTC date 'YYYY-MM-DD[THH:MM]' or one skyfield Time, not {type(start).__name__}")
+    require_date("score_shells", "start", start.utc_datetime().replace(tzinfo=None))
+    return start
 
 
 def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: float = 365.0,
@@ -150,8 +170,8 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
         The shells (:func:`placement.load_shells`, :func:`placement.make_shell`).
     demand : DemandPoints
         Weighted demand points (:func:`placement.demand_points`).
-    start : str or skyfield.timelib.Time
-        First sample, UTC ('YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM').
+    start : str, datetime.datetime or skyfield.timelib.Time
+        First sample, UTC ('YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM'; one Time, not an array).
     days : float
         Span sampled for the eclipse statistics [days].
     step_s : float
@@ -175,9 +195,13 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     Raises
     ------
     InputError
-        A start that is not a UTC date within the ephemeris (1900-2050), a span past it, days not
-        in (0, 3660], a step outside [1, 3600] s, more than 20 million time samples, arguments
-        of the wrong type, or an unusable device.
+        Checked first: ``shells`` not a list of Shell, or a shell whose values :func:`placement.make_shell`
+        would refuse (``score_shells: shells[2].altitude_km``); ``demand`` not DemandPoints,
+        ``parameters`` not Parameters; a start that is not a UTC date (text, datetime or one
+        skyfield Time) within the ephemeris (1900-2050), a span past it, days not in (0, 3660], a
+        step outside [1, 3600] s, ``max_planes`` or ``latency_step_s`` out of bounds (booleans are
+        not numbers), more than 20 million time samples, an unknown device. Then a ``cuda``
+        device without a usable GPU.
 
     References
     ----------
@@ -187,10 +211,11 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
     .. [3] Wertz, J. & Larson, W. (1999). Space Mission Analysis and Design, 3rd ed. (coverage,
        radiators, power).
     """
-    if isinstance(start, str):
-        from placement.earth.ephemeris import parse_start
-
-        start = parse_start("start", start)
+    require_choice("score_shells", "device", device, DEVICES)
+    if parameters is not None and not isinstance(parameters, Parameters):
+        raise InputError("score_shells", "parameters", None, f"must be placement.Parameters or None, "
+                                                             f"not {type(parameters).__name__}")
+    start = _start_time(start)
     _check_score_arguments(shells, demand, start, days, step_s, max_planes, latency_step_s)
     p = parameters or Parameters()
     dev = resolve_device(device)

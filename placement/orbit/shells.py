@@ -3,12 +3,13 @@ checked, and the bundled catalog."""
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass
 
 from placement.bounds import check
 from placement.catalogs import ORBITAL_SHELLS_CSV, read_csv_rows
-from placement.catalogs.validation import InputError, require_number
+from placement.catalogs.validation import InputError, require_number, require_path, require_text
 from placement.kernels.orbits import (
     EARTH_EQUATORIAL_RADIUS_KM,
     sun_synchronous_inclination_rad,
@@ -66,13 +67,19 @@ def sun_synchronous_inclination_deg(altitude_km: float) -> float:
     Raises
     ------
     InputError
-        Altitude not finite or outside 150-100,000 km.
+        Altitude not a number (booleans are not), not finite or outside 150-100,000 km.
 
     References
     ----------
     .. [1] Vallado, D. (2013). Fundamentals of Astrodynamics and Applications, 4th ed., eq. 9-41
        and sec. 11.4 (sun-synchronous orbits).
     """
+    altitude_km = check("sun_synchronous_inclination_deg", "altitude_km", altitude_km)
+    return _sso_inclination_deg(altitude_km)
+
+
+def _sso_inclination_deg(altitude_km: float) -> float:
+    """:func:`sun_synchronous_inclination_deg` of a checked altitude [km]."""
     return math.degrees(sun_synchronous_inclination_rad(EARTH_EQUATORIAL_RADIUS_KM + altitude_km))
 
 
@@ -126,34 +133,89 @@ def make_shell(where: str, *, id: str, altitude_km, inclination_deg=None, ltan=N
     Raises
     ------
     InputError
-        A value that is not a number, out of its range, or an LTAN that is not 'HH:MM'.
+        An id that is not a non-empty text, a name or source that is not a text; a value that is
+        not a number (booleans are not), not finite or out of its range; both an inclination and
+        an LTAN, or neither; an LTAN that is not 'HH:MM'; a sun-synchronous shell above ~5,975 km.
 
     References
     ----------
     .. [1] Vallado, D. (2013). Fundamentals of Astrodynamics and Applications, 4th ed.
     .. [2] Walker, J. G. (1984). Satellite constellations. J. British Interplanetary Society 37:559-572.
     """
+    sid = require_text(where, "id", id)
+    if name is not None and name != "":
+        require_text(where, "name", name)
+    if not isinstance(source, str):
+        raise InputError(where, "source", None, f"must be a text, not {type(source).__name__}")
     alt = check(where, "altitude_km", altitude_km)
     ltan_h = None
     if ltan not in (None, ""):
+        if inclination_deg not in (None, ""):
+            raise InputError(where, "inclination_deg", inclination_deg,
+                             f"give an inclination or an LTAN ({ltan!r}), not both: a sun-synchronous shell's "
+                             f"inclination follows from its altitude")
         ltan_h = parse_ltan(where, ltan)
-        inc = sun_synchronous_inclination_deg(alt)
         if alt > 5975.0:  # above ~5,975 km no inclination gives a sun-synchronous drift
             raise InputError(where, "altitude_km", altitude_km, "no sun-synchronous orbit this high (max ~5,975 km)")
+        inc = _sso_inclination_deg(alt)
     else:
         if inclination_deg in (None, ""):
             raise InputError(where, "inclination_deg", inclination_deg, "give an inclination or an LTAN")
         inc = check(where, "inclination_deg", inclination_deg)
+    numbers = {key: require_number(where, key, value, **_SHELL_NUMBERS[key]) for key, value in
+               (("planes", planes), ("sats_per_plane", sats_per_plane), ("power_kw_per_sat", power_kw_per_sat),
+                ("design_life_yr", design_life_yr), ("phase_deg", phase_deg))}
     return Shell(
-        id=str(id), name=str(name or id), altitude_km=alt, inclination_deg=inc, ltan_h=ltan_h,
-        planes=require_number(where, "planes", planes, positive=True, integer=True),
-        sats_per_plane=require_number(where, "sats_per_plane", sats_per_plane, positive=True, integer=True),
-        power_kw_per_sat=require_number(where, "power_kw_per_sat", power_kw_per_sat, positive=True),
-        design_life_yr=require_number(where, "design_life_yr", design_life_yr, positive=True, high=50),
-        source=str(source),
-        raan_deg=None if raan_deg is None else require_number(where, "raan_deg", raan_deg, low=-360, high=360),
-        phase_deg=require_number(where, "phase_deg", phase_deg, low=-360, high=360),
+        id=sid, name=name or sid, altitude_km=alt, inclination_deg=inc, ltan_h=ltan_h, source=source,
+        raan_deg=None if raan_deg is None else require_number(where, "raan_deg", raan_deg, **_SHELL_NUMBERS["raan_deg"]),
+        **numbers,
     )
+
+
+#: Bounds of a shell's numbers (besides altitude and inclination: :data:`placement.bounds.BOUNDS`).
+_SHELL_NUMBERS = {
+    "planes": dict(positive=True, integer=True, high=100_000),
+    "sats_per_plane": dict(positive=True, integer=True, high=100_000),
+    "power_kw_per_sat": dict(positive=True, high=1e6),
+    "design_life_yr": dict(positive=True, high=50),
+    "raan_deg": dict(low=-360, high=360),
+    "phase_deg": dict(low=-360, high=360),
+    "ltan_h": dict(low=0, high=24),
+}
+
+
+def check_shell(where: str, shell, field: str = "shell") -> Shell:
+    """A :class:`Shell` checked with :func:`make_shell`'s rules, however it was built (``Shell(...)``
+    directly, or from TLE/OMM elements); errors name ``field.attribute``.
+
+    Raises
+    ------
+    InputError
+        Not a Shell; an id or name that is not a non-empty text; an altitude, inclination, LTAN
+        [h], plane count, satellites, power, life or angle that is not a finite number within its
+        bounds; a sun-synchronous shell above ~5,975 km.
+    """
+    if not isinstance(shell, Shell):
+        raise InputError(where, field, None, f"must be a placement.Shell (placement.make_shell), "
+                                             f"not {type(shell).__name__}")
+    require_text(where, f"{field}.id", shell.id)
+    require_text(where, f"{field}.name", shell.name)
+    check(where, f"{field}.altitude_km", shell.altitude_km, "altitude_km")
+    check(where, f"{field}.inclination_deg", shell.inclination_deg, "inclination_deg")
+    if shell.ltan_h is not None:
+        require_number(where, f"{field}.ltan_h", shell.ltan_h, **_SHELL_NUMBERS["ltan_h"])
+        if shell.altitude_km > 5975.0:
+            raise InputError(where, f"{field}.altitude_km", shell.altitude_km,
+                             "no sun-synchronous orbit this high (max ~5,975 km)")
+    for key in ("planes", "sats_per_plane", "power_kw_per_sat", "design_life_yr", "phase_deg"):
+        value = getattr(shell, key)
+        checked = require_number(where, f"{field}.{key}", value, **_SHELL_NUMBERS[key])
+        if _SHELL_NUMBERS[key].get("integer") and not isinstance(value, numbers.Integral):
+            raise InputError(where, f"{field}.{key}", value, "must be a whole number (int)")
+        del checked
+    if shell.raan_deg is not None:
+        require_number(where, f"{field}.raan_deg", shell.raan_deg, **_SHELL_NUMBERS["raan_deg"])
+    return shell
 
 
 def load_shells(path=None) -> list[Shell]:
@@ -172,13 +234,14 @@ def load_shells(path=None) -> list[Shell]:
     Raises
     ------
     InputError
-        Unreadable file, missing or unknown column, duplicate id, missing source or a bad value.
+        ``path`` neither None nor a str or ``os.PathLike``; unreadable file, missing or unknown
+        column, duplicate id, missing source or a bad value.
 
     References
     ----------
     .. [1] ``catalogs/data/orbital_shells.csv``: the geometry and power source of every shell.
     """
-    path = path or ORBITAL_SHELLS_CSV
+    path = ORBITAL_SHELLS_CSV if path is None else require_path("load_shells", "path", path)
     cols = ("id", "name", "altitude_km", "inclination_deg", "ltan", "planes", "sats_per_plane",
             "power_kw_per_sat", "design_life_yr", "geometry_source", "power_source")
     shells, seen = [], set()

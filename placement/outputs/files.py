@@ -7,6 +7,10 @@
   elsewhere), so a folder never holds one run's sites beside another run's plan, and a failed
   or interrupted run leaves the previous outputs whole. It only ever replaces a folder that is
   missing, empty or a previous output set (it carries ``.placement-run.json``).
+* Temporaries carry the writing process's id (``.NAME.pidPID.*.tmp``); the next run removes
+  those whose process is gone, whatever their age (a ``kill -9`` leaves them behind).
+* :func:`interrupted_message` says truthfully, after Ctrl-C, which set each output folder of
+  this process holds: the commit of a set is shielded from SIGINT, so it either happened or not.
 * CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, tab or
   carriage return) are written with a leading apostrophe.
 
@@ -25,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from placement.catalogs.validation import InputError
+from placement.fingerprint import remove_orphan_temporaries, temporary_prefix
 
 MARKER = ".placement-run.json"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -40,7 +45,7 @@ def write_atomic(path, data: bytes | str) -> Path:
                                            "refusing to replace it")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temporary_prefix(path.name), suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
             f.flush()
@@ -75,6 +80,59 @@ def _exchange(a: Path, b: Path) -> bool:
     return False
 
 
+#: What each output folder of this process holds now: "writing" (the previous set, a new one being
+#: written), "replaced" (the new set) or "kept" (the previous set; the new one was abandoned).
+SETS: dict = {}
+
+
+def interrupted_message() -> str:
+    """After Ctrl-C: which set each output folder this process touched holds (one line)."""
+    if not SETS:
+        return "interrupted before any output was written"
+    parts = []
+    for out, state in SETS.items():
+        if state == "replaced":
+            parts.append(f"the new outputs are in place in {out}")
+        elif out.exists():
+            parts.append(f"the previous outputs in {out} were left as they were")
+        else:
+            parts.append(f"nothing was written to {out}")
+    return "interrupted; " + "; ".join(parts)
+
+
+class _sigint_deferred:
+    """Hold Ctrl-C off while a set is committed, so the commit and the record of it in
+    :data:`SETS` happen together; a Ctrl-C meanwhile is raised right after. (Python runs signal
+    handlers in the main thread, so a handler that only takes note defers it; masking the
+    signal would not, in a process with other threads.)"""
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        self.caught = False
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._take_note)
+        return self
+
+    def _take_note(self, signum, frame):
+        self.caught = True
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.previous is None:
+            return False
+        import signal
+
+        signal.signal(signal.SIGINT, self.previous)
+        if self.caught and exc_type is None:
+            if callable(self.previous):
+                self.previous(signal.SIGINT, None)
+            elif self.previous == signal.default_int_handler or self.previous != signal.SIG_IGN:
+                raise KeyboardInterrupt
+        return False
+
+
 class OutputSet:
     """The files of one run, written aside and put in place together (module docstring).
 
@@ -88,6 +146,7 @@ class OutputSet:
         self.names: list[str] = []
         self.created_parent = False
         self._check_target()
+        SETS[self.out] = "writing"
 
     def _check_target(self) -> None:
         out = self.out
@@ -117,11 +176,13 @@ class OutputSet:
             raise InputError(out, None, None, f"cannot write in {parent} (permission denied)")
 
     def __enter__(self):
+        parent = self.out.resolve().parent
+        remove_orphan_temporaries(parent, f".{self.out.name}.pid*")
         try:
-            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".tmp",
-                                             dir=self.out.resolve().parent))
+            self.tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(self.out.name), suffix=".tmp", dir=parent))
         except OSError as exc:
             raise InputError(self.out, None, None, f"cannot write ({exc.strerror})") from None
+        SETS[self.out] = "writing"
         return self
 
     def write(self, name: str, data: bytes | str) -> Path:
@@ -132,24 +193,30 @@ class OutputSet:
 
     def __exit__(self, exc_type, exc_value, tb):
         if exc_type is not None:
+            SETS[self.out] = "kept"
             shutil.rmtree(self.tmp, ignore_errors=True)
             return False
         write_atomic(self.tmp / MARKER, json.dumps(dict(self.meta, files=self.names), indent=2) + "\n")
-        try:
-            if not self.out.exists():
-                os.rename(self.tmp, self.out)
-            elif _exchange(self.tmp, self.out):
-                shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the previous set
-            else:
-                old = self.out.with_name(f".{self.out.name}.old")
-                shutil.rmtree(old, ignore_errors=True)
-                os.rename(self.out, old)
-                os.rename(self.tmp, self.out)
-                shutil.rmtree(old, ignore_errors=True)
-        except OSError as exc:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            raise InputError(self.out, None, None, f"cannot replace the output folder ({exc.strerror})") from None
+        with _sigint_deferred():
+            try:
+                self._commit()
+            except OSError as exc:
+                SETS[self.out] = "kept"
+                shutil.rmtree(self.tmp, ignore_errors=True)
+                raise InputError(self.out, None, None, f"cannot replace the output folder ({exc.strerror})") from None
+            shutil.rmtree(self._previous, ignore_errors=True)
         return False
+
+    def _commit(self) -> None:
+        """Put the new set in place (the previous one, if any, moves to ``self._previous``)."""
+        self._previous = self.tmp
+        if not self.out.exists():
+            os.rename(self.tmp, self.out)
+        elif not _exchange(self.tmp, self.out):
+            self._previous = self.out.with_name(f"{temporary_prefix(self.out.name)}old.tmp")
+            os.rename(self.out, self._previous)
+            os.rename(self.tmp, self.out)
+        SETS[self.out] = "replaced"
 
 
 def neutralised(value):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from placement.plan.over_time import unserved_of_layer
+from placement.plan.periods import period_spans
 
 _MARKUP = "\\`*_[]<>|#"
 
@@ -139,20 +140,6 @@ def report_markdown(plan, problem, scenario, site_scores=None, shell_scores=None
 
 
 
-def _spans(periods: list[str]) -> str:
-    """'2026-2029, 2031' from a sorted list of period labels (consecutive runs joined)."""
-    out, run = [], []
-    order = {p: k for k, p in enumerate(periods)}
-    for p in periods:
-        if run and order[p] != order[run[-1]] + 1:
-            out.append(run)
-            run = []
-        run.append(p)
-    if run:
-        out.append(run)
-    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in out)
-
-
 def over_the_years(plan, scenario) -> list[str]:
     """The plan over periods: margin by year, build next, who goes where and when, orbit, sites."""
     labels = [p.label for p in plan.periods]
@@ -171,6 +158,11 @@ def over_the_years(plan, scenario) -> list[str]:
         lines.append(f"| {layer.period.label} | {sum(layer.placed.values()):,} | "
                      f"{layer.money['revenue_usd'] / 1e6:,.0f} | {margin.get(layer.period.label, 0) / 1e6:,.0f} | "
                      f"{layer.moved_mw:,} | {short} |")
+    reasons = plan.unserved_reasons
+    if reasons:
+        lines += ["", "Unserved, and why:", ""]
+        lines += [f"- **{md(r['tenant'])}** {period_spans(r['periods'], labels)}, up to {r['mw']:,} MW: {md(r['reason'])}"
+                  for r in reasons]
     lines += ["", "### Build next", "", "Value of one more MW of each capacity (from the optimal flows' duals):", "",
               "| capacity | mean USD/MW-month | peak USD/MW-month | peak in |", "|---|---:|---:|---|"]
     for r in plan.build_next[:6]:
@@ -182,7 +174,7 @@ def over_the_years(plan, scenario) -> list[str]:
         for r in plan.rows:
             if r["tenant"] == t.id:
                 where.setdefault(r["capacity_id"], []).append(r["period"])
-        text = "; ".join(f"{md(cid)} {_spans(sorted(set(ps), key=labels.index))}" for cid, ps in where.items())
+        text = "; ".join(f"{md(cid)} {period_spans(ps, labels)}" for cid, ps in where.items())
         lines.append(f"- **{md(t.id)}** ({t.tenant_class}): {text or 'never served'}")
     lines += ["", "### Margin by site over the plan", "", "| capacity | margin M USD |", "|---|---:|"]
     for cid, m in sorted(plan.margin_by("capacity").items(), key=lambda kv: -kv[1]):

@@ -110,9 +110,10 @@ def plan_table(plan, title: str, *, width: int | None = None, wide: bool = False
 
 def print_plan(con, plan):
     """The plan table, unserved demand with reasons, utilisation and re-plan changes."""
+    gap_usd_per_h = (plan.objective_cents_per_h - plan.lower_bound_cents_per_h) / 100
+    proof = "optimal" if plan.optimal else f"best found; search limit reached, within {gap_usd_per_h:,.0f} USD/h"
     con.print(plan_table(plan, f"Plan: {plan.served_mw:,} MW served, {plan.unserved_mw:,} MW unserved, "
-                               f"{plan.total_cost_usd_per_h:,.0f} USD/h "
-                               f"({'optimal' if plan.optimal else 'best found; search limit reached'})",
+                               f"{plan.total_cost_usd_per_h:,.0f} USD/h ({proof})",
                          width=con.width))
     for u in plan.unserved:
         con.print(f"[yellow]unserved[/yellow] {escape(u['reason'])}")

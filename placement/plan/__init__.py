@@ -18,7 +18,7 @@ import types as _types
 __all__ = ["plan", "build_plan_graph", "MultiPeriodPlan"]
 
 
-def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto"):
+def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto", allow_large: bool = False):
     """Plan the scenario's tenants onto its capacity over the planning horizon, for margin.
 
     One min-cost-flow layer per period (:mod:`placement.plan.over_time`): contracts with their
@@ -35,6 +35,9 @@ def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto")
         Scores of the capacity's shells (computed when not given).
     device : {'auto', 'cpu', 'cuda'}
         Where the scoring kernels run when scores are computed (``auto``: a GPU if Numba sees one).
+    allow_large : bool
+        Plan it even past :data:`placement.bounds.WORK_LIMITS` (tenants; demand nodes x capacities x
+        periods); otherwise such a plan raises :class:`InputError` before any work.
 
     Returns
     -------
@@ -47,19 +50,29 @@ def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto")
     Raises
     ------
     InputError
-        No capacity, an unknown residency region or capacity id.
+        Checked first, before any work: ``scenario`` not a Scenario, or tenants, capacity,
+        ``[planning]`` and parameters (Python-built ones included: ``mw = -5``, a NaN price,
+        ``kind = "moon"``) that the scenario loader would refuse, each named as
+        ``plan: scenario.tenants[2].mw``; scores of the wrong kind, an unknown ``device``,
+        ``allow_large`` not true/false; a plan past the work limits. Then: no capacity, an
+        unknown residency region or capacity id.
 
     References
     ----------
     .. [1] Ahuja, R., Magnanti, T. & Orlin, J. (1993). Network Flows, ch. 9-11 and 19 (time-expanded
        networks; linear-programming duals as the value of capacity).
     """
+    from placement.plan.assign import check_plan_arguments
     from placement.plan.over_time import plan_over_time
 
-    return plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores, device=device)
+    scenario, _, _ = check_plan_arguments("plan", scenario, site_scores=site_scores, shell_scores=shell_scores,
+                                          device=device, allow_large=allow_large)
+    return plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores, device=device,
+                          allow_large=allow_large)
 
 
-def build_plan_graph(scenario, *, site_scores=None, shell_scores=None, device: str = "auto"):
+def build_plan_graph(scenario, *, site_scores=None, shell_scores=None, device: str = "auto",
+                     allow_large: bool = False):
     """The plan's time-expanded graph: one assignment layer per period, linked by keep arcs.
 
     Each layer's nodes are named ``(period label, *node)``; keep arcs carry the previous
@@ -75,6 +88,8 @@ def build_plan_graph(scenario, *, site_scores=None, shell_scores=None, device: s
         Scores of the capacity's shells (computed when not given).
     device : {'auto', 'cpu', 'cuda'}
         Where the scoring kernels run when scores are computed (``auto``: a GPU if Numba sees one).
+    allow_large : bool
+        As for :func:`plan`.
 
     Returns
     -------
@@ -86,16 +101,19 @@ def build_plan_graph(scenario, *, site_scores=None, shell_scores=None, device: s
     Raises
     ------
     InputError
-        As :func:`plan`.
+        As :func:`plan` (the messages start ``build_plan_graph:``).
 
     References
     ----------
     .. [1] NetworkX ``network_simplex`` (node ``demand``, edge ``capacity`` and ``weight``).
     """
+    from placement.plan.assign import check_plan_arguments
     from placement.plan.over_time import layered_graph, plan_over_time
 
+    scenario, _, _ = check_plan_arguments("build_plan_graph", scenario, site_scores=site_scores,
+                                          shell_scores=shell_scores, device=device, allow_large=allow_large)
     return layered_graph(plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores,
-                                        device=device))
+                                        device=device, allow_large=allow_large))
 
 
 class _PlanModule(_types.ModuleType):
@@ -114,4 +132,8 @@ def __getattr__(name):
         from placement.plan.over_time import MultiPeriodPlan
 
         return MultiPeriodPlan
+    if name == "quote":  # the submodule, so ``placement.plan.quote.quote`` works without importing it first
+        import importlib
+
+        return importlib.import_module("placement.plan.quote")
     raise AttributeError(f"module 'placement.plan' has no attribute {name!r}")

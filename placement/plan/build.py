@@ -36,8 +36,18 @@ from placement.plan.model import (
     key_label,
 )
 
-#: Largest problem built without asking: demand nodes x capacities.
-MAX_PAIRS = 50_000_000
+def check_plan_size(scenario, n_demands: int, n_capacities: int, n_periods: int, allow_large: bool) -> None:
+    """Refuse a plan past :data:`placement.bounds.WORK_LIMITS` (tenants; demand nodes x
+    capacities x periods) unless ``allow_large``."""
+    from placement.bounds import check_work
+
+    where = str(scenario.path)
+    check_work(where, "tenant", len(scenario.tenants), "tenants", allow_large, f"{len(scenario.tenants):,} tenants")
+    pairs = n_demands * max(n_capacities, 1) * max(n_periods, 1)
+    check_work(where, "tenant", n_demands, "plan_pairs", allow_large,
+               f"{n_demands:,} demand nodes x {n_capacities:,} capacities x {n_periods:,} periods "
+               f"({pairs:,} pairs)" if n_periods > 1 else
+               f"{n_demands:,} demand nodes x {n_capacities:,} capacities ({pairs:,} pairs)")
 
 
 def capacities_of(scenario, site_scores=None, shell_scores=None, device: str = "auto") -> dict:
@@ -224,11 +234,13 @@ def arc_weights_cents_per_mwh(scenario, demands: list, capacities: dict, rtt: np
 
 
 def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), evicted=(), previous=None,
-                  device: str = "auto") -> Problem:
-    """Capacities, demand nodes, allowed arcs and their integer costs for a scenario."""
+                  device: str = "auto", allow_large: bool = False) -> Problem:
+    """Capacities, demand nodes, allowed arcs and their integer costs for a scenario (refused past
+    :data:`placement.bounds.WORK_LIMITS` unless ``allow_large``)."""
     where = str(scenario.path)
     if not scenario.capacity:
         raise InputError(where, "capacity", None, "no [[capacity]] entries to assign tenants to")
+    check_plan_size(scenario, len(scenario.tenants), len(scenario.capacity), 1, allow_large)
     ap = scenario.assignment
     capacities = capacities_of(scenario, site_scores, shell_scores, device)
     tenant_ids = {t.id for t in scenario.tenants}
@@ -245,9 +257,7 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
         if e not in tenant_ids:
             raise InputError("assign", "evicted", e, "not a tenant id of this scenario")
     demands = [d for d in demand_nodes(scenario) if d.tenant.id not in set(evicted)]
-    if len(demands) * max(len(capacities), 1) > MAX_PAIRS:
-        raise InputError(where, "tenant", len(demands), f"{len(demands):,} demand nodes x {len(capacities):,} "
-                                                        f"capacities is more than {MAX_PAIRS:,} pairs")
+    check_plan_size(scenario, len(demands), len(capacities), 1, allow_large)
     rtt = rtt_matrix(scenario, demands, capacities)
     violations = rule_violations(scenario, demands, capacities, rtt, ap.horizon_year)
     weights = arc_weights_cents_per_mwh(scenario, demands, capacities, rtt)
@@ -278,4 +288,4 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
     return problem
 
 
-__all__ = ["build_problem", "capacities_of", "demand_nodes", "rtt_matrix", "rule_violations", "key_label"]
+__all__ = ["build_problem", "check_plan_size", "capacities_of", "demand_nodes", "rtt_matrix", "rule_violations", "key_label"]

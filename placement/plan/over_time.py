@@ -21,8 +21,10 @@ foresight across periods. :func:`build_plan_graph` returns the union of the laye
 
 The value of one more MW of a capacity in a period (:func:`placement.plan.solve.capacity_values`)
 is how much the layer's objective falls with one more MW on the arc that bounds that
-capacity, from the optimal flow's residual graph: capacity not yet online (zero MW) still
-gets a value, which is what ranks the "build next" list.
+capacity: from the optimal flow's residual graph, and in layers with exclusive leases or
+blocks by an exact re-solve wherever the discrete placement could change. Capacity not yet
+online (zero MW) still gets a value, which is what ranks the "build next" list. A layer whose
+search hits ``max_search_nodes`` reports its lower bound, and the plan its gap.
 """
 from __future__ import annotations
 
@@ -35,11 +37,12 @@ import numpy as np
 from placement.catalogs.validation import InputError
 from placement.plan.build import (
     capacities_of,
+    check_plan_size,
     demand_nodes,
     rtt_matrix,
     rule_violations,
 )
-from placement.plan.explain import placed_mw, unserved_mw
+from placement.plan.explain import explain_unserved, placed_mw, unserved_mw
 from placement.plan.model import RULE_BIT, Problem, key_label
 from placement.plan.network import SERVED_ARC, flow_dict, to_networkx
 from placement.plan.periods import (
@@ -144,6 +147,35 @@ class MultiPeriodPlan:
                 f"({per_month:,.0f} USD per MW-month) in {year}; one more MW anywhere is worth at most "
                 f"{worth:,.0f} USD per MW-month in this plan")
 
+    @property
+    def lower_bound(self) -> int:
+        """Sum of the layers' proven lower bounds on their objectives [USD]: equal to
+        :attr:`objective` when every layer was solved to proven optimality."""
+        return int(sum(layer.solution.lower_bound for layer in self.layers))
+
+    @property
+    def gap_usd(self) -> int:
+        """How far the objective may be above the layers' optima [USD] (0 when proven optimal)."""
+        return int(self.objective - self.lower_bound)
+
+    @property
+    def values_exact(self) -> bool:
+        """Whether every value of one more MW was proven (no re-solve cut off by the search limit)."""
+        return all(getattr(layer.solution, "values_exact", True) for layer in self.layers)
+
+    @property
+    def unserved_reasons(self) -> list:
+        """Unserved demand grouped by tenant and reason: ``{"tenant", "reason", "periods" (labels),
+        "mw" (the most unserved in one of them)}``, in order of first appearance."""
+        out = {}
+        for layer in self.layers:
+            for u in unserved_of_layer(layer):
+                rec = out.setdefault((u["tenant"], u["reason"]), {"tenant": u["tenant"], "reason": u["reason"],
+                                                                   "periods": [], "mw": 0})
+                rec["periods"].append(layer.period.label)
+                rec["mw"] = max(rec["mw"], u["mw"])
+        return list(out.values())
+
     def margin_by(self, what: str) -> dict:
         """Margin [USD] by 'capacity', 'period' or 'tenant'."""
         out = {}
@@ -158,11 +190,12 @@ class MultiPeriodPlan:
             "periods": [{"label": p.label, "start": p.start.date().isoformat(), "end": p.end.date().isoformat(),
                          "hours": p.hours} for p in self.periods],
             "objective_usd": self.objective, "margin_usd": round(self.margin_usd, 2), "optimal": self.optimal,
+            "lower_bound_usd": self.lower_bound, "optimality_gap_usd": self.gap_usd,
+            "capacity_values_exact": self.values_exact,
             "revenue_usd": round(sum(layer.money["revenue_usd"] for layer in self.layers), 2),
             "records": self.rows,
             "evictions": self.evictions,
-            "unserved": [{"period": layer.period.label, "tenant": u["tenant"], "mw": u["mw"]}
-                         for layer in self.layers for u in unserved_of_layer(layer)],
+            "unserved": [{"period": layer.period.label, **u} for layer in self.layers for u in unserved_of_layer(layer)],
             "orbit_first_period": self.orbit_first_period,
             "orbit_outlook": self.orbit_outlook,
             "build_next": self.build_next,
@@ -170,21 +203,33 @@ class MultiPeriodPlan:
 
 
 def unserved_of_layer(layer: Layer) -> list:
-    short = unserved_mw(layer.problem, layer.solution)
-    out = {}
+    """Per tenant left (partly) unserved in a layer: ``{"tenant", "mw", "reason"}``, the reason
+    being :func:`~placement.plan.explain.explain_unserved`'s sentence for each of its demand nodes."""
+    problem = layer.problem
+    short = unserved_mw(problem, layer.solution)
+    used = {}
+    for (_, cid), mw in layer.placed.items():
+        used[cid] = used.get(cid, 0) + mw
+    parts = {}
     for i in np.flatnonzero(short > 0):
-        tid = layer.problem.demands[i].tenant.id
-        out[tid] = out.get(tid, 0) + int(short[i])
-    return [{"tenant": t, "mw": mw} for t, mw in out.items()]
+        parts.setdefault(problem.demands[i].tenant.id, []).append((int(i), int(short[i])))
+    out = []
+    for tid, rows in parts.items():
+        reasons = "; ".join(dict.fromkeys(explain_unserved(problem, i, mw, used) for i, mw in rows))
+        out.append({"tenant": tid, "mw": sum(mw for _, mw in rows), "reason": reasons})
+    return out
 
 
 # --- building a layer ----------------------------------------------------------------------------
 
-def context_of(scenario, site_scores=None, shell_scores=None, device: str = "auto") -> PlanContext:
-    """Capacities scored once, their windows, the periods."""
+def context_of(scenario, site_scores=None, shell_scores=None, device: str = "auto",
+               allow_large: bool = False) -> PlanContext:
+    """Capacities scored once, their windows, the periods (a plan past
+    :data:`placement.bounds.WORK_LIMITS` is refused first, unless ``allow_large``)."""
     if not scenario.capacity:
         raise InputError(str(scenario.path), "capacity", None, "no [[capacity]] entries to plan on")
     planning = scenario.planning
+    check_plan_size(scenario, len(scenario.tenants), len(scenario.capacity), len(periods_of(planning)), allow_large)
     capacities = capacities_of(scenario, site_scores, shell_scores, device)
     specs = {c.id: c for c in scenario.capacity}
     windows = {cid: capacity_window(specs[cid], info, planning) for cid, info in capacities.items()}
@@ -319,11 +364,11 @@ def _money(ctx: PlanContext, period: Period, problem: Problem, placed: dict, rev
 # --- the plan -------------------------------------------------------------------------------------
 
 def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str = "ortools",
-                   extra_tenants=(), device: str = "auto") -> MultiPeriodPlan:
+                   extra_tenants=(), device: str = "auto", allow_large: bool = False) -> MultiPeriodPlan:
     """Solve the plan layer by layer (module docstring)."""
     if extra_tenants:
         scenario = dataclasses.replace(scenario, tenants=list(scenario.tenants) + list(extra_tenants))
-    ctx = context_of(scenario, site_scores, shell_scores, device)
+    ctx = context_of(scenario, site_scores, shell_scores, device, allow_large)
     previous, gone, running = {}, set(), set()
     layers, rows, evictions = [], [], []
     objective, optimal = 0, True
@@ -342,7 +387,11 @@ def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str
             served_by_tenant[tid] = served_by_tenant.get(tid, 0) + mw
         expelled = {}
         for t in scenario.tenants:
+            # expelled: a running evictable tenant left wholly unserved once its notice could have
+            # been given; inside its notice it is only unserved (no capacity could take it: the
+            # forbidden weight was paid) and stays a running tenant
             if t.id in running and t.evictable and served_by_tenant.get(t.id, 0) == 0 and \
+                    period.start >= ctx.planning.start + _days(t.notice_days) and \
                     any(d.tenant.id == t.id for d in problem.demands):
                 expelled[t.id] = sum(d.mw for d in problem.demands if d.tenant.id == t.id)
         for tid, mw in expelled.items():
@@ -350,7 +399,7 @@ def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str
             evictions.append({"tenant": tid, "period": period.label, "mw": mw})
         money, layer_rows = _money(ctx, period, problem, placed, revenue, hours, moved, expelled)
         rows += layer_rows
-        values = capacity_values(solution)
+        values = capacity_values(solution, scenario.assignment.max_search_nodes, solver=solver)
         layers.append(Layer(period, problem, solution, {(problem.demands[i].key, problem.capacity_ids[j]): mw
                                                         for (i, j), mw in placed.items()},
                             values, list(expelled), moved, money))

@@ -97,3 +97,18 @@ def capacity_mw_in(spec, info, period: Period) -> int:
         if year <= period.year:
             mw = spec.mw_by_year[year]
     return int(mw)
+
+
+def period_spans(periods: list[str], labels: list[str]) -> str:
+    """``'2026-2029, 2031'``: the period labels ``periods``, consecutive runs of the plan's
+    ``labels`` joined."""
+    out, run = [], []
+    order = {p: k for k, p in enumerate(labels)}
+    for p in sorted(set(periods), key=order.__getitem__):
+        if run and order[p] != order[run[-1]] + 1:
+            out.append(run)
+            run = []
+        run.append(p)
+    if run:
+        out.append(run)
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in out)

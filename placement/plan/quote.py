@@ -30,16 +30,54 @@ class Quote:
         return dataclasses.asdict(self)
 
 
-def quote(scenario, new_tenant, *, device: str = "auto") -> Quote:
-    """Break-even price for ``new_tenant`` (a :class:`~placement.plan.contracts.Tenant`) in ``scenario``."""
+def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = False) -> Quote:
+    """Break-even price for ``new_tenant`` (a :class:`~placement.plan.contracts.Tenant`) in ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        As for :func:`placement.plan`.
+    new_tenant : Tenant
+        The tenant to price (its own price is ignored).
+    device : {'auto', 'cpu', 'cuda'}
+        Where the scoring kernels run.
+    allow_large : bool
+        Plan even past :data:`placement.bounds.WORK_LIMITS`.
+
+    Returns
+    -------
+    Quote
+        Break-even price [USD per MW-month], MW-months, cost of serving [USD], placements and
+        the demand it displaces.
+
+    Raises
+    ------
+    InputError
+        Checked first, before any work: the arguments as for :func:`placement.plan` (messages
+        ``quote: scenario...``), and ``new_tenant`` with the loader's tenant rules
+        (:func:`~placement.plan.contracts.check_tenant`: ``quote: new_tenant.mw``; its capacity
+        ids must be the scenario's, its ramp and notice inside the horizon). Then: a tenant of that id already in the scenario, a tenant
+        not active in the horizon, or one no capacity can take.
+    """
+    from placement.plan.assign import check_plan_arguments
+    from placement.plan.contracts import check_tenant, check_tenant_horizon
+
+    scenario, _, _ = check_plan_arguments("quote", scenario, device=device, allow_large=allow_large)
+    new_tenant = check_tenant("quote", new_tenant, "new_tenant")
+    capacity_ids = {c.id for c in scenario.capacity}
+    for cid in new_tenant.capacities:
+        if cid not in capacity_ids:
+            raise InputError("quote", "new_tenant.capacities", cid, "not a [[capacity]] id of this scenario")
+    check_tenant_horizon("quote", scenario.planning, new_tenant, "new_tenant")
     if any(t.id == new_tenant.id for t in scenario.tenants):
         raise InputError("quote: new_tenant", "id", new_tenant.id, "a tenant of this id is already in the scenario")
     planning = scenario.planning
     forced = dataclasses.replace(new_tenant, price_usd_per_mw_month=0.0, tenant_class="internal", internal=True,
                                  evictable=False)
     big = dataclasses.replace(planning, unserved_internal_usd_per_mw_month=1e9)
-    with_new = plan_over_time(dataclasses.replace(scenario, planning=big), extra_tenants=[forced], device=device)
-    base_big = plan_over_time(dataclasses.replace(scenario, planning=big), device=device)
+    with_new = plan_over_time(dataclasses.replace(scenario, planning=big), extra_tenants=[forced], device=device,
+                              allow_large=allow_large)
+    base_big = plan_over_time(dataclasses.replace(scenario, planning=big), device=device, allow_large=allow_large)
     window = contract_window(new_tenant, planning)
     mw_months = sum(new_tenant.mw_in(p.year) * p.months for p in base_big.periods if active(window, p))
     if mw_months <= 0:

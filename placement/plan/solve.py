@@ -17,12 +17,13 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from placement.plan.model import Problem
 from placement.plan.network import (
+    CAPACITY_ARC,
     INTO_KEEP_ARC,
     KEEP_ARC,
     SERVED_ARC,
@@ -48,6 +49,12 @@ class Solution:
     search_nodes: int = 1
     #: arc capacities of the network actually solved (a discrete placement's leaf restricts some to 0)
     capacity: np.ndarray | None = None
+    #: the problem solved, and the relaxation at the root (discrete nodes splittable)
+    problem: Problem | None = None
+    root_cost: int | None = None
+    root_flow: np.ndarray | None = None
+    #: whether :func:`capacity_values` proved every value (no search cut off)
+    values_exact: bool = True
 
     def __post_init__(self):
         if self.capacity is None:
@@ -103,19 +110,46 @@ def _placement(net: FlowNetwork, arc_flow: np.ndarray, i: int):
     return best, len(targets) == 1
 
 
-def _restricted_capacity(net: FlowNetwork, problem: Problem, fixes: dict) -> np.ndarray:
-    """Arc capacities where each fixed discrete node may use only its chosen capacity (or only its
-    unserved arc), and a capacity fixed to an exclusive node takes nobody else."""
-    cap = net.capacity.copy()
-    into = np.isin(net.arc_role, (SERVED_ARC, INTO_KEEP_ARC, KEEP_ARC))
-    for i, j in fixes.items():
-        cap[into & (net.arc_demand == i) & (net.arc_capacity != j)] = 0
-        if j >= 0 and problem.demands[i].exclusive:
-            cap[into & (net.arc_capacity == j) & (net.arc_demand != i)] = 0
+class _Arcs:
+    """Arc indices the branching closes, per discrete node and per capacity (computed once)."""
+
+    def __init__(self, net: FlowNetwork, discrete: list):
+        into = np.isin(net.arc_role, (SERVED_ARC, INTO_KEEP_ARC, KEEP_ARC))
+        self.into_of = {i: np.flatnonzero(into & (net.arc_demand == i)) for i in discrete}
+        self.unserved_of = {i: np.flatnonzero((net.arc_role == UNSERVED_ARC) & (net.arc_demand == i))
+                            for i in discrete}
+        self.into = into
+        self.net = net
+
+
+def _fix(arcs: _Arcs, problem: Problem, cap: np.ndarray, i: int, j: int) -> np.ndarray:
+    """Arc capacities with discrete node ``i`` fixed: to capacity ``j`` whole (its other arcs and
+    its unserved arc closed; an exclusive lease also closes ``j`` to everybody else), or to
+    unserved (``j = -1``: every arc into a capacity closed)."""
+    net = arcs.net
+    cap = cap.copy()
+    mine = arcs.into_of[i]
+    cap[mine[net.arc_capacity[mine] != j]] = 0
+    if j >= 0:
+        cap[arcs.unserved_of[i]] = 0
+        if problem.demands[i].exclusive:
+            cap[arcs.into & (net.arc_capacity == j) & (net.arc_demand != i)] = 0
     return cap
 
 
+def restricted_capacity(net: FlowNetwork, problem: Problem, fixes: dict) -> np.ndarray:
+    """Arc capacities of the network with each discrete node in ``fixes`` (demand index ->
+    capacity index, or -1 for unserved) placed as :func:`_fix` says."""
+    arcs = _Arcs(net, list(fixes))
+    cap = net.capacity
+    for i, j in fixes.items():
+        cap = _fix(arcs, problem, cap, i, j)
+    return cap.copy() if cap is net.capacity else cap
+
+
 def _feasible(net: FlowNetwork, problem: Problem, arc_flow: np.ndarray, discrete: list) -> bool:
+    """True when every discrete rule holds in a flow: each discrete node whole on one capacity
+    or wholly unserved, and nobody else on an exclusive lease's capacity."""
     owners = {}
     for i in discrete:
         j, whole = _placement(net, arc_flow, i)
@@ -131,56 +165,138 @@ def _feasible(net: FlowNetwork, problem: Problem, arc_flow: np.ndarray, discrete
     return True
 
 
-def solve(problem: Problem, max_search_nodes: int = 5000, *, solver: str = "ortools") -> Solution:
-    """Min-cost flow honouring discrete nodes exactly (module docstring)."""
+def discrete_placement(solution: "Solution") -> dict:
+    """Demand index -> capacity index (-1: unserved) of every discrete node in a solution."""
+    problem = solution.problem
+    return {i: _placement(solution.net, solution.arc_flow, i)[0]
+            for i in range(len(problem.demands)) if problem.demands[i].discrete}
+
+
+def _twins(problem: Problem, discrete: list) -> dict:
+    """Discrete node -> the last node before it (in ``discrete`` order) that is interchangeable with
+    it: the same tenant, MW, unserved weight, allowed arcs with their weights, and previous placement."""
+    last, out = {}, {}
+    for i in discrete:
+        d = problem.demands[i]
+        mask = problem.arc_demand == i
+        previous = tuple(sorted((j, mw) for (k, j), mw in problem.previous.items() if k == i))
+        key = (d.tenant.id, d.mw, d.exclusive, int(problem.unserved_weight[i]),
+               tuple(problem.arc_capacity[mask].tolist()), tuple(problem.arc_weight[mask].tolist()), previous)
+        if key in last:
+            out[i] = last[key]
+        last[key] = i
+    return out
+
+
+def _whole_block_capacity(net: FlowNetwork, problem: Problem) -> np.ndarray:
+    """Arc capacities where a capacity that only discrete nodes can enter is rounded down to a
+    multiple of the greatest common divisor of their MW: whole nodes can fill no more than that
+    (49 MW for 5 MW blocks holds 45), so every exact placement still fits, and the relaxation
+    bound is tighter."""
+    import math
+
+    cap = net.capacity.copy()
+    into = np.isin(net.arc_role, (SERVED_ARC, INTO_KEEP_ARC))
+    discrete = np.array([d.discrete for d in problem.demands], dtype=bool)
+    mw = problem.demand_mw
+    bounding = np.flatnonzero(net.arc_role == CAPACITY_ARC)
+    for j in range(net.n_capacities):
+        users = np.unique(net.arc_demand[into & (net.arc_capacity == j)])
+        if users.size == 0 or not discrete[users].all():
+            continue
+        g = math.gcd(*mw[users].tolist())
+        k = bounding[j]
+        cap[k] = cap[k] // g * g
+    return cap
+
+
+def solve(problem: Problem, max_search_nodes: int = 5000, *, solver: str = "ortools",
+          net: FlowNetwork | None = None, incumbent: int | None = None) -> Solution:
+    """Min-cost flow honouring discrete nodes exactly (module docstring).
+
+    ``net`` solves another network of the same problem (one more MW somewhere); ``incumbent``
+    is the cost of a plan known to be feasible there, which prunes the search (a solution is
+    then returned only when it is cheaper; otherwise ``arc_flow`` is ``None``)."""
     discrete = [i for i in sorted(range(len(problem.demands)), key=lambda i: -problem.demands[i].mw)
                 if problem.demands[i].discrete]
-    net = flow_network(problem)
+    net = flow_network(problem) if net is None else net
     root_cost, root_flow = min_cost_flow(net, solver=solver)
     if not discrete or _feasible(net, problem, root_flow, discrete):
-        return Solution(net, root_flow, root_cost, True, root_cost, 1)
-    best = [None, None, None]
+        return Solution(net, root_flow, root_cost, True, root_cost, 1, problem=problem,
+                        root_cost=root_cost, root_flow=root_flow)
+    arcs = _Arcs(net, discrete)
+    start_cap = _whole_block_capacity(net, problem)
+    bound = root_cost
+    if not np.array_equal(start_cap, net.capacity):
+        try:
+            bound, start_flow = min_cost_flow(net, start_cap, solver=solver)
+        except Infeasible:
+            start_cap, start_flow = net.capacity, root_flow
+        else:
+            if _feasible(net, problem, start_flow, discrete):
+                return Solution(net, start_flow, bound, True, bound, 2, start_cap, problem=problem,
+                                root_cost=root_cost, root_flow=root_flow)
+    else:
+        start_flow = root_flow
+    best = [incumbent, None, None]
     nodes = [0]
-    complete = [True]
+    open_bounds = []  # relaxation costs of subtrees the node limit cut off
     allowed_of = {i: sorted(set(problem.arc_capacity[problem.arc_demand == i].tolist())) for i in discrete}
     weight_of = {(int(i), int(j)): int(w) for i, j, w in zip(problem.arc_demand, problem.arc_capacity,
                                                              problem.arc_weight) if i in allowed_of}
 
-    def options(i, arc_flow):
-        """Capacities for a discrete node, the relaxation's choice first, then by cost; unserved last."""
+    twin_before = _twins(problem, discrete)
+    n_caps = net.n_capacities
+
+    def rank(j):
+        return n_caps if j < 0 else j
+
+    def options(i, arc_flow, fixes):
+        """Capacities for a discrete node, the relaxation's choice first, then by cost; unserved last.
+        A block identical to one fixed before it (same tenant, size, arcs, weights and previous
+        placement) takes only capacities at or after that one's, in capacity order with unserved
+        last: any plan can be reordered so, at the same cost, which cuts the symmetric branches."""
         prefer, _ = _placement(net, arc_flow, i)
-        return sorted(allowed_of[i], key=lambda j: (j != prefer, weight_of[i, j])) + [-1]
+        out = sorted(allowed_of[i], key=lambda j: (j != prefer, weight_of[i, j])) + [-1]
+        twin = twin_before.get(i)
+        if twin is not None and twin in fixes:
+            out = [j for j in out if rank(j) >= rank(fixes[twin])]
+        return out
 
-    def dfs(fixes, arc_flow):
-        for i in discrete:
-            if i in fixes:
+    def dfs(fixes, cap, arc_flow, bound):
+        i = next((i for i in discrete if i not in fixes), None)
+        if i is None:
+            return  # every discrete node fixed: the restricted flow is itself feasible (accepted above)
+        for j in options(i, arc_flow, fixes):
+            if nodes[0] >= max_search_nodes:
+                open_bounds.append(bound)
+                return
+            nodes[0] += 1
+            trial_cap = _fix(arcs, problem, cap, i, j)
+            try:
+                cost, f = min_cost_flow(net, trial_cap, solver=solver)
+            except Infeasible:
                 continue
-            for j in options(i, arc_flow):
-                if nodes[0] >= max_search_nodes:
-                    complete[0] = False
-                    return
-                nodes[0] += 1
-                trial = dict(fixes)
-                trial[i] = j
-                cap = _restricted_capacity(net, problem, trial)
-                try:
-                    cost, f = min_cost_flow(net, cap, solver=solver)
-                except Infeasible:
-                    continue
-                if best[0] is not None and cost >= best[0]:
-                    continue  # bound: the relaxation already costs as much as the best plan
-                if _feasible(net, problem, f, discrete):
-                    best[0], best[1], best[2] = cost, f, cap
-                    continue
-                dfs(trial, f)
-            return  # every branch of the first unfixed node explored
+            if best[0] is not None and cost >= best[0]:
+                continue  # bound: the relaxation already costs as much as the best plan
+            if _feasible(net, problem, f, discrete):
+                best[0], best[1], best[2] = cost, f, trial_cap
+                continue
+            dfs({**fixes, i: j}, trial_cap, f, cost)
 
-    dfs({}, root_flow)
-    if best[1] is None:  # no exact placement found within the limit: everything discrete unserved
-        best[2] = _restricted_capacity(net, problem, {i: -1 for i in discrete})
+    dfs({}, start_cap, start_flow, bound)
+    found = best[1] is not None
+    if not found and incumbent is not None:  # nothing cheaper than the incumbent (proven if no cut-off)
+        lower = max(min([incumbent, *open_bounds]), bound)
+        return Solution(net, None, incumbent, lower == incumbent, lower, nodes[0] + 1, problem=problem,
+                        root_cost=root_cost, root_flow=root_flow)
+    if not found:  # no exact placement found within the limit: everything discrete unserved
+        best[2] = restricted_capacity(net, problem, {i: -1 for i in discrete})
         best[0], best[1] = min_cost_flow(net, best[2], solver=solver)
-        complete[0] = False
-    return Solution(net, best[1], best[0], complete[0], root_cost, nodes[0] + 1, best[2])
+    lower = min([best[0], *open_bounds]) if open_bounds else best[0]
+    lower = max(lower, bound)
+    return Solution(net, best[1], best[0], lower == best[0], lower, nodes[0] + 1, best[2], problem=problem,
+                    root_cost=root_cost, root_flow=root_flow)
 
 
 # --- potentials, pricing -------------------------------------------------------------------------
@@ -218,15 +334,47 @@ def residual_distances(net: FlowNetwork, arc_flow: np.ndarray, origin: int | Non
     return bellman_ford(graph, directed=True, indices=origin)[:n]
 
 
-def capacity_values(solution: Solution) -> np.ndarray:
-    """For each capacity, how much the objective falls (in the weight units) with one more MW on
-    the single arc that bounds it: ``-min(0, dist(sink -> capacity))`` in the residual graph of
-    the optimal flow (the cheapest cycle through the new unit of capacity). Positive where short.
-    With discrete nodes, the value holds their exact placement fixed (the solved leaf)."""
-    net = solution.net
-    dist = residual_distances(net, solution.arc_flow, origin=1, capacity=solution.capacity)
+def _residual_values(net: FlowNetwork, arc_flow: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Per capacity: ``-min(0, dist(sink -> capacity))`` in the residual graph of an optimal flow."""
+    dist = residual_distances(net, arc_flow, origin=1, capacity=capacity)
     values = -np.minimum(0.0, dist[2:2 + net.n_capacities])
     return np.where(np.isfinite(values), values, 0.0)
 
 
-__all__ = ["Infeasible", "Solution", "min_cost_flow", "solve", "residual_distances", "capacity_values"]
+def capacity_values(solution: Solution, max_search_nodes: int = 5000, *, solver: str = "ortools") -> np.ndarray:
+    """For each capacity, how much the objective falls (in the weight units) with one more MW on
+    the single arc that bounds it. Positive where short.
+
+    Without discrete nodes this is ``-min(0, dist(sink -> capacity))`` in the residual graph of
+    the optimal flow: the cheapest cycle through the new unit of capacity, exact for one unit.
+    With discrete nodes (exclusive leases, single-site tenants, blocks) the same residual value
+    on the network with every discrete node held where the solution put it is a lower bound on
+    the true fall; the root relaxation's residual value gives an upper bound; where they differ,
+    the layer is re-solved exactly with the extra MW (branch and bound seeded with the held
+    placement's cost), so every value is the change a re-plan at +1 MW would show. Where that
+    search is cut off by ``max_search_nodes`` the best change found is returned and
+    ``solution.values_exact`` is False."""
+    net = solution.net
+    problem = solution.problem
+    discrete = problem is not None and any(d.discrete for d in problem.demands)
+    if not discrete:
+        solution.values_exact = True
+        return _residual_values(net, solution.arc_flow, solution.capacity)
+    held = restricted_capacity(net, problem, discrete_placement(solution))
+    low = _residual_values(net, solution.arc_flow, held)
+    upper = (solution.cost - solution.root_cost) + _residual_values(net, solution.root_flow, net.capacity)
+    values = low.copy()
+    exact = solution.optimal
+    bounding = np.flatnonzero(net.arc_role == CAPACITY_ARC)
+    for j in np.flatnonzero(upper > low + 1e-9):
+        more = net.capacity.copy()
+        more[bounding[j]] += 1
+        plus = solve(problem, max_search_nodes, solver=solver, net=replace(net, capacity=more),
+                     incumbent=int(round(solution.cost - low[j])))
+        values[j] = solution.cost - plus.cost
+        exact &= plus.optimal
+    solution.values_exact = bool(exact)
+    return values
+
+
+__all__ = ["Infeasible", "Solution", "min_cost_flow", "solve", "restricted_capacity", "discrete_placement", "residual_distances", "capacity_values"]
