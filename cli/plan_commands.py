@@ -97,7 +97,7 @@ def quote_command(scenario, tenant_file, fmt, allow_outside_paths, device, allow
     import tomllib
 
     from placement.catalogs.validation import InputError, read_text
-    from placement.plan.contracts import parse_tenant
+    from placement.plan.contract_checks import parse_tenant
     from placement.plan.quote import quote
 
     sc = load(scenario, allow_outside_paths)

@@ -60,9 +60,7 @@ from placement.earth.ephemeris import parse_start
 from placement.fingerprint import combined, fingerprint_parts
 from placement.orbit.shells import Shell, check_shell, load_shells
 from placement.parameters import Parameters, parameters_from_table
-from placement.plan.contracts import (
-    AssignmentParameters,
-    PlanningParameters,
+from placement.plan.contract_checks import (
     check_against_horizon,
     check_assignment_parameters,
     check_capacity,
@@ -73,6 +71,7 @@ from placement.plan.contracts import (
     parse_planning_parameters,
     parse_tenant,
 )
+from placement.plan.contracts import AssignmentParameters, PlanningParameters
 
 _TOP_LEVEL = {"scenario", "demand", "parameters", "sites", "shells", "assignment", "planning", "capacity", "tenant"}
 _KEYS = {
@@ -364,8 +363,8 @@ def check_scenario(where: str, scenario, field: str = "scenario") -> Scenario:
     ------
     InputError
         Not a Scenario; tenants, capacity, ``[assignment]``, ``[planning]`` or parameters that
-        the loader would refuse (:func:`placement.plan.contracts.check_tenant`,
-        :func:`~placement.plan.contracts.check_capacity`, :func:`check_parameters`); ids listed
+        the loader would refuse (:func:`placement.plan.contract_checks.check_tenant`,
+        :func:`~placement.plan.contract_checks.check_capacity`, :func:`check_parameters`); ids listed
         twice or unknown; ramps, notices or contracts outside the horizon; tenants without
         capacity; sites, shells or catalogs that are not lists of site dicts / Shells; the shell
         span's start, days or step out of bounds.

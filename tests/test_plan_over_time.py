@@ -267,7 +267,7 @@ def test_cli_plan_and_quote(tmp_path):
 
 def test_break_even_price_makes_the_operator_even(tmp_path, scored):
     # a tenant priced at its quote leaves the margin unchanged (within rounding)
-    from placement.plan.contracts import parse_tenant
+    from placement.plan.contract_checks import parse_tenant
     from placement.plan.quote import quote
 
     path = tmp_path / "s.toml"

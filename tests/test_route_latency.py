@@ -262,7 +262,7 @@ def test_unknown_profile_is_refused():
 def test_a_tenant_on_the_backbone_sees_backbone_rtt():
     from placement.catalogs import DEFAULT_SCENARIO
     from placement.plan.build import capacities_of, demand_nodes, rtt_matrix
-    from placement.plan.contracts import parse_tenant
+    from placement.plan.contract_checks import parse_tenant
 
     sc = placement.load_scenario(DEFAULT_SCENARIO)
     caps = {k: c for k, c in capacities_of(sc).items() if c.kind == "ground"}
@@ -317,7 +317,7 @@ def test_latency_command_with_a_bad_cable_catalog_exits_2(tmp_path):
 
 
 def test_scenario_and_tenant_profiles_are_checked(tmp_path):
-    from placement.plan.contracts import parse_tenant
+    from placement.plan.contract_checks import parse_tenant
 
     with pytest.raises(InputError, match="rtt_profile"):
         parse_tenant("t.toml", {"id": "x", "mw": 1, "rtt_profile": "fast"})

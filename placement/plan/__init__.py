@@ -2,12 +2,14 @@
 and the value of one more MW.
 
 One module per concept: :mod:`~placement.plan.contracts` (tenants, capacity over time, the
-horizon), :mod:`~placement.plan.model` (problem and plan), :mod:`~placement.plan.build` (from a
+horizon), :mod:`~placement.plan.contract_checks` (the rules they meet, from files and from
+Python), :mod:`~placement.plan.model` (problem and plan), :mod:`~placement.plan.build` (from a
 scenario to the problem), :mod:`~placement.plan.network` (the flow network and its NetworkX
 graph), :mod:`~placement.plan.solve` (min-cost flow, exact discrete placement, pricing,
 potentials), :mod:`~placement.plan.explain` (plans people read), :mod:`~placement.plan.assign`
-(the single-period assignment), :mod:`~placement.plan.periods` (the plan over periods, its money
-and capacity values) and :mod:`~placement.plan.quote` (the break-even price of a new tenant).
+(the single-period assignment), :mod:`~placement.plan.periods` (the calendar),
+:mod:`~placement.plan.over_time` (the plan over periods, its money and capacity values) and
+:mod:`~placement.plan.quote` (the break-even price of a new tenant).
 """
 
 from __future__ import annotations

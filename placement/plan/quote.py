@@ -55,12 +55,12 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
     InputError
         Checked first, before any work: the arguments as for :func:`placement.plan` (messages
         ``quote: scenario...``), and ``new_tenant`` with the loader's tenant rules
-        (:func:`~placement.plan.contracts.check_tenant`: ``quote: new_tenant.mw``; its capacity
+        (:func:`~placement.plan.contract_checks.check_tenant`: ``quote: new_tenant.mw``; its capacity
         ids must be the scenario's, its ramp and notice inside the horizon). Then: a tenant of that id already in the scenario, a tenant
         not active in the horizon, or one no capacity can take.
     """
     from placement.plan.assign import check_plan_arguments
-    from placement.plan.contracts import check_tenant, check_tenant_horizon
+    from placement.plan.contract_checks import check_tenant, check_tenant_horizon
 
     scenario, _, _ = check_plan_arguments("quote", scenario, device=device, allow_large=allow_large)
     new_tenant = check_tenant("quote", new_tenant, "new_tenant")
