@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from placement.catalogs import COOLING_PLANTS, DATA_DIR
 from placement.catalogs.markets import load_supply_options
-from placement.catalogs.validation import InputError, require_number
+from placement.catalogs.validation import InputError, require_instance, require_number
 from placement.constants import SPEED_OF_LIGHT_KM_PER_MS
 from placement.latency.profiles import PROFILES as RTT_PROFILES
 from placement.latency.profiles import LatencyParameters
@@ -435,3 +435,42 @@ def _supply_choice(where: str, label: str, raw) -> str:
     if raw not in allowed:
         raise InputError(where, label, raw, f"must be one of {', '.join(allowed)}")
     return raw
+
+
+def check_parameters(where: str, parameters, field: str = "parameters") -> Parameters:
+    """:class:`Parameters` built in Python, checked with the rules of a scenario's ``[parameters]``
+    tables (every value that differs from its default; None: the defaults).
+
+    Returns
+    -------
+    Parameters
+        ``parameters`` itself, or a copy with its values normalised as the loader gives them.
+
+    Raises
+    ------
+    InputError
+        Not Parameters, or a value that is not a finite number within its bounds or not one of its
+        words; the message names ``where: field`` and ``parameters.group.key``.
+    """
+    if parameters is None:
+        return Parameters()
+    require_instance(where, field, parameters, Parameters, "placement.Parameters")
+    owner = field[:-len("parameters")].rstrip(".") if field.endswith("parameters") else field
+    where = f"{where}: {owner}" if owner else where
+    base, table = Parameters(), {}
+    for group in dataclasses.fields(Parameters):
+        value, default = getattr(parameters, group.name), getattr(base, group.name)
+        if not isinstance(value, type(default)):
+            raise InputError(where, f"parameters.{group.name}", None,
+                             f"must be {type(default).__name__}, not {type(value).__name__}")
+        changed = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)
+                   if not same_value(getattr(value, f.name), getattr(default, f.name))}
+        if changed:
+            table[group.name] = changed
+    checked = parameters_from_table(where, table)
+    return parameters if checked == parameters else checked
+
+
+def same_value(a, b) -> bool:
+    """The same object, or equal values of the same type (``True`` is not ``1``)."""
+    return a is b or (type(a) is type(b) and a == b)

@@ -59,7 +59,7 @@ from placement.earth.demand import demand_points
 from placement.earth.ephemeris import parse_start
 from placement.fingerprint import combined, fingerprint_parts
 from placement.orbit.shells import Shell, check_shell, load_shells
-from placement.parameters import Parameters, parameters_from_table
+from placement.parameters import Parameters, same_value, check_parameters, parameters_from_table
 from placement.plan.contract_checks import (
     check_against_horizon,
     check_assignment_parameters,
@@ -297,44 +297,6 @@ def _check_contents(where: str, site_catalog: list, shell_catalog: list, capacit
                          "tenants need [[capacity]] entries to be assigned to")
 
 
-def check_parameters(where: str, parameters, field: str = "parameters") -> Parameters:
-    """:class:`Parameters` built in Python, checked with the rules of a scenario's ``[parameters]``
-    tables (every value that differs from its default; None: the defaults).
-
-    Returns
-    -------
-    Parameters
-        ``parameters`` itself, or a copy with its values normalised as the loader gives them.
-
-    Raises
-    ------
-    InputError
-        Not Parameters, or a value that is not a finite number within its bounds or not one of its
-        words; the message names ``where: field`` and ``parameters.group.key``.
-    """
-    if parameters is None:
-        return Parameters()
-    require_instance(where, field, parameters, Parameters, "placement.Parameters")
-    owner = field[:-len("parameters")].rstrip(".") if field.endswith("parameters") else field
-    where = f"{where}: {owner}" if owner else where
-    base, table = Parameters(), {}
-    for group in dataclasses.fields(Parameters):
-        value, default = getattr(parameters, group.name), getattr(base, group.name)
-        if not isinstance(value, type(default)):
-            raise InputError(where, f"parameters.{group.name}", None,
-                             f"must be {type(default).__name__}, not {type(value).__name__}")
-        changed = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)
-                   if not _same_value(getattr(value, f.name), getattr(default, f.name))}
-        if changed:
-            table[group.name] = changed
-    checked = parameters_from_table(where, table)
-    return parameters if checked == parameters else checked
-
-
-def _same_value(a, b) -> bool:
-    return a is b or (type(a) is type(b) and a == b)
-
-
 #: Kinds of object a scenario holds, for :func:`check_scenario`'s messages.
 _LISTS = {"sites": (dict, "site dicts"), "shells": (Shell, "placement.Shell"),
           "site_catalog": (dict, "site dicts"), "shell_catalog": (Shell, "placement.Shell")}
@@ -411,7 +373,7 @@ def check_scenario(where: str, scenario, field: str = "scenario") -> Scenario:
         if isinstance(value, list):
             if type(given) is not list or len(given) != len(value) or any(a is not b for a, b in zip(given, value)):
                 changed[key] = value
-        elif not _same_value(given, value):
+        elif not same_value(given, value):
             changed[key] = value
     if not changed:
         return scenario

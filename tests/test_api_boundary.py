@@ -526,3 +526,21 @@ def test_a_boolean_is_not_a_number(value):
 def test_sun_synchronous_inclination_is_finite_for_every_accepted_altitude():
     for altitude in (150.0, 550.0, 5975.0, 100_000.0):
         assert math.isfinite(placement.sun_synchronous_inclination_deg(altitude))
+
+
+@pytest.mark.parametrize("call", ["score_sites", "score_shells"])
+def test_parameters_given_to_the_scorers_meet_the_scenario_rules(call):
+    """A Python-built ``Parameters`` with a value the scenario loader refuses is refused by the
+    scorers too, naming the parameter (it used to be type-checked only)."""
+    import dataclasses
+
+    bad = dataclasses.replace(placement.Parameters(), cost=dataclasses.replace(placement.Parameters().cost,
+                                                                              discount_rate=float("nan")))
+    demand = placement.demand_points({"NA": 1.0})
+    with pytest.raises(placement.InputError, match="discount_rate"):
+        if call == "score_sites":
+            sc = placement.default_scenario()
+            placement.score_sites(sc.sites[:1], demand, parameters=bad, device="cpu")
+        else:
+            placement.score_shells([placement.make_shell("test", id="s", altitude_km=550, inclination_deg=53)], demand,
+                                   start="2026-01-01", days=1, parameters=bad, device="cpu")

@@ -18,7 +18,7 @@ from placement.ground.site_columns import REQUIRED as SITE_REQUIRED
 from placement.ground.site_columns import site_columns
 from placement.ground.supply import choose_supply
 from placement.latency.demand_rtt import demand_weighted_rtt_ms
-from placement.parameters import Parameters
+from placement.parameters import Parameters, check_parameters
 from placement.score_table import ScoreTable
 
 SITE_FIELDS = (
@@ -155,9 +155,7 @@ def _check_score_arguments(where: str, sites, demand, parameters, device) -> Non
     if not isinstance(demand, DemandPoints):
         raise InputError(where, "demand", None, f"must be DemandPoints (placement.demand_points), "
                                                 f"not {type(demand).__name__}")
-    if parameters is not None and not isinstance(parameters, Parameters):
-        raise InputError(where, "parameters", None, f"must be placement.Parameters or None, "
-                                                    f"not {type(parameters).__name__}")
+    check_parameters(where, parameters)  # the rules of a scenario's [parameters] tables
     if isinstance(sites, dict):  # columns: a batch scan's grid cells
         for key in SITE_REQUIRED:
             if sites.get(key) is None:

@@ -25,7 +25,7 @@ from placement.orbit.design import design_eclipses, shell_economics_of
 from placement.orbit.eclipses import eclipses_by_shell, plane_eclipses
 from placement.orbit.planes import gmst_rad, plane_elements, time_grid
 from placement.orbit.shells import Shell, check_shell
-from placement.parameters import Parameters
+from placement.parameters import Parameters, check_parameters
 from placement.score_table import ScoreTable
 
 SHELL_FIELDS = (
@@ -212,9 +212,7 @@ def score_shells(shells: list[Shell], demand: DemandPoints, *, start, days: floa
        radiators, power).
     """
     require_choice("score_shells", "device", device, DEVICES)
-    if parameters is not None and not isinstance(parameters, Parameters):
-        raise InputError("score_shells", "parameters", None, f"must be placement.Parameters or None, "
-                                                             f"not {type(parameters).__name__}")
+    check_parameters("score_shells", parameters)  # the rules of a scenario's [parameters] tables
     start = _start_time(start)
     _check_score_arguments(shells, demand, start, days, step_s, max_planes, latency_step_s)
     p = parameters or Parameters()
