@@ -600,13 +600,17 @@ def test_one_more_mw_at_an_exclusive_lease_already_whole_is_worth_nothing():
     check_layers_against_milp(plan)
 
 
-MANY_BLOCKS = """\
+#: NA/EU demand, 2026-2028, free migration: the head of the regression scenarios below.
+HEADER_2026_2028 = """\
 [demand]
 weights = { NA = 0.7, EU = 0.3 }
 [planning]
 start_year = 2026
 end_year = 2028
 migration_usd_per_mw = 0
+"""
+
+MANY_BLOCKS = HEADER_2026_2028 + """\
 [[capacity]]
 id = "lulea-se"
 mw = 49
@@ -657,13 +661,7 @@ def test_twenty_identical_blocks_are_placed_at_the_proven_optimum():
     ], [{"id": "lulea-se", "mw": 49}, {"id": "paris-fr", "mw": 44}], {})
 
 
-NOTICE_WITHOUT_CAPACITY = """\
-[demand]
-weights = { NA = 0.7, EU = 0.3 }
-[planning]
-start_year = 2026
-end_year = 2028
-migration_usd_per_mw = 0
+NOTICE_WITHOUT_CAPACITY = HEADER_2026_2028 + """\
 [[capacity]]
 id = "dallas-tx"
 mw = 20

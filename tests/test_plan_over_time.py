@@ -296,23 +296,7 @@ def test_a_period_with_no_capacity_online_and_no_tenant_active_is_an_ordinary_pe
     assert (tmp_path / "out" / "plan_periods.json").is_file()
 
 
-FALSE_OPTIMAL = """[planning]
-start_year = 2026
-end_year = 2026
-unserved_committed_usd_per_mw_month = 600000
-[[capacity]]
-id = "lulea-se"
-mw = 250
-[[tenant]]
-id = "anchor"
-mw = 140
-price_usd_per_mw_month = 320000
-[[tenant]]
-id = "blocks"
-mw = 140
-block_mw = 46
-price_usd_per_mw_month = 200000
-"""
+from test_plan_exactness import ANCHOR_AND_BLOCKS as FALSE_OPTIMAL  # noqa: E402 - the issue's case
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3])

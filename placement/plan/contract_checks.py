@@ -334,12 +334,7 @@ def check_assignment_parameters(where: str, params, field: str = "assignment") -
     InputError
         Not AssignmentParameters, or a value that is not a finite number within its bounds.
     """
-    if params is None:
-        return AssignmentParameters()
-    if not isinstance(params, AssignmentParameters):
-        raise InputError(where, field, None, f"must be AssignmentParameters, not {type(params).__name__}")
-    checked = parse_assignment_parameters(where, _as_table(params), field)
-    return params if all(_same(getattr(params, k), v) for k, v in vars(checked).items()) else checked
+    return _checked_table(where, params, field, AssignmentParameters, parse_assignment_parameters)
 
 
 def check_planning_parameters(where: str, params, field: str = "planning") -> PlanningParameters:
@@ -352,11 +347,17 @@ def check_planning_parameters(where: str, params, field: str = "planning") -> Pl
         Not PlanningParameters; a year, price or period out of bounds; end before start or more
         than 50 years after it.
     """
+    return _checked_table(where, params, field, PlanningParameters, parse_planning_parameters)
+
+
+def _checked_table(where: str, params, field: str, cls, parse):
+    """``params`` (a ``cls``; None: the defaults) re-read through ``parse`` as the loader reads its
+    table: itself when nothing changes, else the normalised copy."""
     if params is None:
-        return PlanningParameters()
-    if not isinstance(params, PlanningParameters):
-        raise InputError(where, field, None, f"must be PlanningParameters, not {type(params).__name__}")
-    checked = parse_planning_parameters(where, _as_table(params), field)
+        return cls()
+    if not isinstance(params, cls):
+        raise InputError(where, field, None, f"must be {cls.__name__}, not {type(params).__name__}")
+    checked = parse(where, _as_table(params), field)
     return params if all(_same(getattr(params, k), v) for k, v in vars(checked).items()) else checked
 
 
