@@ -29,7 +29,10 @@ def latency_command(origin, destination, profile, cables, fmt, wide):
     """Round-trip time between two places over the route graph: RTT [ms], the path (metros and
     cables), the fibre and great-circle distances [km] and, for the internet profile, the detour
     through the two ends' Internet exchanges. FROM and TO are ground-site ids, city names ('Paris'
-    or 'Paris, FR') or 'lat,lon' in degrees."""
+    or 'Paris, FR' with the ISO country code) or 'lat,lon' in degrees (after '--' when it starts
+    with '-'). A city name alone must have 100,000 people or more and 10x the people of any other
+    place of that name ('Atlantis' and 'Birmingham' are refused with the forms to write instead);
+    with a country, 10x its namesakes in that country."""
     from placement.latency.routes import check_reachable, describe_route
     from placement.latency.places import place_coordinates
 

@@ -16,7 +16,28 @@ from placement.cli.common import (announce_compile, device_option, emit, format_
 from rich.markup import escape
 
 from placement.outputs.tables import print_plan, shell_table, site_table
+from placement.scenario import WORKLOADS
 from placement.outputs.terminal import console
+
+#: ``--workload``: which workload a site ranking answers for (default: the scenario's ``[workload] kind``).
+workload_option = click.option(
+    "--workload", type=click.Choice(WORKLOADS), default=None,
+    help="Rank sites for this workload: training by cost and time to power (latency free), inference by the "
+         "cost of a MWh that reaches users within the SLO (default: the scenario's [workload] kind, inference "
+         "when it has none).")
+
+
+def with_workload(sc, workload):
+    """The scenario ``sc`` answering for ``workload`` (unchanged when ``workload`` is None)."""
+    import dataclasses
+
+    from placement.fingerprint import combined
+
+    if workload is None or workload == sc.workload:
+        return sc
+    parts = {**sc.fingerprint_parts, "workload option": workload}
+    return dataclasses.replace(sc, workload=workload, fingerprint_parts=parts, fingerprint=combined(parts))
+
 
 SITE_SORT_FIELDS = ("lcoe_usd_per_mwh_it", "power_cost_usd_per_mwh_it", "pue", "carbon_kg_per_mwh_it",
                     "water_l_per_mwh_it", "source_water_l_per_mwh_it", "time_to_power_months",
@@ -46,18 +67,24 @@ def main(argv=None):
 @wide_option
 @device_option
 @yes_option
+@workload_option
 @handle_errors
-def run(scenario, out_dir, top, allow_outside_paths, wide, device, allow_large):
+def run(scenario, out_dir, top, allow_outside_paths, wide, device, allow_large, workload):
     """Score a scenario and write all outputs (default: the bundled scenario)."""
     from placement.runner import run_all
 
-    sc = load(scenario, allow_outside_paths)
+    sc = with_workload(load(scenario, allow_outside_paths), workload)
     announce_compile()
     result = run_all(sc, out_dir, device=device, allow_large=allow_large)
-    scores = result.site_scores
+    from placement.ground.workloads import ranked_scores
+
+    scores = ranked_scores(result.site_scores, sc.workload,
+                           latency_penalty_usd_per_mwh_per_ms=sc.assignment.latency_penalty_usd_per_mwh_per_ms)
     con = console(wide=wide)
+    by = ("levelized cost per IT MWh (training: latency free)" if sc.workload == "training" else
+          f"cost per IT MWh within the {scores.slo_rtt_ms:g} ms SLO (inference)")
     con.print(site_table(scores.head(top), f"Scenario '{sc.name}': top {min(top, len(scores))} of {len(scores)} "
-                                           f"ground sites by levelized cost per IT MWh (device: {scores.device})",
+                                           f"ground sites by {by} (device: {scores.device})",
                          wide=wide))
     k = sc.parameters.cost
     users = ", ".join(f"{g} {v:.0%}" for g, v in sc.demand_weights.items()) or "world population"
@@ -86,29 +113,38 @@ def run(scenario, out_dir, top, allow_outside_paths, wide, device, allow_large):
 @click.option("--scenario", type=click.Path(dir_okay=False), default=None,
               help="Take demand weights and parameters from this scenario (default: bundled).")
 @format_option()
-@click.option("--sort", "sort_by", type=click.Choice(SITE_SORT_FIELDS), default="lcoe_usd_per_mwh_it",
-              show_default=True, help="Field to sort by (smallest first).")
+@workload_option
+@click.option("--sort", "sort_by", type=click.Choice(SITE_SORT_FIELDS), default=None,
+              help="Field to sort by (smallest first) instead of the workload's ranking.")
 @click.option("--descending", is_flag=True, help="Sort largest first.")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Only the first N rows (default: all).")
 @outside_paths_option
 @wide_option
 @device_option
 @handle_errors
-def sites(catalog, scenario, fmt, sort_by, descending, top, allow_outside_paths, wide, device):
+def sites(catalog, scenario, workload, fmt, sort_by, descending, top, allow_outside_paths, wide, device):
     """Score ground sites: cooling, water, supply and time to power, latency, cost."""
     from placement.catalogs import load_ground_sites
     from placement.ground.sites import score_sites
 
-    sc = load(scenario, allow_outside_paths)
+    from placement.ground.workloads import ranked_scores, workload_records
+
+    sc = with_workload(load(scenario, allow_outside_paths), workload)
     site_list = load_ground_sites(catalog) if catalog else sc.sites
     announce_compile()
     scores = score_sites(site_list, sc.demand(), parameters=sc.parameters, device=device)
-    scores = scores.order_by(sort_by, descending=descending)
+    scores = ranked_scores(scores, sc.workload,
+                           latency_penalty_usd_per_mwh_per_ms=sc.assignment.latency_penalty_usd_per_mwh_per_ms)
+    if sort_by is not None:
+        scores = scores.order_by(sort_by, descending=descending)
+    elif descending:
+        scores = scores.take(slice(None, None, -1))
     if top is not None:
         scores = scores.head(top)
-    emit(scores.to_records(), fmt,
-         lambda: site_table(scores, f"{len(scores)} ground sites by {sort_by} (device: {scores.device})", wide=wide),
-         meta={"device": scores.device, "sort": sort_by, "slo_rtt_ms": scores.slo_rtt_ms,
+    by = sort_by or f"{sc.workload} ranking"
+    emit(workload_records(scores), fmt,
+         lambda: site_table(scores, f"{len(scores)} ground sites by {by} (device: {scores.device})", wide=wide),
+         meta={"device": scores.device, "sort": by, "workload": sc.workload, "slo_rtt_ms": scores.slo_rtt_ms,
                "scenario": sc.name, "fingerprint": sc.fingerprint}, wide=wide)
 
 

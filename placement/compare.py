@@ -79,12 +79,20 @@ class Comparison:
                 "by_year": self.by_year, "by_price": self.by_price, "tornado": self.tornado}
 
 
+#: Known ids an unknown id's message lists before "and N more".
+_IDS_SHOWN = 12
+
+
 def _find(items, key, wanted, what, where):
+    """The first of ``items`` whose id is ``wanted`` (the scenario's before the bundled catalog's);
+    else an :class:`InputError` listing the known ids, each once."""
     for item in items:
         if key(item) == wanted:
             return item
+    known = sorted({key(i) for i in items})
+    more = f" and {len(known) - _IDS_SHOWN} more" if len(known) > _IDS_SHOWN else ""
     raise InputError(where, what, wanted, f"unknown {what.replace('_', ' ')}; known: "
-                                          f"{', '.join(sorted(key(i) for i in items)[:12])}...")
+                                          f"{', '.join(known[:_IDS_SHOWN])}{more}")
 
 
 def compare(scenario, site_id: str, shell_id: str, *, device: str = "auto", where: str = "command line") -> Comparison:

@@ -7,6 +7,9 @@ Strict schema: unknown tables or keys are errors naming file, key and value.
 name = "default"
 description = "..."
 
+[workload]                    # optional; default kind = "inference"
+kind = "inference"            # one of WORKLOADS: "training" or "inference"
+
 [demand]                      # optional
 weights = { NA = 0.7, EU = 0.3 }   # continent or ISO-2 country shares
 cell_deg = 3.0                # aggregation cell of the demand points [deg]
@@ -73,9 +76,20 @@ from placement.plan.contract_checks import (
 )
 from placement.plan.contracts import AssignmentParameters, PlanningParameters
 
-_TOP_LEVEL = {"scenario", "demand", "parameters", "sites", "shells", "assignment", "planning", "capacity", "tenant"}
+__all__ = ["DEFAULT_WORKLOAD", "WORKLOADS", "Scenario", "check_scenario", "default_scenario", "load_scenario"]
+
+#: The workload kinds a scenario's ``[workload] kind`` may name (the CLI's ``--workload`` choices).
+WORKLOADS = ("training", "inference")
+#: The kind a scenario without ``[workload]`` has: inference, because the bundled scenario's
+#: tenants serve users under a round-trip-time SLO, and inference is the case where latency to
+#: users is demanding (training jobs tolerate a far-away site).
+DEFAULT_WORKLOAD = "inference"
+
+_TOP_LEVEL = {"scenario", "workload", "demand", "parameters", "sites", "shells", "assignment", "planning", "capacity",
+              "tenant"}
 _KEYS = {
     "scenario": {"name", "description"},
+    "workload": {"kind"},
     "demand": {"weights", "cell_deg"},
     "sites": {"catalog", "include"},
     "shells": {"catalog", "include", "start", "days", "step_s"},
@@ -84,7 +98,12 @@ _KEYS = {
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario."""
+    """A validated scenario.
+
+    ``workload`` is one of :data:`WORKLOADS` (``[workload] kind``); without a ``[workload]`` table
+    it is :data:`DEFAULT_WORKLOAD`, ``"inference"``: the bundled scenario's tenants have users and
+    a round-trip-time SLO, and inference is the demanding case for latency.
+    """
     name: str
     description: str
     path: Path | None
@@ -106,6 +125,8 @@ class Scenario:
     #: Everything that determines a result (:mod:`placement.fingerprint`): part -> hash, and one id.
     fingerprint_parts: dict = field(default_factory=dict)
     fingerprint: str = ""
+    #: ``"training"`` or ``"inference"`` (:data:`WORKLOADS`); see the class docstring for the default.
+    workload: str = DEFAULT_WORKLOAD
 
     @functools.cached_property
     def shell_start(self):
@@ -125,6 +146,36 @@ def _check_keys(where: str, table: dict, allowed: set[str], prefix: str) -> None
                              f"unknown key (allowed: {', '.join(sorted(allowed))})")
 
 
+def _toml_type(value) -> str:
+    """What a TOML value is, in the words of the TOML specification (for messages)."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
+def _require_text(where: str, field: str, value) -> str:
+    """``value`` itself when it is a text; else an :class:`InputError` naming the field (a table's
+    contents are not echoed: the message stays one short line)."""
+    if not isinstance(value, str):
+        shown = None if isinstance(value, (dict, list)) else value
+        raise InputError(where, field, shown, f"must be a text (a quoted string), not {_toml_type(value)}")
+    return value
+
+
+def _require_workload(where: str, field: str, value) -> str:
+    """``value`` when it is one of :data:`WORKLOADS`; else an :class:`InputError` naming the field."""
+    if not isinstance(value, str) or value not in WORKLOADS:
+        shown = None if isinstance(value, (dict, list)) else value
+        raise InputError(where, field, shown, f"expected one of {', '.join(WORKLOADS)}")
+    return value
+
+
 def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     """Read and validate a scenario TOML file (strict: unknown tables and keys are errors).
 
@@ -139,15 +190,17 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     Returns
     -------
     Scenario
-        Demand weights, :class:`placement.Parameters`, the sites and shells it scores, and its
-        ``[[capacity]]`` and ``[[tenant]]`` entries, every number checked against its bounds.
+        Demand weights, :class:`placement.Parameters`, the sites and shells it scores, its
+        ``[[capacity]]`` and ``[[tenant]]`` entries, every number checked against its bounds, and
+        its ``workload`` (``[workload] kind``, one of :data:`WORKLOADS`; ``"inference"`` when absent).
 
     Raises
     ------
     InputError
         ``path`` not a str or ``os.PathLike`` (``load_scenario: path``), ``allow_outside_paths``
         not true/false; an unreadable or malformed file, unknown key, or a value out of bounds;
-        the message names the file, the field and the value.
+        ``[scenario] name`` or ``description`` not a text; ``[workload] kind`` not one of
+        :data:`WORKLOADS`; the message names the file, the field and the value.
 
     References
     ----------
@@ -182,6 +235,9 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
             _check_keys(where, data[table], allowed, f"{table}.")
 
     meta = data.get("scenario", {})
+    name = _require_text(where, "scenario.name", meta.get("name", path.stem))
+    description = _require_text(where, "scenario.description", meta.get("description", ""))
+    workload = _require_workload(where, "workload.kind", data.get("workload", {}).get("kind", DEFAULT_WORKLOAD))
     demand = data.get("demand", {})
     weights = demand.get("weights", {})
     if not isinstance(weights, dict):
@@ -236,8 +292,8 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
     _check_contents(where, site_catalog, shell_catalog, capacity, tenants, planning)
 
     scenario = Scenario(
-        name=str(meta.get("name", path.stem)),
-        description=str(meta.get("description", "")),
+        name=name,
+        description=description,
         path=path,
         sites=sites,
         demand_weights={k: float(v) for k, v in weights.items()},
@@ -255,6 +311,7 @@ def load_scenario(path, *, allow_outside_paths: bool = False) -> Scenario:
         planning=planning,
         fingerprint_parts=(parts := fingerprint_parts(text, tuple(referenced_files))),
         fingerprint=combined(parts),
+        workload=workload,
     )
     scenario.__dict__["shell_start"] = shell_start  # parsed once: the cached property's value
     return scenario
@@ -329,13 +386,16 @@ def check_scenario(where: str, scenario, field: str = "scenario") -> Scenario:
         :func:`~placement.plan.contract_checks.check_capacity`, :func:`check_parameters`); ids listed
         twice or unknown; ramps, notices or contracts outside the horizon; tenants without
         capacity; sites, shells or catalogs that are not lists of site dicts / Shells; the shell
-        span's start, days or step out of bounds.
+        span's start, days or step out of bounds; ``name`` or ``description`` not a text;
+        ``workload`` not one of :data:`WORKLOADS`.
     """
     require_instance(where, field, scenario, Scenario,
                      "a Scenario (placement.load_scenario or placement.default_scenario)")
     sc = scenario
-    if not isinstance(sc.name, str):
-        raise InputError(where, f"{field}.name", None, f"must be a text, not {type(sc.name).__name__}")
+    for key in ("name", "description"):
+        if not isinstance(getattr(sc, key), str):
+            raise InputError(where, f"{field}.{key}", None, f"must be a text, not {type(getattr(sc, key)).__name__}")
+    _require_workload(where, f"{field}.workload", sc.workload)
     for key, (cls, what) in _LISTS.items():
         items = getattr(sc, key)
         if not isinstance(items, (list, tuple)):

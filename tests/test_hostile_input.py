@@ -24,6 +24,8 @@ BAD_TOML_SCENARIOS = {
     "catalog missing": "[sites]\ncatalog = \"nope.csv\"\n",
     "unknown plant": "[parameters.cooling]\nplant = \"swamp\"\n",
     "year outside ephemeris": "[parameters.daylight]\nyear = 2100\n",
+    "table for a name": "[scenario]\nname = { x = 1 }\n",
+    "unknown workload": "[workload]\nkind = \"batch\"\n",
 }
 
 

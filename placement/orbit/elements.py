@@ -14,6 +14,25 @@ from placement.orbit.shells import Shell
 
 #: TLE line 1 columns 19-32: two-digit year and fractional day of year (1-366)
 _TLE_EPOCH = re.compile(r"^\d{2}(00[1-9]|0[1-9]\d|[12]\d\d|3[0-5]\d|36[0-6])\.\d{8}$")
+#: Characters in each line of a two-line element set: columns 1-69, the last the checksum
+#: (CelesTrak, "FAQs: Two-Line Element Set Format", https://celestrak.org/columns/v04n03/).
+TLE_LINE_CHARS = 69
+
+__all__ = ["TLE_LINE_CHARS", "check_tle_line", "reference_satellite", "shell_from_satrec", "shell_from_tle",
+           "shells_from_omm", "shells_from_tle_file"]
+
+
+def check_tle_line(where: str, field: str, line: str) -> str:
+    """``line`` without trailing whitespace, if it has the :data:`TLE_LINE_CHARS` (69) characters
+    of a TLE line; else an :class:`InputError` naming ``field`` and the count (a line cut short or
+    run on would be read with shifted columns: sgp4 accepts some such lines silently)."""
+    if not isinstance(line, str):
+        raise InputError(where, field, None, f"must be a text, not {type(line).__name__}")
+    text = line.rstrip()
+    if len(text) != TLE_LINE_CHARS:
+        raise InputError(where, field, None, f"{len(text)} characters, a TLE line has {TLE_LINE_CHARS} "
+                                             f"(cut short or run on?)")
+    return text
 
 
 def reference_satellite(shell: Shell, start, raan_deg: float, phase_deg: float = 0.0):
@@ -70,12 +89,14 @@ def shell_from_satrec(where: str, sat, name: str, start=None) -> Shell:
 
 
 def shell_from_tle(where: str, line1: str, line2: str, name: str = "tle", start=None) -> Shell:
-    """A one-plane shell from a two-line element set (checksums and decay checked; Skyfield's
-    ``EarthSatellite`` parses it)."""
+    """A one-plane shell from a two-line element set (line lengths, checksums and decay checked;
+    Skyfield's ``EarthSatellite`` parses it)."""
     from sgp4.io import verify_checksum
     from skyfield.api import EarthSatellite
 
 
+    line1 = check_tle_line(where, "line 1", line1)
+    line2 = check_tle_line(where, "line 2", line2)
     try:
         verify_checksum(line1, line2)
     except ValueError as exc:
@@ -110,6 +131,8 @@ def shells_from_tle_file(path, start=None) -> list[Shell]:
         line_no = numbered[i][0] if i < len(numbered) else numbered[-1][0] + 1
         if i + 1 >= len(numbered) or not numbered[i][1].startswith("1 ") or not numbered[i + 1][1].startswith("2 "):
             raise InputError(f"{path} line {line_no}", None, None, "expected TLE line 1 and line 2")
+        for k in (0, 1):  # each line's own number in the file
+            check_tle_line(f"{path} line {numbered[i + k][0]}", f"TLE line {k + 1}", numbered[i + k][1])
         out.append(shell_from_tle(f"{path} line {line_no}", numbered[i][1], numbered[i + 1][1],
                                   name or f"tle-{len(out) + 1}", start=start))
         i += 2
