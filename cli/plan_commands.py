@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 from rich.markup import escape
@@ -16,11 +17,17 @@ def print_period_plan(con, plan, *, wide=False, top=8):
     """Margin by period, who goes where over time, evictions, build next."""
     periods = [p.label for p in plan.periods]
     by_period = plan.margin_by("period")
-    revenue = {layer.period.label: layer.money["revenue_usd"] for layer in plan.layers}
+    money = {layer.period.label: layer.money for layer in plan.layers}
+    revenue = {p: m["revenue_usd"] for p, m in money.items()}
+    capacity_cost = {p: sum(m[k] for k in ("energy_usd", "capital_usd", "carbon_usd", "water_usd", "delay_usd",
+                                           "it_capex_usd")) for p, m in money.items()}
+    other = {p: m["migration_usd"] + m["eviction_usd"] + m["sla_credits_usd"] for p, m in money.items()}
     mw = {layer.period.label: sum(layer.placed.values()) for layer in plan.layers}
     cols = [Column("period", lambda i: periods[i], "left", priority=0),
             Column("served\nMW", lambda i: f"{mw[periods[i]]:,}", priority=0),
             Column("revenue\nM USD", lambda i: f"{revenue[periods[i]] / 1e6:,.0f}", priority=1),
+            Column("capacity\ncost M USD", lambda i: f"{capacity_cost[periods[i]] / 1e6:,.0f}", priority=2),
+            Column("moves, evictions,\nSLA M USD", lambda i: f"{other[periods[i]] / 1e6:,.1f}", priority=2),
             Column("margin\nM USD", lambda i: f"{by_period.get(periods[i], 0) / 1e6:,.0f}", priority=0),
             Column("unserved MW", lambda i: ", ".join(f"{u['tenant']} {u['mw']}" for u in _unserved(plan, i)) or "-",
                    "left", priority=2)]
@@ -42,7 +49,8 @@ def print_period_plan(con, plan, *, wide=False, top=8):
             Column("mean value\nUSD/MW-month", lambda i: f"{ranked[i]['mean_value_usd_per_mw_month']:,.0f}", priority=0),
             Column("peak\nUSD/MW-month", lambda i: f"{ranked[i]['peak_value_usd_per_mw_month']:,.0f}", priority=1),
             Column("peak in", lambda i: ranked[i]["peak_period"], priority=1)]
-    con.print(fitted_table("Build next: value of one more MW", cols, len(ranked), width=con.width, wide=wide))
+    con.print(fitted_table("Build next: value of one more MW (margin it adds)", cols, len(ranked), width=con.width,
+                           wide=wide))
 
 
 def _unserved(plan, i):
@@ -83,23 +91,51 @@ def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide, device, allo
         print_period_plan(console(wide=wide), plan, wide=wide)
 
 
+def check_out_file(path: str) -> Path:
+    """``quote --out FILE`` checked before any work: a file name (not a folder, link or device) in a
+    folder that exists or can be made and that this process may write in."""
+    import os
+
+    from placement.catalogs.validation import InputError
+
+    if not str(path).strip():
+        raise InputError("quote", "--out", path, "empty path; name a file, e.g. quote.json")
+    p = Path(path)
+    if os.path.lexists(p) and (p.is_symlink() or not p.is_file()):
+        raise InputError(p, "--out", None, "exists and is not a regular file (a folder, link, device or pipe); "
+                                           "name a file")
+    if str(path).endswith(os.sep):
+        raise InputError(p, "--out", None, "names a folder; name a file, e.g. quote.json")
+    parent = p.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(p, "--out", None, f"{parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(p, "--out", None, f"cannot write in {parent} (permission denied)")
+    return p
+
+
 @click.command("quote")
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("--tenant", "tenant_file", required=True, type=click.Path(dir_okay=False),
               help="TOML file with one [[tenant]] table (or a [tenant] table): the new tenant to price.")
+@click.option("--out", "out_file", default=None, type=click.Path(),
+              help="Also write the quote's JSON to this file (replaced atomically).")
 @format_option(("table", "json"))
 @outside_paths_option
 @device_option
 @yes_option
 @handle_errors
-def quote_command(scenario, tenant_file, fmt, allow_outside_paths, device, allow_large):
-    """The break-even price of a new tenant, and where it would run."""
+def quote_command(scenario, tenant_file, out_file, fmt, allow_outside_paths, device, allow_large):
+    """The break-even price of a new tenant over the MW-months its contract asks, and where it would run."""
     import tomllib
 
     from placement.catalogs.validation import InputError, read_text
     from placement.plan.contract_checks import parse_tenant
     from placement.plan.quote import quote
 
+    out = check_out_file(out_file) if out_file is not None else None
     sc = load(scenario, allow_outside_paths)
     try:
         doc = tomllib.loads(read_text(tenant_file, tenant_file))
@@ -115,13 +151,22 @@ def quote_command(scenario, tenant_file, fmt, allow_outside_paths, device, allow
     t = parse_tenant(tenant_file, table)
     announce_compile()
     q = quote(sc, t, device=device, allow_large=allow_large)
+    text = json.dumps(q.to_dict(), indent=2, allow_nan=False) + "\n"  # finite numbers only: valid JSON
+    if out is not None:
+        from placement.outputs.files import write_atomic
+
+        write_atomic(out, text)
     if fmt == "json":
-        click.echo(json.dumps(q.to_dict(), indent=2))
+        click.echo(text, nl=False)
         return
     con = console()
+    if q.break_even_usd_per_mw_month is None:
+        con.print(f"[bold]{escape(q.tenant)}[/bold]: [yellow]cannot be served[/yellow]: {escape(q.unserved_reason)}")
+        return
     con.print(f"[bold]{escape(q.tenant)}[/bold]: break-even price {q.break_even_usd_per_mw_month:,.0f} USD per MW-month "
-              f"({q.mw_months:,.0f} MW-months; serving it costs {q.cost_of_serving_usd / 1e6:,.1f} M USD over the plan, "
+              f"({q.mw_months:,.0f} MW-months; serving it costs {q.cost_of_serving_usd / 1e6:,.1f} M USD of margin, "
               f"displaced demand included)")
+    con.print(escape(f"  {q.note}"))
     for cid, spans in _runs(q.placements, "capacity_id").items():
         con.print(escape(f"  runs at {cid}: " + ", ".join(spans)))
     for tenant, spans in _runs(q.displaced, "tenant").items():

@@ -61,6 +61,7 @@ from placement.catalogs.validation import (
 from placement.earth.demand import demand_points
 from placement.earth.ephemeris import parse_start
 from placement.fingerprint import combined, fingerprint_parts
+from placement.ground.workloads import WORKLOADS as _WORKLOADS
 from placement.orbit.shells import Shell, check_shell, load_shells
 from placement.parameters import Parameters, same_value, check_parameters, parameters_from_table
 from placement.plan.contract_checks import (
@@ -79,7 +80,7 @@ from placement.plan.contracts import AssignmentParameters, PlanningParameters
 __all__ = ["DEFAULT_WORKLOAD", "WORKLOADS", "Scenario", "check_scenario", "default_scenario", "load_scenario"]
 
 #: The workload kinds a scenario's ``[workload] kind`` may name (the CLI's ``--workload`` choices).
-WORKLOADS = ("training", "inference")
+WORKLOADS = _WORKLOADS
 #: The kind a scenario without ``[workload]`` has: inference, because the bundled scenario's
 #: tenants serve users under a round-trip-time SLO, and inference is the case where latency to
 #: users is demanding (training jobs tolerate a far-away site).

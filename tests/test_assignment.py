@@ -251,8 +251,6 @@ def test_internal_work_has_priority_when_capacity_is_short(tmp_path):
 @pytest.mark.parametrize("patch,words", [
     ('[[capacity]]\nid = "atlantis"\n', ["capacity.id", "atlantis"]),
     ('[[tenant]]\nid = "neg"\nmw = -5\n', ["neg", "mw", "-5"]),
-    ('[[tenant]]\nid = "huge"\nmw = 900\nexclusive = true\n', ["huge", "exclusive", "900"]),
-    ('[[tenant]]\nid = "us"\nmw = 5\nresidency = "US"\n', ["us", "no capacity", "residency"]),
     ('[[tenant]]\nid = "mars"\nmw = 5\nresidency = "MARS"\n', ["residency", "MARS", "unknown region"]),
     ('[[tenant]]\nid = "x"\nmw = 5\ncolour = "red"\n', ["colour", "unknown key"]),
 ])
@@ -265,6 +263,25 @@ def test_bad_assignment_input_is_named(tmp_path, patch, words):
     assert "\n" not in msg
     for w in words:
         assert w in msg
+
+
+@pytest.mark.parametrize("patch,tid,mw,words", [
+    ('[[tenant]]\nid = "huge"\nmw = 900\nexclusive = true\n', "huge", 900, ["exclusive", "900 MW"]),
+    ('[[tenant]]\nid = "us"\nmw = 5\nresidency = "US"\n', "us", 5, ["no capacity", "residency"]),
+])
+def test_a_tenant_no_capacity_can_take_is_unserved_with_its_reason(tmp_path, patch, tid, mw, words):
+    """Issue 20: a valid scenario that cannot serve a tenant leaves it unserved with the reason (as
+    `placement plan` does), it is not bad input; these two used to raise InputError."""
+    path = tmp_path / "unservable.toml"
+    path.write_text(SHORT + patch)
+    plan = assign(load_scenario(path))
+    row = next(u for u in plan.unserved if u["tenant"] == tid)
+    assert row["mw"] == mw and row["reason"].startswith(f"{tid}: {mw} MW unserved — ")
+    for w in words:
+        assert w in row["reason"]
+    r = run_cli("assign", str(path), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert any(u["tenant"] == tid for u in json.loads(r.stdout)["unserved"])
 
 
 def test_malformed_polygon_is_named(tmp_path):

@@ -114,8 +114,9 @@ def _snapshot(folder):
 def test_a_failed_run_leaves_the_previous_outputs_whole(tmp_path, finished_run):
     before = _snapshot(finished_run)
     bad = tmp_path / "bad.toml"
-    # valid to load, fails while assigning (no capacity passes the tenant's rules)
-    bad.write_text('[[capacity]]\nid = "dublin-ie"\n[[tenant]]\nid = "t"\nmw = 10\nresidency = "US"\n')
+    # loads, and is refused while assigning (a residency region the polygons do not know); a tenant no
+    # capacity can serve is no longer an error but unserved with its reason (issue 20 item 5)
+    bad.write_text('[[capacity]]\nid = "dublin-ie"\n[[tenant]]\nid = "t"\nmw = 10\nresidency = "MARS"\n')
     line = one_error_line(run_cli("run", str(bad), "--out", str(finished_run)))
     assert "tenant t" in line
     assert _snapshot(finished_run) == before

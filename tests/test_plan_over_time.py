@@ -108,7 +108,7 @@ def test_capacity_value_is_the_finite_difference(tmp_path, scored, tenants, pick
     cid = SITES[pick]
     for label in ("2026", "2028"):
         node = (label, "capacity", cid)
-        value = plan.capacity_value[node]
+        value = plan.capacity_objective_value[node]  # objective units: the graph's own finite difference
         H = G.copy()
         H[node][(label, "sink")]["capacity"] += 1
         cost, _ = nx.network_simplex(H)

@@ -22,7 +22,9 @@ import math
 import numpy as np
 
 from placement.errors import InputError
-from placement.scenario import WORKLOADS
+
+#: The workloads a ranking answers for (``--workload``, a scenario's ``[workload] kind``).
+WORKLOADS = ("training", "inference")
 
 
 def check_workload(where: str, workload, field: str = "workload") -> str:

@@ -5,10 +5,13 @@ One module per concept: :mod:`~placement.plan.contracts` (tenants, capacity over
 horizon), :mod:`~placement.plan.contract_checks` (the rules they meet, from files and from
 Python), :mod:`~placement.plan.model` (problem and plan), :mod:`~placement.plan.build` (from a
 scenario to the problem), :mod:`~placement.plan.network` (the flow network and its NetworkX
-graph), :mod:`~placement.plan.solve` (min-cost flow, exact discrete placement, pricing,
-potentials), :mod:`~placement.plan.explain` (plans people read), :mod:`~placement.plan.assign`
-(the single-period assignment), :mod:`~placement.plan.periods` (the calendar),
-:mod:`~placement.plan.over_time` (the plan over periods, its money and capacity values) and
+graph), :mod:`~placement.plan.solve` (min-cost flow, exact discrete placement,
+potentials), :mod:`~placement.plan.values` (the value of one more MW, in objective and in money),
+:mod:`~placement.plan.explain` (plans people read), :mod:`~placement.plan.assign` (the
+single-period assignment), :mod:`~placement.plan.periods` (the calendar),
+:mod:`~placement.plan.money` (margin items, cash beside the solver's weights),
+:mod:`~placement.plan.over_time` (the plan over periods, layer by layer),
+:mod:`~placement.plan.multi_period` (the solved plan, its margins and capacity values) and
 :mod:`~placement.plan.quote` (the break-even price of a new tenant).
 """
 
@@ -44,10 +47,13 @@ def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto",
     Returns
     -------
     MultiPeriodPlan
-        ``objective`` [USD, the graph's integer units; negative is profit], ``margin_usd`` [USD]
-        (revenue minus energy, capital, carbon, water, delay, migration and eviction),
-        ``capacity_value`` {capacity node of :func:`build_plan_graph`: objective fall [USD] for one
-        more MW}, ``rows`` (tenant, capacity, period, MW, revenue and cost [USD]), ``to_dict()``.
+        ``objective`` [USD, the graph's integer units, non-cash penalties included; negative is
+        profit], ``margin_usd`` [USD] (revenue minus energy, capital, carbon, water, delay, IT
+        capex, migration, eviction fees and SLA credits; the sum of the periods' margins),
+        ``capacity_value`` {capacity node of :func:`build_plan_graph`: rise of that period's margin
+        [USD per MW-month] for one more MW}, ``capacity_objective_value`` {the same nodes: objective
+        fall [USD per MW over the period]}, ``rows`` (tenant, capacity, period, MW, revenue and cost
+        [USD]), ``to_dict()``.
 
     Raises
     ------

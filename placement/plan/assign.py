@@ -86,8 +86,9 @@ def build_graph(scenario, *, site_scores=None, shell_scores=None, failed=(), evi
         parameters (Python-built ones included) that the scenario loader would refuse
         (:func:`placement.scenario.check_scenario`); scores, ``previous`` or ``device`` of the wrong
         kind; ``failed``/``evicted`` not lists of ids; ``allow_large`` not true/false; a plan past
-        the work limits. Then: no capacity, an unknown failed/evicted id, an unknown residency
-        region, or a tenant whose rules admit no capacity at all.
+        the work limits. Then: no capacity, an unknown failed/evicted id or an unknown residency
+        region. A tenant whose rules admit no capacity at all is not an error: it is left unserved
+        with the reason, as :func:`placement.plan` reports it.
 
     References
     ----------

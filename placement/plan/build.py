@@ -26,7 +26,6 @@ from placement.latency.demand_rtt import demand_weighted_rtt_ms
 from placement.orbit.design import design_eclipses, shell_economics_of
 from placement.orbit.launch_prices import launch_usd_per_kg, trajectory
 from placement.orbit.scoring import score_shells, shell_demand_rtt_ms
-from placement.plan.explain import explain_unserved
 from placement.plan.model import (
     CENTS_PER_USD,
     RULE_BIT,
@@ -268,14 +267,8 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
     a_d, a_c = np.nonzero(violations == 0)
     problem = Problem(capacities, demands, a_d.astype(np.int64), a_c.astype(np.int64), weights[a_d, a_c], rtt,
                       violations, unserved, {}, int(round(ap.migration_usd_per_mwh * CENTS_PER_USD)), failed_caps)
-    if previous is None and not failed and not evicted:
-        with_arcs = np.zeros(len(demands), dtype=bool)
-        with_arcs[a_d] = True
-        for i in np.flatnonzero(~with_arcs):  # rules that admit no capacity at all: a scenario error
-            d = demands[i]
-            reason = explain_unserved(problem, i, d.mw, {})
-            if "priced above" not in reason and "dearer than leaving" not in reason:
-                raise InputError(where, f"tenant {d.tenant.id}", d.mw, reason)
+    # a tenant whose rules admit no capacity at all is left unserved with the reason (explain.py),
+    # as the plan over periods does: a valid scenario that cannot serve it is not bad input
     if previous is not None:
         keys = problem.demand_index
         prev = {}

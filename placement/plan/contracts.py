@@ -3,7 +3,8 @@
 ``[[tenant]]``: MW and rules (kind, exclusive, single site, unsplittable blocks, RTT target,
 users, residency) and the contract: ``price_usd_per_mw_month`` (revenue; in-house work is
 valued at the planning table's opportunity price), ``start`` / ``end`` dates (UTC),
-``term_days`` with ``renewable``, ``notice_days``, ``class`` = ``internal | committed | spot``
+``term_days`` (the contract ends at its term unless ``renewable = true``, when it renews until
+its ``end`` or the plan's end), ``notice_days``, ``class`` = ``internal | committed | spot``
 (spot may be pre-empted at no penalty), ``evictable`` (the operator's expel clause) with
 ``eviction_cost_usd_per_mw``, and growth ``mw_by_year = {2027 = 400, ...}``.
 
@@ -55,8 +56,10 @@ class Tenant:
     price_usd_per_mw_month: float | None = None
     start: dt.datetime | None = None
     end: dt.datetime | None = None
+    #: the contract's term [days from ``start``]; None: no term (it runs to ``end`` or the plan's end)
     term_days: int | None = None
-    renewable: bool = True
+    #: whether the term renews (to ``end`` or the plan's end); False: the contract ends at its term
+    renewable: bool = False
     notice_days: int = 0
     tenant_class: str = "committed"
     evictable: bool = False
@@ -123,11 +126,12 @@ class PlanningParameters:
     migration_usd_per_mw: float = 100_000.0
     #: In-house work valued at what it would otherwise cost to rent [USD per MW-month] (assumption).
     internal_price_usd_per_mw_month: float = 250_000.0
-    #: What leaving a class's demand unserved costs beyond the revenue lost [USD per MW-month]:
-    #: a priority, not cash (assumption). Serving is worth price + this, so capacity dearer than
-    #: that stays unused: in-house work first, committed contracts next (a breach; expelling an
-    #: evictable tenant costs its fee instead), spot pre-empted freely. A committed tenant with no
-    #: price is served only where capacity costs less than this.
+    #: What leaving a class's demand unserved costs beyond the revenue lost [USD per MW-month]
+    #: (assumption). Serving is worth price + this, so capacity dearer than that stays unused:
+    #: in-house work first (a priority, not cash: outside the margin), committed contracts next (a
+    #: breach: SLA credits owed to the tenant, cash, in the margin; expelling an evictable tenant
+    #: costs its fee instead), spot pre-empted freely. A committed tenant with no price is served
+    #: only where capacity costs less than this.
     unserved_internal_usd_per_mw_month: float = 400_000.0
     unserved_committed_usd_per_mw_month: float = 200_000.0
     unserved_spot_usd_per_mw_month: float = 0.0

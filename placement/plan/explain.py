@@ -160,7 +160,8 @@ def explain_unserved(problem: Problem, i: int, mw: int, used: dict) -> str:
     if d.discrete:
         biggest_free = max(allowed, key=spare)
         kind = "exclusive lease" if d.exclusive else "unsplittable block"
-        return (f"{kind}{who} of {d.mw} MW fits nowhere: most free capacity {target} is "
+        label = who if d.label and d.label != kind else ""  # "exclusive lease (exclusive lease)" said once
+        return (f"{kind}{label} of {d.mw} MW fits nowhere: most free capacity {target} is "
                 f"{max(spare(biggest_free), 0)} MW at {biggest_free}" + alternative("size"))
     if full:
         shown = ", ".join(f"{cid} {100 * used.get(cid, 0) / caps[cid].mw:.0f}%" if caps[cid].mw else f"{cid} 0 MW"

@@ -108,6 +108,15 @@ class Problem:
     migration_weight: int = 0
     #: capacities taken out of service in a re-plan (drawn, marked, on maps)
     failed: dict = field(default_factory=dict)
+    #: money beside the integer weights (a plan layer; None in the single-period assignment), in
+    #: USD per MW over the period, as costs (negative: the operator gains): per allowed arc the
+    #: capacity's cost minus the tenant's revenue (float, no latency nudge); per demand node the cash
+    #: cost of leaving a MW unserved (an eviction fee or SLA credits; 0 where only a priority); per MW
+    #: moved the migration price. ``weight - money`` is the non-cash penalty (latency nudges, in-house
+    #: work's priority, hard-rule weights, rounding to whole USD).
+    arc_money: np.ndarray | None = None
+    unserved_money: np.ndarray | None = None
+    migration_money: float = 0.0
 
     def __post_init__(self):
         self.capacity_ids = list(self.capacities)
@@ -142,7 +151,9 @@ class Problem:
         """The same problem on the arcs where ``keep`` (a boolean per arc) is true."""
         return Problem(self.capacities, self.demands, self.arc_demand[keep], self.arc_capacity[keep],
                        self.arc_weight[keep], self.rtt, self.violations, self.unserved_weight, self.previous,
-                       self.migration_weight, self.failed)
+                       self.migration_weight, self.failed,
+                       None if self.arc_money is None else self.arc_money[keep], self.unserved_money,
+                       self.migration_money)
 
 
 @dataclass

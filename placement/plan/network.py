@@ -11,6 +11,10 @@ Nodes: 0 source, 1 sink, then capacities, demand nodes and keep nodes. Arcs (arr
   weight, no migration);
 * capacity -> sink (its MW, cost 0): the single arc that bounds each capacity.
 
+A plan layer's problem also carries money (:class:`~placement.plan.model.Problem` ``arc_money``):
+the network then holds, per arc, its cash cost [USD per MW] beside the integer weight
+(``FlowNetwork.money``), so a flow's margin is ``-(money * flow).sum()``.
+
 :func:`to_networkx` builds the same graph with the tuple node names of
 :mod:`placement.plan.model` (``demand``, ``capacity`` and ``weight`` attributes, integers),
 the form :func:`placement.build_graph` returns and NetworkX's ``network_simplex`` solves.
@@ -49,6 +53,8 @@ class FlowNetwork:
     n_capacities: int
     n_demands: int
     keep_pairs: list  # (demand index, capacity index) of each keep node, in node order
+    #: per arc: its money [USD per MW, a cost] where the problem carries money (a plan layer), else None
+    money: np.ndarray | None = None
 
     def capacity_node_id(self, j) -> int:
         return 2 + j
@@ -101,6 +107,12 @@ def flow_network(p: Problem) -> FlowNetwork:
          CAPACITY_ARC),
     ]
     cols = list(zip(*blocks))
+    money = None
+    if p.arc_money is not None:
+        k_money = p.arc_money[order][pos] if len(keep_pairs) else np.zeros(0)
+        money = np.concatenate([np.zeros(n_d), np.asarray(p.unserved_money, dtype=float),
+                                p.arc_money + placed[a_d] * float(p.migration_money), k_money,
+                                np.zeros(len(keep_pairs) + n_c)]).astype(float)
     total = int(mw.sum())
     supply = np.zeros(n_nodes, dtype=np.int64)
     supply[0], supply[1] = total, -total
@@ -111,7 +123,7 @@ def flow_network(p: Problem) -> FlowNetwork:
         supply=supply, arc_demand=np.concatenate(cols[4]).astype(np.int64),
         arc_capacity=np.concatenate(cols[5]).astype(np.int64),
         arc_role=np.concatenate([np.full(len(b[0]), b[6], dtype=np.int8) for b in blocks]),
-        n_capacities=n_c, n_demands=n_d, keep_pairs=keep_pairs)
+        n_capacities=n_c, n_demands=n_d, keep_pairs=keep_pairs, money=money)
 
 
 def node_names(net: FlowNetwork, p: Problem) -> list:

@@ -19,19 +19,10 @@ PERIOD_FIELDS = ("tenant", "capacity_id", "kind", "period", "mw", "revenue_usd",
 
 
 def capacity_value_records(plan) -> list[dict]:
-    """One row per capacity and period: MW available, used, and the value of one more MW."""
-    out = []
-    for layer in plan.layers:
-        used = {}
-        for (_, cid), mw in layer.placed.items():
-            used[cid] = used.get(cid, 0) + mw
-        for j, cid in enumerate(layer.problem.capacity_ids):
-            cap = layer.problem.capacities[cid]
-            out.append({"capacity_id": cid, "kind": cap.kind, "period": layer.period.label, "capacity_mw": cap.mw,
-                        "used_mw": int(used.get(cid, 0)),
-                        "value_usd_per_mw": round(float(layer.values[j]), 2),
-                        "capacity_value_usd_per_mw_month": round(float(layer.values[j]) / layer.period.months, 2)})
-    return out
+    """One row per capacity and period (``capacity_value.csv``): MW available and used, the value of
+    one more MW (``value_usd_per_mw_month``: the rise of the period's margin) and the non-cash
+    penalties it relieves (``penalty_relief_usd_per_mw_month``), both [USD per MW-month]."""
+    return plan.capacity_value_records()
 
 
 def timeline_png(plan) -> bytes:

@@ -1,10 +1,14 @@
 """The break-even price of a new tenant: what it must pay for the operator to come out even.
 
 The plan is solved twice (:mod:`placement.plan.over_time`): as it is, and with the new tenant
-at a price of zero and leaving it unserved forbidden. The difference in the objective is what
-serving it costs the operator over its contract — its capacity, and whatever it displaces
-(other tenants moved, pre-empted or left unserved) — and the break-even price spreads that
-over its MW-months. The quote also says where the tenant would run in each period.
+at a price of zero and leaving it unserved forbidden. The fall in the margin (money only:
+:mod:`placement.plan.money`) is what serving it costs the operator over its contract — its
+capacity, and whatever it displaces (other tenants moved, pre-empted or left unserved) — and the
+break-even price spreads that over the MW-months served. Those are the MW-months the contract
+asks: its MW over its term (a term without ``renewable = true`` ends there; a renewable one runs
+to its ``end`` or the plan's end), which the quote states (``asked_mw_months`` and ``note``).
+The quote also says where the tenant would run in each period; a tenant no capacity can take is
+answered with the reason, not an error.
 """
 from __future__ import annotations
 
@@ -13,21 +17,54 @@ from dataclasses import dataclass
 
 from placement.catalogs.validation import InputError
 from placement.plan.over_time import plan_over_time, unserved_of_layer
-from placement.plan.periods import active, contract_window
+from placement.plan.periods import HOURS_PER_MONTH, active, contract_window, covered_share, periods_of
 
 
 @dataclass
 class Quote:
-    """A new tenant's break-even price [USD per MW-month] and where it would go."""
+    """A new tenant's break-even price [USD per MW-month], the MW-months it covers and where it
+    would go.
+
+    ``asked_mw_months`` [MW-month]: the contract's MW over its months inside the plan;
+    ``mw_months`` [MW-month]: those the plan serves, over which the price is spread;
+    ``contract_start_date`` / ``contract_end_date``: its window inside the plan (end exclusive);
+    ``cost_of_serving_usd`` [USD]: the fall of the plan's margin; ``note``: one line saying what is
+    priced. A tenant no capacity can take has ``break_even_usd_per_mw_month`` and
+    ``cost_of_serving_usd`` None and ``unserved_reason`` saying why."""
     tenant: str
-    break_even_usd_per_mw_month: float
+    break_even_usd_per_mw_month: float | None
     mw_months: float
-    cost_of_serving_usd: float
+    asked_mw_months: float
+    contract_start_date: str
+    contract_end_date: str
+    renewable: bool
+    cost_of_serving_usd: float | None
     placements: list  # {period, capacity_id, mw}
     displaced: list  # {period, tenant, mw} newly unserved elsewhere
+    note: str = ""
+    unserved_reason: str | None = None
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+
+def asked_mw_months(tenant, planning, periods) -> float:
+    """The MW-months [MW-month] a contract asks inside the plan: its MW in each period (its ramp)
+    times the hours of the period its window covers, over :data:`HOURS_PER_MONTH`."""
+    window = contract_window(tenant, planning)
+    return float(sum(tenant.mw_in(p.year) * covered_share(window, p) * p.hours for p in periods) / HOURS_PER_MONTH)
+
+
+def _term_words(tenant, window, planning) -> str:
+    """How the contract's window came about, for the note."""
+    end = window[1].date().isoformat()
+    if tenant.term_days and not tenant.renewable:
+        return f"a {tenant.term_days:,}-day term, not renewed"
+    if tenant.term_days:
+        to = "its end date" if tenant.end is not None and tenant.end < planning.end else "the plan's end"
+        return f"{tenant.term_days:,}-day terms renewed to {to} ({end})"
+    return "no term: to its end date" if tenant.end is not None and tenant.end < planning.end else \
+        "no term: to the plan's end"
 
 
 def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = False) -> Quote:
@@ -47,8 +84,10 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
     Returns
     -------
     Quote
-        Break-even price [USD per MW-month], MW-months, cost of serving [USD], placements and
-        the demand it displaces.
+        Break-even price [USD per MW-month], the MW-months asked and served [MW-month], the
+        contract's window, cost of serving [USD of margin], placements, the demand it displaces
+        and a one-line note; a tenant no capacity can take comes back with the reason
+        (``unserved_reason``; price and cost None).
 
     Raises
     ------
@@ -56,8 +95,8 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
         Checked first, before any work: the arguments as for :func:`placement.plan` (messages
         ``quote: scenario...``), and ``new_tenant`` with the loader's tenant rules
         (:func:`~placement.plan.contract_checks.check_tenant`: ``quote: new_tenant.mw``; its capacity
-        ids must be the scenario's, its ramp and notice inside the horizon). Then: a tenant of that id already in the scenario, a tenant
-        not active in the horizon, or one no capacity can take.
+        ids must be the scenario's, its ramp and notice inside the horizon). Then: a tenant of that
+        id already in the scenario, or a tenant not active in any period of the horizon.
     """
     from placement.plan.assign import check_plan_arguments
     from placement.plan.contract_checks import check_tenant, check_tenant_horizon
@@ -75,22 +114,37 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
     forced = dataclasses.replace(new_tenant, price_usd_per_mw_month=0.0, tenant_class="internal", internal=True,
                                  evictable=False)
     big = dataclasses.replace(planning, unserved_internal_usd_per_mw_month=1e9)
+    window = contract_window(new_tenant, planning)
+    if not any(active(window, p) and new_tenant.mw_in(p.year) > 0 for p in periods_of(planning)):
+        raise InputError("quote: new_tenant", "start", new_tenant.start, "the tenant is not active in the planning horizon")
+    base_big = plan_over_time(dataclasses.replace(scenario, planning=big), device=device, allow_large=allow_large)
     with_new = plan_over_time(dataclasses.replace(scenario, planning=big), extra_tenants=[forced], device=device,
                               allow_large=allow_large)
-    base_big = plan_over_time(dataclasses.replace(scenario, planning=big), device=device, allow_large=allow_large)
-    window = contract_window(new_tenant, planning)
-    mw_months = sum(new_tenant.mw_in(p.year) * p.months for p in base_big.periods if active(window, p))
-    if mw_months <= 0:
-        raise InputError("quote: new_tenant", "start", new_tenant.start, "the tenant is not active in the planning horizon")
-    served = sum(r["mw"] for r in with_new.rows if r["tenant"] == new_tenant.id)
-    if served == 0:
-        raise InputError("quote: new_tenant", "mw", new_tenant.mw, "no capacity can take this tenant under its rules")
-    cost = float(with_new.objective - base_big.objective)
+    asked = asked_mw_months(new_tenant, planning, base_big.periods)
+    span = f"{window[0].date().isoformat()} to {window[1].date().isoformat()}"
+    served = {layer.period.label: sum(mw for (key, _), mw in layer.placed.items() if key[0] == new_tenant.id)
+              for layer in with_new.layers}
+    mw_months = float(sum(served[p.label] * p.months * covered_share(window, p) for p in with_new.periods))
     placements = [{"period": r["period"], "capacity_id": r["capacity_id"], "mw": r["mw"]}
                   for r in with_new.rows if r["tenant"] == new_tenant.id]
+    common = dict(asked_mw_months=round(asked, 3), contract_start_date=window[0].date().isoformat(),
+                  contract_end_date=window[1].date().isoformat(), renewable=bool(new_tenant.renewable))
+    if not placements:
+        reason = next((u["reason"] for layer in with_new.layers for u in unserved_of_layer(layer)
+                       if u["tenant"] == new_tenant.id), "no capacity can take it")
+        return Quote(new_tenant.id, None, 0.0, cost_of_serving_usd=None, placements=[], displaced=[],
+                     note=f"cannot be served from {span}: {reason}", unserved_reason=reason, **common)
+    cost = float(base_big.margin_usd - with_new.margin_usd)
     before = {(layer.period.label, u["tenant"]): u["mw"] for layer in base_big.layers for u in unserved_of_layer(layer)}
     displaced = [{"period": layer.period.label, "tenant": u["tenant"],
                   "mw": u["mw"] - before.get((layer.period.label, u["tenant"]), 0)}
                  for layer in with_new.layers for u in unserved_of_layer(layer)
                  if u["tenant"] != new_tenant.id and u["mw"] > before.get((layer.period.label, u["tenant"]), 0)]
-    return Quote(new_tenant.id, cost / mw_months, mw_months, cost, placements, displaced)
+    note = (f"prices {mw_months:,.1f} MW-months: {new_tenant.mw:,} MW"
+            f"{' (with its ramp)' if new_tenant.mw_by_year else ''} from {span} "
+            f"({_term_words(new_tenant, window, planning)})")
+    if abs(mw_months - asked) > 1e-6 * max(asked, 1.0):
+        note += (f"; the plan serves {mw_months:,.1f} of the {asked:,.1f} MW-months asked (a contract counts in "
+                 f"a period when it covers the period's midpoint; capacity may be short)")
+    return Quote(new_tenant.id, cost / mw_months, round(mw_months, 3), cost_of_serving_usd=cost,
+                 placements=placements, displaced=displaced, note=note, **common)

@@ -1,4 +1,5 @@
-"""Solving the assignment: min-cost flow, exact discrete placement, the value of capacity.
+"""Solving the assignment: min-cost flow and exact discrete placement (the value of capacity:
+:mod:`placement.plan.values`).
 
 * :func:`min_cost_flow` solves a :class:`~placement.plan.network.FlowNetwork` with OR-Tools'
   ``SimpleMinCostFlow`` (fast) or NetworkX's ``network_simplex`` (the reference); both are
@@ -17,7 +18,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -53,7 +54,7 @@ class Solution:
     problem: Problem | None = None
     root_cost: int | None = None
     root_flow: np.ndarray | None = None
-    #: whether :func:`capacity_values` proved every value (no search cut off)
+    #: whether :func:`placement.plan.values.capacity_values` proved every value (no search cut off)
     values_exact: bool = True
 
     def __post_init__(self):
@@ -299,82 +300,4 @@ def solve(problem: Problem, max_search_nodes: int = 5000, *, solver: str = "orto
                     root_cost=root_cost, root_flow=root_flow)
 
 
-# --- potentials, pricing -------------------------------------------------------------------------
-
-def residual_distances(net: FlowNetwork, arc_flow: np.ndarray, origin: int | None = None,
-                       capacity: np.ndarray | None = None) -> np.ndarray:
-    """Shortest-path distances in the residual graph of a flow (Bellman-Ford, scipy): from
-    ``origin``, or (``None``) from a virtual root that reaches every node at cost 0, which gives
-    dual prices pi with w(u, v) + pi(u) - pi(v) >= 0 on every residual arc of an optimal flow.
-    Nodes the origin cannot reach are ``inf``."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import bellman_ford
-
-    n = net.n_nodes
-    fwd = arc_flow < (net.capacity if capacity is None else capacity)
-    bwd = arc_flow > 0
-    rows = [net.tail[fwd], net.head[bwd]]
-    cols = [net.head[fwd], net.tail[bwd]]
-    weights = [net.cost[fwd].astype(float), -net.cost[bwd].astype(float)]
-    size = n
-    if origin is None:
-        rows.append(np.full(n, n))
-        cols.append(np.arange(n))
-        weights.append(np.zeros(n))
-        size, origin = n + 1, n
-    r, c, w = np.concatenate(rows), np.concatenate(cols), np.concatenate(weights)
-    # parallel residual arcs: keep the cheapest of each (u, v)
-    order = np.lexsort((w, c, r))
-    r, c, w = r[order], c[order], w[order]
-    first = np.ones(r.size, dtype=bool)  # an empty residual graph (no arc at all) stays empty
-    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-    r, c, w = r[first], c[first], w[first]
-    # a sparse graph's explicitly stored zeros are edges for scipy.sparse.csgraph
-    graph = coo_matrix((w, (r, c)), shape=(size, size)).tocsr()
-    return bellman_ford(graph, directed=True, indices=origin)[:n]
-
-
-def _residual_values(net: FlowNetwork, arc_flow: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """Per capacity: ``-min(0, dist(sink -> capacity))`` in the residual graph of an optimal flow."""
-    dist = residual_distances(net, arc_flow, origin=1, capacity=capacity)
-    values = -np.minimum(0.0, dist[2:2 + net.n_capacities])
-    return np.where(np.isfinite(values), values, 0.0)
-
-
-def capacity_values(solution: Solution, max_search_nodes: int = 5000, *, solver: str = "ortools") -> np.ndarray:
-    """For each capacity, how much the objective falls (in the weight units) with one more MW on
-    the single arc that bounds it. Positive where short.
-
-    Without discrete nodes this is ``-min(0, dist(sink -> capacity))`` in the residual graph of
-    the optimal flow: the cheapest cycle through the new unit of capacity, exact for one unit.
-    With discrete nodes (exclusive leases, single-site tenants, blocks) the same residual value
-    on the network with every discrete node held where the solution put it is a lower bound on
-    the true fall; the root relaxation's residual value gives an upper bound; where they differ,
-    the layer is re-solved exactly with the extra MW (branch and bound seeded with the held
-    placement's cost), so every value is the change a re-plan at +1 MW would show. Where that
-    search is cut off by ``max_search_nodes`` the best change found is returned and
-    ``solution.values_exact`` is False."""
-    net = solution.net
-    problem = solution.problem
-    discrete = problem is not None and any(d.discrete for d in problem.demands)
-    if not discrete:
-        solution.values_exact = True
-        return _residual_values(net, solution.arc_flow, solution.capacity)
-    held = restricted_capacity(net, problem, discrete_placement(solution))
-    low = _residual_values(net, solution.arc_flow, held)
-    upper = (solution.cost - solution.root_cost) + _residual_values(net, solution.root_flow, net.capacity)
-    values = low.copy()
-    exact = solution.optimal
-    bounding = np.flatnonzero(net.arc_role == CAPACITY_ARC)
-    for j in np.flatnonzero(upper > low + 1e-9):
-        more = net.capacity.copy()
-        more[bounding[j]] += 1
-        plus = solve(problem, max_search_nodes, solver=solver, net=replace(net, capacity=more),
-                     incumbent=int(round(solution.cost - low[j])))
-        values[j] = solution.cost - plus.cost
-        exact &= plus.optimal
-    solution.values_exact = bool(exact)
-    return values
-
-
-__all__ = ["Infeasible", "Solution", "min_cost_flow", "solve", "restricted_capacity", "discrete_placement", "residual_distances", "capacity_values"]
+__all__ = ["Infeasible", "Solution", "min_cost_flow", "solve", "restricted_capacity", "discrete_placement"]
