@@ -76,10 +76,7 @@ def run(scenario, out_dir, top, allow_outside_paths, wide, device, allow_large, 
     sc = with_workload(load(scenario, allow_outside_paths), workload)
     announce_compile()
     result = run_all(sc, out_dir, device=device, allow_large=allow_large)
-    from placement.ground.workloads import ranked_scores
-
-    scores = ranked_scores(result.site_scores, sc.workload,
-                           latency_penalty_usd_per_mwh_per_ms=sc.assignment.latency_penalty_usd_per_mwh_per_ms)
+    scores = result.site_scores  # ranked for the scenario's workload
     con = console(wide=wide)
     by = ("levelized cost per IT MWh (training: latency free)" if sc.workload == "training" else
           f"cost per IT MWh within the {scores.slo_rtt_ms:g} ms SLO (inference)")
@@ -99,8 +96,17 @@ def run(scenario, out_dir, top, allow_outside_paths, wide, device, allow_large, 
     if result.plan is not None:
         from placement.cli.plan_commands import print_period_plan
 
-        print_plan(con, result.plan)
+        print_plan(con, result.plan, when=f"for {sc.assignment.horizon_year}")
         print_period_plan(con, result.period_plan, wide=wide, top=5)
+    if result.period_plan is not None:
+        from placement.outputs.report_figures import build_next_by_workload, capacity_values
+        from placement.outputs.report_sections import build_next_blocks
+
+        doc = result.period_plan.to_dict()
+        labels = [p["label"] for p in doc["periods"]]
+        recs = build_next_by_workload(result.site_scores, sc, capacity_values(doc, result.period_plan), labels)
+        for block in build_next_blocks(recs, sc, None, None, labels)[1:]:  # the report's lines, orbit above
+            con.print(f"[bold]{escape(block[1])}[/bold] {escape(block[2])}")
     if result.created_parent:
         con.print(escape(f"created the folder {result.out_dir.parent}"))
     con.print(escape(f"wrote {len(result.files)} files to {result.out_dir} (scenario fingerprint {sc.fingerprint}): "
@@ -279,7 +285,7 @@ def assign(scenario, failed, evicted, out_dir, fmt, allow_outside_paths, wide, d
 
         click.echo(records_to_csv(plan.assignments), nl=False)
     else:
-        print_plan(console(wide=wide), plan)
+        print_plan(console(wide=wide), plan, when=f"for {sc.assignment.horizon_year}")
 
 
 @cli.command()

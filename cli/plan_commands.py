@@ -49,7 +49,7 @@ def print_period_plan(con, plan, *, wide=False, top=8):
             Column("mean value\nUSD/MW-month", lambda i: f"{ranked[i]['mean_value_usd_per_mw_month']:,.0f}", priority=0),
             Column("peak\nUSD/MW-month", lambda i: f"{ranked[i]['peak_value_usd_per_mw_month']:,.0f}", priority=1),
             Column("peak in", lambda i: ranked[i]["peak_period"], priority=1)]
-    con.print(fitted_table("Build next: value of one more MW (margin it adds)", cols, len(ranked), width=con.width,
+    con.print(fitted_table("Value of one more MW: the margin it adds, by capacity", cols, len(ranked), width=con.width,
                            wide=wide))
 
 

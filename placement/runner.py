@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from placement.ground.sites import score_sites
+from placement.ground.workloads import ranked_scores, workload_records
 from placement.orbit.scoring import score_shells
 from placement.outputs.files import OutputSet, records_to_csv, records_to_json
 from placement.outputs.plots import eclipse_season_png, site_map_png
@@ -34,7 +35,7 @@ def run(scenario, out_dir, *, device: str = "auto", allow_large: bool = False):
         Folder for the outputs, replaced as one set (created if missing; refused if it holds
         files that are not a previous run's): ``sites.csv/json``, ``sites_map.png``,
         ``shells.csv/json``, ``eclipse_seasons.png`` and, with tenants, ``plan.json``,
-        ``assignments.csv``, ``plan.geojson``, ``map.png``, ``report.md`` and the plan over the
+        ``assignments.csv``, ``plan.geojson``, ``map.png``, ``report.md``, ``report.html`` and the plan over the
         years: ``plan_periods.csv/json``, ``capacity_value.csv``, ``timeline.png``.
     device : {'auto', 'cpu', 'cuda'}
         Where the kernels run.
@@ -79,7 +80,10 @@ def run_all(scenario, out_dir, *, device: str = "auto", allow_large: bool = Fals
                         allow_large)
     outputs = OutputSet(out_dir, meta)  # refuses an unusable folder before any work
     demand = scenario.demand()
-    scores = score_sites(scenario.sites, demand, parameters=scenario.parameters, device=device).order_by()
+    # one order everywhere (sites.json, the maps, the terminal): the scenario's workload ranking
+    scores = ranked_scores(score_sites(scenario.sites, demand, parameters=scenario.parameters, device=device),
+                           scenario.workload,
+                           latency_penalty_usd_per_mwh_per_ms=scenario.assignment.latency_penalty_usd_per_mwh_per_ms)
     shell_scores = None
     if scenario.shells:
         start = scenario.shell_start
@@ -98,11 +102,11 @@ def run_all(scenario, out_dir, *, device: str = "auto", allow_large: bool = Fals
 
     files = []
     with outputs:
-        records = scores.to_records()
+        records = workload_records(scores)
         files += [
             outputs.write("sites.csv", records_to_csv(records)),
             outputs.write("sites.json", records_to_json(records, **meta, device=scores.device,
-                                                         slo_rtt_ms=scores.slo_rtt_ms)),
+                                                         slo_rtt_ms=scores.slo_rtt_ms, workload=scenario.workload)),
             outputs.write("sites_map.png", site_map_png(scores, demand)),
         ]
         if shell_scores is not None:
@@ -118,7 +122,7 @@ def run_all(scenario, out_dir, *, device: str = "auto", allow_large: bool = Fals
             from placement.plan.outputs import write_period_outputs, write_plan_outputs
 
             files += write_plan_outputs(outputs.write, plan, problem, scenario, demand, site_scores=scores,
-                                        shell_scores=shell_scores, period_plan=period_plan)
+                                      shell_scores=shell_scores, period_plan=period_plan)
             files += write_period_outputs(outputs.write, period_plan)
     return RunResult(scenario, scores, shell_scores, files, plan, Path(out_dir), outputs.created_parent,
                      period_plan)

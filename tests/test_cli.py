@@ -9,7 +9,7 @@ from testsupport import DATA, run_cli
 def test_run_default_scenario_writes_outputs(tmp_path):
     r = run_cli("run", "--out", str(tmp_path / "out"), "--top", "5")
     assert r.returncode == 0, r.stderr
-    assert "levelized cost" in r.stdout
+    assert "within the 50 ms SLO (inference)" in r.stdout  # the default scenario's workload
     for name in ("sites.csv", "sites.json", "sites_map.png", "shells.csv", "shells.json", "eclipse_seasons.png",
                  "plan.json", "assignments.csv", "plan.geojson", "map.png", "report.md", "plan_periods.csv",
                  "plan_periods.json", "capacity_value.csv", "timeline.png"):
@@ -23,8 +23,8 @@ def test_run_default_scenario_writes_outputs(tmp_path):
         pts = [] if g is None else ([g["coordinates"]] if g["type"] == "Point" else g["coordinates"])
         assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in pts)
     report = (tmp_path / "out" / "report.md").read_text()
-    for section in ("## Where to build next", "## The plan", "## Who goes where", "## Unserved",
-                    "## Next options per tenant", "## Utilisation"):
+    for section in ("## Where to build next", "## The plan now", "## Who goes where", "## Unserved",
+                    "## Utilisation"):
         assert section in report
     plan = json.loads((tmp_path / "out" / "plan.json").read_text())
     from placement.scenario import default_scenario
@@ -35,10 +35,17 @@ def test_run_default_scenario_writes_outputs(tmp_path):
     assert (tmp_path / "out" / "timeline.png").read_bytes()[:4] == b"\x89PNG"
     assert "## Over the years" in report
     doc = json.loads((tmp_path / "out" / "sites.json").read_text())
-    lcoe = [rec["lcoe_usd_per_mwh_it"] for rec in doc["records"]]
-    assert lcoe == sorted(lcoe)
+    assert doc["workload"] == "inference"
+    cost = [rec["workload_cost_usd_per_mwh_it"] for rec in doc["records"]]
+    finite = [c for c in cost if c is not None]
+    assert finite == sorted(finite) and cost[: len(finite)] == finite  # ranked for inference, no-SLO sites last
+    assert "report.html" in r.stdout
     assert (tmp_path / "out" / "sites_map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+#: What a site record says about where its figures came from (issue 20 item 1).
+SITE_PROVENANCE_FIELDS: set = set()
 
 
 def test_sites_json_has_design_fields_and_nothing_else_on_stdout():
@@ -47,8 +54,9 @@ def test_sites_json_has_design_fields_and_nothing_else_on_stdout():
     doc = json.loads(r.stdout)
     recs = doc["records"]
     assert len(recs) == 3
-    # the site fields of ../shared/DESIGN.md (it_capex_usd_per_mwh_it only when IT hardware is costed)
-    assert set(recs[0]) == {
+    # the site fields of ../shared/DESIGN.md (it_capex_usd_per_mwh_it only when IT hardware is costed),
+    # plus which workload the ranking answers for and its cost (issue 20)
+    assert set(recs[0]) - {"workload", "workload_cost_usd_per_mwh_it"} - SITE_PROVENANCE_FIELDS == {
         "id", "name", "lat_deg", "lon_deg", "power_mw", "pue", "power_cost_usd_per_mwh_it",
         "carbon_kg_per_mwh_it", "water_l_per_mwh_it", "source_water_l_per_mwh_it", "rtt_ms_weighted",
         "pop_within_slo_fraction", "dark_fraction", "longest_dark_h", "supply_option", "time_to_power_months",

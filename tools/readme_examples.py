@@ -51,6 +51,8 @@ def output(command: str) -> str:
     if command in _PRINTED:
         return _PRINTED[command]
     words = shlex.split(command)
+    if words[0] == "cat" and len(words) == 2:
+        return (scratch() / words[1]).read_text()
     assert words[0] == "placement", command
     args = [a if not a.startswith(("catalogs/", "tests/")) else str(REPO / a) for a in words[1:]]
     env = {**os.environ, "COLUMNS": str(COLUMNS), "NO_COLOR": "1", "TERM": "dumb", "PYTHONHASHSEED": "0"}
@@ -116,3 +118,25 @@ def figure(command: str, pattern: str, group: int = 1) -> str:
     if m is None:
         raise RuntimeError(f"README figure not found: {pattern!r} in {command}")
     return m.group(group)
+
+
+def cells(command: str, first_cell: str) -> list[str]:
+    """The cells of the table row whose first cell is ``first_cell`` in what ``command`` prints
+    (rich box tables: cells between ``│``)."""
+    for line in output(command).split("\n"):
+        parts = [p.strip() for p in line.strip().strip("│").split("│")]
+        if parts and parts[0] == first_cell:
+            return parts
+    raise RuntimeError(f"README table row {first_cell!r} not found in {command}")
+
+
+def prose(text: str, width: int = 100) -> None:
+    """Emit ``text`` wrapped at ``width`` columns (README paragraphs quoting the program's figures)."""
+    import textwrap
+
+    import cog
+
+    for paragraph in text.strip().split("\n\n"):
+        for line in textwrap.wrap(" ".join(paragraph.split()), width=width, break_on_hyphens=False):
+            cog.outl(line)
+        cog.outl("")

@@ -7,6 +7,8 @@ import io
 import numpy as np
 
 from placement.outputs.basemap import draw_basemap
+from placement.outputs.map_labels import mark_true_places, place_labels, spread_labels, spread_on_axes  # noqa: F401
+from placement.outputs.map_layers import demand_dots
 
 
 def _pyplot():
@@ -77,184 +79,6 @@ def _map_figure(plt, *, lat=MAP_LAT, map_width_in: float = 11.0, side_in: float 
     return fig, ax, cax, side
 
 
-def _slots():
-    """Label slots around a point, in order of preference: (direction [deg], fx, fy) where the
-    label box's lower-left corner goes to (ring point - (fx * width, fy * height))."""
-    out = [(45, 0, 0), (0, 0, 0.5), (-45, 0, 1), (135, 1, 0), (180, 1, 0.5), (-135, 1, 1)]
-    for f in (0.5, 0.3, 0.7, 0.1, 0.9, 0.2, 0.8, 0.4, 0.6, 0.0, 1.0):
-        out += [(90, f, 0), (-90, f, 1)]
-    for f in (0.25, 0.75):
-        out += [(0, 0, f), (180, 1, f)]
-    out += [(22.5, 0, 0.25), (-22.5, 0, 0.75), (157.5, 1, 0.25), (-157.5, 1, 0.75)]
-    out += [(67.5, 0.1, 0), (112.5, 0.9, 0), (-67.5, 0.1, 1), (-112.5, 0.9, 1)]
-    deg, fx, fy = np.array(out, float).T
-    return np.cos(np.radians(deg)), np.sin(np.radians(deg)), fx, fy
-
-
-_SLOTS = _slots()
-
-
-def spread_labels(anchors, sizes, *, radii=0.0, pad: float = 0.0, bounds=None, obstacles=None, gap: float = 2.0,
-                  start: float = 3.0, step: float = 4.0, max_radius: float = 200.0) -> list[dict]:
-    """Greedy label placement in display coordinates [px]: each label in turn (first = most
-    important) goes to the nearest free slot on rings around its point, up-right first.
-
-    ``anchors`` (n, 2) are the points, ``sizes`` (n, 2) the label text width/height, ``radii``
-    the marker radius of each point (markers are kept clear), ``pad`` the padding around each
-    text, ``bounds`` (x0, y0, x1, y1) the area labels must stay in, ``obstacles`` (m, 4) further
-    boxes to keep clear. A label pushed off its first ring must have a leader line that crosses
-    no other label or marker. Returns per label: ``offset`` (dx, dy) of the text's lower-left
-    corner from its point (for ``ha='left', va='bottom'``), ``box`` (x0, y0, x1, y1, padding
-    included), ``relpos`` (where on the text box a leader line starts, as fractions) and
-    ``moved`` (True when pushed past the first ring: draw a leader line). Where no free slot
-    exists within ``max_radius`` the one with the least overlap is used.
-    """
-    anchors = np.asarray(anchors, float).reshape(-1, 2)
-    sizes = np.asarray(sizes, float).reshape(-1, 2)
-    n = len(anchors)
-    radii = np.broadcast_to(np.asarray(radii, float), (n,))
-    cos, sin, fx, fy = _SLOTS
-    # markers are obstacles for every label (a label's own marker too): boxes of about the circle's area
-    boxes = [np.column_stack([anchors - 0.85 * radii[:, None], anchors + 0.85 * radii[:, None]])]
-    if obstacles is not None and len(obstacles):
-        boxes.append(np.asarray(obstacles, float).reshape(-1, 4))
-    taken = np.concatenate(boxes)
-    n_markers = len(taken)
-    t = np.linspace(0.05, 0.95, 10)
-    out = []
-    for i in range(n):
-        w, h = sizes[i] + 2 * pad
-        first = radii[i] + start
-        # its own marker (and any obstacle centred on the same point) is cleared by the rings
-        own = np.zeros(len(taken), bool)
-        own[:n_markers] = ((np.abs(taken[:n_markers, 0] + taken[:n_markers, 2] - 2 * anchors[i, 0]) <= 2.0)
-                           & (np.abs(taken[:n_markers, 1] + taken[:n_markers, 3] - 2 * anchors[i, 1]) <= 2.0)
-                           & (taken[:n_markers, 2] - taken[:n_markers, 0] <= 2 * radii[i] + 2.0))
-        own[i] = True
-        others = taken[~own]
-        # a leader line cannot help crossing a marker its point lies on
-        crossable = others[~((others[:, 0] <= anchors[i, 0]) & (anchors[i, 0] <= others[:, 2])
-                             & (others[:, 1] <= anchors[i, 1]) & (anchors[i, 1] <= others[:, 3]))]
-        best = None
-        r = first
-        while True:
-            px = anchors[i, 0] + r * cos
-            py = anchors[i, 1] + r * sin
-            x0, y0 = px - fx * w, py - fy * h
-            cand = np.column_stack([x0, y0, x0 + w, y0 + h])
-            g = cand + np.array([-gap, -gap, gap, gap])
-            # (its own marker is clear: the rings start outside it)
-            ox = np.clip(np.minimum(g[:, None, 2], others[:, 2]) - np.maximum(g[:, None, 0], others[:, 0]), 0, None)
-            oy = np.clip(np.minimum(g[:, None, 3], others[:, 3]) - np.maximum(g[:, None, 1], others[:, 1]), 0, None)
-            cost = (ox * oy).sum(axis=1)
-            if r > first:  # the leader line from the first ring out to the box
-                tr = first / r + (1 - first / r) * t
-                sx = anchors[i, 0] + np.outer(px - anchors[i, 0], tr)[..., None]
-                sy = anchors[i, 1] + np.outer(py - anchors[i, 1], tr)[..., None]
-                hits = ((sx >= crossable[:, 0]) & (sx <= crossable[:, 2])
-                        & (sy >= crossable[:, 1]) & (sy <= crossable[:, 3]))
-                cost = cost + hits.sum(axis=(1, 2)) * h * h
-            if bounds is not None:
-                bx0, by0, bx1, by1 = bounds
-                outside = (np.clip(bx0 - cand[:, 0], 0, None) + np.clip(cand[:, 2] - bx1, 0, None)) * h \
-                    + (np.clip(by0 - cand[:, 1], 0, None) + np.clip(cand[:, 3] - by1, 0, None)) * w
-                cost = cost + 4.0 * outside
-            k = int(np.argmin(cost))  # the first free slot in order of preference
-            total = cost[k] + 0.05 * (r - first) * h
-            if best is None or total < best[0]:
-                best = (total, r, k, cand[k], px[k], py[k])
-            if cost[k] == 0.0 or r >= max_radius:
-                break
-            r += step
-        _, r, k, box, px, py = best
-        taken = np.vstack([taken, box])
-        if r > first + 0.5 * step:  # keep later labels off this leader line
-            lx = anchors[i, 0] + (px - anchors[i, 0]) * t[1:-1]
-            ly = anchors[i, 1] + (py - anchors[i, 1]) * t[1:-1]
-            taken = np.vstack([taken, np.column_stack([lx - 0.5, ly - 0.5, lx + 0.5, ly + 0.5])])
-        relpos = (float(np.clip((px - box[0] - pad) / max(w - 2 * pad, 1e-9), 0, 1)),
-                  float(np.clip((py - box[1] - pad) / max(h - 2 * pad, 1e-9), 0, 1)))
-        out.append(dict(offset=(float(box[0] + pad - anchors[i, 0]), float(box[1] + pad - anchors[i, 1])),
-                        box=tuple(map(float, box)), relpos=relpos, moved=bool(r > first + 0.5 * step)))
-    return out
-
-
-def _merge_stacked(anchors, radii, texts):
-    """Group points whose centre lies inside another's marker: one label per group, anchored at
-    the biggest marker, its lines in the order of ``texts``. Returns (anchors, radii, texts)."""
-    n = len(anchors)
-    group = list(range(n))
-
-    def root(k):
-        while group[k] != k:
-            group[k] = group[group[k]]
-            k = group[k]
-        return k
-
-    for a in range(n):
-        for b in range(a + 1, n):
-            if np.hypot(*(anchors[a] - anchors[b])) < max(radii[a], radii[b]):
-                group[root(b)] = root(a)
-    members = {}
-    for k in range(n):
-        members.setdefault(root(k), []).append(k)
-    out_a, out_r, out_t = [], [], []
-    for ks in members.values():
-        big = max(ks, key=lambda k: radii[k])
-        out_a.append(anchors[big])
-        out_r.append(max(np.hypot(*(anchors[k] - anchors[big])) + radii[k] for k in ks))
-        out_t.append("\n".join(texts[k] for k in ks))
-    return np.array(out_a).reshape(-1, 2), np.array(out_r), out_t
-
-
-def place_labels(ax, x, y, texts, *, marker_radius_pt=4.0, fontsize: float = 8.0, others=None, color: str = "0.1",
-                 max_radius_pt: float = 150.0, zorder: float = 5.0, merge_stacked: bool = False) -> list:
-    """Label points on ``ax`` without overlaps (see :func:`spread_labels`); labels pushed away
-    from their point get a thin leader line. Call after the axes limits, aspect and position are
-    final. ``marker_radius_pt`` is the marker radius of each point [pt]; ``others`` = (x, y,
-    radius [pt]) of further markers to keep clear; ``merge_stacked`` gives points drawn on top
-    of one another one label of several lines. Returns the annotations, in the order of
-    ``texts`` (of the first text of each group when merged)."""
-    fig = ax.figure
-    ax.apply_aspect()
-    renderer = fig.canvas.get_renderer()
-    px = fig.dpi / 72.0
-    x, y = np.asarray(x, float).ravel(), np.asarray(y, float).ravel()
-    anchors = ax.transData.transform(np.column_stack([x, y]))
-    radii = np.broadcast_to(np.asarray(marker_radius_pt, float), x.shape) * px
-    texts = list(texts)
-    if merge_stacked and len(texts) > 1:
-        anchors, radii, texts = _merge_stacked(anchors, radii, texts)
-        x, y = ax.transData.inverted().transform(anchors).T
-    sizes = []
-    for s in texts:
-        t = ax.text(0, 0, s, fontsize=fontsize)
-        bb = t.get_window_extent(renderer)
-        t.remove()
-        sizes.append((bb.width, bb.height))
-    obstacles = None
-    if others is not None:
-        ox, oy, orad = (np.asarray(v, float) for v in others)
-        centres = ax.transData.transform(np.column_stack([ox.ravel(), oy.ravel()]))
-        orad = np.broadcast_to(orad, ox.shape).ravel() * px
-        obstacles = np.column_stack([centres - orad[:, None], centres + orad[:, None]])
-    pad_pt = 0.2 * fontsize
-    spots = spread_labels(anchors, sizes, radii=radii, pad=pad_pt * px, bounds=ax.get_window_extent(renderer).extents,
-                          obstacles=obstacles, max_radius=max_radius_pt * px)
-    out = []
-    for xi, yi, ri, s, spot in zip(x, y, radii, texts, spots):
-        kw = {}
-        if spot["moved"]:
-            kw["arrowprops"] = dict(arrowstyle="-", color="0.3", linewidth=0.6, shrinkA=0, shrinkB=ri / px,
-                                    relpos=spot["relpos"])
-        a = ax.annotate(s, (xi, yi), xytext=(spot["offset"][0] / px, spot["offset"][1] / px),
-                        textcoords="offset points", ha="left", va="bottom", fontsize=fontsize, color=color,
-                        zorder=zorder, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8),
-                        **kw)
-        out.append(a)
-    return out
-
-
 def series_styles(n: int) -> list[dict]:
     """``n`` line styles, no two alike: the ten tab10 colours, then the same with dashed,
     dash-dot and dotted lines, then with markers."""
@@ -293,30 +117,37 @@ def _fmt(v: float) -> str:
 
 def site_map_png(scores, demand, *, field: str = "lcoe_usd_per_mwh_it", label_top: int = 12) -> bytes:
     """World map (equirectangular, Natural Earth 1:110m outlines) of sites coloured by ``field``;
-    grey dots are demand points sized by population. The best ``label_top`` sites (lowest
-    ``field``) are numbered on the map and listed with their values at the side."""
+    grey dots are the scenario's demand points (``demand``'s weights: its regions only), sized by
+    their share. Sites too close to tell apart are drawn moved apart, a thin line back to each true
+    place. The best ``label_top`` sites (lowest ``field``) are numbered on the map and listed with
+    their values at the side."""
 
     plt = _pyplot()
     fig, ax, cax, side = _map_figure(plt, side_in=2.6)
     draw_basemap(ax)
-    size = 40.0 * np.sqrt(demand.population / demand.population.max())
-    ax.scatter(demand.lon_deg, demand.lat_deg, s=size, c="0.6", alpha=0.45, linewidths=0, zorder=1)
+    dots = demand_dots(demand)
+    if dots["weight"].size:
+        ax.scatter(dots["lon_deg"], dots["lat_deg"], s=40.0 * np.sqrt(dots["weight"] / dots["weight"].max()),
+                   c="0.6", alpha=0.45, linewidths=0, zorder=1, gid="demand")
     values = np.asarray(scores[field], float)
     lon, lat = np.asarray(scores["lon_deg"], float), np.asarray(scores["lat_deg"], float)
     msize = 25 + 0.06 * np.asarray(scores["power_mw"], float)
-    draw = np.argsort(-msize, kind="stable")  # big markers first, small ones stay visible on top
-    sc = ax.scatter(lon[draw], lat[draw], c=values[draw], cmap="viridis_r", s=msize[draw], edgecolors="k",
-                    linewidths=0.6, zorder=3)
+    radius_pt = np.sqrt(msize) / 2
+    lon_s, lat_s, moved = spread_on_axes(ax, lon, lat, radius_pt)
+    mark_true_places(ax, lon, lat, lon_s, lat_s, moved)
+    draw = np.argsort(-msize, kind="stable")  # big markers first
+    sc = ax.scatter(lon_s[draw], lat_s[draw], c=values[draw], cmap="viridis_r", s=msize[draw], edgecolors="k",
+                    linewidths=0.6, zorder=3, gid="sites")
     cb = fig.colorbar(sc, cax=cax, orientation="horizontal")
     cb.set_label(label_of(field))
     ok = np.flatnonzero(np.isfinite(values))
     order = ok[np.argsort(values[ok], kind="stable")]
     top = order[:max(int(label_top), 0)]
-    radius_pt = np.sqrt(msize) / 2
-    place_labels(ax, lon[top], lat[top], [f"{r}. {scores['id'][i]}" for r, i in enumerate(top, start=1)],
-                 marker_radius_pt=radius_pt[top], others=(lon, lat, radius_pt))
+    place_labels(ax, lon_s[top], lat_s[top], [f"{r}. {scores['id'][i]}" for r, i in enumerate(top, start=1)],
+                 marker_radius_pt=radius_pt[top], others=(lon_s, lat_s, radius_pt))
     ax.set_title(f"Ground sites by {label_of(field)}\n"
-                 f"numbers: rank, 1 = lowest; marker size: power [MW]; grey dots: demand (population)", fontsize=11)
+                 f"numbers: rank, 1 = lowest; marker size: power [MW]; grey dots: the scenario's demand",
+                 fontsize=11)
     listed = top[:30]  # what fits beside the map
     lines = [f"Top {len(listed)} of {len(values)} by", label_of(field), ""]
     width = max([len(str(scores["id"][i])) for i in listed] + [8])
@@ -358,8 +189,11 @@ def eclipse_season_png(shell_scores) -> bytes:
 
 def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
     """Heat map of a global scan: each land cell coloured by ``field`` (equirectangular, with
-    Natural Earth 1:110m coastlines and borders). The colours span the 2nd-98th percentile;
-    the colour bar's arrows mark the clipped values beyond."""
+    Natural Earth 1:110m coastlines and borders). The colours span the 2nd-98th percentile of the
+    sourced cells; the colour bar's arrows mark the clipped values beyond. Cells flagged
+    ``approximate`` in ``result`` (a cost figure is only a global default there,
+    :data:`placement.batch.GLOBE_FLAGS`) are faded and hatched, and the best cell is marked among
+    the others, so a corner of the world without sourced figures cannot top the map by omission."""
 
     plt = _pyplot()
     nlat, nlon = int(round(180 / resolution_deg)), int(round(360 / resolution_deg))
@@ -367,21 +201,44 @@ def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
     i = np.clip(((result["lat_deg"] + 90) / resolution_deg).astype(int), 0, nlat - 1)
     j = np.clip(((result["lon_deg"] + 180) / resolution_deg).astype(int), 0, nlon - 1)
     grid[i, j] = result[field]
+    flagged = np.asarray(result.get("approximate", np.zeros(result[field].size)), dtype=float) > 0.5
+    # climate, latency and daylight do not depend on the place's market figures
+    flagged &= field not in ("pue", "water_l_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
+                             "dark_fraction", "longest_dark_h")
+    rough = np.zeros((nlat, nlon), dtype=bool)
+    rough[i, j] = flagged
     finite = np.isfinite(grid)
-    lo, hi = (np.nanpercentile(grid[finite], [2, 98]) if finite.any() else (0, 1))
+    sourced = finite & ~rough
+    basis = grid[sourced] if sourced.any() else grid[finite]
+    lo, hi = (np.nanpercentile(basis, [2, 98]) if basis.size else (0, 1))
     fig, ax, cax, _ = _map_figure(plt, lat=(-90.0, 90.0), map_width_in=11.0, title_lines=1)
     draw_basemap(ax, zorder=0.2, line_zorder=2, coast="0.25", border="0.45", linewidth=0.5)
     im = ax.imshow(grid, origin="lower", extent=(-180, 180, -90, 90), cmap="viridis_r", vmin=lo, vmax=hi,
                    interpolation="nearest", zorder=1)
-    extend = _clip_extend(grid[finite], lo, hi)
+    if rough.any():  # approximate cells: faded under a white veil, hatched
+        veil = np.zeros((nlat, nlon, 4))
+        veil[rough] = (1.0, 1.0, 1.0, 0.65)
+        ax.imshow(veil, origin="lower", extent=(-180, 180, -90, 90), interpolation="nearest", zorder=1.1)
+        lat_c = -90 + (np.arange(nlat) + 0.5) * resolution_deg
+        lon_c = -180 + (np.arange(nlon) + 0.5) * resolution_deg
+        ax.contourf(lon_c, lat_c, rough.astype(float), levels=[0.5, 1.5], colors="none", hatches=["////"],
+                    zorder=1.2)
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(facecolor="white", edgecolor="0.3", hatch="////",
+                                 label=f"approximate: no sourced price, carbon, capex or grid queue "
+                                       f"({int(flagged.sum()):,} cells)")],
+                  loc="lower left", fontsize=8, framealpha=0.85)
+    extend = _clip_extend(basis, lo, hi)
     cb = fig.colorbar(im, cax=cax, orientation="horizontal", extend=extend)
     clipped = "" if extend == "neither" else "; colours clipped to the 2nd-98th percentile, arrows: beyond"
     cb.set_label(label_of(field) + clipped)
-    if finite.any():
-        best = np.nanargmin(result[field])
+    ranked = np.where(flagged, np.nan, np.asarray(result[field], dtype=float))
+    if np.isfinite(ranked).any():
+        best = np.nanargmin(ranked)
         ax.plot(result["lon_deg"][best], result["lat_deg"][best], "r*", markersize=14, markeredgecolor="w",
                 markeredgewidth=0.8, zorder=4)
-        ax.annotate(f"best {result[field][best]:,.1f}", (result["lon_deg"][best], result["lat_deg"][best]),
+        ax.annotate(f"best sourced {result[field][best]:,.1f}", (result["lon_deg"][best], result["lat_deg"][best]),
                     xytext=(8, 6), textcoords="offset points", color="r", zorder=5, fontsize=9,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8))
     ax.set_title(f"Global land scan at {resolution_deg:g} deg: {label_of(field)} ({int(finite.sum()):,} cells)")

@@ -55,6 +55,15 @@ def site_table(scores, title: str, *, width: int | None = None, wide: bool = Fal
     if "it_capex_usd_per_mwh_it" in c:
         cols.insert(8, Column("+IT\n$/MWh", money("it_capex_usd_per_mwh_it"), priority=1))
         cols.insert(3, Column("$/GPU\nhour", lambda i: f"{x['usd_per_gpu_hour'][i]:.2f}", priority=1))
+    if "workload_cost_usd_per_mwh_it" in x and len(scores) and str(x["workload"][0]) == "inference":
+        def inference_cost(i):
+            v = float(x["workload_cost_usd_per_mwh_it"][i])
+            return "none in SLO" if v == float("inf") else f"{v:,.1f}"
+
+        # training ranks by the LCOE itself; inference by the cost of a MWh that reaches users in the SLO
+        cols = [col for col in cols if col.header != "in\nSLO"]
+        cols.insert(2, Column("inference\n$/MWh", inference_cost, priority=0))
+        cols.insert(3, Column("in\nSLO", lambda i: f"{c['pop_within_slo_fraction'][i]:.0%}", priority=0))
     return fitted_table(title, cols, len(scores), width=width, wide=wide)
 
 
@@ -108,11 +117,12 @@ def plan_table(plan, title: str, *, width: int | None = None, wide: bool = False
     return fitted_table(title, cols, len(rows), width=width, wide=wide)
 
 
-def print_plan(con, plan):
-    """The plan table, unserved demand with reasons, utilisation and re-plan changes."""
+def print_plan(con, plan, when: str | None = None):
+    """The plan table, unserved demand with reasons, utilisation and re-plan changes; ``when``
+    dates the title ("for 2031": a one-period assignment is for the scenario's horizon year)."""
     gap_usd_per_h = (plan.objective_cents_per_h - plan.lower_bound_cents_per_h) / 100
     proof = "optimal" if plan.optimal else f"best found; search limit reached, within {gap_usd_per_h:,.0f} USD/h"
-    con.print(plan_table(plan, f"Plan: {plan.served_mw:,} MW served, {plan.unserved_mw:,} MW unserved, "
+    con.print(plan_table(plan, f"Plan{' ' + when if when else ''}: {plan.served_mw:,} MW served, {plan.unserved_mw:,} MW unserved, "
                                f"{plan.total_cost_usd_per_h:,.0f} USD/h ({proof})",
                          width=con.width))
     for u in plan.unserved:

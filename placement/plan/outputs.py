@@ -7,11 +7,7 @@ import json
 
 import numpy as np
 
-from placement.earth.demand import demand_points
-from placement.outputs.basemap import draw_basemap
 from placement.outputs.files import records_to_csv
-from placement.outputs.plots import _map_figure, _png, _pyplot, place_labels
-from placement.outputs.report import report_markdown
 from placement.plan.model import key_label
 
 #: Columns of plan_periods.csv.
@@ -89,33 +85,13 @@ def write_period_outputs(write, plan) -> list:
     ]
 
 
-def demand_node_centroids(problem, scenario) -> dict:
-    """Demand-node key -> (lat, lon) of its users' weighted centre (for drawing tenant -> site lines;
-    a latency-bound tenant split by region gets one centre per region)."""
+def plan_geojson(plan, problem, scenario, demand) -> dict:
+    """GeoJSON FeatureCollection (RFC 7946, lon/lat): capacity points with utilisation, the
+    scenario's demand points, and one line per tenant, user region and capacity from the region's
+    centroid (:func:`placement.outputs.map_layers.flows_of`, the maps' own). Orbital capacity has no
+    fixed place: null geometry."""
+    from placement.outputs.map_layers import demand_dots, flows_of
 
-    out = {}
-    for d in problem.demands:
-        dp = demand_points(d.users or None, cell_deg=scenario.demand_cell_deg)
-        phi, lam = np.radians(dp.lat_deg), np.radians(dp.lon_deg)
-        x = np.sum(dp.weight * np.cos(phi) * np.cos(lam))
-        y = np.sum(dp.weight * np.cos(phi) * np.sin(lam))
-        z = np.sum(dp.weight * np.sin(phi))
-        out[d.key] = (float(np.degrees(np.arctan2(z, np.hypot(x, y)))), float(np.degrees(np.arctan2(y, x))))
-    return out
-
-
-def _lines(plan, problem, centres):
-    """(tenant, demand key, capacity, MW, (lat, lon) of users) for each ground flow."""
-    tenant_of = {d.key: d.tenant.id for d in problem.demands}
-    for (key, cid), mw in sorted(plan.demand_flows.items()):
-        c = problem.capacities[cid]
-        if c.kind == "ground" and mw > 0:
-            yield tenant_of[key], key, c, mw, centres[key]
-
-
-def plan_geojson(plan, problem, scenario, demand, centres=None) -> dict:
-    """GeoJSON FeatureCollection (RFC 7946, lon/lat): capacity points with utilisation, demand
-    regions, and tenant -> capacity lines. Orbital capacity has no fixed place: null geometry."""
     feats = []
     used = {u["capacity_id"]: u for u in plan.utilization}
     for c in problem.capacities.values():
@@ -123,94 +99,61 @@ def plan_geojson(plan, problem, scenario, demand, centres=None) -> dict:
         geom = None if c.kind == "orbit" else {"type": "Point", "coordinates": [c.lon_deg, c.lat_deg]}
         feats.append({"type": "Feature", "geometry": geom, "properties": {
             "layer": "capacity", "id": c.id, "name": c.name, "kind": c.kind, "used_mw": u["used_mw"],
-            "capacity_mw": u["capacity_mw"], "utilization": round(u["used_mw"] / u["capacity_mw"], 4) if u["capacity_mw"] else 0,
+            "capacity_mw": u["capacity_mw"],
+            "utilization": round(u["used_mw"] / u["capacity_mw"], 4) if u["capacity_mw"] else 0,
             "lcoe_usd_per_mwh_it": round(c.lcoe_usd_per_mwh_it, 2)}})
     for c in problem.failed.values():  # a re-plan's failed capacity, so the map shows where it was
         geom = None if c.kind == "orbit" else {"type": "Point", "coordinates": [c.lon_deg, c.lat_deg]}
         feats.append({"type": "Feature", "geometry": geom, "properties": {
             "layer": "failed", "id": c.id, "name": c.name, "kind": c.kind, "capacity_mw": c.mw}})
-    top = np.argsort(-demand.weight)[:300]
-    for i in top:
-        if demand.weight[i] <= 0:
-            continue
-        feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(demand.lon_deg[i]), float(demand.lat_deg[i])]},
-                      "properties": {"layer": "demand", "country": str(demand.country[i]),
-                                     "weight": round(float(demand.weight[i]), 6), "population": int(demand.population[i])}})
-    centres = centres or demand_node_centroids(problem, scenario)
-    for tenant, key, c, mw, (lat, lon) in _lines(plan, problem, centres):
-        feats.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[lon, lat], [c.lon_deg, c.lat_deg]]},
-                      "properties": {"layer": "assignment", "tenant": tenant, "demand": key_label(key),
-                                     "capacity_id": c.id,
-                                     "mw": int(mw), "rtt_ms": round(problem.rtt_ms(key, c.id), 2)}})
+    dots = demand_dots(demand)
+    for i in range(min(dots["weight"].size, 300)):
+        feats.append({"type": "Feature",
+                      "geometry": {"type": "Point", "coordinates": [float(dots["lon_deg"][i]), float(dots["lat_deg"][i])]},
+                      "properties": {"layer": "demand", "country": str(dots["country"][i]),
+                                     "weight": round(float(dots["weight"][i]), 6)}})
+    key_of = {(d.tenant.id, cid): d.key for d in problem.demands for cid in problem.capacities}
+    for f in flows_of(plan.demand_flows, problem.demands, problem.capacities, scenario.demand_weights,
+                      scenario.demand_cell_deg):
+        key = key_of.get((f.tenant, f.capacity_id))
+        feats.append({"type": "Feature", "geometry": {"type": "LineString",
+                                                      "coordinates": [[f.lon_from, f.lat_from], [f.lon_to, f.lat_to]]},
+                      "properties": {"layer": "assignment", "tenant": f.tenant, "user_region": f.region,
+                                     "demand": key_label(key) if key is not None else f.tenant,
+                                     "capacity_id": f.capacity_id, "mw": round(f.mw, 3),
+                                     "rtt_ms": round(problem.rtt_ms(key, f.capacity_id), 2) if key is not None else None}})
     return {"type": "FeatureCollection", "features": feats}
-
-
-def plan_map_png(plan, problem, scenario, demand, centres=None) -> bytes:
-    """World map of the plan (Natural Earth 1:110m outlines): capacity sized by MW and coloured
-    by utilisation, labelled with used/total MW, and tenant lines from users to capacity."""
-
-    plt = _pyplot()
-    fig, ax, cax, _ = _map_figure(plt)
-    draw_basemap(ax)
-    ax.scatter(demand.lon_deg, demand.lat_deg, s=30 * np.sqrt(demand.population / demand.population.max()),
-               c="0.6", alpha=0.4, linewidths=0, zorder=1)
-    tenants = sorted({a["tenant"] for a in plan.assignments})
-    colours = {t: plt.cm.tab10(i % 10) for i, t in enumerate(tenants)}
-    styles = {t: ("-", "--", "-.", ":")[(i // 10) % 4] for i, t in enumerate(tenants)}
-    centres = centres or demand_node_centroids(problem, scenario)
-    line_pts = [[], [], []]  # points along the tenant lines, kept clear of labels
-    for tenant, _, c, mw, (lat, lon) in _lines(plan, problem, centres):
-        width = 0.8 + mw / 250
-        ax.plot([lon, c.lon_deg], [lat, c.lat_deg], color=colours[tenant], linestyle=styles[tenant],
-                linewidth=width, alpha=0.8, zorder=2, solid_capstyle="round")
-        t = np.linspace(0, 1, max(int(np.hypot(c.lon_deg - lon, c.lat_deg - lat)), 1) + 1)
-        line_pts[0] += list(lon + t * (c.lon_deg - lon))
-        line_pts[1] += list(lat + t * (c.lat_deg - lat))
-        line_pts[2] += [width / 2 + 0.5] * t.size
-    used = {u["capacity_id"]: u for u in plan.utilization}
-    # big capacities drawn first, so a small one at the same place stays visible on top
-    ground = sorted((c for c in problem.capacities.values() if c.kind == "ground"), key=lambda c: -c.mw)
-    util = [used[c.id]["used_mw"] / max(used[c.id]["capacity_mw"], 1) for c in ground]
-    sizes = np.array([20 + c.mw / 5 for c in ground], float)
-    sc = ax.scatter([c.lon_deg for c in ground], [c.lat_deg for c in ground], s=sizes,
-                    c=util, cmap="RdYlGn_r", vmin=0, vmax=1, edgecolors="k", linewidths=0.6, zorder=3)
-    place_labels(ax, [c.lon_deg for c in ground], [c.lat_deg for c in ground],
-                 [f"{c.id} {used[c.id]['used_mw']:,}/{c.mw:,} MW" for c in ground],
-                 marker_radius_pt=np.sqrt(sizes) / 2, fontsize=7, others=line_pts if line_pts[0] else None,
-                 merge_stacked=True)
-    failed = [c for c in problem.failed.values() if c.kind == "ground"]
-    if failed:  # a re-plan: where the capacity that failed stood, so the moves read from the map
-        ax.scatter([c.lon_deg for c in failed], [c.lat_deg for c in failed], s=160, marker="X", c="crimson",
-                   edgecolors="k", linewidths=0.6, zorder=4, label="failed capacity")
-        for c in failed:
-            ax.annotate(f"{c.id} failed ({c.mw:,} MW)", (c.lon_deg, c.lat_deg), xytext=(6, -12),
-                        textcoords="offset points", fontsize=7, color="crimson", zorder=6)
-    for t in tenants:
-        ax.plot([], [], color=colours[t], linestyle=styles[t], label=t)
-    orbit = [f"{c.id}: {used[c.id]['used_mw']:,}/{c.mw:,} MW" for c in problem.capacities.values() if c.kind == "orbit"]
-    if orbit:
-        ax.text(0.01, 0.02, "in orbit: " + "; ".join(orbit), transform=ax.transAxes, fontsize=8, zorder=6,
-                bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="0.8", alpha=0.9))
-    fig.colorbar(sc, cax=cax, orientation="horizontal").set_label("utilisation (used / capacity MW) [-]")
-    if tenants or failed:
-        ax.legend(fontsize=8, loc="lower right", title="tenant (line width: MW)", title_fontsize=8,
-                  framealpha=0.9).set_zorder(6)
-    ax.set_title(f"Plan: {plan.served_mw:,} MW served, {plan.unserved_mw:,} MW unserved, "
-                 f"{plan.total_cost_usd_per_h:,.0f} USD/h\n"
-                 f"lines: tenant users -> capacity; labels: used/total MW; marker size: capacity MW", fontsize=11)
-    return _png(fig)
 
 
 def write_plan_outputs(write, plan, problem, scenario, demand, *, site_scores=None, shell_scores=None,
                        period_plan=None) -> list:
-    """Write ``plan.json``, ``assignments.csv``, ``plan.geojson``, ``map.png`` and ``report.md`` with
-    ``write(name, data) -> path`` (an :class:`placement.outputs.files.OutputSet`'s); the paths written."""
+    """Write ``plan.json``, ``assignments.csv``, ``plan.geojson``, ``map.png``, ``report.md`` and
+    ``report.html`` with ``write(name, data) -> path`` (an :class:`placement.outputs.files.OutputSet`'s);
+    the paths written.
 
-    centres = demand_node_centroids(problem, scenario)
+    The map and the two reports show the plan over time's first period (what the report calls
+    now; the HTML map has a slider over every period) when there is one, else the one-period
+    assignment; report.md and report.html are the same blocks."""
+    from placement.outputs.map_layers import view_of_assignment, view_of_period
+    from placement.outputs.plan_map import plan_map_png
+    from placement.outputs.report import render_markdown, report_blocks
+    from placement.outputs.report_figures import capacity_values
+    from placement.outputs.report_html import report_html
+
+    if period_plan is not None and period_plan.layers:
+        values = capacity_values(period_plan.to_dict(), period_plan)
+        views = [view_of_period(period_plan, scenario, k, values) for k in range(len(period_plan.layers))]
+        caption = f"Plan in {period_plan.layers[0].period.label}, the first period: tenants' user regions to capacity"
+    else:
+        views = [view_of_assignment(plan, problem, scenario)]
+        caption = f"Plan for {scenario.assignment.horizon_year}: tenants' user regions to capacity"
+    blocks = report_blocks(plan, problem, scenario, site_scores, shell_scores, period_plan, caption)
+    sites = site_scores.to_records() if site_scores is not None else None
     return [
         write("plan.json", json.dumps(plan.to_dict(), indent=2) + "\n"),
         write("assignments.csv", records_to_csv(plan.assignments)),
-        write("plan.geojson", json.dumps(plan_geojson(plan, problem, scenario, demand, centres)) + "\n"),
-        write("map.png", plan_map_png(plan, problem, scenario, demand, centres)),
-        write("report.md", report_markdown(plan, problem, scenario, site_scores, shell_scores, period_plan)),
+        write("plan.geojson", json.dumps(plan_geojson(plan, problem, scenario, demand)) + "\n"),
+        write("map.png", plan_map_png(views[0], demand)),
+        write("report.md", render_markdown(blocks)),
+        write("report.html", report_html(blocks, views, demand, sites, title=f"Capacity plan — {scenario.name}")),
     ]
