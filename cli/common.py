@@ -26,7 +26,18 @@ def interrupted():
     message = "interrupted before any output was written"
     if "placement.outputs.files" in sys.modules:
         message = sys.modules["placement.outputs.files"].interrupted_message()
-    fail(message, 130)
+    click.echo(f"placement: {message}", err=True)
+    _exit_interrupted()
+
+
+def _exit_interrupted():
+    """Exit 130 at once. A Ctrl-C landing inside some compiled extensions' import code leaves
+    CPython's "unhandled KeyboardInterrupt" flag set, and a normal exit would then re-raise
+    SIGINT at shutdown (status -2, not 130) although the interrupt was handled; the output sets
+    were already restored while the interrupt unwound, so nothing is left to finish."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def handle_errors(fn):
@@ -47,6 +58,9 @@ def handle_errors(fn):
         except MemoryError:
             fail("error: out of memory; try a smaller problem (a coarser grid, fewer days, fewer shells)")
         except Exception as exc:  # noqa: BLE001
+            entry = sys.modules.get("placement.cli.entry")
+            if entry is not None and entry.interrupted_by_ctrl_c():
+                interrupted()  # a Ctrl-C that an extension's import turned into another error
             if os.environ.get("PLACEMENT_DEBUG"):
                 raise
             fail(f"internal error: {type(exc).__name__}: {exc} (set PLACEMENT_DEBUG=1 for a traceback)", 1)

@@ -27,13 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from placement.catalogs.countries import country_tables
 from placement.catalogs.validation import InputError
-from placement.earth.demand import country_at
 from placement.earth.ephemeris import parse_start
 from placement.fingerprint import combined
+from placement.ground.place import located
 from placement.ground.sites import score_sites
-from placement.ground.terrain import terrain_elevation_m
 from placement.orbit.scoring import score_shells
 from placement.orbit.shells import make_shell
 from placement.outputs.files import records_to_csv, write_atomic
@@ -55,6 +53,15 @@ GLOBE_FIELDS = ("lat_deg", "lon_deg", "pue", "water_l_per_mwh_it", "source_water
                 "dark_fraction", "longest_dark_h", "time_to_power_months", "energy_usd_per_mwh_it",
                 "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it", "delay_usd_per_mwh_it",
                 "lcoe_usd_per_mwh_it")
+#: Flags of a globe scan's cells beside its numbers (1.0 true, 0.0 false): ``approximate`` where a cost
+#: figure of the cell's place (power price, grid carbon, construction capex or grid queue) is only a
+#: global default, no sourced figure for the country or region (:mod:`placement.catalogs.countries`),
+#: or where the cell is so far from any city that its country is a guess (:data:`REMOTE_CITY_KM`).
+GLOBE_FLAGS = ("approximate",)
+#: A cell farther than this from the nearest GeoNames city of 15,000 people [km] takes that city's
+#: country, and so its market, as a guess: the cell is flagged approximate (about a quarter of the land
+#: north of 60 S: Sahara, Siberia, Greenland, the Amazon, the Australian and Canadian interiors).
+REMOTE_CITY_KM = 300.0
 SHELL_FIELDS = ("altitude_km", "inclination_deg", "ltan_h", "eclipse_fraction", "umbra_fraction",
                 "max_eclipse_min", "eclipse_season_days", "array_m2_per_mw", "radiator_m2_per_mw",
                 "battery_kwh_per_mw", "mass_t_per_mw", "launch_cost_usd_per_mw", "rtt_ms_weighted",
@@ -99,24 +106,16 @@ def land_cells(resolution_deg: float, min_lat_deg: float = -60.0) -> tuple[np.nd
     return cells
 
 
-def cell_sites(lat_deg: np.ndarray, lon_deg: np.ndarray, parameters) -> dict:
-    """Site columns for grid cells: terrain elevation from pvlib's altitude grid
-    (:func:`placement.ground.terrain.terrain_elevation_m`), and carbon, price, capex and grid queue by the
-    country the cell falls in (:func:`placement.earth.demand.country_at`; figures and fallbacks from
-    :func:`placement.catalogs.countries.country_tables`). Water stress is not known per cell (0)."""
+def cell_sites(lat_deg: np.ndarray, lon_deg: np.ndarray, parameters=None) -> dict:
+    """Site columns for grid cells: a cell states only where it is, its country and ISO 3166-2 region
+    (:func:`placement.ground.place.located`, with the distance [km] to the city that places it), and
+    takes every other figure from that place exactly as a catalog site there does
+    (:mod:`placement.ground.site_columns`: terrain elevation, power market, grid zone, supply
+    options, construction market, grid queue, gas and water). ``parameters`` is not used (kept for
+    callers)."""
 
-    tables = country_tables()
-    country = country_at(lat_deg, lon_deg)
-    n = lat_deg.size
-    return {
-        "lat_deg": lat_deg, "lon_deg": lon_deg, "elevation_m": terrain_elevation_m(lat_deg, lon_deg),
-        "availability": np.full(n, tables.availability_median),
-        "price_usd_per_mwh": np.array([tables.price_of(c) for c in country], float),
-        "carbon_g_per_kwh": np.array([tables.carbon_of(c) for c in country], float),
-        "capex_usd_per_mw": np.array([tables.capex_of(c) for c in country], float),
-        "queue_months": np.array([tables.queue_months_of(c) for c in country], float),
-        "country": country,
-    }
+    country, region, km = located(lat_deg, lon_deg)
+    return {"lat_deg": lat_deg, "lon_deg": lon_deg, "country": country, "region": region, "nearest_city_km": km}
 
 
 def _scenario(path: str | None, allow_outside_paths: bool = False):
@@ -143,7 +142,9 @@ def _globe_chunk(spec: ScanSpec, index: int, device: str) -> dict:
     cells = cell_sites(lat[sl], lon[sl], sc.parameters)
     demand = sc.demand()
     scores = score_sites(cells, demand, parameters=sc.parameters, device=device)
-    return {f: np.asarray(scores[f], dtype=float) for f in GLOBE_FIELDS}
+    out = {f: np.asarray(scores[f], dtype=float) for f in GLOBE_FIELDS}
+    out["approximate"] = (scores.extra["approximate"] | (cells["nearest_city_km"] > REMOTE_CITY_KM)).astype(float)
+    return out
 
 
 # --- shell sweeps -------------------------------------------------------------------------------
@@ -171,6 +172,11 @@ def _shell_chunk(spec: ScanSpec, index: int, device: str) -> dict:
                      step_s=p["step_s"], parameters=sc.parameters, device=device)
     out = {f: np.array([np.nan if v is None else v for v in s[f]], dtype=float) for f in SHELL_FIELDS}
     return out
+
+
+def result_fields(spec: ScanSpec) -> tuple:
+    """The arrays each chunk of a scan holds: a globe scan's fields and flags, or a sweep's fields."""
+    return GLOBE_FIELDS + GLOBE_FLAGS if spec.kind == "globe" else SHELL_FIELDS
 
 
 def n_items(spec: ScanSpec) -> int:
@@ -339,7 +345,7 @@ def run_scan(spec: ScanSpec, out_dir, *, device: str = "cpu", scheduler: str | N
 def _scan_into(spec, out, manifest, total, n_chunks, client, device, scheduler, workers, progress, stop_after,
                restart, dask_timeout_s) -> dict:
     """The locked part of :func:`run_scan`: repair, compute, merge, summarise."""
-    fields = GLOBE_FIELDS if spec.kind == "globe" else SHELL_FIELDS
+    fields = result_fields(spec)
     with locked(out):
         removed = remove_orphans(out)
         same = check_folder(out, manifest, restart)
@@ -440,7 +446,7 @@ def _first_done(pending: set, seconds: float) -> tuple:
 def merge(spec: ScanSpec, out: Path, n_chunks: int, total: int | None = None) -> list[Path]:
     """Concatenate the chunks into ``result.npz`` and ``result.csv`` and draw the PNG."""
     parts = []
-    fields = GLOBE_FIELDS if spec.kind == "globe" else SHELL_FIELDS
+    fields = result_fields(spec)
     total = n_items(spec) if total is None else total
     for i in range(n_chunks):
         if not chunk_ok(chunk_path(out, i), fields, _chunk_rows(spec, total, i)):
@@ -455,8 +461,9 @@ def merge(spec: ScanSpec, out: Path, n_chunks: int, total: int | None = None) ->
     merged = {f: np.concatenate([p[f] for p in parts]) for f in fields}
     files = [write_atomic(out / "result.npz", npz_bytes(merged))]
     n = merged[fields[0]].size
-    records = [{f: (None if not np.isfinite(merged[f][i]) else round(float(merged[f][i]), 4)) for f in fields}
-               for i in range(n)]
+    flags = GLOBE_FLAGS if spec.kind == "globe" else ()
+    records = [{f: (bool(merged[f][i]) if f in flags else None if not np.isfinite(merged[f][i])
+                    else round(float(merged[f][i]), 4)) for f in fields} for i in range(n)]
     files.append(write_atomic(out / "result.csv", records_to_csv(records)))
     if spec.kind == "globe":
         from placement.outputs.plots import globe_heatmap_png

@@ -70,6 +70,8 @@ def _set(field, value, row=3):
     (_set("grid_zone", "XX-NOWHERE", row=4), ["row 4", "grid_zone", "XX-NOWHERE", "unknown grid zone"]),
     (_set("price_source", ""), ["row 3", "price_source", "source"]),
     (_set("id", "colossus-1", row=5), ["row 5", "id", "duplicate"]),
+    (_set("country", "XX"), ["row 3", "country", "'XX'", "ISO 3166-1 alpha-2"]),
+    (_set("country", "usa"), ["row 3", "country", "'usa'", "ISO 3166-1 alpha-2"]),
     (lambda h, r: ([c for c in h if c != "power_mw"], r), ["power_mw", "missing column"]),
     (lambda h, r: (h + ["colour"], r), ["colour", "unknown column"]),
 ])
@@ -102,3 +104,56 @@ def test_bad_scenario_is_named(tmp_path, text, expect):
     assert str(path) in msg
     for word in expect:
         assert word in msg
+
+
+def test_power_markets_are_sourced_and_name_known_places_zones_and_options():
+    from placement.catalogs.countries import load_power_markets, place_figures
+    from placement.catalogs.markets import load_supply_options
+
+    markets = load_power_markets()
+    zones, options = load_grid_carbon(), load_supply_options()
+    assert len(markets) >= 40
+    for code, m in markets.items():
+        assert m.source.strip() and (not m.grid_zone or m.grid_zone in zones)
+        assert all(o in options for o in m.supply_options)
+        country = code.split("-")[0]
+        # every figure a place takes is sourced somewhere: its row, else its country's
+        assert not place_figures(country, code).approximate, code
+
+
+@pytest.mark.parametrize("column,value,words", [
+    ("place", "XX", ["place", "XX", "ISO 3166"]),
+    ("grid_zone", "NOWHERE", ["grid_zone", "NOWHERE", "unknown grid zone"]),
+    ("supply_options", "grid;fusion", ["supply_options", "fusion", "unknown supply option"]),
+    ("price_usd_per_mwh", "-3", ["price_usd_per_mwh", "-3"]),
+    ("source", "", ["source"]),
+])
+def test_bad_power_market_row_is_named(tmp_path, column, value, words):
+    from placement.catalogs.countries import POWER_MARKETS_CSV, load_power_markets
+
+    lines = [ln for ln in POWER_MARKETS_CSV.read_text().splitlines(True) if not ln.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("".join(lines))))
+    rows[1][column] = value
+    path = tmp_path / "power_markets.csv"
+    with path.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(InputError) as err:
+        load_power_markets(path)
+    msg = str(err.value)
+    assert "\n" not in msg and str(path) in msg and "row 3" in msg
+    for word in words:
+        assert word in msg
+
+
+def test_market_rows_match_a_place_by_subdivision_then_country():
+    from placement.catalogs.markets import campus_queues, load_construction_costs, matching_market
+
+    queues, costs = campus_queues(), load_construction_costs()
+    # a province or state with its own row takes it; one without takes its country's whole-country row
+    assert queues[matching_market(queues, "CA", "CA-AB")].subdivision == "AB"
+    assert queues[matching_market(queues, "CA", "CA-QC")].subdivision == "QC"
+    assert queues[matching_market(queues, "US", "US-KS")].subdivision == ""
+    assert costs[matching_market(costs, "US", "US-TX")].subdivision == "TX"
+    assert matching_market(costs, "CD", "CD") is None

@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from placement.ground.sites import PROVENANCE_FIELDS
 from testsupport import DATA, run_cli
 
 
@@ -45,7 +46,7 @@ def test_run_default_scenario_writes_outputs(tmp_path):
 
 
 #: What a site record says about where its figures came from (issue 20 item 1).
-SITE_PROVENANCE_FIELDS: set = set()
+SITE_PROVENANCE_FIELDS = set(PROVENANCE_FIELDS)
 
 
 def test_sites_json_has_design_fields_and_nothing_else_on_stdout():

@@ -40,7 +40,7 @@ def planned(tmp_path_factory):
 
 # Delays [s] after start: while Python imports the command tree (the first half second used to
 # print a KeyboardInterrupt traceback), while scoring and planning, and near the end.
-SIGINT_DELAYS = (0.05, 0.3, 0.8, 1.5, 2.5, 4.0)
+SIGINT_DELAYS = (0.05, 0.2, 0.3, 0.5, 0.8, 1.5, 2.5, 4.0)
 
 
 def test_ctrl_c_at_any_moment_is_one_true_line_and_leaves_nothing_behind(planned):

@@ -3,7 +3,6 @@ cost of a MWh that reaches users within the SLO (issue 20 item 2)."""
 import json
 import math
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from placement.ground.workloads import (build_next, rank_sites, ranked_scores, workload_cost_usd_per_mwh_it,
                                         workload_records)
+from testsupport import PLACEMENT
 
 
 def _record(i, lcoe, rtt, share, months=6.0):
@@ -99,7 +99,7 @@ def test_default_scenario_inference_puts_india_behind_every_site_serving_its_use
 
 
 def _placement(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "placement", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([*PLACEMENT, *args], capture_output=True, text=True, cwd=cwd)
 
 
 def test_sites_command_answers_for_the_workload_it_names(tmp_path):

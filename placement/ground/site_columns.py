@@ -1,11 +1,23 @@
-"""Ground sites as numpy columns, every input a site may leave out filled with its default.
+"""Ground sites as numpy columns: the figures of each site's place, overridden by what its row states.
 
 :func:`placement.score_sites` accepts catalog rows (dicts from
-:func:`placement.catalogs.load_ground_sites`), plain dicts with only ``id, name, lat_deg,
-lon_deg, elevation_m, power_mw, availability, price_usd_per_mwh, carbon_g_per_kwh``, or a
-dict of arrays (a batch scan's grid cells). Everything else has a default:
+:func:`placement.catalogs.load_ground_sites`), plain dicts, or a dict of arrays (a batch scan's grid
+cells). Every site and every cell goes through the same steps (:func:`site_columns`):
+
+1. its place: the ``country`` and ``region`` it names, else those of its location
+   (:func:`placement.ground.place.region_at`; a site that names no country has no place);
+2. the place's figures (:func:`placement.ground.place.place_columns`): power price, grid-zone carbon,
+   availability, water stress, supply options, construction market, grid queue, gas price, water in
+   grid power, and the terrain elevation;
+3. the row's own figures where it states them (a named contract's price, a measured elevation, its
+   own capex ...): each such figure that differs from the place's is listed in ``from_row``.
+
+What neither the place nor the row gives has a default:
 
 =========================== ===========================================================
+``price_usd_per_mwh``,      required of a site that names no country (a place with no
+``carbon_g_per_kwh``,       market row takes the median market, flagged approximate)
+``availability``
 ``water_stress``            0 (WRI Aqueduct category; low)
 ``cooling_plant``           ``auto`` (climate default), unless the scenario sets a plant
 ``capex_usd_per_mw``        the scenario's ``facility_capex_usd_per_mw``
@@ -16,7 +28,6 @@ dict of arrays (a batch scan's grid cells). Everything else has a default:
 ``it_capex_usd_per_mw``
 ``supply_options``          ``grid`` only
 ``power_mw``                unknown (NaN; not used in scoring)
-``country`` / ``region``    none: no gas market, the default grid water intensity
 =========================== ===========================================================
 
 Every number is checked (finite, within physical bounds) before any kernel sees it.
@@ -26,11 +37,15 @@ from __future__ import annotations
 import numpy as np
 
 from placement.catalogs import COOLING_PLANTS
-from placement.catalogs.markets import gas_price_usd_per_mmbtu, load_electricity_water
+from placement.catalogs.countries import APPROXIMATE_FIGURES
 from placement.catalogs.validation import InputError, require_array
+from placement.ground.place import place_columns, region_at
+from placement.ground.terrain import terrain_elevation_m
 from placement.parameters import Parameters
 
+#: Columns every site needs; a site that names its country takes the last three from its market.
 REQUIRED = ("lat_deg", "lon_deg", "availability", "price_usd_per_mwh", "carbon_g_per_kwh")
+LOCATION = ("lat_deg", "lon_deg")
 #: name -> bounds of the required and optional numeric columns
 BOUNDS = {
     "lat_deg": dict(low=-90.0, high=90.0), "lon_deg": dict(low=-180.0, high=180.0),
@@ -41,18 +56,54 @@ BOUNDS = {
     "it_load_factor": dict(positive=True, high=1.0), "building_life_yr": dict(low=0.1, high=100.0),
     "plant_life_yr": dict(low=0.1, high=100.0), "it_capex_usd_per_mw": dict(low=0.0, high=1e9),
 }
+#: Numeric figures a row may state; without it the place (first group) or the scenario decides.
+PLACE_FIGURES = ("price_usd_per_mwh", "carbon_g_per_kwh", "availability", "water_stress", "capex_usd_per_mw",
+                 "queue_months", "elevation_m")
+SCENARIO_FIGURES = ("it_load_factor", "building_life_yr", "plant_life_yr", "it_capex_usd_per_mw")
+class FieldNames(tuple):
+    """Names of a site's fields (its ``from_row``): a list in JSON, ``a;b`` in a CSV cell."""
+
+    def __str__(self) -> str:
+        return ";".join(self)
 
 
 def _column(sites, key, n):
-    """One column as a list (rows) or array (columns); None where a row lacks the key."""
+    """One column as a list (rows) or array (columns); None where no row has the key."""
     if isinstance(sites, dict):
         return sites.get(key)
     values = [s.get(key) for s in sites]
     return None if all(v is None for v in values) else values
 
 
+def _stated(sites, key, n, where):
+    """(values [float64], stated [bool]) of a numeric column: NaN and False where a row leaves it out."""
+    values = _column(sites, key, n)
+    if values is None:
+        return np.full(n, np.nan), np.zeros(n, dtype=bool)
+    if isinstance(sites, dict):
+        arr = np.asarray(values, dtype=np.float64) if np.ndim(values) else np.full(n, float(values))
+        if arr.shape != (n,):
+            raise InputError(where, key, None, f"must have one value per site ({n})")
+    else:
+        arr = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    stated = ~np.isnan(arr)
+    if stated.any():
+        require_array(where, key, arr[stated], **BOUNDS[key])
+    return np.ascontiguousarray(arr), stated
+
+
+def _texts(sites, key, n) -> np.ndarray:
+    values = _column(sites, key, n)
+    if values is None:
+        return np.full(n, "", dtype=object)
+    return np.array(["" if v is None else str(v) for v in (np.atleast_1d(values) if isinstance(sites, dict)
+                                                            else values)], dtype=object)
+
+
 def site_columns(sites, parameters: Parameters, where: str = "sites") -> dict:
-    """Validated per-site arrays with every default filled in (module docstring)."""
+    """Validated per-site arrays: each site's place figures, overridden by what its row states (module
+    docstring). Besides the inputs, ``from_row`` (per site, the names of the figures its row overrode)
+    and ``approximate`` (per site, whether a cost figure is only a global default there)."""
     if isinstance(sites, dict):
         n = int(np.size(sites.get("lat_deg", [])))
     else:
@@ -61,48 +112,96 @@ def site_columns(sites, parameters: Parameters, where: str = "sites") -> dict:
         for k, s in enumerate(sites):
             if not isinstance(s, dict):
                 raise InputError(where, f"[{k}]", None, f"each site must be a dict, not {type(s).__name__}")
-    k = parameters.cost
     out = {}
-    for key in REQUIRED:
+    for key in LOCATION:
         values = _column(sites, key, n)
         if values is None or (not isinstance(sites, dict) and any(v is None for v in values)):
             raise InputError(where, key, None, "missing (every site needs it)")
         out[key] = np.ascontiguousarray(require_array(where, key, values, **BOUNDS[key]), dtype=np.float64)
         if out[key].shape != (n,):
             raise InputError(where, key, None, f"must have one value per site ({n})")
-    defaults = {"water_stress": 0.0, "capex_usd_per_mw": k.facility_capex_usd_per_mw, "queue_months": np.nan,
-                "it_load_factor": k.it_load_factor, "building_life_yr": k.building_life_yr,
-                "plant_life_yr": k.plant_life_yr, "it_capex_usd_per_mw": k.it_capex_usd_per_mw,
-                "elevation_m": np.nan, "power_mw": np.nan}
-    for key, default in defaults.items():
-        values = _column(sites, key, n)
-        if values is None:
-            out[key] = np.full(n, default, dtype=np.float64)
-            continue
-        values = [default if v is None else v for v in values] if not isinstance(sites, dict) else values
-        arr = np.asarray(values, dtype=np.float64) if np.ndim(values) else np.full(n, float(values))
-        known = ~np.isnan(arr) if key in ("queue_months", "elevation_m", "power_mw") else np.ones(n, bool)
-        if known.any():
-            require_array(where, key, arr[known], **BOUNDS[key])
-        out[key] = np.ascontiguousarray(arr)
+    country, region, other_country, other_region = _places(sites, n, out["lat_deg"], out["lon_deg"])
+    place = place_columns(country, region)
+    place["elevation_m"] = terrain_elevation_m(out["lat_deg"], out["lon_deg"])
+    place_known = country != ""
+    from_row = {"country": other_country, "region": other_region}
+    k = parameters.cost
+    scenario = {"capex_usd_per_mw": k.facility_capex_usd_per_mw, "it_load_factor": k.it_load_factor,
+                "building_life_yr": k.building_life_yr, "plant_life_yr": k.plant_life_yr,
+                "it_capex_usd_per_mw": k.it_capex_usd_per_mw}
+    for key in PLACE_FIGURES + SCENARIO_FIGURES:
+        values, stated = _stated(sites, key, n, where)
+        if key in REQUIRED and not (stated | place_known).all():
+            raise InputError(where, key, None, "missing (a site that names no country needs it)")
+        own = place[key] if key in place else np.full(n, np.nan)
+        if key in scenario:
+            own = np.where(np.isnan(own), scenario[key], own)
+        out[key] = np.ascontiguousarray(np.where(stated, values, own))
+        from_row[key] = stated & ~np.isclose(values, own, rtol=1e-9, atol=0.0, equal_nan=True)
+    power, _ = _stated(sites, "power_mw", n, where)
+    out["power_mw"] = power
     ids = _column(sites, "id", n)
     out["id"] = np.asarray(ids, dtype=str) if ids is not None else np.arange(n).astype(str)
     names = _column(sites, "name", n)
     out["name"] = np.asarray(names, dtype=str) if names is not None else out["id"]
     out["cooling_plant"] = _plants(sites, n, parameters, where)
+    from_row["cooling_plant"] = (out["cooling_plant"] >= 0) & (parameters.cooling.plant == "auto")
     options = _column(sites, "supply_options", n)
-    out["supply_options"] = [tuple(o) if o else ("grid",) for o in options] if options is not None \
-        else [("grid",)] * n
-    country = _column(sites, "country", n)
-    region = _column(sites, "region", n)
-    country = [c or "" for c in country] if country is not None else [""] * n
-    region = [r or c for r, c in zip(region, country)] if region is not None else list(country)
-    out["country"] = np.asarray(country, dtype=str)
-    out["gas_price_usd_per_mmbtu"] = np.array([gas_price_usd_per_mmbtu(c) or np.nan for c in country])
-    water = load_electricity_water()
+    place_options = place["supply_options"]
+    if options is None:
+        out["supply_options"] = place_options
+        from_row["supply_options"] = np.zeros(n, dtype=bool)
+    else:
+        out["supply_options"] = [tuple(o) if o else p for o, p in zip(options, place_options)]
+        from_row["supply_options"] = np.array([bool(o) and tuple(o) != p for o, p in zip(options, place_options)])
+    out["country"], out["region"] = place["country"], place["region"]
+    out["gas_price_usd_per_mmbtu"] = place["gas_price_usd_per_mmbtu"]
     default_water = parameters.supply.default_source_water_l_per_mwh
-    out["source_water_l_per_mwh"] = np.array(
-        [(water.get(r) or water.get(c) or (default_water,))[0] for r, c in zip(region, country)], dtype=np.float64)
+    out["source_water_l_per_mwh"] = np.where(np.isnan(place["source_water_l_per_mwh"]), default_water,
+                                             place["source_water_l_per_mwh"])
+    out["approximate"] = _approximate(place["approximate_figures"], from_row)
+    out["from_row"] = _field_lists(from_row, n)
+    return out
+
+
+def _places(sites, n, lat, lon):
+    """(country, region, other country, other region) per site: the country and region a site names, else
+    those of its location (a site that names no country has no place: ''); and whether the named country,
+    or region, is not its location's."""
+    country = _texts(sites, "country", n).astype(str)
+    region = _texts(sites, "region", n)
+    other_country, other_region = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if isinstance(sites, dict) and (country != "").all() and (region != "").all():
+        return country, region.astype(str), other_country, other_region  # a scan's cells: located already
+    named = country != ""
+    if named.any():
+        found_country, found_region = region_at(lat[named], lon[named])
+        same = found_country == country[named]
+        mine = np.where(region[named] == "", np.where(same, found_region, country[named]), region[named])
+        region[named] = mine
+        other_country[named] = ~same
+        other_region[named] = same & (mine != found_region)
+    return country, region.astype(str), other_country, other_region
+
+
+def _approximate(place_default, from_row) -> np.ndarray:
+    """Whether one of a site's cost figures is only a global default at its place and its row does not
+    state another (:data:`placement.catalogs.countries.APPROXIMATE_FIGURES`)."""
+    n = place_default.shape[1]
+    overridden = np.vstack([from_row.get(name, np.zeros(n, dtype=bool)) for name in APPROXIMATE_FIGURES])
+    return (place_default & ~overridden).any(axis=0)
+
+
+def _field_lists(from_row: dict, n: int) -> np.ndarray:
+    """Per site, the :class:`FieldNames` of the figures its row overrode."""
+    out = np.empty(n, dtype=object)
+    names = list(from_row)
+    flags = np.vstack([from_row[k] for k in names]) if names else np.zeros((0, n), dtype=bool)
+    empty = FieldNames()
+    any_row = flags.any(axis=0)
+    out[:] = [empty] * n
+    for i in np.flatnonzero(any_row):
+        out[i] = FieldNames(names[j] for j in np.flatnonzero(flags[:, i]))
     return out
 
 

@@ -1,7 +1,8 @@
 """Power supply and time to power: which option powers each site, and what it costs.
 
-Each site lists the options it may use (``supply_options`` in the site catalog; the option
-table is ``catalogs/data/supply_options.csv``):
+Each site and grid cell may use the options its place's power market offers
+(``catalogs/data/power_markets.csv``, :mod:`placement.ground.place`), unless a site's own row
+names others (``supply_options``); the option table is ``catalogs/data/supply_options.csv``:
 
 * ``grid`` -- the site's catalogued contract (grid tariff, or the hydro/nuclear PPA of its
   ``supply_type``): its price and zone carbon, first power when the large-load
