@@ -37,9 +37,10 @@ GROUND_SITE_OPTIONAL_COLUMNS = (
     "region", "cost_market", "queue_region", "supply_options", "cooling_plant", "capex_usd_per_mw",
     "queue_months", "it_load_factor", "building_life_yr", "plant_life_yr", "it_capex_usd_per_mw",
 )
-#: Supply options a site may use when its CSV row names none, by its supply_type.
+#: Supply options a site may use when its CSV row names none but its supply_type says it burns gas on
+#: site. Any other row that names none takes its place's options (one cost model for a place:
+#: :mod:`placement.ground.place`), so an empty cell is not a statement of the row.
 DEFAULT_SUPPLY_OPTIONS = {
-    "grid": ("grid",), "hydro_ppa": ("grid",), "nuclear_ppa": ("grid",),
     "onsite_gas": ("grid", "gas_turbines", "gas_engines"), "mixed": ("grid", "gas_turbines", "gas_bridge"),
 }
 
@@ -115,7 +116,7 @@ def _site_markets(where: str, site: dict) -> None:
     site["queue_region"] = queue
     options = markets.load_supply_options()
     names = [o.strip() for o in site["supply_options"].split(";") if o.strip()] or \
-        list(DEFAULT_SUPPLY_OPTIONS[site["supply_type"]])
+        list(DEFAULT_SUPPLY_OPTIONS.get(site["supply_type"], ()))
     for name in names:
         if name not in options:
             raise InputError(where, "supply_options", name, f"unknown supply option (known: {', '.join(options)})")
@@ -157,6 +158,8 @@ def _header(path: Path) -> list[str]:
 def list_catalogs() -> list[dict]:
     """What is bundled: name, path, a one-line description, and how many of its figures are flagged
     approximate (``approximate`` / ``rows``) for each catalog and scenario."""
+    from placement.catalogs import countries  # imports this module's loaders
+
     counts = markets.approximate_counts()
     counts["ground_sites"] = _flagged_in_text(GROUND_SITES_CSV, "price_source")
     items = [
@@ -171,6 +174,10 @@ def list_catalogs() -> list[dict]:
          "what": "months to a grid connection by region (LBNL Queued Up, utilities, Ember)"},
         {"name": "supply_options", "path": str(markets.SUPPLY_OPTIONS_CSV),
          "what": "grid, behind-the-meter gas, gas bridge, solar+storage PPA: months, price model, emissions"},
+        {"name": "power_markets", "path": str(countries.POWER_MARKETS_CSV),
+         "what": "industrial power price, availability and supply options by country and subdivision"},
+        {"name": "subdivisions", "path": str(countries.SUBDIVISIONS_CSV),
+         "what": "GeoNames admin1 codes -> ISO 3166-2 subdivisions (where a place is)"},
         {"name": "gas_prices", "path": str(markets.GAS_PRICES_CSV),
          "what": "gas price by country or market (Henry Hub, TTF, JKM, regulated)"},
         {"name": "electricity_water_intensity", "path": str(markets.ELECTRICITY_WATER_CSV),

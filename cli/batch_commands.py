@@ -6,7 +6,8 @@ import math
 import click
 from rich.markup import escape
 
-from placement.cli.common import announce_compile, device_option, handle_errors, number, outside_paths_option
+from placement.cli.common import (announce_compile, device_option, handle_errors, number, outside_paths_option,
+                                  workload_option)
 
 from placement.outputs.terminal import console
 
@@ -14,7 +15,8 @@ from placement.outputs.terminal import console
 GLOBE_MAP_FIELDS = ("lcoe_usd_per_mwh_it", "pue", "water_l_per_mwh_it", "source_water_l_per_mwh_it",
                     "power_cost_usd_per_mwh_it", "carbon_kg_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
                     "dark_fraction", "longest_dark_h", "time_to_power_months", "energy_usd_per_mwh_it",
-                    "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it", "delay_usd_per_mwh_it")
+                    "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it", "delay_usd_per_mwh_it",
+                    "workload_cost_usd_per_mwh_it")
 #: Longest list of altitudes, inclinations or LTANs a sweep may name.
 MAX_SWEEP_VALUES = 100_000
 
@@ -89,19 +91,27 @@ def _scenario_path(scenario):
               help="Leave out cells south of this latitude [deg].")
 @click.option("--chunk-cells", type=click.IntRange(1, 10_000_000), default=20000, show_default=True,
               help="Grid cells per chunk.")
-@click.option("--field", type=click.Choice(GLOBE_MAP_FIELDS), default="lcoe_usd_per_mwh_it", show_default=True,
-              help="Field drawn on the heat map.")
+@click.option("--field", type=click.Choice(GLOBE_MAP_FIELDS), default=None,
+              help="Field drawn on the heat map (default: lcoe_usd_per_mwh_it; with --workload, "
+                   "workload_cost_usd_per_mwh_it).")
+@workload_option
 @batch_options
 @handle_errors
-def batch_globe(resolution_deg, min_lat_deg, chunk_cells, field, out_dir, scenario, scheduler, workers, restart, yes,
-                quiet, allow_outside_paths, device, dask_timeout_s):
-    """Score every land cell of a global grid (cooling, supply, latency, dark time, cost)."""
-    from placement.batch import ScanSpec
+def batch_globe(resolution_deg, min_lat_deg, chunk_cells, field, workload, out_dir, scenario, scheduler, workers,
+                restart, yes, quiet, allow_outside_paths, device, dask_timeout_s):
+    """Score every land cell of a global grid (cooling, supply, latency, dark time, cost), and its cost
+    for a workload (``workload_cost_usd_per_mwh_it``: training = levelized cost; inference = the cost
+    of a MWh within the scenario's SLO, empty where no demand is within it)."""
+    from placement.batch import ScanSpec, scan_workload
 
     number("--resolution-deg", resolution_deg, "resolution_deg")
     number("--min-lat-deg", min_lat_deg, "min_lat_deg")
-    spec = ScanSpec("globe", {"resolution_deg": resolution_deg, "min_lat_deg": min_lat_deg, "field": field},
-                    _scenario_path(scenario), chunk_cells, allow_outside_paths)
+    scenario_path = _scenario_path(scenario)
+    if field is None:
+        field = "lcoe_usd_per_mwh_it" if workload is None else "workload_cost_usd_per_mwh_it"
+    params = {"resolution_deg": resolution_deg, "min_lat_deg": min_lat_deg, "field": field,
+              "workload": scan_workload(scenario_path, allow_outside_paths, workload)}
+    spec = ScanSpec("globe", params, scenario_path, chunk_cells, allow_outside_paths)
     _run(spec, out_dir, device, scheduler, workers, quiet, restart, yes, dask_timeout_s)
 
 

@@ -215,3 +215,15 @@ def emit(records, fmt: str, render_table, meta: dict | None = None, wide: bool =
         click.echo(records_to_csv(records), nl=False)
     else:
         console(wide=wide).print(render_table())
+
+
+#: Workloads a ranking answers for (:data:`placement.ground.workloads.WORKLOADS`, which imports
+#: numpy; tests/test_workloads.py checks the two agree).
+WORKLOAD_CHOICES = ("training", "inference")
+
+#: ``--workload``: which workload a site ranking answers for (default: the scenario's ``[workload] kind``).
+workload_option = click.option(
+    "--workload", type=click.Choice(WORKLOAD_CHOICES), default=None,
+    help="Rank sites for this workload: training by cost and time to power (latency free), inference by the "
+         "cost of a MWh that reaches users within the SLO (default: the scenario's [workload] kind, inference "
+         "when it has none).")

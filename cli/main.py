@@ -11,21 +11,12 @@ import click
 
 from placement.cli import batch_commands, compare_command, latency_command, plan_commands
 
-from placement.cli.common import (announce_compile, device_option, emit, format_option, handle_errors, load, number, orbit_options,
+from placement.cli.common import (announce_compile, workload_option, device_option, emit, format_option, handle_errors, load, number, orbit_options,
                                   outside_paths_option, run_entry, wide_option, yes_option)
 from rich.markup import escape
 
 from placement.outputs.tables import print_plan, shell_table, site_table
-from placement.scenario import WORKLOADS
 from placement.outputs.terminal import console
-
-#: ``--workload``: which workload a site ranking answers for (default: the scenario's ``[workload] kind``).
-workload_option = click.option(
-    "--workload", type=click.Choice(WORKLOADS), default=None,
-    help="Rank sites for this workload: training by cost and time to power (latency free), inference by the "
-         "cost of a MWh that reaches users within the SLO (default: the scenario's [workload] kind, inference "
-         "when it has none).")
-
 
 def with_workload(sc, workload):
     """The scenario ``sc`` answering for ``workload`` (unchanged when ``workload`` is None)."""

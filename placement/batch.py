@@ -32,6 +32,7 @@ from placement.earth.ephemeris import parse_start
 from placement.fingerprint import combined
 from placement.ground.place import located
 from placement.ground.sites import score_sites
+from placement.ground.workloads import workload_cost_of
 from placement.orbit.scoring import score_shells
 from placement.orbit.shells import make_shell
 from placement.outputs.files import records_to_csv, write_atomic
@@ -52,7 +53,7 @@ GLOBE_FIELDS = ("lat_deg", "lon_deg", "pue", "water_l_per_mwh_it", "source_water
                 "power_cost_usd_per_mwh_it", "carbon_kg_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
                 "dark_fraction", "longest_dark_h", "time_to_power_months", "energy_usd_per_mwh_it",
                 "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it", "delay_usd_per_mwh_it",
-                "lcoe_usd_per_mwh_it")
+                "lcoe_usd_per_mwh_it", "workload_cost_usd_per_mwh_it")
 #: Flags of a globe scan's cells beside its numbers (1.0 true, 0.0 false): ``approximate`` where a cost
 #: figure of the cell's place (power price, grid carbon, construction capex or grid queue) is only a
 #: global default, no sourced figure for the country or region (:mod:`placement.catalogs.countries`),
@@ -135,6 +136,11 @@ def _load_scenario(path, allow_outside_paths, version):
     return load_scenario(path, allow_outside_paths=allow_outside_paths) if path else default_scenario()
 
 
+def scan_workload(scenario_path: str | None, allow_outside_paths: bool, workload: str | None) -> str:
+    """The workload a globe scan answers for: ``workload`` if given, else the scenario's kind."""
+    return workload or _scenario(scenario_path, allow_outside_paths).workload
+
+
 def _globe_chunk(spec: ScanSpec, index: int, device: str) -> dict:
     sc = _scenario(spec.scenario_path, spec.allow_outside_paths)
     lat, lon = land_cells(spec.params["resolution_deg"], spec.params.get("min_lat_deg", -60.0))
@@ -142,7 +148,11 @@ def _globe_chunk(spec: ScanSpec, index: int, device: str) -> dict:
     cells = cell_sites(lat[sl], lon[sl], sc.parameters)
     demand = sc.demand()
     scores = score_sites(cells, demand, parameters=sc.parameters, device=device)
-    out = {f: np.asarray(scores[f], dtype=float) for f in GLOBE_FIELDS}
+    out = {f: np.asarray(scores[f], dtype=float) for f in GLOBE_FIELDS if f != "workload_cost_usd_per_mwh_it"}
+    cost = workload_cost_of(out["lcoe_usd_per_mwh_it"], out["rtt_ms_weighted"], out["pop_within_slo_fraction"],
+                            spec.params.get("workload", sc.workload),
+                            latency_penalty_usd_per_mwh_per_ms=sc.assignment.latency_penalty_usd_per_mwh_per_ms)
+    out["workload_cost_usd_per_mwh_it"] = np.where(np.isfinite(cost), cost, np.nan)  # NaN: no demand within the SLO
     out["approximate"] = (scores.extra["approximate"] | (cells["nearest_city_km"] > REMOTE_CITY_KM)).astype(float)
     return out
 

@@ -121,6 +121,7 @@ def test_sites_command_answers_for_the_workload_it_names(tmp_path):
 @pytest.mark.parametrize("args, field", [
     (("sites", "--workload", "batch"), "--workload"),
     (("run", "--workload", "batch"), "--workload"),
+    (("batch", "globe", "--out", "never-written", "--workload", "batch"), "--workload"),
 ])
 def test_unknown_workload_option_is_one_line_exit_2(args, field):
     done = _placement(*args)
@@ -136,3 +137,37 @@ def test_unknown_workload_key_in_a_scenario_is_one_line_exit_2(tmp_path):
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "workload" in lines[0]
+
+
+def test_the_command_line_offers_the_workloads_the_library_knows():
+    from placement.cli.common import WORKLOAD_CHOICES
+    from placement.ground.workloads import WORKLOADS
+
+    assert tuple(WORKLOAD_CHOICES) == tuple(WORKLOADS)
+
+
+def test_globe_scan_prices_each_cell_for_the_workload(tmp_path):
+    """``batch globe --workload``: training cells cost their levelized cost; inference cells the
+    same formula as the site ranking (lcoe + penalty x RTT) / share within the SLO, empty where no
+    demand is within it (tests/test_globe_vs_sites.py checks cell and site costs agree)."""
+    from placement.scenario import default_scenario
+
+    penalty = default_scenario().assignment.latency_penalty_usd_per_mwh_per_ms
+    result = {}
+    for workload in ("training", "inference"):
+        out = tmp_path / workload
+        done = _placement("batch", "globe", "--resolution-deg", "5", "--workload", workload, "--out", str(out),
+                          "--quiet")
+        assert done.returncode == 0, done.stderr
+        assert (out / "globe_workload_cost_usd_per_mwh_it.png").stat().st_size > 10_000
+        with np.load(out / "result.npz") as z:
+            result[workload] = {k: z[k] for k in z.files}
+    train, infer = result["training"], result["inference"]
+    np.testing.assert_array_equal(train["workload_cost_usd_per_mwh_it"], train["lcoe_usd_per_mwh_it"])
+    share = infer["pop_within_slo_fraction"]
+    served = share > 0
+    assert served.any() and (~served).any()
+    expected = (infer["lcoe_usd_per_mwh_it"][served] + penalty * infer["rtt_ms_weighted"][served]) / share[served]
+    np.testing.assert_allclose(infer["workload_cost_usd_per_mwh_it"][served], expected, rtol=1e-12)
+    assert np.isnan(infer["workload_cost_usd_per_mwh_it"][~served]).all()
+    assert np.isfinite(infer["workload_cost_usd_per_mwh_it"][served]).all()

@@ -1,7 +1,9 @@
 """Ground sites: what a MWh of IT energy costs at a place, and how soon it has power.
 
 Modules: :mod:`~placement.ground.sites` (:func:`score_sites`, :class:`SiteScores`),
-:mod:`~placement.ground.site_columns` (catalog rows as columns with defaults),
+:mod:`~placement.ground.place` (what every site and grid cell at a place takes from the market tables),
+:mod:`~placement.ground.site_columns` (catalog rows as columns over their place's figures),
+:mod:`~placement.ground.workloads` (ranking for training or inference),
 :mod:`~placement.ground.supply` (supply options and time to power),
 :mod:`~placement.ground.climate` (monthly climate normals at a point),
 :mod:`~placement.ground.terrain` (elevation), :mod:`~placement.ground.cooling` (PUE and water),
@@ -21,6 +23,11 @@ __all__ = [
     "cooling_of",
     "dark_time_of",
     "ground_cost_of",
+    "place_columns",
+    "region_at",
+    "rank_sites",
+    "workload_cost_usd_per_mwh_it",
+    "WORKLOADS",
 ]
 
 _WHERE = {
@@ -34,6 +41,11 @@ _WHERE = {
     "cooling_of": "placement.ground.cooling",
     "dark_time_of": "placement.ground.daylight",
     "ground_cost_of": "placement.ground.cost",
+    "place_columns": "placement.ground.place",
+    "region_at": "placement.ground.place",
+    "rank_sites": "placement.ground.workloads",
+    "workload_cost_usd_per_mwh_it": "placement.ground.workloads",
+    "WORKLOADS": "placement.ground.workloads",
 }
 
 __getattr__, __dir__ = lazy_exports(globals(), _WHERE)

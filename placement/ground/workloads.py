@@ -43,12 +43,26 @@ def workload_cost_usd_per_mwh_it(records: list[dict], workload: str, *,
     share of demand within the SLO; ``inf`` where that share is zero.
     """
     check_workload("workload_cost_usd_per_mwh_it", workload)
-    lcoe = np.array([float(r["lcoe_usd_per_mwh_it"]) for r in records], dtype=float)
+
+    def column(name):
+        return np.array([float(r[name]) for r in records], dtype=float)
+
+    if workload == "training":
+        return column("lcoe_usd_per_mwh_it")
+    return workload_cost_of(column("lcoe_usd_per_mwh_it"), column("rtt_ms_weighted"),
+                            column("pop_within_slo_fraction"), workload,
+                            latency_penalty_usd_per_mwh_per_ms=latency_penalty_usd_per_mwh_per_ms)
+
+
+def workload_cost_of(lcoe_usd_per_mwh_it, rtt_ms_weighted, pop_within_slo_fraction, workload: str, *,
+                     latency_penalty_usd_per_mwh_per_ms: float = 0.0) -> np.ndarray:
+    """:func:`workload_cost_usd_per_mwh_it` over arrays (a globe scan's cells) [USD/MWh_IT]."""
+    check_workload("workload_cost_of", workload)
+    lcoe = np.asarray(lcoe_usd_per_mwh_it, dtype=float)
     if workload == "training":
         return lcoe
-    rtt = np.array([float(r["rtt_ms_weighted"]) for r in records], dtype=float)
-    share = np.array([float(r["pop_within_slo_fraction"]) for r in records], dtype=float)
-    priced = lcoe + float(latency_penalty_usd_per_mwh_per_ms) * rtt
+    share = np.asarray(pop_within_slo_fraction, dtype=float)
+    priced = lcoe + float(latency_penalty_usd_per_mwh_per_ms) * np.asarray(rtt_ms_weighted, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(share > 0.0, priced / np.where(share > 0.0, share, 1.0), np.inf)
 

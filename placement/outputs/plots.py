@@ -36,6 +36,7 @@ FIELD_LABELS = {
     "water_l_per_mwh_it": "water [L/MWh IT]",
     "eclipse_fraction": "eclipse fraction [-]",
     "dark_fraction": "dark fraction [-]",
+    "workload_cost_usd_per_mwh_it": "cost for the workload [USD/MWh IT]",
 }
 
 
@@ -213,8 +214,16 @@ def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
     lo, hi = (np.nanpercentile(basis, [2, 98]) if basis.size else (0, 1))
     fig, ax, cax, _ = _map_figure(plt, lat=(-90.0, 90.0), map_width_in=11.0, title_lines=1)
     draw_basemap(ax, zorder=0.2, line_zorder=2, coast="0.25", border="0.45", linewidth=0.5)
-    im = ax.imshow(grid, origin="lower", extent=(-180, 180, -90, 90), cmap="viridis_r", vmin=lo, vmax=hi,
-                   interpolation="nearest", zorder=1)
+    # a cost within the SLO divides by the share of demand served, so it spans decades: log colours
+    logarithmic = field == "workload_cost_usd_per_mwh_it" and lo > 0 and hi > 10 * lo
+    if logarithmic:
+        from matplotlib.colors import LogNorm
+
+        scale = dict(norm=LogNorm(vmin=lo, vmax=hi))
+    else:
+        scale = dict(vmin=lo, vmax=hi)
+    im = ax.imshow(grid, origin="lower", extent=(-180, 180, -90, 90), cmap="viridis_r", interpolation="nearest",
+                   zorder=1, **scale)
     if rough.any():  # approximate cells: faded under a white veil, hatched
         veil = np.zeros((nlat, nlon, 4))
         veil[rough] = (1.0, 1.0, 1.0, 0.65)
@@ -225,14 +234,14 @@ def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
                     zorder=1.2)
         from matplotlib.patches import Patch
 
-        ax.legend(handles=[Patch(facecolor="white", edgecolor="0.3", hatch="////",
-                                 label=f"approximate: no sourced price, carbon, capex or grid queue "
-                                       f"({int(flagged.sum()):,} cells)")],
-                  loc="lower left", fontsize=8, framealpha=0.85)
+        ax.add_artist(ax.legend(handles=[Patch(facecolor="white", edgecolor="0.3", hatch="////",
+                                               label=f"approximate: no sourced price, carbon, capex or grid queue "
+                                                     f"({int(flagged.sum()):,} cells)")],
+                                loc="lower left", fontsize=8, framealpha=0.85))
     extend = _clip_extend(basis, lo, hi)
     cb = fig.colorbar(im, cax=cax, orientation="horizontal", extend=extend)
     clipped = "" if extend == "neither" else "; colours clipped to the 2nd-98th percentile, arrows: beyond"
-    cb.set_label(label_of(field) + clipped)
+    cb.set_label(label_of(field) + (", log scale" if logarithmic else "") + clipped)
     ranked = np.where(flagged, np.nan, np.asarray(result[field], dtype=float))
     if np.isfinite(ranked).any():
         best = np.nanargmin(ranked)
@@ -241,6 +250,17 @@ def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
         ax.annotate(f"best sourced {result[field][best]:,.1f}", (result["lon_deg"][best], result["lat_deg"][best]),
                     xytext=(8, 6), textcoords="offset points", color="r", zorder=5, fontsize=9,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8))
+    land_blank = np.zeros((nlat, nlon), dtype=bool)
+    land_blank[i, j] = ~np.isfinite(np.asarray(result[field], dtype=float))
+    if field == "workload_cost_usd_per_mwh_it" and land_blank.any():  # inference: no demand within the SLO
+        grey = np.zeros((nlat, nlon, 4))
+        grey[land_blank] = (0.8, 0.8, 0.8, 1.0)
+        ax.imshow(grey, origin="lower", extent=(-180, 180, -90, 90), interpolation="nearest", zorder=0.9)
+        from matplotlib.patches import Patch
+
+        ax.add_artist(ax.legend(handles=[Patch(facecolor=(0.8, 0.8, 0.8), edgecolor="0.3",
+                                               label=f"no demand within the SLO ({int(land_blank.sum()):,} cells)")],
+                                loc="lower right", fontsize=8, framealpha=0.85))
     ax.set_title(f"Global land scan at {resolution_deg:g} deg: {label_of(field)} ({int(finite.sum()):,} cells)")
     return _png(fig)
 
