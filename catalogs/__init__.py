@@ -158,8 +158,6 @@ def _header(path: Path) -> list[str]:
 def list_catalogs() -> list[dict]:
     """What is bundled: name, path, a one-line description, and how many of its figures are flagged
     approximate (``approximate`` / ``rows``) for each catalog and scenario."""
-    from placement.catalogs import countries  # imports this module's loaders
-
     counts = markets.approximate_counts()
     counts["ground_sites"] = _flagged_in_text(GROUND_SITES_CSV, "price_source")
     items = [
@@ -174,9 +172,9 @@ def list_catalogs() -> list[dict]:
          "what": "months to a grid connection by region (LBNL Queued Up, utilities, Ember)"},
         {"name": "supply_options", "path": str(markets.SUPPLY_OPTIONS_CSV),
          "what": "grid, behind-the-meter gas, gas bridge, solar+storage PPA: months, price model, emissions"},
-        {"name": "power_markets", "path": str(countries.POWER_MARKETS_CSV),
+        {"name": "power_markets", "path": str(DATA_DIR / "power_markets.csv"),
          "what": "industrial power price, availability and supply options by country and subdivision"},
-        {"name": "subdivisions", "path": str(countries.SUBDIVISIONS_CSV),
+        {"name": "subdivisions", "path": str(DATA_DIR / "subdivisions.csv"),
          "what": "GeoNames admin1 codes -> ISO 3166-2 subdivisions (where a place is)"},
         {"name": "gas_prices", "path": str(markets.GAS_PRICES_CSV),
          "what": "gas price by country or market (Henry Hub, TTF, JKM, regulated)"},

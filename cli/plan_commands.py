@@ -164,7 +164,7 @@ def quote_command(scenario, tenant_file, out_file, fmt, allow_outside_paths, dev
         con.print(f"[bold]{escape(q.tenant)}[/bold]: [yellow]cannot be served[/yellow]: {escape(q.unserved_reason)}")
         return
     con.print(f"[bold]{escape(q.tenant)}[/bold]: break-even price {q.break_even_usd_per_mw_month:,.0f} USD per MW-month "
-              f"({q.mw_months:,.0f} MW-months; serving it costs {q.cost_of_serving_usd / 1e6:,.1f} M USD of margin, "
+              f"({q.mw_months:,.1f} MW-months; serving it costs {q.cost_of_serving_usd / 1e6:,.1f} M USD of margin, "
               f"displaced demand included)")
     con.print(escape(f"  {q.note}"))
     for cid, spans in _runs(q.placements, "capacity_id").items():
