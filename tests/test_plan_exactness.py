@@ -39,9 +39,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-import placement
 from placement.plan.over_time import FORBIDDEN_USD_PER_MW, plan_over_time
 from placement.scenario import load_scenario
+from testsupport import score_catalog_sites
 
 #: Catalog sites used as capacity, and the residency region each lies in (by geography:
 #: Texas, Tennessee, Virginia; France, Germany, Sweden).
@@ -488,10 +488,7 @@ def planning_st(draw):
 @pytest.fixture(scope="module")
 def scored():
     """The candidate sites scored once for NA/EU demand, so each example only solves its plan."""
-    sc = placement.default_scenario()
-    sites = [s for s in sc.site_catalog if s["id"] in SITES]
-    return placement.score_sites(sites, placement.demand_points({"NA": 0.7, "EU": 0.3}), parameters=sc.parameters,
-                                 device="cpu")
+    return score_catalog_sites(SITES)
 
 
 def _plan_of(text: str, **kw):

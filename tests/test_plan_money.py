@@ -11,7 +11,7 @@ import placement
 from placement.plan.money import MARGIN_ITEMS
 from placement.plan.over_time import plan_over_time
 from placement.scenario import load_scenario
-from testsupport import run_cli
+from testsupport import run_cli, score_catalog_sites
 
 SITES = ["dallas-tx", "colossus-1", "ashburn-va", "paris-fr"]
 YEARS = (2026, 2027, 2028)
@@ -39,10 +39,7 @@ def scenario_text(tenants, capacity, *, planning="start_year = 2026\nend_year = 
 
 @pytest.fixture(scope="module")
 def scored():
-    sc = placement.default_scenario()
-    sites = [s for s in sc.site_catalog if s["id"] in SITES]
-    return placement.score_sites(sites, placement.demand_points({"NA": 0.7, "EU": 0.3}), parameters=sc.parameters,
-                                 device="cpu")
+    return score_catalog_sites(SITES)
 
 
 def random_case(rng):

@@ -14,7 +14,7 @@ import placement
 from placement.catalogs import InputError
 from placement.plan.over_time import layered_flow, layered_graph, plan_over_time
 from placement.scenario import load_scenario
-from testsupport import run_cli
+from testsupport import run_cli, score_catalog_sites
 
 SITES = ["dallas-tx", "colossus-1", "ashburn-va", "paris-fr", "frankfurt-de", "lulea-se"]
 
@@ -79,10 +79,7 @@ SETTINGS = settings(max_examples=12, deadline=None,
 
 @pytest.fixture(scope="module")
 def scored():
-    sc = placement.default_scenario()
-    sites = [s for s in sc.site_catalog if s["id"] in SITES]
-    return placement.score_sites(sites, placement.demand_points({"NA": 0.7, "EU": 0.3}), parameters=sc.parameters,
-                                 device="cpu")
+    return score_catalog_sites(SITES)
 
 
 @SETTINGS

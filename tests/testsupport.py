@@ -65,3 +65,14 @@ def run_cli(*args, cwd=None, env=None, input=None, timeout=600):
         out, err = streams[0].getvalue(), streams[1].getvalue()
     return SimpleNamespace(returncode=code, stdout=out.decode("utf-8", "replace"),
                            stderr=err.decode("utf-8", "replace"), args=args)
+
+
+def score_catalog_sites(site_ids):
+    """The default scenario's catalog sites ``site_ids`` scored for demand 70 % NA / 30 % EU on the
+    CPU: the plan tests' candidate capacities."""
+    import placement
+
+    sc = placement.default_scenario()
+    sites = [s for s in sc.site_catalog if s["id"] in site_ids]
+    return placement.score_sites(sites, placement.demand_points({"NA": 0.7, "EU": 0.3}), parameters=sc.parameters,
+                                 device="cpu")
