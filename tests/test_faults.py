@@ -150,7 +150,7 @@ def test_a_chunk_that_would_inflate_to_gigabytes_is_refused_before_it_is_read(tm
     zip directory alone (it used to be inflated first: 5 GB of memory for a 4 GB bomb)."""
     import tracemalloc
 
-    from placement.scan_folder import chunk_ok, npz_fits
+    from placement.batch.folder import chunk_ok, npz_fits
 
     bomb = tmp_path / "chunk-00000.npz"
     np.savez_compressed(bomb, lat_deg=np.zeros(20_000_000))  # 160 MB inflated, ~155 kB on disk

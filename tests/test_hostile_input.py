@@ -199,7 +199,7 @@ def test_orphan_temporary_files_are_removed_and_damaged_chunks_recomputed(tmp_pa
 
 
 def test_a_second_writer_of_one_scan_folder_is_refused(tmp_path):
-    from placement.scan_folder import locked
+    from placement.batch.folder import locked
 
     out = tmp_path / "scan"
     with locked(out):  # this test process is the first writer
