@@ -114,13 +114,8 @@ def _site_markets(where: str, site: dict) -> None:
     if queue and queue not in queues:
         raise InputError(where, "queue_region", queue, "unknown queue region (see grid_interconnection_queue.csv)")
     site["queue_region"] = queue
-    options = markets.load_supply_options()
-    names = [o.strip() for o in site["supply_options"].split(";") if o.strip()] or \
-        list(DEFAULT_SUPPLY_OPTIONS.get(site["supply_type"], ()))
-    for name in names:
-        if name not in options:
-            raise InputError(where, "supply_options", name, f"unknown supply option (known: {', '.join(options)})")
-    site["supply_options"] = tuple(dict.fromkeys(names))
+    site["supply_options"] = (markets.supply_option_names(where, "supply_options", site["supply_options"])
+                              or DEFAULT_SUPPLY_OPTIONS.get(site["supply_type"], ()))
     site["cooling_plant"] = site["cooling_plant"] or "auto"
     if site["cooling_plant"] not in COOLING_PLANTS:
         raise InputError(where, "cooling_plant", site["cooling_plant"], f"not one of {', '.join(COOLING_PLANTS)}")

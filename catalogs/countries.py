@@ -32,8 +32,8 @@ from placement.catalogs.markets import (
     gas_price_usd_per_mmbtu,
     load_construction_costs,
     load_electricity_water,
-    load_supply_options,
     matching_market,
+    supply_option_names,
 )
 from placement.catalogs.reading import DATA_DIR, read_csv_rows
 from placement.catalogs.validation import InputError, country_codes, require_number
@@ -84,7 +84,6 @@ def load_power_markets(path: Path = POWER_MARKETS_CSV) -> dict:
     """Place code -> :class:`PowerMarket`, validated (known zones and supply options, numbers in bounds,
     a source per row)."""
     zones = grid_zones()
-    options = load_supply_options()
     out = {}
     cols = ("place", "name", "grid_zone", "price_usd_per_mwh", "availability", "water_stress", "supply_options",
             "year", "approximate", "source")
@@ -102,10 +101,7 @@ def load_power_markets(path: Path = POWER_MARKETS_CSV) -> dict:
         zone = row["grid_zone"].strip()
         if zone and zone not in zones:
             raise InputError(where, "grid_zone", zone, "unknown grid zone (see grid_carbon.csv)")
-        names = tuple(o.strip() for o in row["supply_options"].split(";") if o.strip())
-        for name in names:
-            if name not in options:
-                raise InputError(where, "supply_options", name, f"unknown supply option (known: {', '.join(options)})")
+        names = supply_option_names(where, "supply_options", row["supply_options"])
         out[place] = PowerMarket(
             place=place, name=row["name"].strip(), grid_zone=zone,
             price_usd_per_mwh=_optional_number(where, row, "price_usd_per_mwh", low=0, high=10000),

@@ -126,6 +126,19 @@ def campus_queues(queues: dict | None = None) -> dict:
     return {k: v for k, v in queues.items() if not k.endswith("-generation")}
 
 
+def supply_option_names(where, field: str, names) -> tuple:
+    """``names`` (a ``;``-separated text, or a sequence of names) as a tuple of known supply options
+    (:func:`load_supply_options`), each once and in order; an unknown name is refused, naming it."""
+    if isinstance(names, str):
+        names = [o.strip() for o in names.split(";") if o.strip()]
+    options = load_supply_options()
+    for name in names:
+        if not isinstance(name, str) or name not in options:
+            raise InputError(where, field, name if isinstance(name, str) else None,
+                             f"unknown supply option (known: {', '.join(options)})")
+    return tuple(dict.fromkeys(names))
+
+
 @functools.lru_cache(maxsize=4)
 def load_supply_options(path: Path = SUPPLY_OPTIONS_CSV) -> dict:
     """Option name -> :class:`SupplyOption`."""

@@ -6,6 +6,7 @@ import pytest
 
 from placement.catalogs import GROUND_SITES_CSV, InputError, load_ground_sites, load_grid_carbon, load_station_normals
 from placement.scenario import load_scenario
+from testsupport import assert_names_row
 
 
 def test_bundled_sites_are_valid_and_sourced(catalog_sites):
@@ -141,10 +142,7 @@ def test_bad_power_market_row_is_named(tmp_path, column, value, words):
         w.writerows(rows)
     with pytest.raises(InputError) as err:
         load_power_markets(path)
-    msg = str(err.value)
-    assert "\n" not in msg and str(path) in msg and "row 3" in msg
-    for word in words:
-        assert word in msg
+    assert_names_row(err, path, 3, words)
 
 
 def test_market_rows_match_a_place_by_subdivision_then_country():

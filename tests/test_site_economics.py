@@ -14,6 +14,7 @@ from placement.kernels import cost
 from placement.kernels.targets import launch
 from placement.parameters import Parameters, parameters_from_table
 from placement.ground.sites import COST_COMPONENTS
+from testsupport import assert_names_row
 
 MINIMAL = dict(id="x", name="X", lat_deg=39.02, lon_deg=-77.46, elevation_m=90.0, power_mw=100.0,
                availability=0.9998, price_usd_per_mwh=80.0, carbon_g_per_kwh=350.0)
@@ -176,10 +177,7 @@ def test_bad_site_economics_in_the_catalog_are_named(tmp_path, column, value, wo
     path = _catalog_with(tmp_path, column, value)
     with pytest.raises(InputError) as err:
         load_ground_sites(path)
-    msg = str(err.value)
-    assert "\n" not in msg and str(path) in msg and "row 3" in msg
-    for w in words:
-        assert w in msg
+    assert_names_row(err, path, 3, words)
 
 
 @pytest.mark.parametrize("groups,words", [

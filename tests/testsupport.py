@@ -76,3 +76,11 @@ def score_catalog_sites(site_ids):
     sites = [s for s in sc.site_catalog if s["id"] in site_ids]
     return placement.score_sites(sites, placement.demand_points({"NA": 0.7, "EU": 0.3}), parameters=sc.parameters,
                                  device="cpu")
+
+
+def assert_names_row(err, path, row: int, words) -> None:
+    """``err`` (a caught :class:`InputError`) is one line naming the file, its row and every word."""
+    msg = str(err.value)
+    assert "\n" not in msg and str(path) in msg and f"row {row}" in msg, msg
+    for word in words:
+        assert word in msg, msg

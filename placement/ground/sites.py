@@ -199,9 +199,8 @@ def _check_score_arguments(where: str, sites, demand, parameters, device) -> Non
     if not isinstance(sites, (list, tuple)):
         raise InputError(where, "sites", None, f"must be a list of site dicts (or a dict of arrays), "
                                                f"not {type(sites).__name__}")
-    from placement.catalogs.markets import load_supply_options
+    from placement.catalogs.markets import supply_option_names
 
-    options = None
     for k, site in enumerate(sites):
         label = f"sites[{k}]"
         if not isinstance(site, dict):
@@ -231,11 +230,7 @@ def _check_score_arguments(where: str, sites, demand, parameters, device) -> Non
                              f"not one of {', '.join(COOLING_PLANTS)}")
         chosen = site.get("supply_options")
         if chosen is not None:
-            options = options if options is not None else load_supply_options()
             if not isinstance(chosen, (list, tuple)):
                 raise InputError(where, f"{label}.supply_options", chosen if isinstance(chosen, str) else None,
                                  "must be a list of supply option names")
-            for name in chosen:
-                if not isinstance(name, str) or name not in options:
-                    raise InputError(where, f"{label}.supply_options", name if isinstance(name, str) else None,
-                                     f"unknown supply option (known: {', '.join(options)})")
+            supply_option_names(where, f"{label}.supply_options", chosen)
