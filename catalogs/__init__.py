@@ -81,7 +81,9 @@ def load_ground_sites(path: Path = GROUND_SITES_CSV, carbon_zones: dict | None =
         site["lon_deg"] = require_number(where, "lon_deg", row["lon_deg"], low=-180, high=180)
         site["elevation_m"] = require_number(where, "elevation_m", row["elevation_m"], low=-500, high=9000)
         site["power_mw"] = require_number(where, "power_mw", row["power_mw"], positive=True, high=1e6)
-        site["availability"] = require_number(where, "availability", row["availability"], positive=True, high=1)
+        # the grid connection's availability before backup; empty: the place's interruption statistics
+        site["availability"] = (None if not row["availability"].strip() else
+                                require_number(where, "availability", row["availability"], positive=True, high=1))
         site["price_usd_per_mwh"] = require_number(where, "price_usd_per_mwh", row["price_usd_per_mwh"], low=0,
                                                    high=10000)
         site["water_stress"] = require_number(where, "water_stress", row["water_stress"], low=0, high=5)
@@ -166,9 +168,16 @@ def list_catalogs() -> list[dict]:
         {"name": "grid_interconnection_queue", "path": str(markets.GRID_QUEUE_CSV),
          "what": "months to a grid connection by region (LBNL Queued Up, utilities, Ember)"},
         {"name": "supply_options", "path": str(markets.SUPPLY_OPTIONS_CSV),
-         "what": "grid, behind-the-meter gas, gas bridge, solar+storage PPA: months, price model, emissions"},
+         "what": "supply mixes: primary technology, bridge, backup, battery, spares, PPA share"},
+        {"name": "supply_technologies", "path": str(markets.SUPPLY_TECHNOLOGIES_CSV),
+         "what": "grid, engines, turbines, combined cycle, batteries, backup: unit size, forced outages, "
+                 "lead time, ramp, price, carbon, water"},
+        {"name": "grid_reliability", "path": str(markets.GRID_RELIABILITY_CSV),
+         "what": "grid interruptions (SAIDI, SAIFI) by country and US state (EIA, regulators)"},
+        {"name": "sla_credits", "path": str(markets.SLA_CREDITS_CSV),
+         "what": "service-credit schedules of cloud and GPU-cloud SLAs (uptime below -> credit)"},
         {"name": "power_markets", "path": str(DATA_DIR / "power_markets.csv"),
-         "what": "industrial power price, availability and supply options by country and subdivision"},
+         "what": "industrial power price and supply options by country and subdivision"},
         {"name": "subdivisions", "path": str(DATA_DIR / "subdivisions.csv"),
          "what": "GeoNames admin1 codes -> ISO 3166-2 subdivisions (where a place is)"},
         {"name": "gas_prices", "path": str(markets.GAS_PRICES_CSV),

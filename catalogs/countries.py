@@ -35,6 +35,7 @@ from placement.catalogs.markets import (
     matching_market,
     supply_option_names,
 )
+from placement.catalogs.power_supply import grid_reliability_of, median_caidi_h
 from placement.catalogs.reading import DATA_DIR, read_csv_rows
 from placement.catalogs.validation import InputError, country_codes, require_number
 
@@ -42,12 +43,9 @@ POWER_MARKETS_CSV = DATA_DIR / "power_markets.csv"
 SUBDIVISIONS_CSV = DATA_DIR / "subdivisions.csv"
 
 #: The cost figures of a place whose global default makes it approximate (no sourced figure there).
-APPROXIMATE_FIGURES = ("price_usd_per_mwh", "carbon_g_per_kwh", "capex_usd_per_mw", "queue_months")
+APPROXIMATE_FIGURES = ("price_usd_per_mwh", "carbon_g_per_kwh", "capex_usd_per_mw", "queue_months", "availability")
 #: Supply options of a place with no power-market row: the grid alone.
 DEFAULT_SUPPLY_OPTIONS = ("grid",)
-#: Availability where no market row states one: Uptime Institute Tier III design availability
-#: 99.982 % (rounded), as the bundled catalog's sites.
-DEFAULT_AVAILABILITY = 0.9998
 #: WRI Aqueduct water stress where no market row states one: unknown, taken as low (0).
 DEFAULT_WATER_STRESS = 0.0
 
@@ -147,6 +145,7 @@ class PlaceFigures:
     grid_zone: str
     carbon_g_per_kwh: float
     availability: float
+    grid_caidi_h: float
     water_stress: float
     supply_options: tuple
     cost_market: str
@@ -209,10 +208,14 @@ def place_figures(country: str, region: str = "") -> PlaceFigures:
     source_water = water.get(region) or water.get(country)
     gas = gas_price_usd_per_mmbtu(country) if country else None
     availability, stress = first("availability"), first("water_stress")
+    grid, default_grid = grid_reliability_of(country, region)
+    if default_grid:
+        approximate.append("availability")
     return PlaceFigures(
         country=country, region=region, price_usd_per_mwh=float(price), grid_zone=zone,
         carbon_g_per_kwh=float(zones[zone]) if zone else default_carbon,
-        availability=DEFAULT_AVAILABILITY if availability is None else float(availability),
+        availability=1.0 - grid.unavailability if availability is None else float(availability),
+        grid_caidi_h=grid.caidi_h(median_caidi_h()),
         water_stress=DEFAULT_WATER_STRESS if stress is None else float(stress),
         supply_options=first("supply_options") or DEFAULT_SUPPLY_OPTIONS, cost_market=market,
         capex_usd_per_mw=costs[market].value if market else float("nan"), queue_region=queue,

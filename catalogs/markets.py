@@ -13,15 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from placement.catalogs.reading import DATA_DIR, read_csv_rows
+from placement.catalogs.power_supply import (  # noqa: F401 - the supply tables, named here as before
+    GRID_RELIABILITY_CSV,
+    SLA_CREDITS_CSV,
+    SUPPLY_OPTIONS_CSV,
+    SUPPLY_TECHNOLOGIES_CSV,
+    SupplyOption,
+    load_supply_options,
+)
 from placement.catalogs.validation import InputError, require_number
 
 CONSTRUCTION_COST_CSV = DATA_DIR / "construction_cost_index.csv"
 GRID_QUEUE_CSV = DATA_DIR / "grid_interconnection_queue.csv"
-SUPPLY_OPTIONS_CSV = DATA_DIR / "supply_options.csv"
 GAS_PRICES_CSV = DATA_DIR / "gas_prices.csv"
 ELECTRICITY_WATER_CSV = DATA_DIR / "electricity_water_intensity.csv"
 
-SUPPLY_KINDS = ("grid", "gas", "bridge", "ppa")
 #: Countries that buy gas at a group's price when they have no row of their own (gas_prices.csv).
 GAS_GROUPS = {
     **{c: "EU" for c in ("AT", "BE", "DE", "DK", "ES", "FI", "FR", "IE", "IT", "NL", "NO", "PL", "PT", "SE", "IS")},
@@ -59,25 +65,6 @@ def matching_market(table: dict, country: str, region: str = "") -> str | None:
             return k
     plain = [k for k in rows if not table[k].subdivision]
     return (plain or rows or [None])[0]
-
-
-@dataclass(frozen=True)
-class SupplyOption:
-    """A way to power a campus: months to first power, price model, emissions, availability, capex."""
-
-    option: str
-    kind: str
-    months_to_power: float | None
-    heat_rate_mmbtu_per_mwh: float | None
-    vom_usd_per_mwh: float | None
-    ppa_usd_per_mwh: float | None
-    carbon_g_per_kwh: float | None
-    water_l_per_mwh: float | None
-    availability: float | None
-    load_share: float
-    capex_usd_per_kw: float
-    approximate: bool
-    source: str
 
 
 def _rows(path, columns):
@@ -140,40 +127,6 @@ def supply_option_names(where, field: str, names) -> tuple:
 
 
 @functools.lru_cache(maxsize=4)
-def load_supply_options(path: Path = SUPPLY_OPTIONS_CSV) -> dict:
-    """Option name -> :class:`SupplyOption`."""
-    cols = ("option", "kind", "months_to_power", "heat_rate_mmbtu_per_mwh", "vom_usd_per_mwh", "ppa_usd_per_mwh",
-            "carbon_g_per_kwh", "water_l_per_mwh", "availability", "load_share", "capex_usd_per_kw", "approximate",
-            "source")
-    out = {}
-    for where, row in _rows(path, cols):
-        kind = row["kind"]
-        if kind not in SUPPLY_KINDS:
-            raise InputError(where, "kind", kind, f"not one of {', '.join(SUPPLY_KINDS)}")
-        opt = SupplyOption(
-            option=row["option"], kind=kind,
-            months_to_power=_optional(where, "months_to_power", row["months_to_power"], low=0, high=240),
-            heat_rate_mmbtu_per_mwh=_optional(where, "heat_rate_mmbtu_per_mwh", row["heat_rate_mmbtu_per_mwh"],
-                                              low=3.412, high=20),
-            vom_usd_per_mwh=_optional(where, "vom_usd_per_mwh", row["vom_usd_per_mwh"], low=0, high=1000),
-            ppa_usd_per_mwh=_optional(where, "ppa_usd_per_mwh", row["ppa_usd_per_mwh"], low=0, high=5000),
-            carbon_g_per_kwh=_optional(where, "carbon_g_per_kwh", row["carbon_g_per_kwh"], low=0, high=2000),
-            water_l_per_mwh=_optional(where, "water_l_per_mwh", row["water_l_per_mwh"], low=0, high=1e5),
-            availability=_optional(where, "availability", row["availability"], positive=True, high=1),
-            load_share=require_number(where, "load_share", row["load_share"], positive=True, high=1),
-            capex_usd_per_kw=require_number(where, "capex_usd_per_kw", row["capex_usd_per_kw"], low=0, high=1e5),
-            approximate=row["approximate"] == "true", source=row["source"])
-        if kind in ("gas", "bridge") and (opt.heat_rate_mmbtu_per_mwh is None or opt.months_to_power is None):
-            raise InputError(where, "heat_rate_mmbtu_per_mwh", None, "a gas option needs a heat rate and months")
-        if kind == "ppa" and opt.ppa_usd_per_mwh is None:
-            raise InputError(where, "ppa_usd_per_mwh", None, "a PPA option needs its price")
-        out[opt.option] = opt
-    if "grid" not in out:
-        raise InputError(path, "option", None, "the 'grid' option is required")
-    return out
-
-
-@functools.lru_cache(maxsize=4)
 def load_gas_prices(path: Path = GAS_PRICES_CSV) -> dict:
     """Market (ISO-2 country or group) -> (gas price [USD/MMBtu], approximate, source)."""
     out = {}
@@ -207,7 +160,9 @@ def approximate_counts() -> dict:
     """Catalog name -> (rows flagged approximate, rows) for the market tables."""
     out = {}
     for name, path in (("construction_cost_index", CONSTRUCTION_COST_CSV), ("grid_interconnection_queue", GRID_QUEUE_CSV),
-                       ("supply_options", SUPPLY_OPTIONS_CSV), ("gas_prices", GAS_PRICES_CSV),
+                       ("supply_options", SUPPLY_OPTIONS_CSV), ("supply_technologies", SUPPLY_TECHNOLOGIES_CSV),
+                       ("grid_reliability", GRID_RELIABILITY_CSV), ("sla_credits", SLA_CREDITS_CSV),
+                       ("gas_prices", GAS_PRICES_CSV),
                        ("electricity_water_intensity", ELECTRICITY_WATER_CSV),
                        ("power_markets", DATA_DIR / "power_markets.csv"),
                        ("internet_exchanges", DATA_DIR / "internet_exchanges.csv")):

@@ -16,7 +16,8 @@ GLOBE_MAP_FIELDS = ("lcoe_usd_per_mwh_it", "pue", "water_l_per_mwh_it", "source_
                     "power_cost_usd_per_mwh_it", "carbon_kg_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
                     "dark_fraction", "longest_dark_h", "time_to_power_months", "energy_usd_per_mwh_it",
                     "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it", "delay_usd_per_mwh_it",
-                    "workload_cost_usd_per_mwh_it")
+                    "workload_cost_usd_per_mwh_it", "time_to_full_power_months", "power_availability",
+                    "expected_outage_h_per_yr")
 #: Longest list of altitudes, inclinations or LTANs a sweep may name.
 MAX_SWEEP_VALUES = 100_000
 

@@ -33,7 +33,8 @@ def with_workload(sc, workload):
 SITE_SORT_FIELDS = ("lcoe_usd_per_mwh_it", "power_cost_usd_per_mwh_it", "pue", "carbon_kg_per_mwh_it",
                     "water_l_per_mwh_it", "source_water_l_per_mwh_it", "time_to_power_months",
                     "capital_usd_per_mwh_it", "delay_usd_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
-                    "power_mw", "dark_fraction", "longest_dark_h")
+                    "power_mw", "dark_fraction", "longest_dark_h", "time_to_full_power_months",
+                    "power_availability", "expected_outage_h_per_yr")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,8 +8,8 @@ Levelized cost [USD/MWh_IT] = energy + capital + carbon + water + delay (+ IT ha
   mechanical and electrical plant (their own lives) and on-site generation;
 * carbon  = carbon price x grid (or on-site) intensity x PUE;
 * water   = water price x site water;
-* delay   = lost margin per MW-month x months to first power, a one-off cost levelized
-  like capital;
+* delay   = lost margin per MW-month x the megawatt-months per MW not yet online while the
+  supply ramps to full power (:mod:`placement.kernels.supply`), a one-off cost levelized like capital;
 * IT hardware (optional) = IT capex x CRF over its life, per IT MWh.
 
 The capital recovery factor CRF = r (1 + r)^n / ((1 + r)^n - 1) turns a present cost into
@@ -73,7 +73,7 @@ def levelized_cost_usd_per_mwh_it(energy_usd_per_mwh_it, capex_usd_per_mw, crf,
 @scalar
 def ground_cost_site(i, pue, price_usd_per_mwh, carbon_g_per_kwh, availability, it_load_factor,
                      building_capex_usd_per_mw, building_crf, plant_capex_usd_per_mw, plant_crf,
-                     supply_capex_usd_per_mw, it_capex_usd_per_mw, water_l_per_mwh_it, time_to_power_months,
+                     supply_capex_usd_per_mw, it_capex_usd_per_mw, water_l_per_mwh_it, delay_months,
                      constants,
                      out_energy_usd_per_mwh_it, out_carbon_kg_per_mwh_it, out_capital_usd_per_mwh_it,
                      out_carbon_usd_per_mwh_it, out_water_usd_per_mwh_it, out_delay_usd_per_mwh_it,
@@ -95,7 +95,7 @@ def ground_cost_site(i, pue, price_usd_per_mwh, carbon_g_per_kwh, availability, 
     capital = annual / mwh_per_mw_yr
     carbon_cost = carbon_price_usd_per_t * carbon / 1000.0
     water = water_price_usd_per_m3 * water_l_per_mwh_it[i] / 1000.0
-    delay = delay_usd_per_mw_month * time_to_power_months[i] * delay_crf / mwh_per_mw_yr
+    delay = delay_usd_per_mw_month * delay_months[i] * delay_crf / mwh_per_mw_yr
     it = it_capex_usd_per_mw[i] * it_crf / mwh_per_mw_yr
     out_energy_usd_per_mwh_it[i] = energy
     out_carbon_kg_per_mwh_it[i] = carbon
@@ -110,7 +110,7 @@ def ground_cost_site(i, pue, price_usd_per_mwh, carbon_g_per_kwh, availability, 
 @njit(parallel=True, cache=True)
 def ground_cost(pue, price_usd_per_mwh, carbon_g_per_kwh, availability, it_load_factor,
                 building_capex_usd_per_mw, building_crf, plant_capex_usd_per_mw, plant_crf,
-                supply_capex_usd_per_mw, it_capex_usd_per_mw, water_l_per_mwh_it, time_to_power_months,
+                supply_capex_usd_per_mw, it_capex_usd_per_mw, water_l_per_mwh_it, delay_months,
                 constants,
                 out_energy_usd_per_mwh_it, out_carbon_kg_per_mwh_it, out_capital_usd_per_mwh_it,
                 out_carbon_usd_per_mwh_it, out_water_usd_per_mwh_it, out_delay_usd_per_mwh_it,
@@ -119,7 +119,7 @@ def ground_cost(pue, price_usd_per_mwh, carbon_g_per_kwh, availability, it_load_
     (module docstring). Per-site arrays: PUE [-], energy price [USD/MWh], carbon intensity of the
     supply [g/kWh], availability [-], IT load factor [-], capex [USD per MW of IT] of the building,
     the M&E plant, on-site generation and IT hardware, the building's and the plant's capital
-    recovery factors [1/yr], site water [L/MWh_IT], months to first power. ``constants``: the
+    recovery factors [1/yr], site water [L/MWh_IT], delay [MW-months not yet online per MW]. ``constants``: the
     per-call prices and factors of :data:`GROUND_COST_CONSTANTS` (:func:`pack_ground_cost_constants`):
     capital recovery factors [1/yr] of on-site supply, IT hardware and the delay, fixed O&M
     [fraction of facility capex per yr], water price [USD/m^3], lost margin [USD per MW-month],
@@ -127,7 +127,7 @@ def ground_cost(pue, price_usd_per_mwh, carbon_g_per_kwh, availability, it_load_
     for i in prange(pue.size):
         ground_cost_site(i, pue, price_usd_per_mwh, carbon_g_per_kwh, availability, it_load_factor,
                          building_capex_usd_per_mw, building_crf, plant_capex_usd_per_mw, plant_crf,
-                         supply_capex_usd_per_mw, it_capex_usd_per_mw, water_l_per_mwh_it, time_to_power_months,
+                         supply_capex_usd_per_mw, it_capex_usd_per_mw, water_l_per_mwh_it, delay_months,
                          constants,
                          out_energy_usd_per_mwh_it, out_carbon_kg_per_mwh_it, out_capital_usd_per_mwh_it,
                          out_carbon_usd_per_mwh_it, out_water_usd_per_mwh_it, out_delay_usd_per_mwh_it,

@@ -50,7 +50,9 @@ BOUNDS = {
     "it_capex_usd_per_mw": dict(low=0.0, high=1e9), "it_life_yr": dict(low=0.1, high=50.0),
     "gpu_it_kw": dict(positive=True, high=100.0), "carbon_price_usd_per_t": dict(low=0.0, high=1e5),
     "water_price_usd_per_m3": dict(low=0.0, high=1e4), "delay_usd_per_mw_month": dict(low=0.0, high=1e9),
-    "reserve_margin": dict(low=1.0, high=5.0), "default_queue_months": dict(low=0.0, high=240.0),
+    "availability_goal": dict(positive=True, high=0.999999999), "order_year": dict(low=2000, high=2100),
+    "default_campus_mw": dict(positive=True, high=1e6), "min_spares": dict(low=0, high=100),
+    "max_spare_fraction": dict(positive=True, high=10.0), "default_queue_months": dict(low=0.0, high=240.0),
     "default_source_water_l_per_mwh": dict(low=0.0, high=1e5),
     # latency and daylight
     "route_factor": dict(low=1.0, high=10.0), "overhead_ms": dict(low=0.0, high=1000.0),
@@ -226,11 +228,23 @@ class CostParameters:
 @dataclass(frozen=True)
 class SupplyParameters:
     """How each site's power supply is chosen among its options (see :mod:`placement.ground.supply`)."""
-    #: cheapest (lowest levelized cost, delay included), fastest (fewest months to first power),
-    #: or an option name (used where the site offers it, else the cheapest).
+    #: cheapest (lowest levelized cost, delay included, among the mixes meeting the availability
+    #: goal), fastest (fewest months to first power), or a mix's name (used where the site offers
+    #: it, else the cheapest).
     choice: str = "cheapest"
-    #: Installed on-site generation per MW of facility load (N+1 redundancy; assumption).
-    reserve_margin: float = 1.2
+    #: Share of hours with full IT power a mix must reach [-]: Uptime Institute Tier III,
+    #: 99.982 % (1.6 h/yr of site-caused IT downtime; Turner, Seader, Renaud & Brill, "Tier
+    #: Classifications Define Site Infrastructure Performance", Uptime Institute white paper;
+    #: the finer figure as cited by secondary sources, approximate).
+    availability_goal: float = 0.99982
+    #: Year equipment is ordered [UTC year]: a technology sold out until a later year waits for it.
+    order_year: int = 2026
+    #: IT load [MW] a site or grid cell without its own ``power_mw`` is sized for (a gigawatt campus).
+    default_campus_mw: float = 1000.0
+    #: Fewest spare units of any fleet: N+1 (Uptime Institute Tier III, concurrently maintainable).
+    min_spares: int = 1
+    #: Most spare units, as a share of the units needed [-].
+    max_spare_fraction: float = 1.0
     #: Months to a grid connection where no queue figure is known (approximate: US national median
     #: of generator interconnection is ~5 years; large loads 1-3 years, IEA 2025).
     default_queue_months: float = 36.0

@@ -6,6 +6,9 @@ import dataclasses
 import numpy as np
 
 
+#: Fields rounded to more than 4 decimals in records: an availability of 0.99982 is not 0.9998.
+PRECISE_FIELDS = {"power_availability": 8}
+
 class ScoreTable:
     """Mixin for frozen dataclasses with ``columns`` (field -> 1-D array) and ``extra``
     (more per-row arrays); ``FIELDS`` lists the JSON fields in order."""
@@ -37,7 +40,8 @@ class ScoreTable:
         return self.take(slice(0, max(n, 0)))
 
     def to_records(self) -> list[dict]:
-        """One dict per row with the JSON fields (floats rounded to 4 decimals; NaN/inf -> null)."""
+        """One dict per row with the JSON fields (floats rounded to 4 decimals, those of
+        :data:`PRECISE_FIELDS` to theirs; NaN/inf -> null)."""
         out = []
         fields = getattr(self, "fields", self.FIELDS)
         for i in range(len(self)):
@@ -45,7 +49,7 @@ class ScoreTable:
             for f in fields:
                 v = self.columns[f][i]
                 if isinstance(v, (float, np.floating)):
-                    rec[f] = round(float(v), 4) if np.isfinite(v) else None
+                    rec[f] = round(float(v), PRECISE_FIELDS.get(f, 4)) if np.isfinite(v) else None
                 else:
                     rec[f] = v.item() if hasattr(v, "item") else v
             out.append(rec)

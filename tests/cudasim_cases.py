@@ -12,7 +12,7 @@ import pytest
 
 assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run through tests/test_cuda_simulator.py"
 
-from placement.kernels import cooling, cost, daylight, eclipse, geodesy, latency, spacecraft  # noqa: E402
+from placement.kernels import cooling, cost, daylight, eclipse, geodesy, latency, spacecraft, supply  # noqa: E402
 from placement.kernels.targets import CUDA_THREADS_PER_BLOCK, launch  # noqa: E402
 
 # poles, the antimeridian from both sides, the equator, and ordinary points
@@ -129,12 +129,43 @@ def test_ground_cost():
                     building_crf=np.full(n, 0.0888), plant_capex_usd_per_mw=np.full(n, 8e6),
                     plant_crf=np.array([0.1168, 0.1168, 0.13, 0.15]), supply_capex_usd_per_mw=np.array([0, 3e6, 0, 1e6]),
                     it_capex_usd_per_mw=np.array([0, 0, 25e6, 0]), water_l_per_mwh_it=np.array([0.0, 1800, 300, 50]),
-                    time_to_power_months=np.array([6.0, 36, 102, 0]),
+                    delay_months=np.array([6.0, 36, 102, 0]),
                     constants=cost.pack_ground_cost_constants(
                         supply_crf=0.1168, fixed_opex_fraction_per_yr=0.03, it_crf=0.2505, water_price_usd_per_m3=2.0,
                         delay_usd_per_mw_month=150000.0, delay_crf=0.1168, carbon_price_usd_per_t=70.0))
 
     check(*both(cost.ground_cost_site, cost.ground_cost, n, args))
+
+
+def test_fleet_spares_fixed_and_chosen():
+    n = 6
+
+    def args():
+        return dict(needed_units=np.array([1.0, 10, 11, 600, 10400, 3]),
+                    goal=np.array([0.999, 0.99982, -3.0, 0.99982, 0.9, 0.0]),
+                    constants=supply.pack_fleet_constants(forced_outage_rate=0.08, loss_after_ride_through=0.98,
+                                                          min_spares=1, max_spare_fraction=1.0))
+
+    check(*both(supply.fleet_spares_site, supply.fleet_spares, n, args))
+
+
+def test_supply_site_figures_grid_units_and_bridge():
+    n = 5
+
+    def args(bridge, grid):
+        return dict(it_mw=np.array([100.0, 300, 1200, 2000, 20000]), pue=np.array([1.1, 1.2, 1.3, 1.05, 1.4]),
+                    grid_queue_months=np.array([24.0, 0, 66, 12, 102]), saidi_h_per_yr=np.array([10.0, 1, 21, 0.2, 5]),
+                    caidi_h=np.array([1.6, 3.0, 0.5, 2.0, 8.0]), primary_availability=np.array([0.99, 0.9, 0.999, 1, 0.5]),
+                    backup_availability=np.array([0.999, 0.99, 0.9, 0.0, 1.0]),
+                    bridge_availability=np.array([0.95, 0.99, 0.999, 0.9, 0.8]),
+                    constants=supply.pack_supply_constants(
+                        primary_is_grid=grid, lead_months=18.0, grid_lead_fraction=0.5, first_block_mw=200.0,
+                        mw_per_month=83.0, bridge=bridge, bridge_lead_months=4.0, bridge_first_block_mw=35.0,
+                        bridge_mw_per_month=43.0, ride_through_h=0.25, curtailment_h_per_yr=43.8,
+                        plant_life_months=240.0))
+
+    for bridge, grid in ((0.0, 1.0), (0.0, 0.0), (1.0, 1.0)):
+        check(*both(supply.supply_site_figures_site, supply.supply_site_figures, n, lambda: args(bridge, grid)))
 
 
 def _planes(betas_deg, a_km=6928.0):

@@ -13,7 +13,9 @@ def test_bundled_sites_are_valid_and_sourced(catalog_sites):
     assert len(catalog_sites) >= 40
     for s in catalog_sites:
         assert -90 <= s["lat_deg"] <= 90 and -180 <= s["lon_deg"] <= 180
-        assert s["power_mw"] > 0 and 0 < s["availability"] <= 1
+        assert s["power_mw"] > 0
+        # the grid's availability comes from the place's interruption statistics unless a row states it
+        assert s["availability"] is None or 0 < s["availability"] <= 1
         for col in ("location_source", "power_source", "price_source", "other_sources"):
             assert s[col].strip()
 
@@ -107,6 +109,11 @@ def test_bad_scenario_is_named(tmp_path, text, expect):
         assert word in msg
 
 
+#: Countries of power_markets.csv without a row in grid_reliability.csv (no published SAIDI/SAIFI found
+#: in the searched sources, issue 21): Iceland, South Africa, Morocco, India, Australia, New Zealand.
+UNSOURCED_GRID_RELIABILITY = {"IS", "ZA", "MA", "IN", "AU", "NZ"}
+
+
 def test_power_markets_are_sourced_and_name_known_places_zones_and_options():
     from placement.catalogs.countries import load_power_markets, place_figures
     from placement.catalogs.markets import load_supply_options
@@ -118,8 +125,11 @@ def test_power_markets_are_sourced_and_name_known_places_zones_and_options():
         assert m.source.strip() and (not m.grid_zone or m.grid_zone in zones)
         assert all(o in options for o in m.supply_options)
         country = code.split("-")[0]
-        # every figure a place takes is sourced somewhere: its row, else its country's
-        assert not place_figures(country, code).approximate, code
+        # every figure a place takes is sourced somewhere: its row, else its country's; grid
+        # interruption statistics could not be found for a few countries (their grid availability is
+        # the table's median, flagged approximate)
+        expected = ("availability",) if country in UNSOURCED_GRID_RELIABILITY else ()
+        assert place_figures(country, code).approximate == expected, code
 
 
 @pytest.mark.parametrize("column,value,words", [

@@ -62,7 +62,8 @@ def test_sites_json_has_design_fields_and_nothing_else_on_stdout():
         "carbon_kg_per_mwh_it", "water_l_per_mwh_it", "source_water_l_per_mwh_it", "rtt_ms_weighted",
         "pop_within_slo_fraction", "dark_fraction", "longest_dark_h", "supply_option", "time_to_power_months",
         "energy_usd_per_mwh_it", "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it",
-        "delay_usd_per_mwh_it", "lcoe_usd_per_mwh_it"}
+        "delay_usd_per_mwh_it", "lcoe_usd_per_mwh_it", "time_to_full_power_months", "power_availability",
+        "expected_outage_h_per_yr", "supply_mix", "supply_reason"}
     carbon = [x["carbon_kg_per_mwh_it"] for x in recs]
     assert carbon == sorted(carbon)
 

@@ -65,6 +65,9 @@ def test_a_site_differs_from_its_cell_only_through_what_its_row_states(pair, cat
                                zip(catalog_sites, rows)]
     cells["cooling_plant"] = np.array([s["cooling_plant"] if "cooling_plant" in r else "" for s, r in
                                        zip(catalog_sites, rows)])
+    # the campus's size is what the site is (its supply is sized for it; a cell takes the scenario's
+    # default campus)
+    cells["power_mw"] = np.array([s["power_mw"] for s in catalog_sites], float)
     stated = score_sites(cells, sc.demand(), parameters=sc.parameters, device="cpu")
     assert len(stated) == n
     np.testing.assert_allclose(stated["lcoe_usd_per_mwh_it"], sites["lcoe_usd_per_mwh_it"], rtol=1e-9)

@@ -139,7 +139,7 @@ def test_packed_constants_go_through_launch_read_only_and_by_name():
                 availability=np.ones(n), it_load_factor=np.ones(n), building_capex_usd_per_mw=np.full(n, 3e6),
                 building_crf=np.full(n, 0.09), plant_capex_usd_per_mw=np.full(n, 8e6), plant_crf=np.full(n, 0.12),
                 supply_capex_usd_per_mw=np.zeros(n), it_capex_usd_per_mw=np.zeros(n),
-                water_l_per_mwh_it=np.array([1000.0, 0.0]), time_to_power_months=np.array([12.0, 0.0]))
+                water_l_per_mwh_it=np.array([1000.0, 0.0]), delay_months=np.array([12.0, 0.0]))
     out = launch("cpu", cost.ground_cost, cost.ground_cost_site, n, constants=constants, **rows)
     assert constants.flags.writeable
     np.testing.assert_array_equal(constants, before)

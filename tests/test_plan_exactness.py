@@ -562,14 +562,15 @@ price_usd_per_mw_month = 300000
 def test_blocks_and_an_anchor_share_a_site_at_the_true_optimum():
     """Regression: 250 MW at Luleå, an anchor (140 MW, 320k) and 140 MW in blocks of 46 (46, 46,
     48). With committed demand priced at 600k per MW-month unserved, the optimum places all three
-    blocks and 110 MW of the anchor: 9,100,870 USD. The branch and bound used to report a plan of
-    84,153,026 USD as optimal; the MILP here is the independent witness."""
+    blocks and 110 MW of the anchor (about 9.1 M USD; the exact figure moves with Luleå's scored
+    cost). The branch and bound used to report a plan of 84,153,026 USD as optimal; the MILP here
+    is the independent witness of the optimum."""
     plan = _plan_of(ANCHOR_AND_BLOCKS)
     layer = plan.layers[0]
     ref = layer_milp(layer.problem)
-    assert ref.objective == 9_100_870
+    assert 8.5e6 < ref.objective < 9.5e6
     assert layer.solution.cost == pytest.approx(ref.objective, abs=0.5)
-    assert plan.objective == 9_100_870
+    assert plan.objective == ref.objective
     assert plan.optimal is True and layer.solution.optimal is True
     assert layer.solution.lower_bound == layer.solution.cost
     placed = {key: mw for (key, cid), mw in layer.placed.items()}

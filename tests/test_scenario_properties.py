@@ -17,7 +17,7 @@ NUMERIC = {
              "delay_usd_per_mw_month", "building_life_yr", "plant_life_yr", "building_share"],
     "cooling": ["liquid_fraction", "tower_approach_c", "cycles_of_concentration", "evap_effectiveness",
                 "chilled_water_delta_t_c"],
-    "supply": ["reserve_margin", "default_queue_months"],
+    "supply": ["availability_goal", "default_queue_months"],
     "latency": ["slo_rtt_ms", "overhead_ms"],
 }
 

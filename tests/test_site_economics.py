@@ -39,7 +39,7 @@ def test_datacenter_tco_worked_example():
                price_usd_per_mwh=np.array([67.0]), carbon_g_per_kwh=np.zeros(1), availability=np.ones(1),
                it_load_factor=np.ones(1), building_capex_usd_per_mw=np.array([3e6]), building_crf=np.array([crf]),
                plant_capex_usd_per_mw=np.array([7e6]), plant_crf=np.array([crf]), supply_capex_usd_per_mw=np.zeros(1),
-               it_capex_usd_per_mw=np.zeros(1), water_l_per_mwh_it=np.zeros(1), time_to_power_months=np.zeros(1),
+               it_capex_usd_per_mw=np.zeros(1), water_l_per_mwh_it=np.zeros(1), delay_months=np.zeros(1),
                constants=cost.pack_ground_cost_constants(
                    supply_crf=crf, fixed_opex_fraction_per_yr=0.04 * 12 / 10.0, it_crf=0.0, water_price_usd_per_m3=0.0,
                    delay_usd_per_mw_month=0.0, delay_crf=crf, carbon_price_usd_per_t=0.0))
@@ -61,13 +61,15 @@ def test_gas_energy_price_and_carbon_follow_eia_figures():
 def test_behind_the_meter_gas_is_online_sooner_than_a_grid_site_in_a_congested_queue():
     # Northern Virginia large-load connections take years (Dominion: 4-7 years); turbines and
     # batteries took months at xAI Colossus 1 (122 days). With delay priced as lost margin, the
-    # gas site chooses turbines and is online first; the grid-only site waits for its queue.
+    # gas site bridges on mobile turbines and is online first; the grid-only site waits for its
+    # queue. New aeroderivatives ordered in 2026 wait for a market sold out through 2028.
     p = with_params(cost={"delay_usd_per_mw_month": 150000})
-    gas = dict(MINIMAL, id="gas", country="US", region="US-VA", queue_months=66,
-               supply_options=("grid", "gas_turbines"))
-    grid = dict(MINIMAL, id="grid", country="US", region="US-VA", queue_months=66, supply_options=("grid",))
+    gas = dict(MINIMAL, id="gas", country="US", region="US-VA", queue_months=66, power_mw=300,
+               supply_options=("grid", "gas_turbines", "gas_bridge"))
+    grid = dict(MINIMAL, id="grid", country="US", region="US-VA", queue_months=66, power_mw=300,
+                supply_options=("grid",))
     s = score([gas, grid], p)
-    assert list(s["supply_option"]) == ["gas_turbines", "grid"]
+    assert list(s["supply_option"]) == ["gas_bridge", "grid"]
     assert s["time_to_power_months"][0] < 12 < 60 < s["time_to_power_months"][1]
     assert s["delay_usd_per_mwh_it"][0] < s["delay_usd_per_mwh_it"][1] / 5
 
@@ -94,7 +96,7 @@ def test_it_hardware_gives_all_in_cost_and_cost_per_gpu_hour():
     p = with_params(cost={"it_capex_usd_per_mw": 25e6, "it_life_yr": 5, "gpu_it_kw": 1.7})
     s = score([MINIMAL], p)
     k = p.cost
-    mwh = 8760 * MINIMAL["availability"] * k.it_load_factor
+    mwh = 8760 * s["power_availability"][0] * k.it_load_factor  # the supply's, after its backup
     assert s["it_capex_usd_per_mwh_it"][0] == pytest.approx(25e6 * cost.capital_recovery_factor(0.08, 5) / mwh)
     assert s.extra["usd_per_gpu_hour"][0] == pytest.approx(s["lcoe_usd_per_mwh_it"][0] * 1.7 / 1000)
     assert s.extra["facility_lcoe_usd_per_mwh_it"][0] == pytest.approx(
@@ -137,7 +139,8 @@ def test_every_catalog_site_resolves_to_sourced_markets(catalog_sites):
     for s in catalog_sites:
         assert s["cost_market"] in costs and costs[s["cost_market"]].source
         assert s["queue_region"] in queues and s["queue_months"] > 0
-        assert s["supply_options"][0] == "grid"
+        # Colossus 1's row names the mix it was built with (mobile turbines and Megapacks, no grid yet)
+        assert s["supply_options"][0] == "grid" or s["supply_options"] == ("mobile_turbines_battery",)
 
 
 def _catalog_with(tmp_path, column, value, row=3):

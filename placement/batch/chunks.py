@@ -24,7 +24,8 @@ GLOBE_FIELDS = ("lat_deg", "lon_deg", "pue", "water_l_per_mwh_it", "source_water
                 "power_cost_usd_per_mwh_it", "carbon_kg_per_mwh_it", "rtt_ms_weighted", "pop_within_slo_fraction",
                 "dark_fraction", "longest_dark_h", "time_to_power_months", "energy_usd_per_mwh_it",
                 "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it", "delay_usd_per_mwh_it",
-                "lcoe_usd_per_mwh_it", "workload_cost_usd_per_mwh_it")
+                "lcoe_usd_per_mwh_it", "workload_cost_usd_per_mwh_it", "time_to_full_power_months",
+                "power_availability", "expected_outage_h_per_yr")
 #: Flags of a globe scan's cells beside its numbers (1.0 true, 0.0 false): ``approximate`` where a cost
 #: figure of the cell's place (power price, grid carbon, construction capex or grid queue) is only a
 #: global default, no sourced figure for the country or region (:mod:`placement.catalogs.countries`),

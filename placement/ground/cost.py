@@ -32,4 +32,4 @@ def ground_cost_of(a: dict, pue, water_l_per_mwh_it, supply, parameters: Paramet
                   plant_capex_usd_per_mw=(1.0 - k.building_share) * a["capex_usd_per_mw"],
                   plant_crf=crf(a["plant_life_yr"]), supply_capex_usd_per_mw=supply.capex_usd_per_mw_it,
                   it_capex_usd_per_mw=a["it_capex_usd_per_mw"], water_l_per_mwh_it=water_l_per_mwh_it,
-                  time_to_power_months=supply.time_to_power_months, constants=constants)
+                  delay_months=supply.delay_months, constants=constants)

@@ -30,7 +30,8 @@ __all__ = ["region_at", "located", "place_columns", "PLACE_COLUMNS", "APPROXIMAT
 
 #: The per-place columns :func:`place_columns` returns (besides ``approximate``).
 PLACE_COLUMNS = ("country", "region", "price_usd_per_mwh", "carbon_g_per_kwh", "availability", "water_stress",
-                 "capex_usd_per_mw", "queue_months", "gas_price_usd_per_mmbtu", "source_water_l_per_mwh")
+                 "capex_usd_per_mw", "queue_months", "gas_price_usd_per_mmbtu", "source_water_l_per_mwh",
+                 "grid_caidi_h")
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ cells). Every site and every cell goes through the same steps (:func:`site_colum
 1. its place: the ``country`` and ``region`` it names, else those of its location
    (:func:`placement.ground.place.region_at`; a site that names no country has no place);
 2. the place's figures (:func:`placement.ground.place.place_columns`): power price, grid-zone carbon,
-   availability, water stress, supply options, construction market, grid queue, gas price, water in
+   grid availability (from its interruption statistics) and mean interruption, water stress, supply options, construction market, grid queue, gas price, water in
    grid power, and the terrain elevation;
 3. the row's own figures where it states them (a named contract's price, a measured elevation, its
    own capex ...): each such figure that differs from the place's is listed in ``from_row``.
@@ -27,7 +27,8 @@ What neither the place nor the row gives has a default:
 ``plant_life_yr``,
 ``it_capex_usd_per_mw``
 ``supply_options``          ``grid`` only
-``power_mw``                unknown (NaN; not used in scoring)
+``power_mw``                unknown (NaN): the supply is sized for the scenario's
+                            ``[parameters.supply] default_campus_mw``
 =========================== ===========================================================
 
 Every number is checked (finite, within physical bounds) before any kernel sees it.
@@ -156,6 +157,7 @@ def site_columns(sites, parameters: Parameters, where: str = "sites") -> dict:
         from_row["supply_options"] = np.array([bool(o) and tuple(o) != p for o, p in zip(options, place_options)])
     out["country"], out["region"] = place["country"], place["region"]
     out["gas_price_usd_per_mmbtu"] = place["gas_price_usd_per_mmbtu"]
+    out["grid_caidi_h"] = place["grid_caidi_h"]
     default_water = parameters.supply.default_source_water_l_per_mwh
     out["source_water_l_per_mwh"] = np.where(np.isnan(place["source_water_l_per_mwh"]), default_water,
                                              place["source_water_l_per_mwh"])

@@ -35,7 +35,8 @@ SITE_FIELDS = (
     "carbon_kg_per_mwh_it", "water_l_per_mwh_it", "source_water_l_per_mwh_it", "rtt_ms_weighted",
     "pop_within_slo_fraction", "dark_fraction", "longest_dark_h", "supply_option", "time_to_power_months",
     "energy_usd_per_mwh_it", "capital_usd_per_mwh_it", "carbon_usd_per_mwh_it", "water_usd_per_mwh_it",
-    "delay_usd_per_mwh_it", "lcoe_usd_per_mwh_it",
+    "delay_usd_per_mwh_it", "lcoe_usd_per_mwh_it", "time_to_full_power_months", "power_availability",
+    "expected_outage_h_per_yr", "supply_mix", "supply_reason",
 )
 
 
@@ -65,7 +66,8 @@ class SiteScores(ScoreTable):
         hardware is costed, then :data:`PROVENANCE_FIELDS` (when the columns hold them)."""
         fields = self.FIELDS
         if "it_capex_usd_per_mwh_it" in self.columns:
-            fields = self.FIELDS[:-1] + ("it_capex_usd_per_mwh_it", self.FIELDS[-1])
+            k = self.FIELDS.index("lcoe_usd_per_mwh_it")
+            fields = self.FIELDS[:k] + ("it_capex_usd_per_mwh_it",) + self.FIELDS[k:]
         return fields + tuple(f for f in PROVENANCE_FIELDS if f in self.columns)
 
 
@@ -137,7 +139,7 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
     elevation = a["elevation_m"]
     clim = climate_at(lat, lon, elevation)
     cool = cooling_of(clim, a["cooling_plant"], a["water_stress"], p, dev)
-    supply = choose_supply(a, cool["pue"], p)
+    supply = choose_supply(a, cool["pue"], p, dev)
     rtt, within = demand_weighted_rtt_ms(lat, lon, demand, latency=p.latency, device=dev)
     dark = dark_time_of(lat, lon, p, dev)
     money = ground_cost_of(a, cool["pue"], cool["water_l_per_mwh_it"], supply, p, dev)
@@ -151,7 +153,10 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
         "dark_fraction": dark["dark_fraction"], "longest_dark_h": dark["longest_dark_h"],
         "supply_option": supply.option, "time_to_power_months": supply.time_to_power_months,
         **{f: money[f] for f in COST_COMPONENTS if f != "it_capex_usd_per_mwh_it"},
-        "lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"], "from_row": a["from_row"],
+        "lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"],
+        "time_to_full_power_months": supply.time_to_full_power_months, "power_availability": supply.availability,
+        "expected_outage_h_per_yr": supply.expected_outage_h_per_yr, "supply_mix": supply.mix,
+        "supply_reason": supply.reason, "from_row": a["from_row"],
     }
     if np.any(a["it_capex_usd_per_mw"] > 0):
         columns["it_capex_usd_per_mwh_it"] = money["it_capex_usd_per_mwh_it"]

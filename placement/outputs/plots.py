@@ -222,7 +222,9 @@ def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
         scale = dict(norm=LogNorm(vmin=lo, vmax=hi))
     else:
         scale = dict(vmin=lo, vmax=hi)
-    im = ax.imshow(grid, origin="lower", extent=(-180, 180, -90, 90), cmap="viridis_r", interpolation="nearest",
+    # low is good for the costs, months and outage hours; for availability high is
+    cmap = "viridis" if field == "power_availability" else "viridis_r"
+    im = ax.imshow(grid, origin="lower", extent=(-180, 180, -90, 90), cmap=cmap, interpolation="nearest",
                    zorder=1, **scale)
     if rough.any():  # approximate cells: faded under a white veil, hatched
         veil = np.zeros((nlat, nlon, 4))
@@ -235,7 +237,7 @@ def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
         from matplotlib.patches import Patch
 
         ax.add_artist(ax.legend(handles=[Patch(facecolor="white", edgecolor="0.3", hatch="////",
-                                               label=f"approximate: no sourced price, carbon, capex or grid queue "
+                                               label=f"approximate: no sourced price, carbon, capex, grid queue or grid reliability "
                                                      f"({int(flagged.sum()):,} cells)")],
                                 loc="lower left", fontsize=8, framealpha=0.85))
     extend = _clip_extend(basis, lo, hi)

@@ -16,6 +16,7 @@ from placement.outputs.report_figures import build_next_by_workload, capacity_va
 from placement.outputs.report_sections import (
     assignment_blocks,
     build_next_blocks,
+    reliability_blocks,
     now_blocks,
     over_the_years_blocks,
     replan_blocks,
@@ -61,6 +62,7 @@ def report_blocks(plan, problem, scenario, site_scores=None, shell_scores=None, 
         blocks.append(("map", map_caption))
     blocks += build_next_blocks(build_next_by_workload(site_scores, scenario, values, labels), scenario,
                                 shell_scores, doc, labels)
+    blocks += reliability_blocks(site_scores, scenario, doc)
     if doc:
         blocks += over_the_years_blocks(doc, money, values, scenario)
     if plan is not None and getattr(plan, "changes", None):

@@ -107,6 +107,42 @@ def _site_text(rec: dict, labels: list, start_year) -> str:
     return f"{name}: {cost_text}; {power}; {_value_text(rec, labels)}"
 
 
+def reliability_blocks(site_scores, scenario, doc: dict | None) -> list:
+    """One line on power reliability: the scenario's least available campus against its most
+    available one, and where tenants with an uptime target run."""
+    if site_scores is None or not len(site_scores) or not getattr(scenario, "capacity", None):
+        return []
+    ids = list(site_scores["id"])
+    mine = [c.id for c in scenario.capacity if c.id in ids]
+    if not mine:
+        return []
+    rows = {cid: ids.index(cid) for cid in mine}
+    avail = {cid: float(site_scores["power_availability"][i]) for cid, i in rows.items()}
+    low, high = min(mine, key=avail.get), max(mine, key=avail.get)
+
+    def campus(cid):
+        i = rows[cid]
+        return (f"{cid} ({site_scores['supply_mix'][i]}) has full power {100 * avail[cid]:.2f} % of hours "
+                f"({float(site_scores['expected_outage_h_per_yr'][i]):,.1f} h/yr short)")
+
+    text = campus(low) + (f", against {100 * avail[high]:.3f} % at {high} ({site_scores['supply_mix'][rows[high]]})"
+                          if high != low else "")
+    used = {}
+    for r in (doc or {}).get("records", []):
+        used.setdefault(r["tenant"], set()).add(r["capacity_id"])
+    for t in scenario.tenants:
+        if t.uptime_target is None:
+            continue
+        where = sorted(used.get(t.id, ()))
+        below = [cid for cid in mine if avail[cid] < t.uptime_target]
+        others = f" or {len(below) - 1} other campus{'es' if len(below) > 2 else ''}" if len(below) > 1 else ""
+        text += (f"; {t.id} needs {100 * t.uptime_target:.3f} % and runs on {', '.join(where) or 'nothing'}"
+                 + (f", never on {min(below, key=avail.get)}{others} below its target" if below else ""))
+    labels = [p["label"] for p in (doc or {}).get("periods", [])]
+    span = f"{labels[0]}-{labels[-1]}" if len(labels) > 1 else (labels[0] if labels else "")
+    return [("li", f"Power{', ' + span if span else ''}:", text)]
+
+
 def build_next_blocks(recs: list, scenario, shell_scores, doc: dict | None, labels: list) -> list:
     """One "build next" line per workload, then orbit against ground."""
     planning = getattr(scenario, "planning", None)

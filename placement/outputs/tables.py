@@ -42,6 +42,8 @@ def site_table(scores, title: str, *, width: int | None = None, wide: bool = Fal
         Column("+carbon\n$/MWh", money("carbon_usd_per_mwh_it"), priority=3),
         Column("+water\n$/MWh", money("water_usd_per_mwh_it"), priority=6),
         Column("power\nmonths", lambda i: f"{c['time_to_power_months'][i]:.0f}", priority=2),
+        Column("full\nmonths", lambda i: f"{c['time_to_full_power_months'][i]:.0f}", priority=4),
+        Column("outage\nh/yr", lambda i: f"{c['expected_outage_h_per_yr'][i]:,.1f}", priority=3),
         Column("supply", lambda i: str(c["supply_option"][i]).replace("_", " "), "left", priority=3),
         Column("PUE", lambda i: f"{c['pue'][i]:.3f}", priority=2),
         Column("cooling", lambda i: str(x["cooling_plant"][i]).replace("_", " "), "left", priority=4),

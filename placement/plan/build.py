@@ -87,7 +87,9 @@ def capacities_of(scenario, site_scores=None, shell_scores=None, device: str = "
             carbon_kg_per_mwh_it=float(site_scores["carbon_kg_per_mwh_it"][i]),
             online_year=spec.online_year, lat_deg=site["lat_deg"], lon_deg=site["lon_deg"],
             components={f: float(site_scores[f][i]) for f in COST_COMPONENTS if f in site_scores.columns}
-            | {"time_to_power_months": float(site_scores["time_to_power_months"][i])})
+            | {"time_to_power_months": float(site_scores["time_to_power_months"][i]),
+               "time_to_full_power_months": float(site_scores["time_to_full_power_months"][i])},
+            availability=float(site_scores["power_availability"][i]))
     by_year = orbit_lcoe_by_year(scenario, shell_list, device) if shell_list else {}
     for sh in shell_list:
         i = list(shell_scores["id"]).index(sh.id)
@@ -194,6 +196,7 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
     kind = np.array([c.kind for c in caps])
     cap_mw = np.array([c.mw for c in caps])
     online = np.array([c.online_year for c in caps])
+    availability = np.array([c.availability for c in caps])
     v = np.zeros((len(demands), len(caps)), dtype=np.uint8)
     ap = scenario.assignment
     regions_path = Path(ap.residency_file) if ap.residency_file else RESIDENCY_GEOJSON
@@ -219,6 +222,8 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
         if t.capacities:
             listed = np.array([c.id in t.capacities for c in caps])
             v[i, ~listed] |= RULE_BIT["listed"]
+        if t.uptime_target is not None and not ap.allow_sla_credits:
+            v[i, availability < t.uptime_target] |= RULE_BIT["uptime"]
     return v
 
 

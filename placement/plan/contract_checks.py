@@ -33,7 +33,7 @@ _TENANT_KEYS = {"id", "mw", "internal", "kind", "exclusive", "single_site", "blo
                 "rtt_profile",
                 "residency", "latency_penalty_usd_per_mwh_per_ms", "description", "price_usd_per_mw_month", "start",
                 "end", "term_days", "renewable", "notice_days", "class", "evictable", "eviction_cost_usd_per_mw",
-                "mw_by_year", "capacities"}
+                "mw_by_year", "capacities", "uptime_target", "sla_credits"}
 _CAPACITY_KEYS = {"id", "mw", "online_year", "price_usd_per_mwh", "online", "retire", "mw_by_year", "build"}
 #: The largest MW a tenant or capacity entry may carry.
 
@@ -111,6 +111,7 @@ _TENANT_NUMBERS = {
     "term_days": dict(positive=True, high=36600, integer=True),
     "notice_days": dict(low=0, high=36600, integer=True),
     "eviction_cost_usd_per_mw": dict(low=0, high=1e9),
+    "uptime_target": dict(positive=True, high=0.999999999),
 }
 
 
@@ -214,6 +215,14 @@ def check_tenant(where: str, tenant, field: str = "") -> Tenant:
                                                      **_TENANT_NUMBERS["eviction_cost_usd_per_mw"])
     out["mw_by_year"] = _mw_by_year(where, t.mw_by_year, prefix=f"{field}." if field else "")
     out["capacities"] = _id_list(where, name("capacities"), t.capacities)
+    out["uptime_target"] = None if t.uptime_target is None else require_number(
+        where, name("uptime_target"), t.uptime_target, **_TENANT_NUMBERS["uptime_target"])
+    from placement.catalogs.power_supply import load_sla_credits
+
+    schedules = load_sla_credits()
+    if not isinstance(t.sla_credits, str) or t.sla_credits not in schedules:
+        raise InputError(where, name("sla_credits"), t.sla_credits if isinstance(t.sla_credits, str) else None,
+                         f"unknown SLA credit schedule (known: {', '.join(schedules)})")
     if out["exclusive"] and block:
         raise InputError(where, name("block_mw"), block, "an exclusive tenant takes one whole site; drop block_mw")
     if out["internal"] and t.tenant_class != "internal":
@@ -295,6 +304,8 @@ def _parse_table(where: str, prefix: str, table: dict, cls, choices: dict):
             changes[key] = value
         elif key == "residency_file":
             changes[key] = _text(where, f"{prefix}.{key}", value)
+        elif known[key].type in ("bool", bool):
+            changes[key] = _bool(where, f"{prefix}.{key}", value)
         else:
             is_int = known[key].type in ("int", int)
             high = 2100 if key.endswith("_year") else 1e12

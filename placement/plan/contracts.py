@@ -68,6 +68,12 @@ class Tenant:
     mw_by_year: dict = field(default_factory=dict)
     #: the only capacities the tenant may use (empty: any its other rules allow)
     capacities: tuple = ()
+    #: share of hours [-] the tenant's capacity must have full power (None: no uptime SLA); placed
+    #: only where the capacity's ``power_availability`` reaches it, unless ``[assignment]
+    #: allow_sla_credits`` lets the plan pay the expected credits instead
+    uptime_target: float | None = None
+    #: its SLA credit schedule (an id of ``catalogs/data/sla_credits.csv``)
+    sla_credits: str = "hyperscaler"
 
     def mw_in(self, year: int) -> int:
         """MW the tenant wants in ``year`` (its ramp)."""
@@ -113,6 +119,9 @@ class AssignmentParameters:
     max_search_nodes: int = 5000
     #: Residency polygons (GeoJSON path relative to the scenario; empty: bundled).
     residency_file: str = ""
+    #: Whether a tenant with an ``uptime_target`` may be placed on capacity below it, the plan then
+    #: paying its expected SLA credits (itemised in the margin); False: never below its target.
+    allow_sla_credits: bool = False
 
 
 @dataclass(frozen=True)

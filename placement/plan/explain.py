@@ -2,6 +2,8 @@
 reason a planner can act on, and what changed in a re-plan."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from placement.plan.model import Plan, Problem, key_label
@@ -11,6 +13,7 @@ _RULE_TEXT = {
     "kind": "of the wrong kind", "online": "not online by the horizon year", "residency": "outside its residency region",
     "rtt": "beyond its RTT target", "size": "too small to take it whole", "price": "dearer than leaving it unserved",
     "listed": "not among the capacities its contract names",
+    "uptime": "below its uptime target (power availability)",
 }
 
 
@@ -121,7 +124,9 @@ def explain_unserved(problem: Problem, i: int, mw: int, used: dict) -> str:
     t = d.tenant
     caps = problem.capacities
     ids = problem.capacity_ids
-    who = f" ({d.label})" if d.label else ""
+    # which of a tenant's equal blocks is left out is the solver's choice, not news: "a block of 7"
+    label = re.sub(r"^block \d+ of (\d+)$", r"a block of \1", d.label) if d.label else ""
+    who = f" ({label})" if label else ""
     allowed = [ids[j] for j in np.flatnonzero(problem.violations[i] == 0)]
     target = f"within {t.rtt_target_ms:g} ms of its users" if t.rtt_target_ms is not None else "it may use"
     if t.residency:
@@ -150,6 +155,10 @@ def explain_unserved(problem: Problem, i: int, mw: int, used: dict) -> str:
         if "size" in counts:
             biggest = max(caps.values(), key=lambda c: c.mw)
             detail = f" (largest: {biggest.id} {biggest.mw} MW for {d.mw} MW{' exclusive' if d.exclusive else ''})"
+        if "uptime" in counts and t.uptime_target is not None and ids:
+            best = max(ids, key=lambda cid: caps[cid].availability)
+            detail = (f" (target {100 * t.uptime_target:.3f} %; most available: {best} "
+                      f"{100 * caps[best].availability:.4f} %)")
         if "rtt" in counts and t.rtt_target_ms is not None and ids:
             near = min(ids, key=lambda cid: problem.rtt_ms(d.key, cid))
             detail = f" (nearest: {near} at {problem.rtt_ms(d.key, near):.0f} ms)"

@@ -20,7 +20,7 @@ SOURCE = ("source",)
 SINK = ("sink",)
 
 #: Rules an arc can break, one bit each (``Problem.violations``).
-RULES = ("kind", "online", "residency", "rtt", "size", "price", "listed")
+RULES = ("kind", "online", "residency", "rtt", "size", "price", "listed", "uptime")
 RULE_BIT = {r: 1 << k for k, r in enumerate(RULES)}
 
 
@@ -63,6 +63,9 @@ class CapacityInfo:
     lon_deg: float | None = None
     #: cost components [USD/MWh_IT] for margins by site (energy, capital, carbon, water, delay)
     components: dict = field(default_factory=dict)
+    #: share of hours with full IT power [-] (ground: the site's ``power_availability``; a shell: 1,
+    #: its eclipses being in its capacity factor)
+    availability: float = 1.0
     #: year -> levelized cost [USD/MWh_IT] where it changes with the year (orbit: the launch
     #: price of that year on the scenario's trajectory); other years use ``lcoe_usd_per_mwh_it``
     lcoe_by_year: dict = field(default_factory=dict)

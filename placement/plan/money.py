@@ -10,11 +10,15 @@ the sum of its items and the plan's margin the sum of its periods (exact, in int
 * **Energy, capital, carbon, water, delay, IT capex**: the capacity's levelized cost split into
   its components (:data:`placement.ground.sites.COST_COMPONENTS`; an orbital shell's cost is all
   capital) times the MWh served.
+* **Outage**: revenue lost while the capacity lacks full power, revenue x (1 - its availability).
 * **Migration**: the planning price per MW of running load moved.
 * **Eviction**: the fee per MW of a running evictable tenant left unserved once its notice can
   have been given (the eviction clause).
 * **SLA credits**: the committed class's unserved price
-  (``unserved_committed_usd_per_mw_month``) per MW-month a committed tenant is left unserved.
+  (``unserved_committed_usd_per_mw_month``) per MW-month a committed tenant is left unserved; and
+  where ``[assignment] allow_sla_credits`` places a tenant with an ``uptime_target`` on capacity
+  below it, the expected credits: its schedule's credit at the capacity's availability taken as the
+  monthly uptime (a mean, not the distribution of monthly uptimes: approximate) x its revenue.
 
 Not money, so not in the margin but in ``penalty_usd`` beside it: in-house work left unserved
 at its priority price, the weight that forbids expelling a tenant inside its notice, latency
@@ -31,7 +35,7 @@ from placement.plan.model import Problem
 
 #: Margin items of a period [USD]: the revenue, then the costs subtracted from it.
 MARGIN_ITEMS = ("revenue_usd", "energy_usd", "capital_usd", "carbon_usd", "water_usd", "delay_usd", "it_capex_usd",
-                "migration_usd", "eviction_usd", "sla_credits_usd")
+                "outage_usd", "migration_usd", "eviction_usd", "sla_credits_usd")
 #: Cost item -> the capacity's cost component it comes from [USD per MWh of IT].
 COMPONENT_OF_ITEM = {"energy_usd": "energy_usd_per_mwh_it", "capital_usd": "capital_usd_per_mwh_it",
                      "carbon_usd": "carbon_usd_per_mwh_it", "water_usd": "water_usd_per_mwh_it",
@@ -49,6 +53,10 @@ class LayerPrices:
     revenue: np.ndarray
     hours: np.ndarray
     unserved_item: list
+    #: revenue lost to outages [USD per MW over the period], demand nodes x capacities
+    outage: np.ndarray | None = None
+    #: expected SLA credits [USD per MW over the period], demand nodes x capacities
+    credits: np.ndarray | None = None
 
 
 def cost_items_per_mwh(capacity, year: int) -> dict:
@@ -81,6 +89,9 @@ def layer_money(problem: Problem, prices: LayerPrices, placed: dict, short: np.n
         mwh = mw * prices.hours[i]
         for item, rate in per_capacity[j].items():
             items[item] += mwh * rate
+        if prices.outage is not None:
+            items["outage_usd"] += mw * prices.outage[i, j]
+            items["sla_credits_usd"] += mw * prices.credits[i, j]
     items["migration_usd"] = moved_mw * float(problem.migration_money)
     for i in np.flatnonzero(short > 0):
         item = prices.unserved_item[i]

@@ -150,7 +150,7 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
             tenants.append(dataclasses.replace(t, mw=mw))
             windows[t.id] = w
     demands = demand_nodes(sc, tenants)
-    caps = {cid: dataclasses.replace(info, mw=capacity_mw_in(ctx.specs[cid], info, period)
+    caps = {cid: dataclasses.replace(info, mw=capacity_mw_in(ctx.specs[cid], info, period, planning)
                                      if active(ctx.windows[cid], period) else 0)
             for cid, info in ctx.capacities.items()}
     n_c = len(caps)
@@ -170,9 +170,11 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
     pen = np.array([d.tenant.latency_penalty_usd_per_mwh_per_ms if d.tenant.latency_penalty_usd_per_mwh_per_ms
                     is not None else sc.assignment.latency_penalty_usd_per_mwh_per_ms for d in demands])
     r = np.where(np.isfinite(rtt), rtt, 1e6)
-    weight = np.rint((lcoe[None, :] + pen[:, None] * r) * hours[:, None] - revenue[:, None]).astype(np.int64) \
-        if demands else np.zeros((0, n_c), dtype=np.int64)
-    cash = lcoe[None, :] * hours[:, None] - revenue[:, None] if demands else np.zeros((0, n_c))
+    outage, expected_credits = outage_and_credits(sc, demands, caps, revenue)
+    weight = np.rint((lcoe[None, :] + pen[:, None] * r) * hours[:, None] - revenue[:, None]
+                     + outage + expected_credits).astype(np.int64) if demands else np.zeros((0, n_c), dtype=np.int64)
+    cash = (lcoe[None, :] * hours[:, None] - revenue[:, None] + outage + expected_credits if demands
+            else np.zeros((0, n_c)))
     unserved, unserved_money, unserved_item = [], [], []
     for i, d in enumerate(demands):
         t = d.tenant
@@ -200,7 +202,24 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
             growth = max(demands[i].mw - sum(m for (k, _), m in previous.items() if k == key), 0)
             prev[i, j] = int(min(mw + growth, demands[i].mw))
     problem.previous = prev
-    return problem, LayerPrices(revenue, hours, unserved_item)
+    return problem, LayerPrices(revenue, hours, unserved_item, outage, expected_credits)
+
+
+def outage_and_credits(scenario, demands: list, caps: dict, revenue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(revenue lost to outages, expected SLA credits) [USD per MW over the period] of every demand
+    node on every capacity (:mod:`placement.plan.money`): revenue x (1 - availability), and for a
+    tenant with an ``uptime_target`` its schedule's credit at the capacity's availability x revenue."""
+    from placement.catalogs.power_supply import credit_fraction, load_sla_credits
+
+    availability = np.array([c.availability for c in caps.values()], dtype=float)
+    outage = revenue[:, None] * (1.0 - availability[None, :])
+    credits = np.zeros_like(outage)
+    schedules = load_sla_credits()
+    for i, d in enumerate(demands):
+        if d.tenant.uptime_target is not None:
+            steps = schedules[d.tenant.sla_credits]
+            credits[i] = revenue[i] * np.array([credit_fraction(steps, a) for a in availability])
+    return outage, credits
 
 
 def _days(n: int):
@@ -217,6 +236,8 @@ def _records(period: Period, problem: Problem, placed: dict, prices: LayerPrices
         rec["mw"] += mw
         rec["revenue_usd"] += mw * prices.revenue[i]
         rec["cost_usd"] += mw * prices.hours[i] * cap.lcoe_in(period.year)
+        if prices.outage is not None:
+            rec["cost_usd"] += mw * (prices.outage[i, j] + prices.credits[i, j])
     return [{"tenant": tid, "capacity_id": cid, "kind": problem.capacities[cid].kind, "period": period.label,
              "mw": int(rec["mw"]), "revenue_usd": round(float(rec["revenue_usd"]), 2),
              "cost_usd": round(float(rec["cost_usd"]), 2),

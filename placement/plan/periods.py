@@ -90,12 +90,22 @@ def capacity_window(spec, info, planning) -> tuple[dt.datetime, dt.datetime]:
     return online, spec.retire or dt.datetime(2101, 1, 1)
 
 
-def capacity_mw_in(spec, info, period: Period) -> int:
-    """MW of a capacity in a period: its ramp (``mw_by_year``) or its size."""
+def capacity_mw_in(spec, info, period: Period, planning=None) -> int:
+    """MW of a capacity in a period: its ramp (``mw_by_year``) or its size; a candidate campus
+    (``build = true``) with no ramp of its own comes online along its supply's ramp, from first to
+    full power (linear between them, at the period's midpoint)."""
     mw = info.mw
     for year in sorted(spec.mw_by_year):
         if year <= period.year:
             mw = spec.mw_by_year[year]
+    first = info.components.get("time_to_power_months")
+    full = info.components.get("time_to_full_power_months")
+    if spec.build and not spec.mw_by_year and planning is not None and first is not None and full is not None:
+        months = (period.midpoint - planning.start).days / 30.4375
+        if months < first:
+            return 0
+        if full > first and months < full:
+            mw = int(mw * (months - first) / (full - first))
     return int(mw)
 
 
