@@ -12,7 +12,6 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from placement.catalogs.reading import DATA_DIR, read_csv_rows
 from placement.catalogs.power_supply import (  # noqa: F401 - the supply tables, named here as before
     GRID_RELIABILITY_CSV,
     SLA_CREDITS_CSV,
@@ -21,6 +20,7 @@ from placement.catalogs.power_supply import (  # noqa: F401 - the supply tables,
     SupplyOption,
     load_supply_options,
 )
+from placement.catalogs.reading import DATA_DIR, read_csv_rows, sourced_rows
 from placement.catalogs.validation import InputError, require_number
 
 CONSTRUCTION_COST_CSV = DATA_DIR / "construction_cost_index.csv"
@@ -67,14 +67,7 @@ def matching_market(table: dict, country: str, region: str = "") -> str | None:
     return (plain or rows or [None])[0]
 
 
-def _rows(path, columns):
-    for n, row in read_csv_rows(path, columns):
-        where = f"{path} row {n}"
-        if not row["source"].strip():
-            raise InputError(where, "source", row["source"], "every figure needs a source")
-        if row["approximate"] not in ("true", "false"):
-            raise InputError(where, "approximate", row["approximate"], "must be true or false")
-        yield where, row
+_rows = sourced_rows
 
 
 def _optional(where, field, text, **bounds):

@@ -22,7 +22,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from placement.catalogs.reading import DATA_DIR, read_csv_rows
+from placement.catalogs.reading import DATA_DIR, sourced_rows
 from placement.catalogs.validation import InputError, require_number
 
 SUPPLY_TECHNOLOGIES_CSV = DATA_DIR / "supply_technologies.csv"
@@ -95,14 +95,7 @@ class SupplyOption:
         return "grid" if techs[self.primary].kind == "grid" else "units"
 
 
-def _rows(path, columns):
-    for n, row in read_csv_rows(path, columns):
-        where = f"{path} row {n}"
-        if not row["source"].strip():
-            raise InputError(where, "source", row["source"], "every figure needs a source")
-        if row["approximate"] not in ("true", "false"):
-            raise InputError(where, "approximate", row["approximate"], "must be true or false")
-        yield where, row
+_rows = sourced_rows
 
 
 def _optional(where, row, field, **bounds):
@@ -140,9 +133,8 @@ def load_supply_technologies(path: Path = SUPPLY_TECHNOLOGIES_CSV) -> dict:
             curtailment_h_per_yr=_optional(where, row, "curtailment_h_per_yr", low=0, high=8760) or 0.0,
             ride_through_h=_optional(where, row, "ride_through_h", low=0, high=100),
             approximate=row["approximate"] == "true", source=row["source"])
-        if kind == "units":
-            if tech.unit_mw is None:
-                raise InputError(where, "unit_mw", None, "a fleet of units needs its unit size")
+        if kind == "units" and tech.unit_mw is None:
+            raise InputError(where, "unit_mw", None, "a fleet of units needs its unit size")
         if kind == "grid" and (tech.first_block_mw is None or tech.mw_per_month is None):
             raise InputError(where, "first_block_mw", None, "a grid connection needs its first block and MW per month")
         out[tech.technology] = tech

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from placement.catalogs.validation import InputError, require_country, require_file
 
-__all__ = ["CATALOG_DIR", "DATA_DIR", "SCENARIO_DIR", "read_csv", "read_csv_rows"]
+__all__ = ["CATALOG_DIR", "DATA_DIR", "SCENARIO_DIR", "read_csv", "read_csv_rows", "sourced_rows"]
 
 CATALOG_DIR = Path(__file__).resolve().parent
 DATA_DIR = CATALOG_DIR / "data"
@@ -49,3 +49,15 @@ def read_csv(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = (
 def read_csv_rows(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()):
     """(row number, dict) for each row of a CSV with ``columns`` and any of ``optional`` (validated header)."""
     return list(enumerate(read_csv(path, columns, optional), start=2))
+
+
+def sourced_rows(path: Path, columns: tuple[str, ...]):
+    """``(where, row)`` of each row of a market table (:func:`read_csv_rows`), ``where`` naming file
+    and row; a row without a ``source`` or with an ``approximate`` other than true/false is refused."""
+    for n, row in read_csv_rows(path, columns):
+        where = f"{path} row {n}"
+        if not row["source"].strip():
+            raise InputError(where, "source", row["source"], "every figure needs a source")
+        if row["approximate"] not in ("true", "false"):
+            raise InputError(where, "approximate", row["approximate"], "must be true or false")
+        yield where, row

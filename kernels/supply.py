@@ -31,9 +31,9 @@ import math
 
 import numpy as np
 from numba import njit, prange
+from placement.kernels.targets import pack_constants, scalar
 
 from placement.constants import HOURS_PER_YEAR
-from placement.kernels.targets import pack_constants, scalar
 
 #: A ramp that never arrives starts at this month (a bridge without its second supply).
 NEVER_MONTHS = 1.0e9
@@ -112,7 +112,7 @@ def ramp_mw(t_months, first_months, first_block_mw, mw_per_month, power_mw):
     if t_months < first_months:
         return 0.0
     mw = first_block_mw + mw_per_month * (t_months - first_months)
-    return power_mw if mw > power_mw else mw
+    return min(mw, power_mw)
 
 
 @scalar

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from placement.catalogs import GROUND_SITES_CSV
 from placement.catalogs.countries import load_power_markets, place_figures
-from testsupport import run_cli
+from testsupport import run_cli, write_csv
 
 from placement.batch import GLOBE_FLAGS, ScanSpec, cell_sites, run_scan
 from placement.ground.site_columns import PLACE_FIGURES, SCENARIO_FIGURES
@@ -121,12 +121,7 @@ def test_globe_scan_flags_approximate_cells_and_still_draws(tmp_path):
 def _catalog_with(tmp_path, column, value, row=3):
     rows = list(csv.DictReader(io.StringIO(GROUND_SITES_CSV.read_text())))
     rows[row - 2][column] = value
-    path = tmp_path / "sites.csv"
-    with path.open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    return path
+    return write_csv(tmp_path / "sites.csv", rows)
 
 
 def test_a_site_in_country_xx_is_refused_in_one_line(tmp_path):

@@ -84,3 +84,14 @@ def assert_names_row(err, path, row: int, words) -> None:
     assert "\n" not in msg and str(path) in msg and f"row {row}" in msg, msg
     for word in words:
         assert word in msg, msg
+
+
+def write_csv(path, rows: list) -> Path:
+    """``rows`` (dicts with the same keys) written to ``path`` as a CSV with their header."""
+    import csv
+
+    with Path(path).open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return Path(path)

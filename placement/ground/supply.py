@@ -33,7 +33,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from placement.catalogs.power_supply import load_supply_options, load_supply_technologies, median_caidi_h
+from placement.catalogs.power_supply import (
+    load_supply_options,
+    load_supply_technologies,
+    median_caidi_h,
+)
 from placement.kernels import supply as kernel
 from placement.kernels.cost import HOURS_PER_YEAR, capital_recovery_factor
 from placement.kernels.targets import launch

@@ -109,7 +109,8 @@ def _site_text(rec: dict, labels: list, start_year) -> str:
 
 def reliability_blocks(site_scores, scenario, doc: dict | None) -> list:
     """One line on power reliability: the scenario's least available campus against its most
-    available one, and where tenants with an uptime target run."""
+    available grid campus (with its backup; any campus when none is on the grid), and where tenants
+    with an uptime target run."""
     if site_scores is None or not len(site_scores) or not getattr(scenario, "capacity", None):
         return []
     ids = list(site_scores["id"])
@@ -118,7 +119,11 @@ def reliability_blocks(site_scores, scenario, doc: dict | None) -> list:
         return []
     rows = {cid: ids.index(cid) for cid in mine}
     avail = {cid: float(site_scores["power_availability"][i]) for cid, i in rows.items()}
-    low, high = min(mine, key=avail.get), max(mine, key=avail.get)
+    from placement.catalogs.power_supply import load_supply_options
+
+    options = load_supply_options()
+    on_grid = [cid for cid in mine if options[str(site_scores["supply_option"][rows[cid]])].kind == "grid"]
+    low, high = min(mine, key=avail.get), max(on_grid or mine, key=avail.get)
 
     def campus(cid):
         i = rows[cid]
