@@ -171,7 +171,7 @@ def orbit_options(parameters, launch_year=None, launch_usd_per_kg=None, solar=No
     if launch_year is not None:
         from placement.orbit.launch_prices import trajectory
 
-        t = trajectory(o.launch_trajectory, "command line")
+        t = trajectory(o.launch_trajectory, "command line", o.heavy_reusable_year)
         changes.update(launch_year=int(number("--launch-year", launch_year, integer=True, low=t.first_year,
                                               high=t.last_year)), launch_usd_per_kg=None)
     if launch_usd_per_kg is not None:

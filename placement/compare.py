@@ -138,19 +138,20 @@ def compare(scenario, site_id: str, shell_id: str, *, device: str = "auto", wher
     intercept = orbit(launch_usd_per_kg=0.0)
     slope = (orbit(launch_usd_per_kg=1000.0) - intercept) / 1000.0
     crossover = (ground - intercept) / slope if slope > 0 and ground >= intercept else None
-    traj = trajectory(p.orbit.launch_trajectory, where)
+    event = p.orbit.heavy_reusable_year
+    traj = trajectory(p.orbit.launch_trajectory, where, event)
     by_year = []
     for y in range(traj.first_year, traj.last_year + 1):
-        py = launch_usd_per_kg(y, traj.name, where)
+        py = launch_usd_per_kg(y, traj.name, where, event)
         by_year.append({"year": y, "launch_usd_per_kg": round(py, 1),
                         "orbit_lcoe_usd_per_mwh_it": round(intercept + slope * py, 2),
                         "ground_lcoe_usd_per_mwh_it": round(ground, 2)})
-    year = year_price_falls_to(crossover, traj.name) if crossover is not None else None
+    year = year_price_falls_to(crossover, traj.name, event) if crossover is not None else None
     by_price = [{"launch_usd_per_kg": q, "orbit_lcoe_usd_per_mwh_it": round(intercept + slope * q, 2),
                  "ground_lcoe_usd_per_mwh_it": round(ground, 2)}
                 for q in (0.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 3600.0, 5000.0)]
     # the spacecraft cost that would make a crossover at the trajectory's last price (also affine)
-    last_price = launch_usd_per_kg(traj.last_year, traj.name, where)
+    last_price = launch_usd_per_kg(traj.last_year, traj.name, where, event)
     a0 = orbit(launch_usd_per_kg=last_price, spacecraft_cost_usd_per_kg=0.0)
     a1 = orbit(launch_usd_per_kg=last_price, spacecraft_cost_usd_per_kg=1000.0)
     per_kg = (a1 - a0) / 1000.0

@@ -16,7 +16,7 @@ from placement.catalogs.validation import InputError, require_instance, require_
 from placement.constants import SPEED_OF_LIGHT_KM_PER_MS
 from placement.latency.profiles import PROFILES as RTT_PROFILES
 from placement.latency.profiles import LatencyParameters
-from placement.orbit.launch_prices import TODAY_USD_PER_KG, launch_usd_per_kg
+from placement.orbit.launch_prices import TODAY_USD_PER_KG, launch_usd_per_kg, trajectory
 
 #: Parameters that take one of a few words rather than a number.
 CHOICES = {"solar_technology": ("silicon", "triple_junction"),
@@ -68,7 +68,7 @@ BOUNDS = {
     "radiator_kg_per_m2": dict(positive=True, high=100.0), "battery_wh_per_kg": dict(positive=True, high=2000.0),
     "compute_kg_per_kw": dict(low=0.0, high=1000.0), "structure_fraction": dict(low=0.0, high=10.0),
     "spacecraft_cost_usd_per_kg": dict(low=0.0, high=1e7), "launch_usd_per_kg": dict(low=0.0, high=1e6),
-    "launch_year": dict(low=2025, high=2040), "geo_launch_factor": dict(low=1.0, high=100.0),
+    "launch_year": dict(low=2025, high=2050), "heavy_reusable_year": dict(low=2025, high=2040), "geo_launch_factor": dict(low=1.0, high=100.0),
     "opex_fraction_per_yr": _SHARE, "array_cost_usd_per_w": dict(low=0.0, high=1e4),
     "battery_cycle_life_ref": dict(positive=True, high=1e7), "battery_cycle_life_ref_dod": _UNIT,
     "battery_cycle_life_exponent": dict(positive=True, high=10.0), "max_depth_of_discharge": _UNIT,
@@ -337,6 +337,11 @@ class OrbitParameters:
     launch_usd_per_kg: float | None = None
     launch_year: int | None = None
     launch_trajectory: str = "suncatcher"
+    #: First year a heavy reusable vehicle sells launches at its target price [year]: the trajectory
+    #: stays at today's price until then (list prices rose 2016-2026, ``launch_prices.csv``) and
+    #: falls along its published curve from then on. 2030 is an assumption (no such vehicle sold
+    #: commercial launches at its target price by 2026; approximate): a scenario sets its own.
+    heavy_reusable_year: int = 2030
     #: Price per kg to GEO relative to LEO: Falcon Heavy lifts 63.8 t to LEO but 26.7 t to GTO
     #: (SpaceX capabilities page), 2.4x, plus the circularisation burn: ~3x.
     geo_launch_factor: float = 3.0
@@ -354,7 +359,8 @@ class OrbitParameters:
         if self.launch_usd_per_kg is not None:
             return float(self.launch_usd_per_kg)
         if self.launch_year is not None:
-            return launch_usd_per_kg(self.launch_year, self.launch_trajectory, "parameters.orbit")
+            return launch_usd_per_kg(self.launch_year, self.launch_trajectory, "parameters.orbit",
+                                     self.heavy_reusable_year)
         return TODAY_USD_PER_KG
 
     @property
@@ -441,6 +447,13 @@ def parameters_from_table(where: str, table: dict) -> Parameters:
         if name == "orbit" and "launch_usd_per_kg" in changes and "launch_year" in changes:
             raise InputError(where, "parameters.orbit.launch_year", changes["launch_year"],
                              "give launch_usd_per_kg or launch_year, not both")
+        if name == "orbit" and groups[name].launch_year is not None:
+            o = groups[name]
+            t = trajectory(o.launch_trajectory, where, o.heavy_reusable_year)
+            if not t.first_year <= o.launch_year <= t.last_year:
+                raise InputError(where, "parameters.orbit.launch_year", o.launch_year,
+                                 f"outside the {o.launch_trajectory} trajectory ({t.first_year}-{t.last_year} with "
+                                 f"heavy_reusable_year = {o.heavy_reusable_year})")
     return dataclasses.replace(base, **groups)
 
 

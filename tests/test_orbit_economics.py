@@ -254,9 +254,11 @@ def test_crossover_price_solves_orbit_equals_ground():
     assert at == pytest.approx(c.ground_lcoe_usd_per_mwh_it, rel=1e-6)
     from placement.orbit.launch_prices import launch_usd_per_kg
 
+    event = sc.parameters.orbit.heavy_reusable_year
     if c.crossover_year is not None:
-        assert launch_usd_per_kg(c.crossover_year) <= c.crossover_launch_usd_per_kg
-        assert c.crossover_year == 2025 or launch_usd_per_kg(c.crossover_year - 1) > c.crossover_launch_usd_per_kg
+        assert launch_usd_per_kg(c.crossover_year, heavy_reusable_year=event) <= c.crossover_launch_usd_per_kg
+        assert c.crossover_year == 2025 or launch_usd_per_kg(c.crossover_year - 1, heavy_reusable_year=event) > \
+            c.crossover_launch_usd_per_kg
 
 
 def test_compare_cli_writes_json_csv_and_tornado(tmp_path):
@@ -289,7 +291,7 @@ def test_bad_orbit_options_exit_2_with_one_line(args, field):
     assert len(lines) == 1 and lines[0].startswith("placement: error:") and field in lines[0]
 
 
-@pytest.mark.parametrize("key, value", [("cell_efficiency", 1.2), ("cell_efficiency", 0), ("launch_year", 2041),
+@pytest.mark.parametrize("key, value", [("cell_efficiency", 1.2), ("cell_efficiency", 0), ("launch_year", 2051), ("launch_year", 2048),
                                         ("launch_usd_per_kg", -1), ("solar_technology", "perovskite")])
 def test_bad_orbit_parameters_in_a_scenario_exit_2(tmp_path, key, value):
     path = tmp_path / "s.toml"
@@ -297,3 +299,58 @@ def test_bad_orbit_parameters_in_a_scenario_exit_2(tmp_path, key, value):
     r = run_cli("shells", "--days", "1", "--scenario", str(path))
     assert r.returncode == 2, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and f"parameters.orbit.{key}" in r.stderr
+
+
+def test_the_launch_price_falls_only_from_the_heavy_reusable_year():
+    """Issue 22: list prices rose 2016-2026 (launch_prices.csv); the trajectory holds today's price
+    until the first year a heavy reusable vehicle sells at its target, then falls as published."""
+    from placement.orbit.launch_prices import launch_usd_per_kg, trajectory, vehicle_prices
+    from placement.parameters import Parameters
+
+    event = Parameters().orbit.heavy_reusable_year
+    cheapest_list = min(v["usd_per_kg_leo"] for v in vehicle_prices()
+                        if v["kind"] == "list" and v["year"] >= 2016 and v["usd_per_kg_leo"] == v["usd_per_kg_leo"])
+    for year in range(2026, 2030):
+        price = launch_usd_per_kg(year, heavy_reusable_year=event)
+        assert price >= cheapest_list
+        assert price == pytest.approx(launch_usd_per_kg(2025))  # today's, until the event
+    # from the event on, the published curve shifted: ten years later the Suncatcher 200 USD/kg
+    assert launch_usd_per_kg(event + 10, heavy_reusable_year=event) == pytest.approx(200)
+    assert launch_usd_per_kg(event + 15, heavy_reusable_year=event) == pytest.approx(100)
+    assert launch_usd_per_kg(event + 1, heavy_reusable_year=event) < launch_usd_per_kg(event, heavy_reusable_year=event)
+    # a later event delays every price after it
+    later = trajectory(heavy_reusable_year=event + 3)
+    assert later.last_year == trajectory(heavy_reusable_year=event).last_year + 3
+    assert launch_usd_per_kg(event + 5, heavy_reusable_year=event + 3) > launch_usd_per_kg(event + 5,
+                                                                                        heavy_reusable_year=event)
+
+
+def test_dose_calibration_improves_inclinations_it_has_not_seen():
+    """Issue 22: the dose table ran ~18 % low against SPENVIS 4.6.11 at 550 km and ~37 % low at 70 deg
+    between its 53 and 98 deg nodes. Calibrated on the published runs of the other inclinations, the
+    dose at each interior inclination left out (50, 55, 70, 95, 100 deg) is closer to SPENVIS than
+    the table alone, on average and at 70 deg."""
+    from placement.orbit.radiation import _table_dose, spenvis_calibration, spenvis_runs
+
+    runs = spenvis_runs()
+    assert len(runs) >= 30
+    table_err, calibrated_err = [], []
+    for inc in (50.0, 55.0, 70.0, 95.0, 100.0):
+        others = tuple(r for r in runs if r[0] != inc)
+        for _, mm, published in (r for r in runs if r[0] == inc):
+            table = _table_dose(np.array([550.0]), np.array([inc]), mm)[0]
+            calibrated = table * spenvis_calibration(inc, mm, others)[0]
+            table_err.append(abs(math.log(table / published)))
+            calibrated_err.append(abs(math.log(calibrated / published)))
+            if inc == 70.0 and mm <= 2:
+                assert abs(calibrated / published - 1) < abs(table / published - 1)
+    assert np.mean(calibrated_err) < 0.8 * np.mean(table_err)
+
+
+def test_dose_at_the_published_runs_and_above_leo():
+    from placement.orbit.radiation import _table_dose, dose_krad_per_yr, spenvis_runs
+
+    for inc, mm, published in spenvis_runs():  # the calibration passes through every run it is made of
+        assert dose_krad_per_yr(550.0, inc, mm)[0] == pytest.approx(published, rel=1e-9)
+    # no calibration above 2,000 km (the runs say nothing of the outer belt)
+    assert dose_krad_per_yr(20200.0, 55.0, 3.0)[0] == pytest.approx(_table_dose(20200.0, 55.0, 3.0)[0], rel=1e-12)

@@ -4,9 +4,14 @@ A trajectory (``catalogs/data/launch_trajectory.csv``) is a few published anchor
 (year, USD/kg) joined log-linearly: a learning curve with a steady growth of cumulative
 mass launched makes the price fall by a constant factor per year between anchors. The
 default trajectory, ``suncatcher``, runs from today's reusable Falcon 9 price (3,600 USD/kg,
-2025) through the Suncatcher study's <= 200 USD/kg by ~2035 to Citi's ~100 USD/kg base case
-for 2040; ``suncatcher_slow`` takes the study's slower case (~300 USD/kg in the mid-2030s).
-Reference prices by vehicle and year are in ``catalogs/data/launch_prices.csv``.
+2025) through the Suncatcher study's <= 200 USD/kg ten years on to Citi's ~100 USD/kg base case
+five years after that; ``suncatcher_slow`` takes the study's slower case (~300 USD/kg).
+
+The fall starts with a named event: the first year a heavy reusable vehicle sells launches at
+its target price (``[parameters.orbit] heavy_reusable_year``). Until then the price stays at
+today's (list prices rose from 2016 to 2026: ``catalogs/data/launch_prices.csv``); from then on
+the trajectory's learning curve runs as published, shifted to start that year
+(:func:`trajectory`). Reference prices by vehicle and year are in ``launch_prices.csv``.
 
 References
 ----------
@@ -68,16 +73,30 @@ def load_trajectories() -> dict:
     return out
 
 
-def trajectory(name: str = DEFAULT_TRAJECTORY, where: str = "launch") -> Trajectory:
-    """The named trajectory; an :class:`InputError` names the known ones otherwise."""
+def trajectory(name: str = DEFAULT_TRAJECTORY, where: str = "launch",
+               heavy_reusable_year: int | None = None) -> Trajectory:
+    """The named trajectory, its fall starting in ``heavy_reusable_year`` (module docstring): flat
+    at its first anchor's price (today's) until that year, then its anchors shifted by
+    ``heavy_reusable_year - first anchor year``. None or a year at or before the first anchor: the
+    anchors as published. An :class:`InputError` names the known trajectories for an unknown one."""
     known = load_trajectories()
     if name not in known:
         raise InputError(where, "launch_trajectory", name, f"must be one of {', '.join(known)}")
-    return known[name]
+    t = known[name]
+    if heavy_reusable_year is None or heavy_reusable_year <= t.first_year:
+        return t
+    shift = float(heavy_reusable_year - t.first_year)
+    note = (f"flat at the {t.first_year} price until {heavy_reusable_year}, the first year a heavy reusable "
+            f"vehicle sells at its target ([parameters.orbit] heavy_reusable_year), then the published curve "
+            f"shifted by {shift:g} years")
+    return Trajectory(t.name, np.concatenate([[t.years[0]], t.years + shift]),
+                      np.concatenate([[t.usd_per_kg[0]], t.usd_per_kg]), (note, *t.sources))
 
 
-def launch_usd_per_kg(year, name: str = DEFAULT_TRAJECTORY, where: str = "launch") -> float:
-    """Launch price to LEO [USD/kg] in ``year`` on trajectory ``name`` (log-linear between anchors).
+def launch_usd_per_kg(year, name: str = DEFAULT_TRAJECTORY, where: str = "launch",
+                      heavy_reusable_year: int | None = None) -> float:
+    """Launch price to LEO [USD/kg] in ``year`` on trajectory ``name`` (log-linear between anchors;
+    its fall starting in ``heavy_reusable_year``, :func:`trajectory`).
 
     Parameters
     ----------
@@ -87,6 +106,8 @@ def launch_usd_per_kg(year, name: str = DEFAULT_TRAJECTORY, where: str = "launch
         Trajectory (``launch_trajectory.csv``).
     where : str
         What to name in an error (file or option).
+    heavy_reusable_year : int, optional
+        First year a heavy reusable vehicle sells at its target; the price is today's before it.
 
     Returns
     -------
@@ -98,17 +119,18 @@ def launch_usd_per_kg(year, name: str = DEFAULT_TRAJECTORY, where: str = "launch
     InputError
         A year outside the trajectory's range, or an unknown trajectory.
     """
-    t = trajectory(name, where)
+    t = trajectory(name, where, heavy_reusable_year)
     y = require_number(where, "launch_year", year, low=t.first_year, high=t.last_year)
     return float(np.exp(np.interp(y, t.years, np.log(t.usd_per_kg))))
 
 
-def year_price_falls_to(usd_per_kg: float, name: str = DEFAULT_TRAJECTORY) -> int | None:
+def year_price_falls_to(usd_per_kg: float, name: str = DEFAULT_TRAJECTORY,
+                        heavy_reusable_year: int | None = None) -> int | None:
     """First whole year the trajectory's price is at or below ``usd_per_kg``; None if never
     within its range."""
-    t = trajectory(name)
+    t = trajectory(name, heavy_reusable_year=heavy_reusable_year)
     for y in range(t.first_year, t.last_year + 1):
-        if launch_usd_per_kg(y, name) <= usd_per_kg * (1 + 1e-12):
+        if launch_usd_per_kg(y, name, heavy_reusable_year=heavy_reusable_year) <= usd_per_kg * (1 + 1e-12):
             return y
     return None
 

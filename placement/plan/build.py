@@ -115,11 +115,12 @@ def orbit_lcoe_by_year(scenario, shells: list, device: str = "auto") -> dict:
     o = scenario.parameters.orbit
     if o.launch_usd_per_kg is not None or o.launch_year is not None or scenario.planning is None:
         return {}
-    traj = trajectory(o.launch_trajectory, str(scenario.path))
+    traj = trajectory(o.launch_trajectory, str(scenario.path), o.heavy_reusable_year)
     design = design_eclipses(shells, scenario.shell_start, resolve_device(device))
     out = {s.id: {} for s in shells}
     for year in range(scenario.planning.start_year, scenario.planning.end_year + 1):
-        price = launch_usd_per_kg(min(max(year, traj.first_year), traj.last_year), traj.name)
+        price = launch_usd_per_kg(min(max(year, traj.first_year), traj.last_year), traj.name,
+                                  heavy_reusable_year=o.heavy_reusable_year)
         lcoe = shell_economics_of(shells, design, scenario.parameters, resolve_device(device),
                                   launch_usd_per_kg=price)["lcoe_usd_per_mwh_it"]
         for s, v in zip(shells, lcoe):
