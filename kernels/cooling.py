@@ -7,8 +7,10 @@ heat, each hour's cooling power and water come from the plant:
 
 0 ``air_economizer`` -- outside air within the supply limit and dew point of ASHRAE
   TC 9.9's recommended envelope (27 degC, 15 degC dew point); direct evaporative
-  assist (media effectiveness ``evap_effectiveness``) when that reaches the target;
-  otherwise an air-cooled chiller. Water: the evaporation that cools the intake air.
+  assist (media effectiveness ``evap_effectiveness``, no further than the dew-point limit),
+  an air-cooled chiller trimming what evaporation leaves above the target while the
+  pre-cooled air is below the return air; otherwise (too humid, or hotter than the return
+  air) recirculation on the chiller. Water: the evaporation that cools the intake air.
 1 ``chiller_tower`` -- water-cooled centrifugal chillers with open cooling towers and a
   waterside economizer: tower water leaves at wet bulb + approach; through the plate
   exchanger it cools the chilled-water return fully, partly (the chiller trims the rest,
@@ -20,7 +22,11 @@ heat, each hour's cooling power and water come from the plant:
   through dry coolers with adiabatic assist; the residual air share goes through a
   ``dry_cooler`` loop at the chilled-water temperature.
 
-A negative plant code asks for the climate-based default (:func:`default_plant`).
+A negative plant code asks for the default plant: closed-loop dry coolers where water is scarce
+(WRI Aqueduct baseline stress >= 3); elsewhere the cheapest of the air economizer, chillers with
+towers and dry coolers in energy (PUE x the site's power price) plus water (site water x the water
+price) per MWh of IT, each run through the same hours (:func:`cooling_site`), so the plant and
+its water follow the climate and the prices rather than a wet-bulb threshold.
 
 Cooling-tower make-up (ASHRAE Handbook HVAC Systems and Equipment ch. 40; US DOE FEMP
 cooling-tower guide): evaporation E = 0.00085 x circulating flow x range [degF], i.e.
@@ -67,8 +73,6 @@ DRY_COOLER = 2
 LIQUID = 3
 #: Above this WRI Aqueduct baseline water-stress category (0-5) the default plant is closed-loop.
 HIGH_WATER_STRESS = 3.0
-#: The default plant is an air economizer where the warmest month's mean wet bulb is at most this.
-AIR_ECONOMIZER_MAX_WET_BULB_C = 18.0
 
 #: Names of the per-call constants of :func:`pue_and_water`, in their order in its packed
 #: ``constants`` array (:func:`pack_cooling_constants`). A new one is appended here and read in
@@ -80,6 +84,7 @@ COOLING_CONSTANTS = (
     "dry_cooler_approach_c", "adiabatic_effectiveness", "dry_cooler_air_delta_t_c", "dry_cooler_fan_kw_per_kw",
     "liquid_supply_c", "liquid_delta_t_c", "liquid_fraction", "cdu_pump_kw_per_kw", "air_chiller_rated_cop",
     "water_chiller_rated_cop", "electrical_loss", "fan_kw_per_kw", "pump_kw_per_kw", "misc_kw_per_kw",
+    "water_price_usd_per_m3",
 )
 COOLING_SUPPLY_MAX_C = COOLING_CONSTANTS.index("supply_max_c")
 COOLING_MAX_DEW_POINT_C = COOLING_CONSTANTS.index("max_dew_point_c")
@@ -109,6 +114,7 @@ COOLING_ELECTRICAL_LOSS = COOLING_CONSTANTS.index("electrical_loss")
 COOLING_FAN_KW_PER_KW = COOLING_CONSTANTS.index("fan_kw_per_kw")
 COOLING_PUMP_KW_PER_KW = COOLING_CONSTANTS.index("pump_kw_per_kw")
 COOLING_MISC_KW_PER_KW = COOLING_CONSTANTS.index("misc_kw_per_kw")
+COOLING_WATER_PRICE_USD_PER_M3 = COOLING_CONSTANTS.index("water_price_usd_per_m3")
 
 
 def pack_cooling_constants(**values) -> np.ndarray:
@@ -133,18 +139,6 @@ def tower_makeup_l_per_mwh(heat_rejected, cycles_of_concentration, drift_fractio
     flow_kg_per_mwh = 3.6e6 * heat_rejected / (WATER_HEAT_CAPACITY_KJ_PER_KG_K * range_c)
     return flow_kg_per_mwh * tower_makeup_fraction(TOWER_EVAPORATION_PER_K, range_c, cycles_of_concentration,
                                                    drift_fraction)
-
-
-@scalar
-def default_plant(warmest_month_wet_bulb_c, water_stress):
-    """Climate-based default plant: closed-loop dry coolers where water is scarce (WRI Aqueduct
-    baseline stress >= 3, high), an air economizer where the warmest month's mean wet bulb is at
-    most 18 degC, water-cooled chillers with towers elsewhere."""
-    if water_stress >= HIGH_WATER_STRESS:
-        return DRY_COOLER
-    if warmest_month_wet_bulb_c <= AIR_ECONOMIZER_MAX_WET_BULB_C:
-        return AIR_ECONOMIZER
-    return CHILLER_TOWER
 
 
 @scalar
@@ -212,77 +206,123 @@ def air_economizer_hour(t_c, vapour_pressure_kpa, t_wb_c, constants):
     dry_enough = dew_point_c(vapour_pressure_kpa) <= max_dew_point_c
     if t_c <= target and dry_enough:
         return 0.0, 0.0, 0.0
-    reachable = t_c - evap_effectiveness * (t_c - t_wb_c)
-    e_humidified = vapour_pressure_kpa + PSYCHROMETRIC_CONSTANT_KPA_PER_K * (t_c - target)
-    if t_c > target and reachable <= target and dew_point_c(e_humidified) <= max_dew_point_c:
-        return evap_pump_kw_per_kw, LATENT_HEAT_L_PER_MWH * (t_c - target) / it_delta_t_c, 0.0
     cop = air_cooled_chiller_cop(air_chiller_rated_cop, chilled_water_c, t_c)
-    return pump_kw_per_kw + 1.0 / cop, 0.0, 1.0
+    if not dry_enough:  # too humid for outside air: recirculate on the chiller
+        return pump_kw_per_kw + 1.0 / cop, 0.0, 1.0
+    # evaporate as far as the media reach, and no further than the dew-point limit allows
+    reachable = t_c - evap_effectiveness * (t_c - t_wb_c)
+    e_limit = saturation_vapour_pressure_kpa(max_dew_point_c)
+    dew_bound = t_c - (e_limit - vapour_pressure_kpa) / PSYCHROMETRIC_CONSTANT_KPA_PER_K
+    after = max(reachable, dew_bound, target)
+    if after <= target:  # evaporative assist alone reaches the supply target
+        return evap_pump_kw_per_kw, LATENT_HEAT_L_PER_MWH * (t_c - target) / it_delta_t_c, 0.0
+    if after >= target + it_delta_t_c:  # warmer than the return air even after evaporation
+        return pump_kw_per_kw + 1.0 / cop, 0.0, 1.0
+    # evaporatively pre-cooled outside air, the chiller trimming the rest to the target
+    share = (after - target) / it_delta_t_c
+    water = LATENT_HEAT_L_PER_MWH * (t_c - after) / it_delta_t_c
+    return evap_pump_kw_per_kw + pump_kw_per_kw + share / cop, water, share
 
 
 @scalar
-def cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, constants,
-                 out_pue, out_water_l_per_mwh_it, out_economizer_fraction, out_plant):
-    """Element ``i`` of :func:`pue_and_water`."""
+def plant_hour(kind, air, liquid, t, e, twb, constants):
+    """One hour of plant ``kind`` for ``air`` / ``liquid`` shares of the IT heat: (cooling power
+    [per unit IT] with fans and pumps, water [L/MWh_IT], compressor share [-])."""
     chilled_water_c = constants[COOLING_CHILLED_WATER_C]
     chilled_water_delta_t_c = constants[COOLING_CHILLED_WATER_DELTA_T_C]
     liquid_supply_c = constants[COOLING_LIQUID_SUPPLY_C]
     liquid_delta_t_c = constants[COOLING_LIQUID_DELTA_T_C]
-    liquid_fraction = constants[COOLING_LIQUID_FRACTION]
     cdu_pump_kw_per_kw = constants[COOLING_CDU_PUMP_KW_PER_KW]
-    electrical_loss = constants[COOLING_ELECTRICAL_LOSS]
     fan_kw_per_kw = constants[COOLING_FAN_KW_PER_KW]
+    p = fan_kw_per_kw * air + cdu_pump_kw_per_kw * liquid
+    if kind == AIR_ECONOMIZER:
+        q, w, c = air_economizer_hour(t, e, twb, constants)
+    else:
+        q, w, c = chilled_water_loop_hour(air, t, twb, chilled_water_c, chilled_water_delta_t_c,
+                                          0 if kind == CHILLER_TOWER else 1, constants)
+        c = c * air
+    if liquid > 0.0:
+        ql, wl, cl = chilled_water_loop_hour(liquid, t, twb, liquid_supply_c, liquid_delta_t_c, 1, constants)
+        q += ql
+        w += wl
+        c += cl * liquid
+    return p + q, w, c
+
+
+@scalar
+def cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, price_usd_per_mwh, constants,
+                 out_pue, out_water_l_per_mwh_it, out_economizer_fraction, out_plant):
+    """Element ``i`` of :func:`pue_and_water`."""
+    liquid_fraction = constants[COOLING_LIQUID_FRACTION]
+    electrical_loss = constants[COOLING_ELECTRICAL_LOSS]
     misc_kw_per_kw = constants[COOLING_MISC_KW_PER_KW]
+    water_price = constants[COOLING_WATER_PRICE_USD_PER_M3]
     kind = plant[i]
-    if kind < 0:
-        warmest_wb = -100.0
-        for m in range(12):
-            wb = wet_bulb_c(t_mean_c[i, m], rh_pct[i, m])
-            if wb > warmest_wb:
-                warmest_wb = wb
-        kind = default_plant(warmest_wb, water_stress[i])
+    choose = kind < 0
+    if choose and water_stress[i] >= HIGH_WATER_STRESS:
+        kind = DRY_COOLER
+        choose = False
     liquid = liquid_fraction if kind == LIQUID else 0.0
     air = 1.0 - liquid
     total_h = 0.0
-    power = 0.0
-    water = 0.0
-    compressor = 0.0
+    # the plant's (or, choosing, each of the three candidates') sums over the hours
+    power0 = water0 = compressor0 = 0.0
+    power1 = water1 = compressor1 = 0.0
+    power2 = water2 = compressor2 = 0.0
     for m in range(12):
         days = DAYS_IN_MONTH[m]
         e = rh_pct[i, m] / 100.0 * saturation_vapour_pressure_kpa(t_mean_c[i, m])
         for h in range(24):
             t = t_mean_c[i, m] + 0.5 * dtr_c[i, m] * math.cos(2.0 * math.pi * (h - 15.0) / 24.0)
             twb = wet_bulb_c(t, relative_humidity_at_pct(e, t))
-            p = fan_kw_per_kw * air + cdu_pump_kw_per_kw * liquid
-            if kind == AIR_ECONOMIZER:
-                q, w, c = air_economizer_hour(t, e, twb, constants)
-            else:
-                q, w, c = chilled_water_loop_hour(air, t, twb, chilled_water_c, chilled_water_delta_t_c,
-                                                  0 if kind == CHILLER_TOWER else 1, constants)
-                c = c * air
-            if liquid > 0.0:
-                ql, wl, cl = chilled_water_loop_hour(liquid, t, twb, liquid_supply_c, liquid_delta_t_c, 1, constants)
-                q += ql
-                w += wl
-                c += cl * liquid
             total_h += days
-            power += days * (p + q)
-            water += days * w
-            compressor += days * c
-    out_pue[i] = 1.0 + electrical_loss + misc_kw_per_kw + power / total_h
-    out_water_l_per_mwh_it[i] = water / total_h
-    out_economizer_fraction[i] = 1.0 - compressor / total_h
+            if choose:
+                q, w, c = plant_hour(AIR_ECONOMIZER, 1.0, 0.0, t, e, twb, constants)
+                power0 += days * q
+                water0 += days * w
+                compressor0 += days * c
+                q, w, c = plant_hour(CHILLER_TOWER, 1.0, 0.0, t, e, twb, constants)
+                power1 += days * q
+                water1 += days * w
+                compressor1 += days * c
+                q, w, c = plant_hour(DRY_COOLER, 1.0, 0.0, t, e, twb, constants)
+                power2 += days * q
+                water2 += days * w
+                compressor2 += days * c
+            else:
+                q, w, c = plant_hour(kind, air, liquid, t, e, twb, constants)
+                power0 += days * q
+                water0 += days * w
+                compressor0 += days * c
+    if choose:
+        base = 1.0 + electrical_loss + misc_kw_per_kw
+        price = price_usd_per_mwh[i]
+        cost0 = (base + power0 / total_h) * price + water_price * water0 / total_h / 1000.0
+        cost1 = (base + power1 / total_h) * price + water_price * water1 / total_h / 1000.0
+        cost2 = (base + power2 / total_h) * price + water_price * water2 / total_h / 1000.0
+        kind = AIR_ECONOMIZER
+        if cost1 < cost0 and cost1 <= cost2:
+            kind = CHILLER_TOWER
+            power0, water0, compressor0 = power1, water1, compressor1
+        elif cost2 < cost0 and cost2 < cost1:
+            kind = DRY_COOLER
+            power0, water0, compressor0 = power2, water2, compressor2
+    out_pue[i] = 1.0 + electrical_loss + misc_kw_per_kw + power0 / total_h
+    out_water_l_per_mwh_it[i] = water0 / total_h
+    out_economizer_fraction[i] = 1.0 - compressor0 / total_h
     out_plant[i] = kind
 
 
 @njit(parallel=True, cache=True)
-def pue_and_water(t_mean_c, rh_pct, dtr_c, plant, water_stress, constants,
+def pue_and_water(t_mean_c, rh_pct, dtr_c, plant, water_stress, price_usd_per_mwh, constants,
                   out_pue, out_water_l_per_mwh_it, out_economizer_fraction, out_plant):
     """Annual PUE [-], site water [L per MWh of IT energy], share of heat removed without
     compressors [-] and the plant used (0-3) for sites with monthly climate rows (``t_mean_c``
     [degC], ``rh_pct`` [%], ``dtr_c`` [degC]: shape (n_sites, 12)); ``plant`` [-] per site (-1:
-    climate default), ``water_stress`` the WRI Aqueduct category [0-5]; ``constants`` the plant
-    and operator numbers of :data:`COOLING_CONSTANTS` (:func:`pack_cooling_constants`)."""
+    the default, module docstring), ``water_stress`` the WRI Aqueduct category [0-5],
+    ``price_usd_per_mwh`` the site's power price [USD/MWh] (choosing the default plant);
+    ``constants`` the plant and operator numbers and the water price [USD/m^3] of
+    :data:`COOLING_CONSTANTS` (:func:`pack_cooling_constants`)."""
     for i in prange(out_pue.size):
-        cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, constants,
+        cooling_site(i, t_mean_c, rh_pct, dtr_c, plant, water_stress, price_usd_per_mwh, constants,
                      out_pue, out_water_l_per_mwh_it, out_economizer_fraction, out_plant)

@@ -100,10 +100,12 @@ def test_cooling_every_plant_and_the_climate_default():
         tower_fan_kw_per_kw=0.015, dry_cooler_approach_c=10.0, adiabatic_effectiveness=0.8,
         dry_cooler_air_delta_t_c=10.0, dry_cooler_fan_kw_per_kw=0.02, liquid_supply_c=32.0, liquid_delta_t_c=10.0,
         liquid_fraction=0.85, cdu_pump_kw_per_kw=0.005, air_chiller_rated_cop=2.96, water_chiller_rated_cop=6.28,
-        electrical_loss=0.025, fan_kw_per_kw=0.02, pump_kw_per_kw=0.01, misc_kw_per_kw=0.002)
+        electrical_loss=0.025, fan_kw_per_kw=0.02, pump_kw_per_kw=0.01, misc_kw_per_kw=0.002,
+        water_price_usd_per_m3=2.0)
 
     def args():
-        return dict(t_mean_c=t, rh_pct=rh, dtr_c=dtr, plant=plant, water_stress=stress, constants=constants,
+        return dict(t_mean_c=t, rh_pct=rh, dtr_c=dtr, plant=plant, water_stress=stress,
+                    price_usd_per_mwh=np.linspace(30.0, 200.0, n), constants=constants,
                     out_plant=np.zeros(n, dtype=np.int64))
 
     check(*both(cooling.cooling_site, cooling.pue_and_water, n, args))

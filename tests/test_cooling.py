@@ -177,3 +177,19 @@ def test_colocation_profile_reproduces_a_colocation_fleet():
     s = fleet(EQUINIX_METROS, "chiller_tower", "colocation")
     assert s["pue"].mean() == pytest.approx(1.42, abs=0.07)
     assert s["pue"].mean() > fleet(EQUINIX_METROS, "chiller_tower")["pue"].mean() + 0.15
+
+
+@pytest.mark.parametrize("plant", ["air_economizer", "chiller_tower", "dry_cooler"])
+@pytest.mark.parametrize("rh", [20.0, 60.0])
+def test_pue_and_water_rise_with_the_climate_for_a_fixed_plant(plant, rh):
+    """Issue 22: for one plant, a warmer site (same humidity) never does better: PUE and water are
+    non-decreasing in temperature, and a hot site does measurably worse than a cold one. Water of an
+    air economizer is checked where its outside air stays inside the dew-point limit (20 % RH): in
+    more humid heat it recirculates on its chiller and evaporates nothing."""
+    t = np.arange(-10.0, 41.0, 2.5)
+    p, w, _ = pue(np.repeat(t[:, None], 12, axis=1), np.full((t.size, 12), rh), np.full((t.size, 12), 10.0), plant)
+    assert np.all(np.diff(p) >= -1e-12)
+    assert p[-1] > p[0] + 0.02
+    if plant != "air_economizer" or rh <= 20.0:
+        assert np.all(np.diff(w) >= -1e-9)
+        assert w[-1] > w[0]

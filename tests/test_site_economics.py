@@ -129,7 +129,34 @@ def test_minimal_plain_dicts_are_still_accepted():
 
 def test_water_scarce_sites_default_to_closed_loop_cooling(catalog_sites):
     s = score([dict(MINIMAL, water_stress=4.0), dict(MINIMAL, id="y", water_stress=1.0)])
-    assert list(s.extra["cooling_plant"]) == ["dry_cooler", "chiller_tower"]
+    assert s.extra["cooling_plant"][0] == "dry_cooler"
+    assert s.extra["cooling_plant"][1] in ("air_economizer", "chiller_tower", "dry_cooler")
+
+
+def test_the_default_plant_is_the_cheapest_in_energy_and_water():
+    """Issue 22: the plant is chosen by cost (energy at the site's price + water at the water price),
+    not by a wet-bulb switch: each candidate scored alone, the default is the one of least cost."""
+    from placement.kernels.cooling import AIR_ECONOMIZER, CHILLER_TOWER, DRY_COOLER
+
+    sites = [dict(MINIMAL, id=f"s{k}", lat_deg=lat, lon_deg=lon, price_usd_per_mwh=price)
+             for k, (lat, lon, price) in enumerate([(39.0, -77.5, 80.0), (32.8, -96.8, 60.0), (41.3, -95.9, 70.0),
+                                                     (1.35, 103.8, 150.0), (25.2, 55.3, 40.0), (65.6, 22.1, 30.0)])]
+    p = with_params(cost={"water_price_usd_per_m3": 5.0})
+    auto = score(sites, p)
+    names = {AIR_ECONOMIZER: "air_economizer", CHILLER_TOWER: "chiller_tower", DRY_COOLER: "dry_cooler"}
+    cost = {}
+    for code, name in names.items():
+        fixed = score([dict(x, cooling_plant=name) for x in sites], p)
+        cost[name] = fixed["pue"] * np.array([x["price_usd_per_mwh"] for x in sites]) \
+            + 5.0 * fixed["water_l_per_mwh_it"] / 1000.0
+    table = np.vstack([cost[n] for n in names.values()])
+    cheapest = np.array(list(names.values()))[np.argmin(table, axis=0)]
+    assert list(auto.extra["cooling_plant"]) == list(cheapest)
+    # and its PUE and water are that plant's
+    fixed_water = {name: score([dict(x, cooling_plant=name) for x in sites], p)["water_l_per_mwh_it"]
+                   for name in names.values()}
+    for k, name in enumerate(cheapest):
+        assert auto["water_l_per_mwh_it"][k] == pytest.approx(fixed_water[name][k], rel=1e-12)
 
 
 def test_every_catalog_site_resolves_to_sourced_markets(catalog_sites):

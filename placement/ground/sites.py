@@ -138,7 +138,7 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
 
     elevation = a["elevation_m"]
     clim = climate_at(lat, lon, elevation)
-    cool = cooling_of(clim, a["cooling_plant"], a["water_stress"], p, dev)
+    cool = cooling_of(clim, a["cooling_plant"], a["water_stress"], p, dev, a["price_usd_per_mwh"])
     supply = choose_supply(a, cool["pue"], p, dev)
     rtt, within = demand_weighted_rtt_ms(lat, lon, demand, latency=p.latency, device=dev)
     dark = dark_time_of(lat, lon, p, dev)
