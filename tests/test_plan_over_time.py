@@ -318,3 +318,43 @@ def test_a_search_cut_off_is_not_called_optimal_and_its_bound_holds(tmp_path, li
     if not cut.optimal:
         r = run_cli("plan", str(cut_path))
         assert r.returncode == 0 and "search limit reached: objective within" in " ".join(r.stdout.split())
+
+
+# --- monthly periods (issue 23, "Months") ---------------------------------------------------------
+
+MONTHLY = 'start_year = 2026\nend_year = 2026\nperiod = "month"'
+
+
+def test_monthly_periods_end_a_180_day_term_in_its_month(tmp_path, scored):
+    """A non-renewable 180-day lease from 1 May 2026 runs to 28 October: served May to October, the
+    October revenue prorated to the 27 of its 31 days the term covers, nothing from November."""
+    tenants = [{"id": "lease", "mw": 50, "kind": "ground", "price_usd_per_mw_month": 300000, "start": "2026-05-01",
+                "term_days": 180}]
+    path = tmp_path / "m.toml"
+    path.write_text(scenario_text(tenants, planning=MONTHLY))
+    plan = plan_over_time(load_scenario(path), site_scores=scored)
+    assert [p.label for p in plan.periods][:3] == ["2026-01", "2026-02", "2026-03"] and len(plan.periods) == 12
+    served = sorted({r["period"] for r in plan.rows if r["tenant"] == "lease"})
+    assert served == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    october = next(r for r in plan.rows if r["period"] == "2026-10")
+    months = plan.periods[9].months
+    assert october["revenue_usd"] == pytest.approx(50 * 300000 * months * 27 / 31, rel=1e-9)
+
+
+def test_monthly_periods_honour_a_90_day_notice_to_the_month(tmp_path, scored):
+    """An evictable tenant placed in January on the only site, and in-house work that needs the site
+    whole from February: the tenant may be expelled once its 90 days' notice (given at the plan's
+    start) have run, i.e. from 1 April, and not in February or March."""
+    site = SITES[0]
+    tenants = [{"id": "renter", "mw": 100, "kind": "ground", "price_usd_per_mw_month": 200000, "evictable": True,
+                "notice_days": 90, "eviction_cost_usd_per_mw": 1000, "capacities": [site]},
+               {"id": "inhouse", "mw": 100, "kind": "ground", "class": "internal", "internal": True,
+                "capacities": [site], "start": "2026-02-01"}]
+    path = tmp_path / "n.toml"
+    path.write_text(scenario_text(tenants, planning=MONTHLY, capacity=[{"id": site, "mw": 100}],
+                                  extra="internal_price_usd_per_mw_month = 900000\n"
+                                        "unserved_internal_usd_per_mw_month = 2000000"))
+    plan = plan_over_time(load_scenario(path), site_scores=scored)
+    renter = sorted({r["period"] for r in plan.rows if r["tenant"] == "renter"})
+    assert renter == ["2026-01", "2026-02", "2026-03"]
+    assert plan.evictions == [{"tenant": "renter", "period": "2026-04", "mw": 100}]

@@ -298,9 +298,7 @@ def choose_supply(a: dict, pue: np.ndarray, parameters: Parameters, device: str 
     stranded = ~offered.any(axis=0)
     g = names.index("grid")
     best[stranded] = g
-    figures["grid"]["months"] = np.where(stranded, figures["grid"]["full_months"] * 0 + _grid_first(figures, a,
-                                                                                                     parameters),
-                                         figures["grid"]["months"])
+    figures["grid"]["months"] = np.where(stranded, _grid_first(a, parameters), figures["grid"]["months"])
     reason[stranded] = 5
     rows = np.arange(n)
 
@@ -319,7 +317,7 @@ def choose_supply(a: dict, pue: np.ndarray, parameters: Parameters, device: str 
                         mix=texts[inverse], reason=np.array(reasons)[reason])
 
 
-def _grid_first(figures, a, parameters):
+def _grid_first(a, parameters):
     """Months to the grid's first block where the grid is taken though not offered."""
     opt = load_supply_options()["grid"]
     return grid_queue_months(a, parameters) * opt.grid_lead_fraction

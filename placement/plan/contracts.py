@@ -12,7 +12,7 @@ its ``end`` or the plan's end), ``notice_days``, ``class`` = ``internal | commit
 ``retire`` date, a ``mw_by_year`` ramp, a price override, and ``build = true`` for a campus
 still to be built (online when its time to power has passed, counted from the plan's start).
 
-``[planning]``: ``start_year``, ``end_year``, ``period = "year" | "quarter"``, migration and
+``[planning]``: ``start_year``, ``end_year``, ``period = "year" | "quarter" | "month"``, migration and
 eviction prices and what leaving demand unserved costs by class.
 
 Every value is validated by the rules in :mod:`placement.plan.contract_checks` (InputError naming
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 KINDS = ("ground", "orbit", "any")
 CLASSES = ("internal", "committed", "spot")
-PERIODS = ("year", "quarter")
+PERIODS = ("year", "quarter", "month")
 
 
 @dataclass(frozen=True)

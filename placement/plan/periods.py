@@ -1,4 +1,4 @@
-"""The planning calendar: periods (years or quarters, UTC) and what is active in each.
+"""The planning calendar: periods (years, quarters or months, UTC) and what is active in each.
 
 A tenant or a capacity counts in a period when it is active at the period's midpoint (so a
 lease starting in May counts from the year it starts, or from Q2); money is prorated by the
@@ -42,11 +42,16 @@ class Period:
 
 
 def periods_of(planning) -> list[Period]:
-    """The periods of ``[planning]`` from 1 January of ``start_year`` to the end of ``end_year``."""
+    """The periods of ``[planning]`` from 1 January of ``start_year`` to the end of ``end_year``:
+    years (``2026``), quarters (``2026Q2``) or months (``2026-05``)."""
     out = []
     for year in range(planning.start_year, planning.end_year + 1):
         if planning.period == "year":
             out.append(Period(len(out), str(year), dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)))
+        elif planning.period == "month":
+            for m in range(1, 13):
+                end = dt.datetime(year + 1, 1, 1) if m == 12 else dt.datetime(year, m + 1, 1)
+                out.append(Period(len(out), f"{year}-{m:02d}", dt.datetime(year, m, 1), end))
         else:
             for q in range(4):
                 start = dt.datetime(year, 3 * q + 1, 1)
