@@ -202,7 +202,7 @@ def test_bad_contracts_are_named(tmp_path, patch, words):
 
 
 @pytest.mark.parametrize("planning,words", [
-    ('start_year = 2026\nend_year = 2030\nperiod = "month"', ["planning.period", "month"]),
+    ('start_year = 2026\nend_year = 2030\nperiod = "week"', ["planning.period", "week"]),
     ('start_year = 2030\nend_year = 2026', ["planning.end_year", "before start_year"]),
     ('start_year = 2026\nend_year = 2200', ["planning.end_year"]),
 ])

@@ -81,10 +81,14 @@ def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto",
 
 def build_plan_graph(scenario, *, site_scores=None, shell_scores=None, device: str = "auto",
                      allow_large: bool = False):
-    """The plan's time-expanded graph: one assignment layer per period, linked by keep arcs.
+    """The plan's layers as one graph: one assignment layer per period, as the rolling plan solves
+    them.
 
-    Each layer's nodes are named ``(period label, *node)``; keep arcs carry the previous
-    period's optimal placement (the plan is solved layer by layer to build them).
+    Each layer's nodes are named ``(period label, *node)``. The layers share no arc: the plan is
+    solved period by period, and a layer's keep arcs (load staying where it ran, the alternative
+    paying migration) start from the placement the period before left, which is solved first to
+    build them. So the graph's min-cost flow is the sum of the layers' optima, the rolling plan's
+    objective, not an optimum over the whole horizon.
 
     Parameters
     ----------
