@@ -245,7 +245,8 @@ def grid_unavailability(saidi_h_per_yr, caidi_h, ride_through_h, curtailment_h_p
 def supply_site_figures_site(i, it_mw, pue, grid_queue_months, saidi_h_per_yr, caidi_h,
                              primary_availability, backup_availability, bridge_availability, constants,
                              out_availability, out_outage_h_per_yr, out_time_to_power_months,
-                             out_time_to_full_power_months, out_delay_months, out_bridge_share):
+                             out_time_to_full_power_months, out_delay_months, out_bridge_share,
+                             out_steady_availability, out_bridge_until_months):
     """Element ``i`` of :func:`supply_site_figures`."""
     c = constants
     p = it_mw[i]
@@ -270,11 +271,13 @@ def supply_site_figures_site(i, it_mw, pue, grid_queue_months, saidi_h_per_yr, c
         share = (full - b_first) / c[SUPPLY_PLANT_LIFE_MONTHS]
         share = min(max(share, 0.0), 1.0)
         availability = share * bridge_availability[i] + (1.0 - share) * steady
+        bridge_until = full
         first = min(first, b_first)
         full = min(full, ramp_full_months(b_first, b_block, b_rate, p))
     else:
         delay = ramp_shortfall_months(first, block, rate, NEVER_MONTHS, 0.0, 0.0, p)
         share = 0.0
+        bridge_until = 0.0
         availability = steady
     out_availability[i] = availability
     out_outage_h_per_yr[i] = (1.0 - availability) * HOURS_PER_YEAR
@@ -282,23 +285,28 @@ def supply_site_figures_site(i, it_mw, pue, grid_queue_months, saidi_h_per_yr, c
     out_time_to_full_power_months[i] = full
     out_delay_months[i] = delay
     out_bridge_share[i] = share
+    out_steady_availability[i] = steady
+    out_bridge_until_months[i] = bridge_until
 
 
 @njit(parallel=True, cache=True)
 def supply_site_figures(it_mw, pue, grid_queue_months, saidi_h_per_yr, caidi_h,
                         primary_availability, backup_availability, bridge_availability, constants,
                         out_availability, out_outage_h_per_yr, out_time_to_power_months,
-                        out_time_to_full_power_months, out_delay_months, out_bridge_share):
+                        out_time_to_full_power_months, out_delay_months, out_bridge_share,
+                        out_steady_availability, out_bridge_until_months):
     """Availability and ramp of one supply mix at every site (module docstring). Per site: IT load
     [MW], PUE [-] (supply MW per IT MW), months of the grid queue, grid SAIDI [h/yr] and CAIDI [h],
     the availability [-] of the primary fleet (units), of the backup fleet (grid mixes; 0 without
     one) and of the bridge fleet (:func:`fleet_spares`). ``constants``: :data:`SUPPLY_CONSTANTS`
     (ramps in MW of supply per month, lead times in months, ride-through [h], curtailment [h/yr],
     plant life [months]). Writes availability [-] (share of hours with full IT power), expected
-    outage [h/yr], months to first and to full power, the delay [MW-months per MW] and the share
-    of the plant's life on the bridge [-]."""
+    outage [h/yr], months to first and to full power, the delay [MW-months per MW], the share
+    of the plant's life on the bridge [-], the availability once the bridge is over [-] and the
+    month the bridge runs to (the grid's full power; 0 without a bridge)."""
     for i in prange(it_mw.size):
         supply_site_figures_site(i, it_mw, pue, grid_queue_months, saidi_h_per_yr, caidi_h,
                                  primary_availability, backup_availability, bridge_availability, constants,
                                  out_availability, out_outage_h_per_yr, out_time_to_power_months,
-                                 out_time_to_full_power_months, out_delay_months, out_bridge_share)
+                                 out_time_to_full_power_months, out_delay_months, out_bridge_share,
+                                 out_steady_availability, out_bridge_until_months)

@@ -347,3 +347,36 @@ def test_unserved_for_its_uptime_target_says_so():
     assert not [r for r in d["records"] if r["tenant"] == "api"]
     reasons = [u["reason"] for u in d["unserved"] if u["tenant"] == "api"]
     assert reasons and all("uptime target" in r and "colossus-1" in r for r in reasons)
+
+
+def test_a_candidate_on_a_bridge_takes_an_uptime_tenant_only_once_its_grid_is_full():
+    """A candidate campus on Colossus-1-style bridge (mobile turbines until the grid is at full
+    power) has the bridge's availability until then: a 99.99 % tenant waits for the grid, a tenant
+    without an uptime target does not."""
+    from placement import plan
+    from placement.plan.contracts import CapacitySpec, Tenant
+    from placement.scenario import default_scenario
+
+    sc = default_scenario()
+    s = score_sites_of(["dallas-tx"], sc)
+    assert s["supply_option"][0] == "gas_bridge"
+    bridge, steady = float(s.extra["bridge_availability"][0]), float(s.extra["steady_availability"][0])
+    until = float(s.extra["bridge_until_months"][0])
+    assert bridge < 0.9999 <= steady and until > 12
+
+    def first_served(uptime):
+        tenant = Tenant(id="api", mw=50, kind="ground", price_usd_per_mw_month=900000, uptime_target=uptime)
+        planning = dataclasses.replace(sc.planning, start_year=2026, end_year=2028, period="month",
+                                       unserved_committed_usd_per_mw_month=1e7)
+        case = dataclasses.replace(sc, tenants=[tenant], planning=planning,
+                                   capacity=[CapacitySpec(id="dallas-tx", mw=100, build=True)])
+        result = plan(case)
+        served = [layer.period for layer in result.layers if any(k[0] == "api" for k, _ in layer.placed)]
+        return served[0], result
+
+    period, result = first_served(0.9999)
+    months = (period.midpoint - result.periods[0].start).days / 30.4375
+    previous = result.periods[period.index - 1]
+    assert months >= until > (previous.midpoint - result.periods[0].start).days / 30.4375
+    earlier, _ = first_served(None)
+    assert earlier.index < period.index

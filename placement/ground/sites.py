@@ -166,6 +166,8 @@ def score_sites(sites, demand: DemandPoints, *, parameters: Parameters | None = 
              "usd_per_gpu_hour": money["lcoe_usd_per_mwh_it"] * p.cost.gpu_it_kw / 1000.0,
              "facility_lcoe_usd_per_mwh_it": money["lcoe_usd_per_mwh_it"] - money["it_capex_usd_per_mwh_it"],
              "capex_usd_per_mw": a["capex_usd_per_mw"], "availability": supply.availability,
+             "steady_availability": supply.steady_availability, "bridge_availability": supply.bridge_availability,
+             "bridge_until_months": supply.bridge_until_months,
              "country": a["country"], "region": a["region"], "approximate": a["approximate"]}
     return SiteScores(columns, dev, p.latency.slo_rtt_ms, extra)
 

@@ -59,6 +59,11 @@ class SupplyChoice:
     price_usd_per_mwh: np.ndarray
     carbon_g_per_kwh: np.ndarray
     availability: np.ndarray
+    #: availability once a bridge is over [-] (every mix's own without one), of the bridge while
+    #: it runs [-], and the month it runs to from an order at the plan's start (0: no bridge)
+    steady_availability: np.ndarray
+    bridge_availability: np.ndarray
+    bridge_until_months: np.ndarray
     expected_outage_h_per_yr: np.ndarray
     capex_usd_per_mw_it: np.ndarray
     source_water_l_per_mwh: np.ndarray
@@ -222,6 +227,9 @@ def option_figures(a: dict, pue: np.ndarray, parameters: Parameters, device: str
         out[name] = {"months": np.where(offered, site["time_to_power_months"], np.nan),
                      "full_months": site["time_to_full_power_months"], "delay_months": site["delay_months"],
                      "availability": site["availability"], "outage_h": site["outage_h_per_yr"],
+                     "steady": site["steady_availability"], "bridging": np.where(bridge is not None, bridge_avail,
+                                                                                 site["steady_availability"]),
+                     "bridge_until": site["bridge_until_months"],
                      "price": np.asarray(price, dtype=float), "carbon": np.asarray(carbon, dtype=float),
                      "capex": capex, "water": np.asarray(water, dtype=float), **fleet}
     return out
@@ -312,7 +320,9 @@ def choose_supply(a: dict, pue: np.ndarray, parameters: Parameters, device: str 
     return SupplyChoice(option=option, time_to_power_months=pick("months"),
                         time_to_full_power_months=pick("full_months"), delay_months=pick("delay_months"),
                         price_usd_per_mwh=pick("price"), carbon_g_per_kwh=pick("carbon"),
-                        availability=pick("availability"), expected_outage_h_per_yr=pick("outage_h"),
+                        availability=pick("availability"), steady_availability=pick("steady"),
+                        bridge_availability=pick("bridging"), bridge_until_months=pick("bridge_until"),
+                        expected_outage_h_per_yr=pick("outage_h"),
                         capex_usd_per_mw_it=pick("capex"), source_water_l_per_mwh=pick("water"),
                         mix=texts[inverse], reason=np.array(reasons)[reason])
 

@@ -89,7 +89,9 @@ def capacities_of(scenario, site_scores=None, shell_scores=None, device: str = "
             components={f: float(site_scores[f][i]) for f in COST_COMPONENTS if f in site_scores.columns}
             | {"time_to_power_months": float(site_scores["time_to_power_months"][i]),
                "time_to_full_power_months": float(site_scores["time_to_full_power_months"][i])},
-            availability=float(site_scores["power_availability"][i]))
+            availability=float(site_scores.extra["steady_availability"][i]),
+            bridge_availability=float(site_scores.extra["bridge_availability"][i]),
+            bridge_until_months=float(site_scores.extra["bridge_until_months"][i]))
     by_year = orbit_lcoe_by_year(scenario, shell_list, device) if shell_list else {}
     for sh in shell_list:
         i = list(shell_scores["id"]).index(sh.id)

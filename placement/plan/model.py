@@ -63,9 +63,13 @@ class CapacityInfo:
     lon_deg: float | None = None
     #: cost components [USD/MWh_IT] for margins by site (energy, capital, carbon, water, delay)
     components: dict = field(default_factory=dict)
-    #: share of hours with full IT power [-] (ground: the site's ``power_availability``; a shell: 1,
-    #: its eclipses being in its capacity factor)
+    #: share of hours with full IT power [-] once running on its lasting supply (ground: the site's
+    #: mix after any bridge; a shell: 1, its eclipses being in its capacity factor)
     availability: float = 1.0
+    #: a candidate campus's availability while a bridge carries it [-], until ``bridge_until_months``
+    #: after the plan's start (0: no bridge)
+    bridge_availability: float = 1.0
+    bridge_until_months: float = 0.0
     #: year -> levelized cost [USD/MWh_IT] where it changes with the year (orbit: the launch
     #: price of that year on the scenario's trajectory); other years use ``lcoe_usd_per_mwh_it``
     lcoe_by_year: dict = field(default_factory=dict)

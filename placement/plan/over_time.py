@@ -58,6 +58,7 @@ from placement.plan.network import SERVED_ARC, flow_dict, to_networkx
 from placement.plan.periods import (
     Period,
     active,
+    availability_in,
     capacity_mw_in,
     capacity_window,
     contract_window,
@@ -151,7 +152,8 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
             windows[t.id] = w
     demands = demand_nodes(sc, tenants)
     caps = {cid: dataclasses.replace(info, mw=capacity_mw_in(ctx.specs[cid], info, period, planning)
-                                     if active(ctx.windows[cid], period) else 0)
+                                     if active(ctx.windows[cid], period) else 0,
+                                     availability=availability_in(ctx.specs[cid], info, period, planning))
             for cid, info in ctx.capacities.items()}
     n_c = len(caps)
     rtt = _rtt_rows(ctx, demands)

@@ -114,6 +114,17 @@ def capacity_mw_in(spec, info, period: Period, planning=None) -> int:
     return int(mw)
 
 
+def availability_in(spec, info, period: Period, planning) -> float:
+    """Share of hours with full IT power [-] of a capacity in a period: a candidate campus
+    (``build = true``) on a bridge has the bridge's until its grid is at full power (months from the
+    plan's start, at the period's midpoint); every other capacity its lasting supply's."""
+    if spec.build and info.bridge_until_months > 0 and planning is not None:
+        months = (period.midpoint - planning.start).days / 30.4375
+        if months < info.bridge_until_months:
+            return info.bridge_availability
+    return info.availability
+
+
 def period_spans(periods: list[str], labels: list[str]) -> str:
     """``'2026-2029, 2031'``: the period labels ``periods``, consecutive runs of the plan's
     ``labels`` joined."""
