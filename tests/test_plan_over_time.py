@@ -358,3 +358,31 @@ def test_monthly_periods_honour_a_90_day_notice_to_the_month(tmp_path, scored):
     renter = sorted({r["period"] for r in plan.rows if r["tenant"] == "renter"})
     assert renter == ["2026-01", "2026-02", "2026-03"]
     assert plan.evictions == [{"tenant": "renter", "period": "2026-04", "mw": 100}]
+
+
+def test_the_default_story_planned_monthly():
+    """Issue 23's story, monthly over 2026-2027 (ramps past the horizon left out): the lab's lease on
+    the Memphis campus from May 2026 on 180-day renewable terms with 90 days' notice, in-house
+    training growing in 2027 — the lab is served from 2026-05 and expelled once the campus is
+    worth more to in-house training, never before its notice has run."""
+    import datetime as dt
+
+    sc = placement.default_scenario()
+
+    def trim(ramp):
+        return {y: v for y, v in ramp.items() if y <= 2027}
+
+    sc = dataclasses.replace(
+        sc, planning=dataclasses.replace(sc.planning, period="month", start_year=2026, end_year=2027),
+        tenants=[dataclasses.replace(t, mw_by_year=trim(t.mw_by_year)) for t in sc.tenants],
+        capacity=[dataclasses.replace(c, mw_by_year=trim(c.mw_by_year)) for c in sc.capacity])
+    p = placement.plan(sc, device="cpu")
+    assert len(p.periods) == 24
+    lab = next(t for t in sc.tenants if t.id == "frontier-lab")
+    served = [r["period"] for r in p.rows if r["tenant"] == "frontier-lab"]
+    assert served[0] == "2026-05" and all(r["capacity_id"] == "colossus-1" for r in p.rows
+                                          if r["tenant"] == "frontier-lab")
+    (eviction,) = p.evictions
+    start = next(q for q in p.periods if q.label == eviction["period"]).start
+    assert eviction["tenant"] == "frontier-lab" and start >= sc.planning.start + dt.timedelta(days=lab.notice_days)
+    assert served[-1] < eviction["period"]

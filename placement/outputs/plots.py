@@ -10,6 +10,9 @@ from placement.outputs.basemap import draw_basemap
 from placement.outputs.map_labels import mark_true_places, place_labels, spread_labels, spread_on_axes  # noqa: F401
 from placement.outputs.map_layers import demand_dots
 
+#: Globe fields where more is better (the heat map's colours and its "best" marker turn around).
+HIGHER_IS_BETTER = ("power_availability",)
+
 
 def _pyplot():
     import matplotlib
@@ -223,7 +226,7 @@ def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
     else:
         scale = dict(vmin=lo, vmax=hi)
     # low is good for the costs, months and outage hours; for availability high is
-    cmap = "viridis" if field == "power_availability" else "viridis_r"
+    cmap = "viridis" if field in HIGHER_IS_BETTER else "viridis_r"
     im = ax.imshow(grid, origin="lower", extent=(-180, 180, -90, 90), cmap=cmap, interpolation="nearest",
                    zorder=1, **scale)
     if rough.any():  # approximate cells: faded under a white veil, hatched
@@ -246,10 +249,12 @@ def globe_heatmap_png(result: dict, field: str, resolution_deg: float) -> bytes:
     cb.set_label(label_of(field) + (", log scale" if logarithmic else "") + clipped)
     ranked = np.where(flagged, np.nan, np.asarray(result[field], dtype=float))
     if np.isfinite(ranked).any():
-        best = np.nanargmin(ranked)
+        best = np.nanargmax(ranked) if field in HIGHER_IS_BETTER else np.nanargmin(ranked)
         ax.plot(result["lon_deg"][best], result["lat_deg"][best], "r*", markersize=14, markeredgecolor="w",
                 markeredgewidth=0.8, zorder=4)
-        ax.annotate(f"best sourced {result[field][best]:,.1f}", (result["lon_deg"][best], result["lat_deg"][best]),
+        value = result[field][best]
+        shown = f"{100 * value:.3f} %" if field in HIGHER_IS_BETTER else f"{value:,.1f}"
+        ax.annotate(f"best sourced {shown}", (result["lon_deg"][best], result["lat_deg"][best]),
                     xytext=(8, 6), textcoords="offset points", color="r", zorder=5, fontsize=9,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.8))
     land_blank = np.zeros((nlat, nlon), dtype=bool)
