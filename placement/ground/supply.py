@@ -290,8 +290,8 @@ def choose_supply(a: dict, pue: np.ndarray, parameters: Parameters, device: str 
                "none of its mixes can be priced here: the grid"]
     reason = np.zeros(n, dtype=np.int64)
     if s.choice == "fastest":
-        best = np.argmin(np.where(offered, np.nan_to_num(months, nan=np.inf) * 1e9 + np.where(offered, table, 0), np.inf),
-                         axis=0)
+        # fewest months first, then the cheapest (an offered mix has finite months and cost)
+        best = np.argmin(np.where(offered, months * 1e9 + table, np.inf), axis=0)
     else:
         best = np.where(any_meets, np.argmin(np.where(meets, table, np.inf), axis=0), np.argmax(avail, axis=0))
         reason = np.where(any_meets, 1, 2)
