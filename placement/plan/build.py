@@ -80,6 +80,9 @@ def capacities_of(scenario, site_scores=None, shell_scores=None, device: str = "
     for site in site_list:
         i = site_scores.index(site["id"])
         spec = specs[site["id"]]
+        if spec.build and spec.mw is not None and spec.mw > round(site["power_mw"]):
+            raise InputError(str(scenario.path), f"capacity.{spec.id}.mw", spec.mw,
+                             f"a candidate larger than its site's power ({round(site['power_mw'])} MW)")
         out[site["id"]] = CapacityInfo(
             id=site["id"], name=site["name"], kind="ground",
             mw=int(spec.mw if spec.mw is not None else round(site["power_mw"])),

@@ -34,7 +34,8 @@ _TENANT_KEYS = {"id", "mw", "internal", "kind", "exclusive", "single_site", "blo
                 "residency", "latency_penalty_usd_per_mwh_per_ms", "description", "price_usd_per_mw_month", "start",
                 "end", "term_days", "renewable", "notice_days", "class", "evictable", "eviction_cost_usd_per_mw",
                 "mw_by_year", "capacities", "uptime_target", "sla_credits"}
-_CAPACITY_KEYS = {"id", "mw", "online_year", "price_usd_per_mwh", "online", "retire", "mw_by_year", "build"}
+_CAPACITY_KEYS = {"id", "mw", "online_year", "price_usd_per_mwh", "online", "retire", "mw_by_year", "build",
+                  "block_mw"}
 #: The largest MW a tenant or capacity entry may carry.
 
 
@@ -252,6 +253,7 @@ _CAPACITY_NUMBERS = {
     "mw": dict(low=0, high=MAX_MW, integer=True),
     "online_year": dict(low=0, high=2100, integer=True),
     "price_usd_per_mwh": dict(low=0, high=10000),
+    "block_mw": dict(low=0, high=MAX_MW, integer=True),
 }
 
 
@@ -269,7 +271,8 @@ def check_capacity(where: str, spec, field: str = "") -> CapacitySpec:
     InputError
         Not a CapacitySpec; an id that is not a non-empty text; ``mw``, ``online_year``, the price
         or a ramp that is not a finite number within its bounds; dates that are not UTC dates
-        (retirement before online); ``build`` not true/false.
+        (retirement before online); ``build`` not true/false; a candidate (``build = true``)
+        without ``mw``, or ``block_mw`` on capacity that is not a candidate or above its ``mw``.
     """
     def name(attr):
         return f"{field}.{attr}" if field else attr
@@ -289,6 +292,13 @@ def check_capacity(where: str, spec, field: str = "") -> CapacitySpec:
     out["online"], out["retire"] = online, retire
     out["mw_by_year"] = _mw_by_year(where, c.mw_by_year, prefix=f"{field}." if field else "")
     out["build"] = _bool(where, name("build"), c.build)
+    out["block_mw"] = require_number(where, name("block_mw"), c.block_mw, **_CAPACITY_NUMBERS["block_mw"])
+    if out["build"] and out["mw"] is None:
+        raise InputError(where, name("mw"), None, "a candidate to build (build = true) needs its mw")
+    if out["block_mw"] and not out["build"]:
+        raise InputError(where, name("block_mw"), out["block_mw"], "only a candidate (build = true) is built in blocks")
+    if out["block_mw"] and out["block_mw"] > out["mw"]:
+        raise InputError(where, name("block_mw"), out["block_mw"], f"larger than the candidate's {out['mw']} MW")
     return _normalised(c, out)
 
 

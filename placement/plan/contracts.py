@@ -10,7 +10,8 @@ its ``end`` or the plan's end), ``notice_days``, ``class`` = ``internal | commit
 
 ``[[capacity]]``: a catalog site or shell with ``mw``, ``online`` date (or ``online_year``),
 ``retire`` date, a ``mw_by_year`` ramp, a price override, and ``build = true`` for a campus
-still to be built (online when its time to power has passed, counted from the plan's start).
+still to be built (online when its time to power has passed, counted from the plan's start; it
+needs its ``mw``, and the whole-horizon plan builds it in ``block_mw`` blocks when it pays).
 
 ``[planning]``: ``start_year``, ``end_year``, ``period = "year" | "quarter" | "month"``, migration and
 eviction prices and what leaving demand unserved costs by class.
@@ -101,6 +102,9 @@ class CapacitySpec:
     retire: dt.datetime | None = None
     mw_by_year: dict = field(default_factory=dict)
     build: bool = False
+    #: a candidate's build decision comes in whole blocks of this many MW (0: its whole ``mw``);
+    #: the whole-horizon plan chooses how many and when (:mod:`placement.plan.horizon_model`)
+    block_mw: int = 0
 
 
 @dataclass(frozen=True)

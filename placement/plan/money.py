@@ -74,12 +74,13 @@ def cents(usd: float) -> int:
 
 
 def layer_money(problem: Problem, prices: LayerPrices, placed: dict, short: np.ndarray, moved_mw: int,
-                year: int, objective: int) -> dict:
+                year: int, objective: int, extra: dict | None = None) -> dict:
     """Money of a solved layer [USD]: every item of :data:`MARGIN_ITEMS` (costs positive),
     ``margin_usd`` (revenue less the costs, exact in cents) and ``penalty_usd`` (the non-cash part
     of the layer's ``objective``: objective + margin).
 
-    ``placed``: (demand index, capacity index) -> MW; ``short``: MW unserved per demand node."""
+    ``placed``: (demand index, capacity index) -> MW; ``short``: MW unserved per demand node;
+    ``extra``: item -> USD added to it (the whole-horizon plan's fees and built capital)."""
     items = {k: 0.0 for k in MARGIN_ITEMS}
     per_capacity = {}
     for (i, j), mw in placed.items():
@@ -97,6 +98,8 @@ def layer_money(problem: Problem, prices: LayerPrices, placed: dict, short: np.n
         item = prices.unserved_item[i]
         if item:
             items[item] += int(short[i]) * float(problem.unserved_money[i])
+    for k, v in (extra or {}).items():
+        items[k] += v
     whole = {k: cents(v) for k, v in items.items()}
     margin = whole["revenue_usd"] - sum(v for k, v in whole.items() if k != "revenue_usd")
     out = {k: v / 100 for k, v in whole.items()}

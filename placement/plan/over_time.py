@@ -127,7 +127,8 @@ def _rtt_rows(ctx: PlanContext, demands: list) -> np.ndarray:
         else np.zeros((0, n_c))
 
 
-def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, running: set) -> tuple:
+def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, running: set, *,
+                  prune_price: bool = True, capital_by_build: frozenset = frozenset()) -> tuple:
     """The problem of one period and its prices: (Problem with its money, :class:`LayerPrices`).
 
     Per allowed arc the weight is the capacity's cost plus the latency nudge minus the revenue
@@ -138,6 +139,10 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
 
     ``previous``: (demand key, capacity id) -> MW placed in the period before; ``gone``: tenants
     expelled; ``running``: tenants served in the period before (their unserved arc is an eviction).
+    ``prune_price``: drop arcs that cost as much as leaving the MW unserved (the rolling plan; the
+    whole-horizon model keeps them, as serving at a loss can pay later). ``capital_by_build``:
+    capacity ids whose capital is paid by their build decision (:mod:`placement.plan.horizon`), so
+    their arcs carry the levelized cost less its capital component.
     """
     sc, planning = ctx.scenario, ctx.planning
     tenants = []
@@ -164,7 +169,9 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
     for i, d in enumerate(demands):
         if d.discrete:
             violations[i, np.maximum(cap_mw, potential) < d.mw] |= RULE_BIT["size"]
-    lcoe = np.array([c.lcoe_in(period.year) for c in caps.values()])
+    lcoe = np.array([c.lcoe_in(period.year) - (c.components_in(period.year).get("capital_usd_per_mwh_it", 0.0)
+                                               if cid in capital_by_build else 0.0)
+                     for cid, c in caps.items()])
     share = np.array([covered_share(windows[d.tenant.id], period) for d in demands])
     hours = share * period.hours
     price = np.array([_tenant_price(d.tenant, planning) for d in demands])
@@ -192,7 +199,8 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
         unserved_money.append(money)
         unserved_item.append(item)
     unserved = np.rint(np.array(unserved, dtype=float)).astype(np.int64)
-    violations[(violations == 0) & (weight >= unserved[:, None])] |= RULE_BIT["price"]
+    if prune_price:
+        violations[(violations == 0) & (weight >= unserved[:, None])] |= RULE_BIT["price"]
     a_d, a_c = np.nonzero(violations == 0)
     problem = Problem(caps, demands, a_d.astype(np.int64), a_c.astype(np.int64), weight[a_d, a_c], rtt, violations,
                       unserved, {}, int(round(planning.migration_usd_per_mw)), {}, cash[a_d, a_c],
@@ -250,11 +258,13 @@ def _records(period: Period, problem: Problem, placed: dict, prices: LayerPrices
 # --- the plan -------------------------------------------------------------------------------------
 
 def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str = "ortools",
-                   extra_tenants=(), device: str = "auto", allow_large: bool = False) -> MultiPeriodPlan:
-    """Solve the plan layer by layer (module docstring)."""
+                   extra_tenants=(), device: str = "auto", allow_large: bool = False,
+                   context: PlanContext | None = None) -> MultiPeriodPlan:
+    """Solve the plan layer by layer (module docstring); ``context``: the scenario's
+    :func:`context_of`, when already built (the whole-horizon plan's warm start)."""
     if extra_tenants:
         scenario = dataclasses.replace(scenario, tenants=list(scenario.tenants) + list(extra_tenants))
-    ctx = context_of(scenario, site_scores, shell_scores, device, allow_large)
+    ctx = context if context is not None else context_of(scenario, site_scores, shell_scores, device, allow_large)
     previous, gone, running = {}, set(), set()
     layers, rows, evictions = [], [], []
     objective, optimal = 0, True
