@@ -124,6 +124,12 @@ def yes_option(fn):
                         help="Plan even past the size limits (tenants; tenants x capacities x periods).")(fn)
 
 
+def rolling_option(fn):
+    return click.option("--rolling", is_flag=True,
+                        help="Plan period by period, each from the one before (no foresight; for plans too large "
+                             "to solve whole). Default: the whole horizon at once, proven optimal.")(fn)
+
+
 def outside_paths_option(fn):
     return click.option("--allow-outside-paths", is_flag=True,
                         help="Let the scenario read files outside its own folder and the bundled catalogs "

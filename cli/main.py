@@ -12,7 +12,7 @@ import click
 from placement.cli import batch_commands, compare_command, latency_command, plan_commands
 
 from placement.cli.common import (announce_compile, workload_option, device_option, emit, format_option, handle_errors, load, number, orbit_options,
-                                  outside_paths_option, run_entry, wide_option, yes_option)
+                                  outside_paths_option, rolling_option, run_entry, wide_option, yes_option)
 from rich.markup import escape
 
 from placement.outputs.tables import print_plan, shell_table, site_table
@@ -60,14 +60,15 @@ def main(argv=None):
 @device_option
 @yes_option
 @workload_option
+@rolling_option
 @handle_errors
-def run(scenario, out_dir, top, allow_outside_paths, wide, device, allow_large, workload):
+def run(scenario, out_dir, top, allow_outside_paths, wide, device, allow_large, workload, rolling):
     """Score a scenario and write all outputs (default: the bundled scenario)."""
     from placement.runner import run_all
 
     sc = with_workload(load(scenario, allow_outside_paths), workload)
     announce_compile()
-    result = run_all(sc, out_dir, device=device, allow_large=allow_large)
+    result = run_all(sc, out_dir, device=device, allow_large=allow_large, method="rolling" if rolling else "horizon")
     scores = result.site_scores  # ranked for the scenario's workload
     con = console(wide=wide)
     by = ("levelized cost per IT MWh (training: latency free)" if sc.workload == "training" else

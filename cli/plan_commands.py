@@ -8,7 +8,7 @@ import click
 from rich.markup import escape
 
 from placement.cli.common import (announce_compile, device_option, format_option, handle_errors, load,
-                                  outside_paths_option, wide_option, yes_option)
+                                  outside_paths_option, rolling_option, wide_option, yes_option)
 
 from placement.outputs.terminal import Column, console, fitted_table
 
@@ -31,10 +31,12 @@ def print_period_plan(con, plan, *, wide=False, top=8):
             Column("margin\nM USD", lambda i: f"{by_period.get(periods[i], 0) / 1e6:,.0f}", priority=0),
             Column("unserved MW", lambda i: ", ".join(f"{u['tenant']} {u['mw']}" for u in _unserved(plan, i)) or "-",
                    "left", priority=2)]
-    proof = ("optimal in every period" if plan.optimal else
-             f"search limit reached: objective within {plan.gap_usd / 1e6:,.1f} M USD of the optimum")
+    proof = plan_proof(plan)
     con.print(fitted_table(f"Plan {periods[0]}-{periods[-1]}: margin {plan.margin_usd / 1e9:,.2f} bn USD ({proof})",
                            cols, len(periods), width=con.width, wide=wide))
+    for b in getattr(plan, "builds", ()):
+        con.print(f"[green]build[/green] {escape(b['capacity_id'])} {b['mw']:,} MW from {b['period']} "
+                  f"(capital {b['capital_usd'] / 1e6:,.0f} M USD committed to the plan's end)")
     for ev in plan.evictions:
         con.print(f"[red]expelled[/red] {escape(ev['tenant'])} ({ev['mw']:,} MW) from {ev['period']}")
     from placement.plan.periods import period_spans
@@ -53,6 +55,13 @@ def print_period_plan(con, plan, *, wide=False, top=8):
                            wide=wide))
 
 
+def plan_proof(plan) -> str:
+    """How the plan was solved and how far from the optimum it may be, in words."""
+    from placement.plan.multi_period import proof_text
+
+    return proof_text(getattr(plan, "method", "rolling"), plan.gap_usd, plan.optimal)
+
+
 def _unserved(plan, i):
     from placement.plan.over_time import unserved_of_layer as unserved_of
 
@@ -68,9 +77,10 @@ def _unserved(plan, i):
 @wide_option
 @device_option
 @yes_option
+@rolling_option
 @handle_errors
-def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide, device, allow_large):
-    """Plan the scenario's contracts over its years: margin, moves, evictions, value of capacity."""
+def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide, device, allow_large, rolling):
+    """Plan the scenario's contracts over its years: margin, moves, evictions, builds, value of capacity."""
     from placement.outputs.files import OutputSet
     from placement.plan.outputs import write_period_outputs
     from placement.plan import plan as plan_of
@@ -78,7 +88,7 @@ def plan_command(scenario, out_dir, fmt, allow_outside_paths, wide, device, allo
     sc = load(scenario, allow_outside_paths)
     outputs = OutputSet(out_dir, {"scenario": sc.name, "fingerprint": sc.fingerprint}) if out_dir else None
     announce_compile()
-    plan = plan_of(sc, device=device, allow_large=allow_large)
+    plan = plan_of(sc, device=device, allow_large=allow_large, method="rolling" if rolling else "horizon")
     if outputs is not None:
         from placement.outputs.report import period_report_markdown
 
@@ -124,10 +134,11 @@ def check_out_file(path: str) -> Path:
               help="Also write the quote's JSON to this file (replaced atomically).")
 @format_option(("table", "json"))
 @outside_paths_option
+@rolling_option
 @device_option
 @yes_option
 @handle_errors
-def quote_command(scenario, tenant_file, out_file, fmt, allow_outside_paths, device, allow_large):
+def quote_command(scenario, tenant_file, out_file, fmt, allow_outside_paths, rolling, device, allow_large):
     """The break-even price of a new tenant over the MW-months its contract asks, and where it would run."""
     import tomllib
 
@@ -150,7 +161,7 @@ def quote_command(scenario, tenant_file, out_file, fmt, allow_outside_paths, dev
         raise InputError(tenant_file, "tenant", None, "needs exactly one [[tenant]] table and nothing else")
     t = parse_tenant(tenant_file, table)
     announce_compile()
-    q = quote(sc, t, device=device, allow_large=allow_large)
+    q = quote(sc, t, device=device, allow_large=allow_large, method="rolling" if rolling else "horizon")
     text = json.dumps(q.to_dict(), indent=2, allow_nan=False) + "\n"  # finite numbers only: valid JSON
     if out is not None:
         from placement.outputs.files import write_atomic

@@ -24,7 +24,7 @@ class RunResult:
     period_plan: object = None
 
 
-def run(scenario, out_dir, *, device: str = "auto", allow_large: bool = False):
+def run(scenario, out_dir, *, device: str = "auto", allow_large: bool = False, method: str = "horizon"):
     """The main job: score the scenario, assign its tenants and write every output.
 
     Parameters
@@ -41,6 +41,8 @@ def run(scenario, out_dir, *, device: str = "auto", allow_large: bool = False):
         Where the kernels run.
     allow_large : bool
         Plan even past :data:`placement.bounds.WORK_LIMITS` (otherwise :class:`InputError` before any work).
+    method : {'horizon', 'rolling'}
+        The plan over the years solved whole (default) or period by period (:func:`placement.plan`).
 
     Returns
     -------
@@ -61,15 +63,18 @@ def run(scenario, out_dir, *, device: str = "auto", allow_large: bool = False):
     ----------
     .. [1] ``../shared/DESIGN.md`` (the data flow and the JSON fields of every output).
     """
-    return run_all(scenario, out_dir, device=device, allow_large=allow_large).plan
+    return run_all(scenario, out_dir, device=device, allow_large=allow_large, method=method).plan
 
 
-def run_all(scenario, out_dir, *, device: str = "auto", allow_large: bool = False) -> RunResult:
+def run_all(scenario, out_dir, *, device: str = "auto", allow_large: bool = False,
+            method: str = "horizon") -> RunResult:
     """:func:`run`, returning everything it computed and the files it wrote (checks as :func:`run`)."""
-    from placement.catalogs.validation import require_path
+    from placement.catalogs.validation import require_choice, require_path
+    from placement.plan import METHODS
     from placement.plan.assign import check_plan_arguments
 
     scenario, _, _ = check_plan_arguments("run", scenario, device=device, allow_large=allow_large)
+    require_choice("run", "method", method, METHODS)
     out_dir = require_path("run", "out_dir", out_dir)
     meta = {"scenario": scenario.name, "fingerprint": scenario.fingerprint}
     if scenario.tenants and scenario.capacity:
@@ -92,13 +97,13 @@ def run_all(scenario, out_dir, *, device: str = "auto", allow_large: bool = Fals
                                     device=device).order_by()
     plan = problem = period_plan = None
     if scenario.tenants:
+        from placement.plan import plan_by
         from placement.plan.assign import assign_problem
-        from placement.plan.over_time import plan_over_time
 
         plan, problem = assign_problem(scenario, site_scores=scores, shell_scores=shell_scores, device=device,
                                        allow_large=allow_large)
-        period_plan = plan_over_time(scenario, site_scores=scores, shell_scores=shell_scores, device=device,
-                                     allow_large=allow_large)
+        period_plan = plan_by(method, scenario, site_scores=scores, shell_scores=shell_scores, device=device,
+                              allow_large=allow_large, where="run")
 
     files = []
     with outputs:

@@ -264,8 +264,10 @@ def test_cli_plan_and_quote(tmp_path):
     assert r.returncode == 2 and "already" in r.stderr
 
 
-def test_break_even_price_makes_the_operator_even(tmp_path, scored):
-    # a tenant priced at its quote leaves the margin unchanged (within rounding)
+@pytest.mark.parametrize("method", ["horizon", "rolling"])
+def test_break_even_price_makes_the_operator_even(tmp_path, scored, method):
+    # a tenant priced at its quote leaves the margin unchanged (within rounding), by either method
+    from placement.plan import plan_by
     from placement.plan.contract_checks import parse_tenant
     from placement.plan.quote import quote
 
@@ -273,10 +275,10 @@ def test_break_even_price_makes_the_operator_even(tmp_path, scored):
     path.write_text(scenario_text([{"id": "a", "mw": 80, "kind": "ground", "price_usd_per_mw_month": 400000}]))
     sc = load_scenario(path)
     new = parse_tenant("new", {"id": "n", "mw": 30, "kind": "ground"})
-    q = quote(sc, new)
+    q = quote(sc, new, method=method)
     priced = dataclasses.replace(new, price_usd_per_mw_month=q.break_even_usd_per_mw_month)
-    base = plan_over_time(sc)  # scored with the scenario's own parameters, as the quote is
-    with_new = plan_over_time(sc, extra_tenants=[priced])
+    base = plan_by(method, sc)  # scored with the scenario's own parameters, as the quote is
+    with_new = plan_by(method, sc, extra_tenants=[priced])
     assert with_new.margin_usd == pytest.approx(base.margin_usd, abs=0.002 * abs(base.margin_usd) + 5e4)
 
 

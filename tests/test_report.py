@@ -140,6 +140,19 @@ def test_one_build_next_line_per_workload_with_cost_time_to_power_and_value(repo
             assert "not yet in the plan" in line
 
 
+def test_the_plan_builds_and_how_it_was_solved_read_as_in_the_plan(report, plan_doc):
+    """The plan's build decisions (plan_periods.json ``builds``) and its proof read the same in the
+    report: one line per build with its MW, first period and capital in M USD."""
+    assert plan_doc["method"] == "horizon" and plan_doc["builds"]
+    (line,) = [ln for ln in report.splitlines() if ln.startswith("- **The plan builds:**")]
+    for b in plan_doc["builds"]:
+        assert f"{b['capacity_id']} {b['mw']:,} MW from {b['period']} (capital {round(b['capital_usd'] / 1e6):,} M USD)" in line
+    proof = "whole horizon, proven optimal" if plan_doc["optimality_gap_usd"] == 0 else "time limit reached"
+    span = f"{plan_doc['periods'][0]['label']}-{plan_doc['periods'][-1]['label']}"
+    (margin,) = [ln for ln in report.splitlines() if ln.startswith(f"- **Margin {span}:**")]
+    assert f"; solved {proof}" in margin
+
+
 def test_every_line_with_money_or_mw_names_its_period(report, plan_doc):
     labels = {p["label"] for p in plan_doc["periods"]}
     years = re.compile("|".join(sorted(labels)))

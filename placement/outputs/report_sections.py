@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from placement.outputs.report_figures import millions, millions_adding_up
+from placement.plan.multi_period import proof_text
 from placement.plan.periods import period_spans
 
 __all__ = ["now_blocks", "build_next_blocks", "over_the_years_blocks", "assignment_blocks", "replan_blocks"]
@@ -152,6 +153,12 @@ def build_next_blocks(recs: list, scenario, shell_scores, doc: dict | None, labe
     """One "build next" line per workload, then orbit against ground."""
     planning = getattr(scenario, "planning", None)
     blocks = [("h2", "Where to build next, by workload")]
+    # the plan's own build decisions first (the whole-horizon plan decides whether, when and how much)
+    builds = (doc or {}).get("builds") or []
+    if builds:
+        blocks.append(("li", "The plan builds:", "; ".join(
+            f"{b['capacity_id']} {int(b['mw']):,} MW from {b['period']} (capital {millions(float(b['capital_usd'])):,} M USD)"
+            for b in builds) + f", committed from then to {labels[-1] if labels else 'the end'}, used or not"))
     if not recs:
         blocks.append(("li", "", "no site scores in this run (placement run or placement sites rank them)"))
     for rec in recs:
@@ -192,11 +199,14 @@ def over_the_years_blocks(doc: dict, money: list, values: dict, scenario) -> lis
     price = getattr(getattr(scenario, "planning", None), "internal_price_usd_per_mw_month", None)
     blocks.append(("li", f"Margin {span}:", f"{sum(shown):,} M USD, the sum of the period margins below (each rounded so they add up), on "
                                             f"{sum(millions(m['revenue_usd']) for m in money):,} M USD of revenue"
-                   + (f" (in-house work valued at {price:,.0f} USD per MW-month)" if price else "")))
+                   + (f" (in-house work valued at {price:,.0f} USD per MW-month)" if price else "")
+                   + "; solved " + proof_text(doc.get("method", "rolling"), float(doc.get("optimality_gap_usd", 0)),
+                                              bool(doc.get("optimal")))))
     total = doc.get("margin_usd")
     if total is not None and abs(float(total) - sum(m["margin_usd"] for m in money)) >= 5e5:
         blocks.append(("li", "Check:", f"the plan's own total (plan_periods.json margin_usd) is "
                                        f"{millions(float(total)):,} M USD, not the sum of its periods"))
+
     blocks += [("li", f"Expelled in {e['period']}:", f"{e['tenant']} ({int(e['mw']):,} MW)")
                for e in doc.get("evictions") or []]
     off = any(abs(m["off_rows_usd"]) >= 5e5 for m in money)

@@ -20,15 +20,25 @@ from __future__ import annotations
 import sys as _sys
 import types as _types
 
-__all__ = ["plan", "build_plan_graph", "MultiPeriodPlan"]
+__all__ = ["plan", "plan_by", "build_plan_graph", "MultiPeriodPlan", "METHODS"]
 
 
-def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto", allow_large: bool = False):
+#: How a plan is solved: the whole horizon at once (the default) or period by period.
+METHODS = ("horizon", "rolling")
+
+
+def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto", allow_large: bool = False,
+         method: str = "horizon", time_limit_s: float | None = None):
     """Plan the scenario's tenants onto its capacity over the planning horizon, for margin.
 
-    One min-cost-flow layer per period (:mod:`placement.plan.over_time`): contracts with their
-    prices, terms, notice and class; capacity with its online date, ramp and retirement; keep
-    arcs and priced migration between periods; exclusive leases and blocks placed exactly.
+    ``method = "horizon"`` (default, :mod:`placement.plan.horizon`): one mixed-integer program over
+    every period at once, solved to proven optimality by HiGHS from the rolling plan as a warm start
+    (within ``time_limit_s``, default 60 s; past it the best plan found and its gap): contracts with
+    their prices, terms, notice and class; capacity with its online date, ramp and retirement;
+    migration, expulsions, exclusive leases and blocks; and the build decisions of candidate
+    campuses (``builds``). ``method = "rolling"`` (:mod:`placement.plan.over_time`): one
+    min-cost-flow layer per period, each from the placement the period before left (no foresight;
+    for plans too large to solve whole).
 
     Parameters
     ----------
@@ -43,10 +53,16 @@ def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto",
     allow_large : bool
         Plan it even past :data:`placement.bounds.WORK_LIMITS` (tenants; demand nodes x capacities x
         periods); otherwise such a plan raises :class:`InputError` before any work.
+    method : {'horizon', 'rolling'}
+        The whole horizon at once, or period by period.
+    time_limit_s : float, optional
+        Seconds the whole-horizon solve may take (1 to 86,400; default 60).
 
     Returns
     -------
     MultiPeriodPlan
+        (``method = "horizon"``: a :class:`~placement.plan.horizon.HorizonPlan`, with ``builds``,
+        ``method``, ``bound`` and ``gap_usd``.)
         ``objective`` [USD, the graph's integer units, non-cash penalties included; negative is
         profit], ``margin_usd`` [USD] (revenue minus energy, capital, carbon, water, delay, IT
         capex, migration, eviction fees and SLA credits; the sum of the periods' margins),
@@ -71,12 +87,31 @@ def plan(scenario, *, site_scores=None, shell_scores=None, device: str = "auto",
        networks; linear-programming duals as the value of capacity).
     """
     from placement.plan.assign import check_plan_arguments
-    from placement.plan.over_time import plan_over_time
 
     scenario, _, _ = check_plan_arguments("plan", scenario, site_scores=site_scores, shell_scores=shell_scores,
                                           device=device, allow_large=allow_large)
-    return plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores, device=device,
-                          allow_large=allow_large)
+    return plan_by(method, scenario, site_scores=site_scores, shell_scores=shell_scores, device=device,
+                   allow_large=allow_large, time_limit_s=time_limit_s, where="plan")
+
+
+def plan_by(method: str, scenario, *, site_scores=None, shell_scores=None, device: str = "auto",
+            allow_large: bool = False, time_limit_s: float | None = None, where: str = "plan", **kwargs):
+    """The plan of a checked scenario by ``method`` (:data:`METHODS`); ``kwargs`` go to the solver
+    (``extra_tenants``)."""
+    from placement.catalogs.validation import require_choice, require_number
+
+    require_choice(where, "method", method, METHODS)
+    if time_limit_s is not None:
+        time_limit_s = require_number(where, "time_limit_s", time_limit_s, low=1, high=86_400)
+    if method == "rolling":
+        from placement.plan.over_time import plan_over_time
+
+        return plan_over_time(scenario, site_scores=site_scores, shell_scores=shell_scores, device=device,
+                              allow_large=allow_large, **kwargs)
+    from placement.plan.horizon import TIME_LIMIT_S, plan_whole_horizon
+
+    return plan_whole_horizon(scenario, site_scores=site_scores, shell_scores=shell_scores, device=device,
+                              allow_large=allow_large, time_limit_s=time_limit_s or TIME_LIMIT_S, **kwargs)
 
 
 def build_plan_graph(scenario, *, site_scores=None, shell_scores=None, device: str = "auto",

@@ -170,6 +170,9 @@ def explain_unserved(problem: Problem, i: int, mw: int, used: dict) -> str:
         biggest_free = max(allowed, key=spare)
         kind = "exclusive lease" if d.exclusive else "unsplittable block"
         label = who if d.label and d.label != kind else ""  # "exclusive lease (exclusive lease)" said once
+        if spare(biggest_free) >= d.mw:  # it fits: left out on price, not for room
+            return (f"{kind}{label} of {d.mw} MW would fit at {biggest_free} ({spare(biggest_free)} MW free) "
+                    f"but costs more there than leaving it unserved")
         return (f"{kind}{label} of {d.mw} MW fits nowhere: most free capacity {target} is "
                 f"{max(spare(biggest_free), 0)} MW at {biggest_free}" + alternative("size"))
     if full:

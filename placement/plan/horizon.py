@@ -14,8 +14,9 @@ The value of one more MW of a capacity in a period is, for the whole-horizon pla
 **whole horizon's** margin when the capacity has one more MW in that period, with the discrete
 decisions (which site each exclusive lease and block takes, expulsions, builds) held at the
 optimum: the linear program over the remaining decisions is re-solved (HiGHS, hot-started) for
-every capacity and period whose row is binding (its dual not zero); elsewhere it is 0. The objective
-fall beside it is the row's dual.
+every capacity and period whose row is binding (its dual not zero); elsewhere it is 0. A candidate
+campus's extra MW is one more MW built, so its capital for the period is paid from that rise. The
+objective fall beside it is the same re-solve's.
 
 References
 ----------
@@ -23,6 +24,11 @@ References
    Mathematical Programming Computation 10, 119-142 (HiGHS).
 .. [2] Pochet, Y. & Wolsey, L. A. (2006). Production Planning by Mixed Integer Programming,
    Springer (multi-period lot sizing with set-up decisions: the build variables).
+.. [3] Desrosiers, J. & Luebbecke, M. E. (2005). A primer in column generation. In Column
+   Generation, Springer, 1-32 (pricing columns left out by their reduced costs).
+.. [4] Measured here: the first priced subset of ``benchmarks/bench_plan.py``'s 15 x 60 x 500
+   scenario (41,090 rows, 65,623 columns) solves in 15 s by HiGHS's interior point with crossover
+   and 41 s by its dual simplex (2 cores, highspy 1.16).
 """
 from __future__ import annotations
 
@@ -70,6 +76,8 @@ def solve_model(model: HorizonModel, start: np.ndarray | None = None, *, time_li
     """Minimise the program with HiGHS (relative gap 0, absolute gap below one USD: the objective is
     a whole number of USD, so a solve that finishes is proven optimal), from ``start`` when given."""
     t0 = time.perf_counter()
+    if model.n_cols == 0:  # nothing to decide: the constant is the optimum
+        return SolveResult(np.zeros(0), model.offset, model.offset, "Optimal", 0.0, False)
     h = _highs(model, time_limit_s, threads)
     if start is not None:
         # the sparse form: with a whole HighsSolution, highspy 1.16 returns that start from
@@ -87,22 +95,60 @@ def solve_model(model: HorizonModel, start: np.ndarray | None = None, *, time_li
         v = np.asarray(h.getSolution().col_value, dtype=float)
     v = np.where(model.integer, np.rint(v), v)
     objective = model.objective_of(v)
-    if start is not None and info.primal_solution_status != 0 and \
+    left_s = time_limit_s - (time.perf_counter() - t0)
+    if start is not None and info.primal_solution_status != 0 and left_s >= 1.0 and \
             objective > float(info.objective_function_value) + model.offset + 0.5:
-        # highspy 1.16 can hand back the start itself where presolve found better: solve again without it
-        return solve_model(model, None, time_limit_s=time_limit_s, threads=threads)._replace_start(start, model)
+        # highspy 1.16 can hand back the start itself where presolve found better: solve again without
+        # it, in the time left
+        return solve_model(model, None, time_limit_s=left_s, threads=threads)._replace_start(start, model)
     if start is not None and model.objective_of(start) <= objective:
         v, objective = np.asarray(start, dtype=float), model.objective_of(start)
     bound = float(info.mip_dual_bound) + model.offset
-    bound = objective if status == "Optimal" else int(np.ceil(min(bound, objective) - 1e-6))
+    if status == "Optimal":
+        bound = objective
+    elif np.isfinite(bound):
+        bound = int(np.ceil(min(bound, objective) - 1e-6))
+    else:  # no bound proven (stopped before the root relaxation)
+        bound = -(2**62)
     return SolveResult(v, objective, int(bound), status, time.perf_counter() - t0,
                        start is None or objective < model.objective_of(start))
+
+
+def new_highs():
+    """A ``highspy.Highs`` with its logging off. Its constructor prints a banner on the process's
+    standard output (C level), which would corrupt ``--format json``: file descriptor 1 points at
+    the null device while it is made."""
+    import ctypes
+    import os
+    import sys
+
+    import highspy
+
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:  # no C library to flush (not POSIX): take the banner
+        libc = None
+    sys.stdout.flush()
+    if libc is not None:
+        libc.fflush(None)
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        h = highspy.Highs()
+        if libc is not None:
+            libc.fflush(None)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 def _highs(model: HorizonModel, time_limit_s: float, threads: int | None, integer: bool = True):
     import highspy
 
-    h = highspy.Highs()
+    h = new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.999)
@@ -128,6 +174,137 @@ def _highs(model: HorizonModel, time_limit_s: float, threads: int | None, intege
     return h
 
 
+#: Arcs (over all periods) past which the program is solved on a priced subset of them.
+FULL_MODEL_ARCS = 60_000
+#: Arcs per demand node and period the priced subset starts from (the cheapest).
+CHEAPEST_ARCS = 4
+#: Arcs per demand node and period that enter the priced subset in one round (the most negative).
+ENTERING_ARCS = 2
+
+
+def initial_keep(data: list, rolling) -> list:
+    """Per period, a mask of the arcs the priced subset starts from: each demand node's
+    :data:`CHEAPEST_ARCS` cheapest, every arc of a discrete node (exclusive lease, block, single
+    site), and every arc the rolling plan used."""
+    keep = []
+    for pd, layer in zip(data, rolling.layers):
+        prob = pd.problem
+        ai, aw = prob.arc_demand[pd.arcs], prob.arc_weight[pd.arcs]
+        order = np.lexsort((aw, ai))
+        first = np.searchsorted(ai[order], ai[order], side="left")
+        rank = np.empty(ai.size, dtype=np.int64)
+        rank[order] = np.arange(ai.size) - first
+        mask = rank < CHEAPEST_ARCS
+        discrete = np.array([d.discrete for d in prob.demands], dtype=bool)
+        mask |= discrete[ai] if ai.size else mask
+        used = {(prob.demand_index[key], prob.capacity_index[cid]) for key, cid in layer.placed}
+        if used:
+            code = ai.astype(np.int64) * len(prob.capacity_ids) + prob.arc_capacity[pd.arcs]
+            mask |= np.isin(code, [i * len(prob.capacity_ids) + j for i, j in used])
+        keep.append(mask)
+    return keep
+
+
+def price_out(model: HorizonModel, data: list, keep: list, row_dual: np.ndarray, tol: float = 1e-3) -> int:
+    """Add to ``keep`` every arc left out whose reduced cost at the restricted program's duals is
+    negative (it could lower the objective), and return how many. An arc left out is priced against
+    every row it would enter: its demand node's, its capacity's (and its build and exclusive-lease
+    rows), its tenant's notice rows (this period's and the next's) and the next period's migration
+    row of the same pair; a row the restricted program lacks has dual 0, which with every arc it
+    would hold at 0 is a valid dual. When none is negative the restricted optimum of the linear
+    relaxation is the whole program's."""
+    y = np.asarray(row_dual, dtype=float)
+    z_max = max((y[r] for r in model.z_row.values()), default=0.0)
+    added = 0
+    for p, pd in enumerate(data):
+        out = np.flatnonzero(~keep[p])
+        if out.size == 0:
+            continue
+        prob = pd.problem
+        a = pd.arcs[out]
+        ai, aj = prob.arc_demand[a], prob.arc_capacity[a]
+        c = (prob.arc_weight[a] - prob.unserved_weight[ai]).astype(float)
+        dem = np.zeros(len(prob.demands))
+        for (q, i), r in model.demand_row.items():
+            if q == p:
+                dem[i] = y[r]
+        cap = np.zeros(len(prob.capacity_ids))
+        for (q, j), rows in model.capacity_rows.items():
+            if q == p:
+                cap[j] = sum(y[r] for r in rows)
+        for (q, j), rows in model.excl_rows.items():
+            if q == p:
+                cap[j] += sum(y[r] for r, _ in rows)  # left-out arcs are never the owner's (discrete: kept)
+        tenant_of = np.array([d.tenant.id for d in prob.demands], dtype=object)
+        cut = cut_dual(model, y, tenant_of, p)
+        rc = c - (dem[ai] + cap[aj] + cut[ai])
+        maybe = np.flatnonzero(rc - z_max < -tol)
+        if maybe.size and p + 1 < len(data):
+            nxt = data[p + 1].problem
+            for m in maybe:
+                i2 = nxt.demand_index.get(prob.demands[int(ai[m])].key)
+                r = model.z_row.get((p + 1, i2, int(aj[m]))) if i2 is not None else None
+                if r is not None:
+                    rc[m] -= y[r]
+        neg = np.flatnonzero(rc < -tol)
+        # partial pricing: per demand node, its ENTERING_ARCS most negative (all of them at once would
+        # hand back nearly the whole program; the loop prices again until none is left)
+        order = neg[np.lexsort((rc[neg], ai[neg]))]
+        first = np.searchsorted(ai[order], ai[order], side="left")
+        enter = out[order[np.arange(order.size) - first < ENTERING_ARCS]]
+        keep[p][enter] = True
+        added += enter.size
+    return added
+
+
+def cut_dual(model: HorizonModel, y: np.ndarray, tenant_of: np.ndarray, p: int) -> np.ndarray:
+    """Per demand node of period ``p``: the duals of its tenant's notice rows an arc would enter
+    (+1 in this period's, -1 in the next period's)."""
+    out = np.zeros(tenant_of.size)
+    if not model.cut_row:
+        return out
+    for k, tid in enumerate(tenant_of):
+        r0, r1 = model.cut_row.get((tid, p)), model.cut_row.get((tid, p + 1))
+        out[k] = (y[r0] if r0 is not None else 0.0) - (y[r1] if r1 is not None else 0.0)
+    return out
+
+
+def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: float):
+    """(model, result, start) of the whole-horizon program: the whole program where it has at most
+    :data:`FULL_MODEL_ARCS` arcs; past that, on a subset of its arcs grown by pricing
+    (:func:`price_out`, column generation on the linear relaxation [3]_) until no arc left out could
+    lower the relaxation, whose optimum is then a proven lower bound for the whole program; the
+    mixed-integer program on that subset gives the plan, proven optimal where it meets the bound."""
+    t0 = time.perf_counter()
+    if sum(pd.arcs.size for pd in data) <= FULL_MODEL_ARCS:
+        model = build_model(ctx, data, build_ids)
+        start = point_of_rolling(model, data, rolling)
+        start = start if feasible(model, start) else None
+        return model, solve_model(model, start, time_limit_s=time_limit_s), start
+    keep = initial_keep(data, rolling)
+    while True:
+        model = build_model(ctx, data, build_ids, keep)
+        h = _highs(model, max(time_limit_s - (time.perf_counter() - t0), 1.0), None, integer=False)
+        h.setOptionValue("solver", "ipm")  # with crossover (duals of a vertex): 3x dual simplex here [4]_
+        h.run()
+        if h.modelStatusToString(h.getModelStatus()) != "Optimal":
+            lp_bound = None
+            break
+        lp_bound = float(h.getInfo().objective_function_value) + model.offset
+        if price_out(model, data, keep, h.getSolution().row_dual) == 0:
+            break
+    start = point_of_rolling(model, data, rolling)
+    start = start if feasible(model, start) else None
+    result = solve_model(model, start, time_limit_s=max(time_limit_s - (time.perf_counter() - t0), 1.0))
+    if lp_bound is not None:
+        bound = min(result.bound, int(np.ceil(lp_bound - 1e-6)))
+    else:
+        bound = min(result.bound, model.objective_of(start) if start is not None else result.bound)
+    result.bound = min(bound, result.objective)
+    result.seconds = time.perf_counter() - t0
+    return model, result, start
+
+
 def point_of_rolling(model: HorizonModel, data: list, rolling) -> np.ndarray:
     """The rolling plan's decisions as a point of the program (its warm start): its placement,
     expulsions, the MW each demand node gained, and each candidate built in whole blocks as far as
@@ -144,7 +321,7 @@ def point_of_rolling(model: HorizonModel, data: list, rolling) -> np.ndarray:
     for p, (pd, layer) in enumerate(zip(data, rolling.layers)):
         prob = pd.problem
         where = {(prob.demands[int(prob.arc_demand[a])].key, prob.capacity_ids[int(prob.arc_capacity[a])]): k
-                 for k, a in enumerate(pd.arcs)}
+                 for k, a in enumerate(model.arcs[p])}
         for (key, cid), mw in layer.placed.items():
             k = where[key, cid]
             v[model.x_col[p][k]] = mw / model.x_mw[p][k]
@@ -157,15 +334,16 @@ def point_of_rolling(model: HorizonModel, data: list, rolling) -> np.ndarray:
 
 
 def _fill_moves(model: HorizonModel, data: list, v: np.ndarray) -> None:
-    """Set the ``z`` and ``moved`` columns of a point from its placement (the least they can be)."""
+    """Set the ``z``, ``moved`` and notice-cut columns of a point from its placement (the least they
+    can be)."""
     for p in range(1, len(data)):
         prob, before = data[p].problem, data[p - 1].problem
         prev = {}
-        for k, a in enumerate(data[p - 1].arcs):
+        for k, a in enumerate(model.arcs[p - 1]):
             key = before.demands[int(before.arc_demand[a])].key
             prev[key, before.capacity_ids[int(before.arc_capacity[a])]] = v[model.x_col[p - 1][k]] * model.x_mw[p - 1][k]
         gained = {}
-        for k, a in enumerate(data[p].arcs):
+        for k, a in enumerate(model.arcs[p]):
             i, j = int(prob.arc_demand[a]), int(prob.arc_capacity[a])
             col = model.z_col[p].get((i, j))
             if col is None:
@@ -173,6 +351,22 @@ def _fill_moves(model: HorizonModel, data: list, v: np.ndarray) -> None:
             now = v[model.x_col[p][k]] * model.x_mw[p][k]
             v[col] = max(now - prev.get((prob.demands[i].key, prob.capacity_ids[j]), 0.0), 0.0)
             gained[i] = gained.get(i, 0.0) + v[col]
+        served_now, served_before = {}, {}
+        for k, a in enumerate(model.arcs[p]):
+            tid = prob.demands[int(prob.arc_demand[a])].tenant.id
+            served_now[tid] = served_now.get(tid, 0.0) + v[model.x_col[p][k]] * model.x_mw[p][k]
+        for k, a in enumerate(model.arcs[p - 1]):
+            tid = before.demands[int(before.arc_demand[a])].tenant.id
+            served_before[tid] = served_before.get(tid, 0.0) + v[model.x_col[p - 1][k]] * model.x_mw[p - 1][k]
+        mw_now, mw_before = {}, {}
+        for d in prob.demands:
+            mw_now[d.tenant.id] = mw_now.get(d.tenant.id, 0) + d.mw
+        for d in before.demands:
+            mw_before[d.tenant.id] = mw_before.get(d.tenant.id, 0) + d.mw
+        for (tid, q), col in model.cut_col.items():
+            if q == p:
+                shrink = max(mw_before.get(tid, 0) - mw_now.get(tid, 0), 0)
+                v[col] = max(served_before.get(tid, 0.0) - served_now.get(tid, 0.0) - shrink, 0.0)
         before_mw = {d.key: d.mw for d in before.demands}
         for (q, i), col in model.moved_col.items():
             if q == p:
@@ -232,11 +426,7 @@ def plan_whole_horizon(scenario, *, site_scores=None, shell_scores=None, device:
     rolling = plan_over_time(scenario, context=ctx)
     build_ids = frozenset(cid for cid, spec in ctx.specs.items() if spec.build)
     data = period_data(ctx, build_ids)
-    model = build_model(ctx, data, build_ids)
-    start = point_of_rolling(model, data, rolling)
-    if not feasible(model, start):
-        start = None
-    result = solve_model(model, start, time_limit_s=time_limit_s)
+    model, result, start = solve_whole(ctx, data, build_ids, rolling, time_limit_s)
     return assemble(scenario, ctx, data, model, result, rolling, start, values=values)
 
 
@@ -247,13 +437,24 @@ def assemble(scenario, ctx, data: list, model: HorizonModel, result: SolveResult
     from placement.plan.over_time import _records
 
     v = result.v
-    fall, rise = capacity_values(model, data, v) if values else ({}, {})
+    # values re-solve the program's linear part around the optimum: only for a proven optimum (past a
+    # time limit they would be values around a point that is not one, and take the limit again)
+    exact = values and result.status == "Optimal"
+    fall, rise = capacity_values(model, data, v) if exact else ({}, {})
+    if values and not exact:  # the rolling plan's, by capacity id, said inexact
+        for p, layer in enumerate(rolling.layers):
+            for j, cid in enumerate(layer.problem.capacity_ids):
+                jj = data[p].problem.capacity_index.get(cid)
+                if jj is not None:
+                    fall[p, jj] = float(layer.values[j])
+                    if layer.margin_values is not None:
+                        rise[p, jj] = float(layer.margin_values[j])
     layers, rows, evictions, builds = [], [], [], []
     gone = set()
     for p, pd in enumerate(data):
         prob, prices, period = pd.problem, pd.prices, pd.period
         placed = {}
-        for k, a in enumerate(pd.arcs):
+        for k, a in enumerate(model.arcs[p]):
             mw = int(round(v[model.x_col[p][k]] * model.x_mw[p][k]))
             if mw:
                 placed[int(prob.arc_demand[a]), int(prob.arc_capacity[a])] = mw
@@ -285,6 +486,7 @@ def assemble(scenario, ctx, data: list, model: HorizonModel, result: SolveResult
         objective_p = _period_objective(model, p, v)
         money = layer_money(prob, prices, placed, short, moved, period.year, objective_p, extra)
         solution = _layer_solution(prob, placed, short, objective_p)
+        solution.values_exact = exact or not values
         rows += _records(period, prob, placed, prices)
         n_c = len(prob.capacity_ids)
         values_p = np.array([fall.get((p, j), 0.0) for j in range(n_c)])
@@ -355,6 +557,8 @@ def capacity_values(model: HorizonModel, data: list, v: np.ndarray) -> tuple[dic
     if h.modelStatusToString(h.getModelStatus()) != "Optimal":
         return {}, {}
     base = h.getSolution()
+    build_capital = {cid: float(data[0].problem.capacities[cid].components.get("capital_usd_per_mwh_it", 0.0))
+                     for cid in model.block_mw}
     duals = np.asarray(base.row_dual)
     base_obj = float(h.getInfo().objective_function_value)
     base_margin = lp.margin_of(np.asarray(base.col_value))
@@ -367,8 +571,11 @@ def capacity_values(model: HorizonModel, data: list, v: np.ndarray) -> tuple[dic
             h.changeRowBounds(r, float(model.row_lower[r]), float(model.row_upper[r]) + 1.0)
         h.run()
         if h.modelStatusToString(h.getModelStatus()) == "Optimal":
-            fall[key] = base_obj - float(h.getInfo().objective_function_value)
-            rise[key] = lp.margin_of(np.asarray(h.getSolution().col_value)) - base_margin
+            # a candidate's extra MW is built: its capital for the period is paid, used or not
+            p, j = key
+            capital = build_capital.get(data[p].problem.capacity_ids[j], 0.0) * data[p].period.hours
+            fall[key] = base_obj - float(h.getInfo().objective_function_value) - capital
+            rise[key] = lp.margin_of(np.asarray(h.getSolution().col_value)) - base_margin - capital
         for r in rows:
             h.changeRowBounds(r, float(model.row_lower[r]), float(model.row_upper[r]))
     h.run()

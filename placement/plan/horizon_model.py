@@ -14,6 +14,9 @@ more than leaving the MW unserved are kept: serving at a loss can pay later. Var
 * ``alive[t, p]`` for a tenant with an expel clause (binary, never rising again; 1 while its
   notice cannot yet have been given, counted from the plan's start): an expelled tenant is gone for
   good, with its fee per MW of its demand paid in the period it goes. Every other tenant is alive.
+  Inside its notice such a tenant's served MW may not fall below the period before's (less the fall
+  of its demand): each MW cut weighs :data:`FORBIDDEN_USD_PER_MW`, a rule kept feasible (a capacity
+  retiring under it), as the rolling plan forbids leaving a running tenant unserved inside its notice.
 * ``moved[p, i]`` MW moved (>= the MW a demand node gained on capacities, less the growth of its
   demand since the period before, ``z[p, i, j] >= x[p, i, j] - x[p-1, i, j]``), priced at the
   migration price per MW; a demand node new in the period moves nothing.
@@ -38,6 +41,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from placement.plan.periods import capacity_mw_in
+
+#: Weight of a MW cut from an evictable tenant inside its notice [USD per MW] (the rolling plan's).
+FORBIDDEN_USD_PER_MW = 10**12
 
 
 @dataclass
@@ -92,6 +98,17 @@ class HorizonModel:
     col_period: np.ndarray | None = None
     period_offsets: list = field(default_factory=list)
     fee_terms: list = field(default_factory=list)
+    #: (tenant id, period index) -> column of the MW cut inside the tenant's notice
+    cut_col: dict = field(default_factory=dict)
+    #: per period, the problem's arcs in the model (``x_col[p][k]`` is arc ``arcs[p][k]``)
+    arcs: list = field(default_factory=list)
+    #: rows, for pricing arcs left out: (period, demand index) -> its MW row; (period, capacity index)
+    #: -> [(row, owner demand index)] of exclusive leases there; (tenant, period) -> notice row;
+    #: (period, demand index, capacity index) -> migration row
+    demand_row: dict = field(default_factory=dict)
+    excl_rows: dict = field(default_factory=dict)
+    cut_row: dict = field(default_factory=dict)
+    z_row: dict = field(default_factory=dict)
 
     @property
     def n_cols(self) -> int:
@@ -103,7 +120,7 @@ class HorizonModel:
 
     def period_objectives(self, v: np.ndarray) -> np.ndarray:
         """The objective [USD] split by period (they add up to :meth:`objective_of`)."""
-        out = np.bincount(self.col_period, weights=self.cost * v, minlength=len(self.periods))
+        out = np.bincount(self.col_period, weights=self.cost * v, minlength=len(self.periods)).astype(float)
         out += np.array(self.period_offsets, dtype=float)
         for p, col, fee in self.fee_terms:
             out[p - 1] -= fee * v[col]
@@ -151,6 +168,8 @@ class _Builder:
         rows = np.concatenate(self.rows) if self.rows else np.zeros(0, np.int64)
         cols = np.concatenate(self.cols) if self.cols else np.zeros(0, np.int64)
         vals = np.concatenate(self.vals) if self.vals else np.zeros(0)
+        if not self.cost:  # nothing to decide
+            self.add_cols([], 0.0, 0.0, False)
         cost, cash = np.concatenate(self.cost), np.concatenate(self.cash)
         for col, (amount, money) in self.extra.items():
             cost[col] += amount
@@ -182,8 +201,10 @@ def period_data(ctx, build_ids: frozenset) -> list:
     return out
 
 
-def build_model(ctx, data: list, build_ids: frozenset) -> HorizonModel:
-    """The program of the module docstring from the periods' data."""
+def build_model(ctx, data: list, build_ids: frozenset, keep: list | None = None) -> HorizonModel:
+    """The program of the module docstring from the periods' data; ``keep``: per period, a mask of
+    the arcs that enter it (None: all; the others are held at 0, :func:`placement.plan.horizon.solve_whole`
+    prices them)."""
     b = _Builder()
     planning = ctx.planning
     migration = int(round(planning.migration_usd_per_mw))
@@ -221,6 +242,8 @@ def build_model(ctx, data: list, build_ids: frozenset) -> HorizonModel:
             if p:
                 b.add_row([blocks_col[cid, p], blocks_col[cid, p - 1]], [1.0, -1.0], 0.0, np.inf)
 
+    previous_served, previous_tenant_mw, cut_col = {}, {}, {}
+    arcs_used, demand_row, excl_rows, cut_row, z_row = [], {}, {}, {}, {}
     previous_x = {}  # (demand key, capacity id) -> (column, MW per unit) of the period before
     previous_mw = {}  # demand key -> MW of the period before
     offsets = [0] * len(data)
@@ -228,7 +251,8 @@ def build_model(ctx, data: list, build_ids: frozenset) -> HorizonModel:
     for p, pd in enumerate(data):
         b.period = p
         prob = pd.problem
-        a = pd.arcs
+        a = pd.arcs if keep is None else pd.arcs[keep[p]]
+        arcs_used.append(a)
         ai, aj, aw = prob.arc_demand[a], prob.arc_capacity[a], prob.arc_weight[a]
         d_mw = prob.demand_mw
         discrete = np.array([d.discrete for d in prob.demands], dtype=bool)
@@ -258,10 +282,12 @@ def build_model(ctx, data: list, build_ids: frozenset) -> HorizonModel:
                 offsets[p] += int(unserved_w[i]) * d
                 cash_offset += float(unserved_cash[i]) * d
                 if ks:
+                    demand_row[p, i] = len(b.row_lower)
                     b.add_row(cols[ks], unit[ks], -np.inf, float(d))
             else:
                 _add_cost(b, acol, int(unserved_w[i]) * d, float(unserved_cash[i]) * d)
                 if ks:
+                    demand_row[p, i] = len(b.row_lower)
                     b.add_row(np.append(cols[ks], acol), np.append(unit[ks], -d), -np.inf, 0.0)
             if discrete[i] and len(ks) > 1:
                 b.add_row(cols[ks], 1.0, -np.inf, 1.0)
@@ -287,6 +313,7 @@ def build_model(ctx, data: list, build_ids: frozenset) -> HorizonModel:
             if not others:
                 continue
             big = float(max(pd.capacity_mw[j], 1) + 1)
+            excl_rows.setdefault((p, j), []).append((len(b.row_lower), i))
             b.add_row(np.append(cols[others], cols[k]), np.append(unit[others], big), -np.inf, big)
         # fees: fee x the tenant's MW in the period it is expelled (alive falls from 1 to 0)
         tenant_mw = {}
@@ -306,6 +333,26 @@ def build_model(ctx, data: list, build_ids: frozenset) -> HorizonModel:
                     _add_cost(b, before, fee, money)
                     fee_terms.append((p, before, fee))
                 _add_cost(b, alive_col[tid, p], -fee, -money)
+        # inside its notice, an evictable tenant's served MW may not fall (beyond its demand's fall):
+        # each MW cut weighs FORBIDDEN_USD_PER_MW, a hard rule kept feasible, as in the rolling plan
+        served_cols = {}
+        for k in range(a.size):
+            tid = prob.demands[int(ai[k])].tenant.id
+            served_cols.setdefault(tid, ([], []))
+            served_cols[tid][0].append(int(cols[k]))
+            served_cols[tid][1].append(float(unit[k]))
+        for t in ctx.scenario.tenants:
+            if not t.evictable or p == 0 or notice_passed(t, pd.period, planning):
+                continue
+            now, before = served_cols.get(t.id, ([], [])), previous_served.get(t.id, ([], []))
+            if not before[0]:
+                continue
+            shrink = max(previous_tenant_mw.get(t.id, 0) - tenant_mw.get(t.id, 0), 0)
+            q = int(b.add_cols([FORBIDDEN_USD_PER_MW], 0.0, np.inf, False)[0])
+            cut_col[t.id, p] = q
+            cut_row[t.id, p] = len(b.row_lower)
+            b.add_row([q, *now[0], *before[0]], [1.0, *now[1], *[-u for u in before[1]]], -float(shrink), np.inf)
+        previous_served, previous_tenant_mw = served_cols, tenant_mw
         # migration: MW gained on capacities beyond the demand's growth
         zc = {}
         for i, dn in enumerate(prob.demands):
@@ -324,6 +371,7 @@ def build_model(ctx, data: list, build_ids: frozenset) -> HorizonModel:
                 if before is not None:
                     row_c.append(before[0])
                     row_v.append(float(before[1]))
+                z_row[p, i, int(aj[k])] = len(b.row_lower)
                 b.add_row(row_c, row_v, 0.0, np.inf)
                 zc[i, int(aj[k])] = int(z)
             mv = int(b.add_cols([migration], 0.0, np.inf, False, migration_cash)[0])
@@ -337,7 +385,7 @@ def build_model(ctx, data: list, build_ids: frozenset) -> HorizonModel:
     return HorizonModel(cost, cash, float(cash_offset), lower, upper, integer, A, rl, ru, int(offset),
                         [pd.period for pd in data], x_col, x_mw, alive_col, blocks_col, moved_col, z_cols, block_mw,
                         fee_weight, migration, block_weight, capacity_rows, np.concatenate(b.col_period), offsets,
-                        fee_terms)
+                        fee_terms, cut_col, arcs_used, demand_row, excl_rows, cut_row, z_row)
 
 
 def _add_cost(b: _Builder, col: int, amount: int, money: float) -> None:

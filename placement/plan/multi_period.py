@@ -217,6 +217,21 @@ class MultiPeriodPlan:
         }
 
 
+def proof_text(method: str, gap_usd: float, optimal: bool) -> str:
+    """How a plan was solved and how far from the optimum it may be, in words (the CLI's headline
+    and the report say the same): ``method`` ``"horizon"`` or ``"rolling"``, ``gap_usd`` [USD]
+    between the objective and the proven bound."""
+    if method == "horizon":
+        if gap_usd == 0:
+            return "whole horizon, proven optimal"
+        if gap_usd >= 2**60:  # stopped before any bound: the best placement found, the rolling one at worst
+            return "whole horizon, time limit reached before any bound (no worse than the rolling plan)"
+        return f"whole horizon, time limit reached: within {gap_usd / 1e6:,.1f} M USD of the optimum"
+    if optimal:
+        return "rolling, each period optimal"
+    return f"rolling, search limit reached: within {gap_usd / 1e6:,.1f} M USD of each period's optimum"
+
+
 def unserved_of_layer(layer: Layer) -> list:
     """Per tenant left (partly) unserved in a layer: ``{"tenant", "mw", "reason"}``, the reason
     being :func:`~placement.plan.explain.explain_unserved`'s sentence for each of its demand nodes."""

@@ -1,6 +1,7 @@
 """The break-even price of a new tenant: what it must pay for the operator to come out even.
 
-The plan is solved twice (:mod:`placement.plan.over_time`): as it is, and with the new tenant
+The plan is solved twice, by the plan's method (the whole-horizon program of
+:mod:`placement.plan.horizon` unless ``method="rolling"``): as it is, and with the new tenant
 at a price of zero and leaving it unserved forbidden. The fall in the margin (money only:
 :mod:`placement.plan.money`) is what serving it costs the operator over its contract — its
 capacity, and whatever it displaces (other tenants moved, pre-empted or left unserved) — and the
@@ -16,7 +17,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from placement.catalogs.validation import InputError
-from placement.plan.over_time import plan_over_time, unserved_of_layer
+from placement.plan.over_time import unserved_of_layer
 from placement.plan.periods import HOURS_PER_MONTH, active, contract_window, covered_share, periods_of
 
 
@@ -67,7 +68,8 @@ def _term_words(tenant, window, planning) -> str:
         "no term: to the plan's end"
 
 
-def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = False) -> Quote:
+def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = False,
+          method: str = "horizon") -> Quote:
     """Break-even price for ``new_tenant`` (a :class:`~placement.plan.contracts.Tenant`) in ``scenario``.
 
     Parameters
@@ -80,6 +82,9 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
         Where the scoring kernels run.
     allow_large : bool
         Plan even past :data:`placement.bounds.WORK_LIMITS`.
+    method : {'horizon', 'rolling'}
+        How both plans are solved (:data:`placement.plan.METHODS`): the whole-horizon program (the
+        default; the cost of serving is then the fall of the optimal margin) or period by period.
 
     Returns
     -------
@@ -98,9 +103,12 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
         ids must be the scenario's, its ramp and notice inside the horizon). Then: a tenant of that
         id already in the scenario, or a tenant not active in any period of the horizon.
     """
+    from placement.catalogs.validation import require_choice
+    from placement.plan import METHODS, plan_by
     from placement.plan.assign import check_plan_arguments
     from placement.plan.contract_checks import check_tenant, check_tenant_horizon
 
+    require_choice("quote", "method", method, METHODS)
     scenario, _, _ = check_plan_arguments("quote", scenario, device=device, allow_large=allow_large)
     new_tenant = check_tenant("quote", new_tenant, "new_tenant")
     capacity_ids = {c.id for c in scenario.capacity}
@@ -117,9 +125,11 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
     window = contract_window(new_tenant, planning)
     if not any(active(window, p) and new_tenant.mw_in(p.year) > 0 for p in periods_of(planning)):
         raise InputError("quote: new_tenant", "start", new_tenant.start, "the tenant is not active in the planning horizon")
-    base_big = plan_over_time(dataclasses.replace(scenario, planning=big), device=device, allow_large=allow_large)
-    with_new = plan_over_time(dataclasses.replace(scenario, planning=big), extra_tenants=[forced], device=device,
-                              allow_large=allow_large)
+    solver = {"values": False} if method == "horizon" else {}
+    base_big = plan_by(method, dataclasses.replace(scenario, planning=big), device=device, allow_large=allow_large,
+                       where="quote", **solver)
+    with_new = plan_by(method, dataclasses.replace(scenario, planning=big), extra_tenants=[forced], device=device,
+                       allow_large=allow_large, where="quote", **solver)
     asked = asked_mw_months(new_tenant, planning, base_big.periods)
     span = f"{window[0].date().isoformat()} to {window[1].date().isoformat()}"
     served = {layer.period.label: sum(mw for (key, _), mw in layer.placed.items() if key[0] == new_tenant.id)
