@@ -279,7 +279,7 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
     if sum(pd.arcs.size for pd in data) <= FULL_MODEL_ARCS:
         model = build_model(ctx, data, build_ids)
         start = point_of_rolling(model, data, rolling)
-        start = start if feasible(model, start) else None
+        start = start if start is not None and feasible(model, start) else None
         return model, solve_model(model, start, time_limit_s=time_limit_s), start
     keep = initial_keep(data, rolling)
     while True:
@@ -294,7 +294,7 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
         if price_out(model, data, keep, h.getSolution().row_dual) == 0:
             break
     start = point_of_rolling(model, data, rolling)
-    start = start if feasible(model, start) else None
+    start = start if start is not None and feasible(model, start) else None
     result = solve_model(model, start, time_limit_s=max(time_limit_s - (time.perf_counter() - t0), 1.0))
     if lp_bound is not None:
         bound = min(result.bound, int(np.ceil(lp_bound - 1e-6)))
@@ -305,8 +305,9 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
     return model, result, start
 
 
-def point_of_rolling(model: HorizonModel, data: list, rolling) -> np.ndarray:
-    """The rolling plan's decisions as a point of the program (its warm start): its placement,
+def point_of_rolling(model: HorizonModel, data: list, rolling) -> np.ndarray | None:
+    """The rolling plan's decisions as a point of the program (its warm start; None where the
+    program lacks an arc the rolling plan used): its placement,
     expulsions, the MW each demand node gained, and each candidate built in whole blocks as far as
     the rolling plan ever used it."""
     v = np.zeros(model.n_cols)
@@ -323,7 +324,9 @@ def point_of_rolling(model: HorizonModel, data: list, rolling) -> np.ndarray:
         where = {(prob.demands[int(prob.arc_demand[a])].key, prob.capacity_ids[int(prob.arc_capacity[a])]): k
                  for k, a in enumerate(model.arcs[p])}
         for (key, cid), mw in layer.placed.items():
-            k = where[key, cid]
+            k = where.get((key, cid))
+            if k is None:  # an arc the priced subset left out: no start
+                return None
             v[model.x_col[p][k]] = mw / model.x_mw[p][k]
         for cid in model.block_mw:
             used = sum(mw for (_, c), mw in layer.placed.items() if c == cid)
