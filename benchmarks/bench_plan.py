@@ -105,6 +105,11 @@ def main(argv=None):
         t0 = time.perf_counter()
         whole = placement.plan(sc, site_scores=scores, time_limit_s=a.time_limit)
         t_whole = time.perf_counter() - t0
+        from placement.plan.horizon import plan_whole_horizon
+
+        t0 = time.perf_counter()
+        bare = plan_whole_horizon(sc, site_scores=scores, time_limit_s=a.time_limit, values=False)
+        t_bare = time.perf_counter() - t0
         t0 = time.perf_counter()
         plan = plan_over_time(sc, site_scores=scores)
         t_solve = time.perf_counter() - t0
@@ -133,6 +138,8 @@ def main(argv=None):
         "no bound proven" if whole.bound <= -(2**61) else f"gap {whole.gap_usd:,} USD")
     print(f"  whole-horizon plan (placement.plan, scores given)  : {t_whole:6.2f} s  ({t_whole / t_solve:.1f}x the "
           f"rolling plan's time)  {whole.solver_status}, {gap}")
+    print(f"    of which the plan without the values of one more MW: {t_bare:6.2f} s ({t_bare / t_solve:.1f}x the "
+          f"rolling plan's time), objective {bare.objective:,}; values {'exact' if whole.values_exact else 'partly from duals'}")
     print(f"    objective {whole.objective:,} against the rolling placement valued in the same program "
           f"{whole.rolling_objective:,}: margin {whole.margin_usd / 1e6:,.1f} M USD vs "
           f"{whole.rolling_margin_usd / 1e6:,.1f} M USD")

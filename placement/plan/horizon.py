@@ -26,9 +26,11 @@ References
    Springer (multi-period lot sizing with set-up decisions: the build variables).
 .. [3] Desrosiers, J. & Luebbecke, M. E. (2005). A primer in column generation. In Column
    Generation, Springer, 1-32 (pricing columns left out by their reduced costs).
-.. [4] Measured here: the first priced subset of ``benchmarks/bench_plan.py``'s 15 x 60 x 500
-   scenario (41,090 rows, 65,623 columns) solves in 15 s by HiGHS's interior point with crossover
-   and 41 s by its dual simplex (2 cores, highspy 1.16).
+.. [4] Measured here (2 cores, highspy 1.16): the first priced subset of
+   ``benchmarks/bench_plan.py``'s 15 x 60 x 500 scenario (41,090 rows, 65,623 columns) solves in
+   15 s by HiGHS's interior point with crossover and 41 s by its dual simplex; the whole program of
+   its 10 x 30 x 200 scenario (47,283 rows, 95,152 columns, 49,830 integer) is proven optimal in
+   9 s with ``mip_lp_solver = "ipm"`` where the default had no bound after 60 s.
 """
 from __future__ import annotations
 
@@ -167,6 +169,8 @@ def _highs(model: HorizonModel, time_limit_s: float, threads: int | None, intege
     lp.a_matrix_.index_ = A.indices
     lp.a_matrix_.value_ = A.data
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, A.shape[0]
+    if integer and n > IPM_MIP_COLUMNS:
+        h.setOptionValue("mip_lp_solver", "ipm")  # [4]_
     if integer:
         lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
                            for b in model.integer]
@@ -174,6 +178,10 @@ def _highs(model: HorizonModel, time_limit_s: float, threads: int | None, intege
     return h
 
 
+#: Seconds the values of one more MW may take re-solving (:func:`capacity_values`).
+VALUES_TIME_S = 30.0
+#: Columns past which HiGHS's branch and bound solves its linear programs by interior point.
+IPM_MIP_COLUMNS = 20_000
 #: Arcs (over all periods) past which the program is solved on a priced subset of them.
 FULL_MODEL_ARCS = 60_000
 #: Arcs per demand node and period the priced subset starts from (the cheapest).
@@ -442,9 +450,9 @@ def assemble(scenario, ctx, data: list, model: HorizonModel, result: SolveResult
     v = result.v
     # values re-solve the program's linear part around the optimum: only for a proven optimum (past a
     # time limit they would be values around a point that is not one, and take the limit again)
-    exact = values and result.status == "Optimal"
-    fall, rise = capacity_values(model, data, v) if exact else ({}, {})
-    if values and not exact:  # the rolling plan's, by capacity id, said inexact
+    computed = values and result.status == "Optimal"
+    fall, rise, exact = capacity_values(model, data, v) if computed else ({}, {}, False)
+    if values and not computed:  # the rolling plan's, by capacity id, said inexact
         for p, layer in enumerate(rolling.layers):
             for j, cid in enumerate(layer.problem.capacity_ids):
                 jj = data[p].problem.capacity_index.get(cid)
@@ -540,9 +548,13 @@ def _layer_solution(prob, placed: dict, short: np.ndarray, cost: int) -> Solutio
     return Solution(net, f, int(cost), True, int(cost), 1, problem=prob, root_cost=int(cost), root_flow=f)
 
 
-def capacity_values(model: HorizonModel, data: list, v: np.ndarray) -> tuple[dict, dict]:
-    """(objective fall, margin rise) [USD per MW over the period] for one more MW of each capacity in
-    each period, the discrete decisions held (module docstring): {(period index, capacity index): USD}."""
+def capacity_values(model: HorizonModel, data: list, v: np.ndarray,
+                    budget_s: float = VALUES_TIME_S) -> tuple[dict, dict, bool]:
+    """(objective fall, margin rise, exact) [USD per MW over the period] for one more MW of each
+    capacity in each period, the discrete decisions held (module docstring): {(period index,
+    capacity index): USD}. Each binding capacity is re-solved with one more MW while ``budget_s``
+    [s] lasts; past it the rest take the fall its dual gives (a one-sided derivative: a MW's worth
+    where the optimum is not degenerate) for both, and ``exact`` is False."""
 
     lower, upper = model.lower.copy(), model.upper.copy()
     fixed = model.integer.copy()
@@ -556,9 +568,14 @@ def capacity_values(model: HorizonModel, data: list, v: np.ndarray) -> tuple[dic
                       model.row_lower, model.row_upper, model.offset, model.periods, model.x_col, model.x_mw,
                       capacity_rows=model.capacity_rows)
     h = _highs(lp, TIME_LIMIT_S, None, integer=False)
+    if lp.n_cols > IPM_MIP_COLUMNS:  # the first solve by interior point and crossover [4]_, then simplex
+        h.setOptionValue("solver", "ipm")  # from its basis for each re-solve
+    t0 = time.perf_counter()
     h.run()
+    h.setOptionValue("solver", "simplex")
     if h.modelStatusToString(h.getModelStatus()) != "Optimal":
-        return {}, {}
+        return {}, {}, False
+    exact = True
     base = h.getSolution()
     build_capital = {cid: float(data[0].problem.capacities[cid].components.get("capital_usd_per_mwh_it", 0.0))
                      for cid in model.block_mw}
@@ -570,19 +587,27 @@ def capacity_values(model: HorizonModel, data: list, v: np.ndarray) -> tuple[dic
         d = -float(sum(duals[r] for r in rows))
         if abs(d) < 1e-9:
             continue
+        # a candidate's extra MW is built: its capital for the period is paid, used or not
+        p, j = key
+        capital = build_capital.get(data[p].problem.capacity_ids[j], 0.0) * data[p].period.hours
+        left_s = budget_s - (time.perf_counter() - t0)
+        if left_s <= 0:
+            fall[key] = rise[key] = d - capital
+            exact = False
+            continue
         for r in rows:
             h.changeRowBounds(r, float(model.row_lower[r]), float(model.row_upper[r]) + 1.0)
+        h.setOptionValue("time_limit", float(h.getRunTime()) + left_s)  # HiGHS's clock runs on over runs
         h.run()
         if h.modelStatusToString(h.getModelStatus()) == "Optimal":
-            # a candidate's extra MW is built: its capital for the period is paid, used or not
-            p, j = key
-            capital = build_capital.get(data[p].problem.capacity_ids[j], 0.0) * data[p].period.hours
             fall[key] = base_obj - float(h.getInfo().objective_function_value) - capital
             rise[key] = lp.margin_of(np.asarray(h.getSolution().col_value)) - base_margin - capital
+        else:
+            fall[key] = rise[key] = d - capital
+            exact = False
         for r in rows:
             h.changeRowBounds(r, float(model.row_lower[r]), float(model.row_upper[r]))
-    h.run()
-    return fall, rise
+    return fall, rise, exact
 
 
 __all__ = ["TIME_LIMIT_S", "HorizonPlan", "feasible", "plan_whole_horizon", "point_of_rolling", "solve_model"]
