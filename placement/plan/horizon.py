@@ -190,6 +190,15 @@ CHEAPEST_ARCS = 4
 ENTERING_ARCS = 2
 
 
+def rank_in_group(group: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Each element's rank (0 = smallest ``key``) among the elements of its ``group``."""
+    order = np.lexsort((key, group))
+    first = np.searchsorted(group[order], group[order], side="left")
+    rank = np.empty(group.size, dtype=np.int64)
+    rank[order] = np.arange(group.size) - first
+    return rank
+
+
 def initial_keep(data: list, rolling) -> list:
     """Per period, a mask of the arcs the priced subset starts from: each demand node's
     :data:`CHEAPEST_ARCS` cheapest, every arc of a discrete node (exclusive lease, block, single
@@ -198,11 +207,7 @@ def initial_keep(data: list, rolling) -> list:
     for pd, layer in zip(data, rolling.layers):
         prob = pd.problem
         ai, aw = prob.arc_demand[pd.arcs], prob.arc_weight[pd.arcs]
-        order = np.lexsort((aw, ai))
-        first = np.searchsorted(ai[order], ai[order], side="left")
-        rank = np.empty(ai.size, dtype=np.int64)
-        rank[order] = np.arange(ai.size) - first
-        mask = rank < CHEAPEST_ARCS
+        mask = rank_in_group(ai, aw) < CHEAPEST_ARCS
         discrete = np.array([d.discrete for d in prob.demands], dtype=bool)
         mask |= discrete[ai] if ai.size else mask
         used = {(prob.demand_index[key], prob.capacity_index[cid]) for key, cid in layer.placed}
@@ -257,9 +262,7 @@ def price_out(model: HorizonModel, data: list, keep: list, row_dual: np.ndarray,
         neg = np.flatnonzero(rc < -tol)
         # partial pricing: per demand node, its ENTERING_ARCS most negative (all of them at once would
         # hand back nearly the whole program; the loop prices again until none is left)
-        order = neg[np.lexsort((rc[neg], ai[neg]))]
-        first = np.searchsorted(ai[order], ai[order], side="left")
-        enter = out[order[np.arange(order.size) - first < ENTERING_ARCS]]
+        enter = out[neg[rank_in_group(ai[neg], rc[neg]) < ENTERING_ARCS]]
         keep[p][enter] = True
         added += enter.size
     return added
