@@ -350,6 +350,25 @@ def test_the_priced_subset_gives_a_true_bound_and_the_optimum_where_it_proves_it
     assert proven >= 10  # the bound is not vacuous: most small programs are proven through pricing
 
 
+def test_pricing_cut_short_claims_no_bound_and_no_optimum(base, scored, monkeypatch):
+    """Column generation stopped by the time limit before pricing finished: the subset's own
+    program may be solved to its optimum, but arcs never priced could beat it, so the plan says no
+    bound and not optimal (it once reported the subset's optimum as proven)."""
+    import placement.plan.horizon as horizon
+
+    monkeypatch.setattr(horizon, "FULL_MODEL_ARCS", 0)
+    monkeypatch.setattr(horizon, "price_out", lambda *a, **k: 1)  # never done: the clock stops it
+    rng = np.random.default_rng(1003)
+    sc = random_scenario(base, rng, 3)
+    plan = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False, time_limit_s=1.0)
+    assert not plan.optimal and plan.solver_status != "Optimal"
+    assert plan.bound <= -(2**61)
+    from placement.plan.multi_period import proof_text
+
+    assert "before any bound" in proof_text("horizon", plan.gap_usd, plan.optimal)
+    assert plan.objective <= plan.rolling_objective
+
+
 # --- cases the issue names -------------------------------------------------------------------------
 
 def _scenario(base, tenants, capacity, **planning):

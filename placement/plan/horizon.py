@@ -295,6 +295,9 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
     keep = initial_keep(data, rolling)
     while True:
         model = build_model(ctx, data, build_ids, keep)
+        if time.perf_counter() - t0 >= time_limit_s:  # pricing not finished: no bound for the whole
+            lp_bound = None
+            break
         h = _highs(model, max(time_limit_s - (time.perf_counter() - t0), 1.0), None, integer=False)
         h.setOptionValue("solver", "ipm")  # with crossover (duals of a vertex): 3x dual simplex here [4]_
         h.run()
@@ -308,10 +311,14 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
     start = start if start is not None and feasible(model, start) else None
     result = solve_model(model, start, time_limit_s=max(time_limit_s - (time.perf_counter() - t0), 1.0))
     if lp_bound is not None:
-        bound = min(result.bound, int(np.ceil(lp_bound - 1e-6)))
+        result.bound = min(result.bound, int(np.ceil(lp_bound - 1e-6)), result.objective)
     else:
-        bound = min(result.bound, model.objective_of(start) if start is not None else result.bound)
-    result.bound = min(bound, result.objective)
+        # the subset's bound (even its proven optimum) says nothing of the arcs never priced: no
+        # bound for the whole program, and no claim of optimality
+        result.bound = -(2**62)
+        if result.status == "Optimal":
+            result.status = "Time limit reached"
+    result.bound = min(result.bound, result.objective)
     result.seconds = time.perf_counter() - t0
     return model, result, start
 
