@@ -1,0 +1,193 @@
+"""GPU fleets: capacity counted in GPUs by generation, what they draw, what they earn per GPU-hour,
+how they lose value, and where a homogeneous training block fits.
+
+The figures come from the GPU catalog (:mod:`placement.catalogs.gpus`, every row sourced):
+
+* **Power.** A fleet's IT power [MW] is the sum over generations of GPUs x all-in IT power per GPU
+  (GPU, host and network share) / 1000; it may not exceed its site's power.
+* **Spares.** A large training job loses GPUs to hardware faults: Meta's Llama 3 run saw 419
+  unexpected interruptions in 54 days on 16,384 H100 (Dubey et al. 2024, "The Llama 3 Herd of
+  Models", arXiv:2407.21783, section 3.3.4), about 78 % of them hardware. With a failed server
+  (``GPUS_PER_SERVER`` GPUs) out for ``repair_days``, the share of GPUs down at any time is
+  ``rate x hardware share x GPUs per server x repair days`` (Little's law): those are held as spares
+  and cannot be promised. No published rate distinguishes generations, so one rate serves all.
+* **Rental prices.** Per generation, kind (``contract`` or ``on_demand``) and year: the median of
+  that year's published points; before the first published year, the first year's median; after
+  the last, the last year's median falling by the published yearly decline
+  (``rental_price_decline_per_year``). A kind with no points of its own takes the other kind's
+  curve (on-demand less the published one-year commitment discount, or a contract grossed up by it);
+  a generation with no points at all (``own``) is priced as H100-equivalents of the H100 curve.
+* **Depreciation.** Straight line over the generation's useful life down to the catalog's residual
+  value fraction; nothing after the life ends.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from placement.catalogs.gpus import PRICE_KINDS, load_gpu_economics, load_gpu_generations, load_gpu_prices
+from placement.errors import InputError
+
+__all__ = ["GPUS_PER_SERVER", "REPAIR_DAYS", "GpuFleet", "spare_fraction", "rental_price_usd_per_gpu_hour",
+           "depreciation_usd_per_year", "book_value_usd", "fleet_it_mw", "largest_homogeneous_block",
+           "homogeneous_block_fits", "revenue_usd", "HOURS_PER_YEAR"]
+
+#: GPUs in one server (HGX/DGX 8-GPU baseboard): a hardware fault takes the server out.
+GPUS_PER_SERVER = 8
+#: Days a failed server is out (replace, burn in, return) [days] (an assumption, stated).
+REPAIR_DAYS = 3.0
+HOURS_PER_YEAR = 8760.0
+
+
+def spare_fraction(repair_days: float = REPAIR_DAYS) -> float:
+    """Share of a fleet's GPUs held as spares [-] (module docstring: Little's law on the published
+    interruption rate of large training jobs)."""
+    eco = load_gpu_economics()
+    rate = eco["training_interruptions_per_gpu_day"].value
+    hardware = eco["training_interruptions_hardware_share"].value
+    return min(rate * hardware * GPUS_PER_SERVER * float(repair_days), 1.0)
+
+
+def _median_by_year(generation: str, kind: str) -> dict:
+    points = {}
+    for p in load_gpu_prices():
+        if p.generation == generation and p.kind == kind:
+            points.setdefault(p.year, []).append(p.usd_per_gpu_hour)
+    return {y: float(np.median(v)) for y, v in sorted(points.items())}
+
+
+def _along_curve(medians: dict, year: int, decline: float) -> float:
+    years = sorted(medians)
+    if year <= years[0]:
+        return medians[years[0]]
+    if year in medians:
+        return medians[year]
+    before = max(y for y in years if y < year)
+    if before == years[-1]:
+        return medians[before] * (1.0 - decline) ** (year - before)
+    return medians[before]  # a year between published ones: the price last published
+
+
+def rental_price_usd_per_gpu_hour(generation: str, year: int, kind: str = "contract") -> float:
+    """Rental price of one GPU of ``generation`` in ``year`` [USD per GPU-hour] (module docstring)."""
+    gens = load_gpu_generations()
+    if generation not in gens:
+        raise InputError("GPU catalog", "generation", generation, f"unknown (known: {', '.join(gens)})")
+    if kind not in PRICE_KINDS:
+        raise InputError("GPU catalog", "kind", kind, f"must be one of {', '.join(PRICE_KINDS)}")
+    eco = load_gpu_economics()
+    decline = eco["rental_price_decline_per_year"].value
+    discount = eco["aws_1yr_commit_discount"].value
+    own = _median_by_year(generation, kind)
+    if own:
+        return _along_curve(own, int(year), decline)
+    other_kind = "on_demand" if kind == "contract" else "contract"
+    other = _median_by_year(generation, other_kind)
+    if other:
+        base = _along_curve(other, int(year), decline)
+        return base * (1.0 - discount) if kind == "contract" else base / (1.0 - discount)
+    return rental_price_usd_per_gpu_hour("H100", year, kind) * gens[generation].training_h100_equiv
+
+
+def depreciation_usd_per_year(capex_usd: float, life_years: float, residual_fraction: float,
+                              installed_year: int, year: int) -> float:
+    """Straight-line depreciation charged in ``year`` [USD] on ``capex_usd`` installed at the start of
+    ``installed_year``: ``capex x (1 - residual) / life`` for each year of the life (a fractional
+    last year pro rata), 0 before installation and after the life."""
+    age = int(year) - int(installed_year)
+    if age < 0 or age >= life_years:
+        return 0.0
+    share = min(1.0, life_years - age)
+    return capex_usd * (1.0 - residual_fraction) / life_years * share
+
+
+def book_value_usd(capex_usd: float, life_years: float, residual_fraction: float, installed_year: int,
+                   year: int) -> float:
+    """Book value at the start of ``year`` [USD]: capex less the depreciation charged before it (the
+    residual value once the life is over)."""
+    charged = sum(depreciation_usd_per_year(capex_usd, life_years, residual_fraction, installed_year, y)
+                  for y in range(int(installed_year), int(year)))
+    return capex_usd - charged
+
+
+def revenue_usd(gpus: float, hours: float, usd_per_gpu_hour: float) -> float:
+    """Revenue of ``gpus`` rented for ``hours`` at ``usd_per_gpu_hour`` [USD]."""
+    return float(gpus) * float(hours) * float(usd_per_gpu_hour)
+
+
+@dataclass(frozen=True)
+class GpuFleet:
+    """GPUs by generation at one capacity: ``gpus`` from the start, ``gpus_by_year`` from each listed
+    year on (a refresh: generations added or retired; a generation absent from a year's table keeps
+    its count, one set to 0 is retired), each batch installed in the year it first appears."""
+
+    capacity_id: str
+    gpus: dict = field(default_factory=dict)
+    gpus_by_year: dict = field(default_factory=dict)
+    #: the year the first ``gpus`` were installed (their depreciation starts then)
+    installed_year: int = 2026
+
+    def gpus_in(self, year: int) -> dict:
+        """Generation -> GPUs installed in ``year``."""
+        out = dict(self.gpus)
+        for y in sorted(self.gpus_by_year):
+            if y <= year:
+                out.update(self.gpus_by_year[y])
+        return {g: int(n) for g, n in out.items() if n > 0}
+
+    def usable_gpus_in(self, year: int, repair_days: float = REPAIR_DAYS) -> dict:
+        """Generation -> GPUs that can be promised in ``year``: installed less spares (rounded up)."""
+        f = spare_fraction(repair_days)
+        return {g: n - math.ceil(n * f) for g, n in self.gpus_in(year).items()}
+
+    def it_mw(self, year: int) -> float:
+        """IT power the fleet draws in ``year`` [MW] (:func:`fleet_it_mw`)."""
+        return fleet_it_mw(self.gpus_in(year))
+
+    def batches(self) -> list:
+        """(generation, installed year, GPUs) of each batch bought: the first ``gpus`` and every rise
+        of a generation's count in ``gpus_by_year``."""
+        out, have = [], {}
+        for g, n in self.gpus.items():
+            if n > 0:
+                out.append((g, int(self.installed_year), int(n)))
+            have[g] = int(n)
+        for y in sorted(self.gpus_by_year):
+            for g, n in self.gpus_by_year[y].items():
+                if int(n) > have.get(g, 0):
+                    out.append((g, int(y), int(n) - have.get(g, 0)))
+                have[g] = int(n)
+        return out
+
+    def depreciation_usd(self, year: int) -> float:
+        """Depreciation charged in ``year`` on every batch [USD] (catalog capex, life and residual
+        value)."""
+        gens = load_gpu_generations()
+        residual = load_gpu_economics()["residual_value_fraction"].value
+        return sum(depreciation_usd_per_year(n * gens[g].capex_usd_per_gpu, gens[g].useful_life_years, residual,
+                                             y0, year) for g, y0, n in self.batches())
+
+
+def fleet_it_mw(gpus: dict) -> float:
+    """IT power [MW] of ``gpus`` (generation -> count): sum of count x all-in kW per GPU / 1000."""
+    gens = load_gpu_generations()
+    return sum(int(n) * gens[g].it_power_kw_per_gpu for g, n in gpus.items()) / 1000.0
+
+
+def largest_homogeneous_block(fleets: list, year: int, generations: tuple = ()) -> tuple:
+    """(GPUs, capacity id, generation) of the largest block of one generation on one capacity in
+    ``year`` that can be promised (spares held back), among ``generations`` (empty: any); (0, None,
+    None) when there is none."""
+    best = (0, None, None)
+    for fleet in fleets:
+        for g, n in fleet.usable_gpus_in(year).items():
+            if (not generations or g in generations) and n > best[0]:
+                best = (n, fleet.capacity_id, g)
+    return best
+
+
+def homogeneous_block_fits(fleets: list, gpus: int, year: int, generations: tuple = ()) -> bool:
+    """Whether a training block of ``gpus`` GPUs of one generation fits on one capacity in ``year``."""
+    return largest_homogeneous_block(fleets, year, generations)[0] >= int(gpus)
