@@ -22,7 +22,7 @@ def print_period_plan(con, plan, *, wide=False, top=8):
     capacity_cost = {p: sum(m[k] for k in ("energy_usd", "capital_usd", "carbon_usd", "water_usd", "delay_usd",
                                            "it_capex_usd")) for p, m in money.items()}
     other = {p: m["migration_usd"] + m["eviction_usd"] + m["sla_credits_usd"] for p, m in money.items()}
-    mw = {layer.period.label: sum(layer.placed.values()) for layer in plan.layers}
+    mw = {layer.period.label: layer.served_mw() for layer in plan.layers}
     cols = [Column("period", lambda i: periods[i], "left", priority=0),
             Column("served\nMW", lambda i: f"{mw[periods[i]]:,}", priority=0),
             Column("revenue\nM USD", lambda i: f"{revenue[periods[i]] / 1e6:,.0f}", priority=1),
@@ -43,7 +43,8 @@ def print_period_plan(con, plan, *, wide=False, top=8):
 
     for r in plan.unserved_reasons[:top]:
         periods = period_spans(r["periods"], [p.label for p in plan.periods])
-        con.print(f"[yellow]unserved[/yellow] {escape(r['tenant'])} {periods} (up to {r['mw']:,} MW): "
+        gpus = f", {r['gpus']:,} GPUs" if r.get("gpus") else ""
+        con.print(f"[yellow]unserved[/yellow] {escape(r['tenant'])} {periods} (up to {r['mw']:,} MW{gpus}): "
                   f"{escape(r['reason'])}")
     con.print(escape(f"orbit takes load: {plan.orbit_outlook}"))
     ranked = plan.build_next[:top]
@@ -177,6 +178,8 @@ def quote_command(scenario, tenant_file, out_file, fmt, allow_outside_paths, rol
     con.print(f"[bold]{escape(q.tenant)}[/bold]: break-even price {q.break_even_usd_per_mw_month:,.0f} USD per MW-month "
               f"({q.mw_months:,.1f} MW-months; serving it costs {q.cost_of_serving_usd / 1e6:,.1f} M USD of margin, "
               f"displaced demand included)")
+    if q.break_even_usd_per_gpu_hour is not None:
+        con.print(f"  per GPU-hour: {q.break_even_usd_per_gpu_hour:,.3f} USD ({q.gpu_hours:,.0f} GPU-hours)")
     con.print(escape(f"  {q.note}"))
     for cid, spans in _runs(q.placements, "capacity_id").items():
         con.print(escape(f"  runs at {cid}: " + ", ".join(spans)))

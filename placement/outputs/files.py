@@ -232,12 +232,13 @@ def neutralised(value):
 def records_to_csv(records: list[dict], fields: tuple | list | None = None) -> str:
     """CSV of records (their keys, or ``fields``, as the header; a header even with no rows)."""
     buf = io.StringIO()
-    names = list(fields) if fields is not None else (list(records[0]) if records else [])
+    names = list(fields) if fields is not None else list(dict.fromkeys(k for r in records for k in r))
     if names:
         # "\r\n" as the writer's terminator makes it quote every field holding a CR or an LF (a bare
         # CR would split the row in csv readers and spreadsheets); rows still end in "\n"
         row = io.StringIO()
-        w = csv.DictWriter(row, fieldnames=names, lineterminator="\r\n")
+        # a key only some records carry (a GPU pool's gpus) is an empty cell in the others
+        w = csv.DictWriter(row, fieldnames=names, lineterminator="\r\n", restval="")
         for r in [None, *records]:
             row.seek(0)
             row.truncate()

@@ -24,7 +24,7 @@ MILLION = 1e6
 #: Mean days per month (365.25 / 12), as :func:`placement.plan.periods.capacity_window` counts them.
 DAYS_PER_MONTH = 30.4375
 #: Money not in the rows of a period, as the layer's money names it.
-_OFF_ROW_COSTS = ("migration_usd", "eviction_usd", "sla_credits_usd")
+_OFF_ROW_COSTS = ("migration_usd", "eviction_usd", "sla_credits_usd", "gpu_depreciation_usd")
 
 
 def millions(usd: float) -> int:
@@ -63,8 +63,8 @@ def period_money(doc: dict, period_plan=None) -> list[dict]:
     for k, p in enumerate(periods):
         label = p.get("label") if isinstance(p, dict) else str(p)
         rows = [r for r in doc.get("records") or [] if r.get("period") == label]
-        served = int(sum(int(_num(r.get("mw"))) for r in rows if r.get("capacity_id")))
-        unserved = int(sum(int(_num(u.get("mw"))) for u in doc.get("unserved") or [] if u.get("period") == label))
+        served = int(round(sum(_num(r.get("mw")) for r in rows if r.get("capacity_id"))))
+        unserved = int(round(sum(_num(u.get("mw")) for u in doc.get("unserved") or [] if u.get("period") == label)))
         rows_margin = sum(_num(r.get("margin_usd")) for r in rows)
         total = None
         if isinstance(p, dict) and p.get("margin_usd") is not None:

@@ -26,13 +26,13 @@ def now_blocks(doc: dict, money: list, scenario) -> list:
     first = money[0]
     label = first["label"]
     unserved = [u for u in doc.get("unserved") or [] if u.get("period") == label]
-    short = "; ".join(f"{u['tenant']} {int(u['mw']):,} MW" for u in unserved)
+    short = "; ".join(f"{u['tenant']} {int(round(u['mw'])):,} MW" for u in unserved)
     blocks = [("h2", f"The plan now: {label}, the first period"),
               ("li", f"Served in {label}:", f"{first['served_mw']:,} MW of {first['demanded_mw']:,} MW demanded; "
                                             f"unserved {first['unserved_mw']:,} MW" + (f" ({short})" if short else "")),
               ("li", f"Margin in {label}:", f"{millions_adding_up([m['margin_usd'] for m in money])[0]:,} M USD on "
                                             f"{millions(first['revenue_usd']):,} M USD of revenue"
-               + (f" (contracts {millions(first['rows_margin_usd']):,}; migration, eviction, SLA credits "
+               + (f" (contracts {millions(first['rows_margin_usd']):,}; {_off_rows_label(doc)} "
                   f"{millions(first['off_rows_usd']):,} M USD)" if abs(first["off_rows_usd"]) >= 5e5 else ""))]
     order = _tenant_order(scenario)
     rows = sorted((r for r in doc.get("records") or [] if r.get("period") == label and r.get("capacity_id")),
@@ -40,7 +40,7 @@ def now_blocks(doc: dict, money: list, scenario) -> list:
     table = []
     for k, r in enumerate(rows):
         same = k > 0 and rows[k - 1]["tenant"] == r["tenant"]
-        table.append(["" if same else str(r["tenant"]), str(r["capacity_id"]), f"{int(r['mw']):,}",
+        table.append(["" if same else str(r["tenant"]), str(r["capacity_id"]), f"{int(round(r['mw'])):,}",
                       f"{millions(r.get('revenue_usd', 0.0)):,}", f"{millions(r.get('margin_usd', 0.0)):,}"])
     if table:
         blocks.append(("table", ["tenant", "capacity", f"MW in {label}", f"revenue {label} M USD",
@@ -49,15 +49,23 @@ def now_blocks(doc: dict, money: list, scenario) -> list:
     return blocks
 
 
+def _off_rows_label(doc: dict) -> str:
+    """What the margin carries beside its records: migration, eviction, SLA credits, and the GPU
+    fleets' depreciation where there is any."""
+    gpus = any(float(p.get("gpu_depreciation_usd") or 0) for p in doc.get("periods") or [] if isinstance(p, dict))
+    return "migration, eviction, SLA credits" + (", GPU depreciation" if gpus else "")
+
+
 def _utilisation_blocks(doc: dict, label: str) -> list:
     """One line: MW used of MW online per capacity in the period, and what is not online yet."""
     caps = [r for r in doc.get("capacity_values") or [] if r.get("period") == label and "capacity_mw" in r]
     if not caps:
         return []
-    online = [f"{r['capacity_id']} {int(r.get('used_mw', 0)):,}/{int(r['capacity_mw']):,}"
-              for r in sorted(caps, key=lambda r: (-int(r["capacity_mw"]), str(r["capacity_id"])))
-              if int(r["capacity_mw"]) > 0]
-    offline = sorted(str(r["capacity_id"]) for r in caps if int(r["capacity_mw"]) <= 0)
+    online = [f"{r['capacity_id']} {int(round(r.get('used_mw', 0))):,}/{int(round(r['capacity_mw'])):,}"
+              + (f" ({int(r['used_gpus']):,}/{int(r['gpus']):,} GPUs)" if "gpus" in r else "")
+              for r in sorted(caps, key=lambda r: (-float(r["capacity_mw"]), str(r["capacity_id"])))
+              if float(r["capacity_mw"]) > 0]
+    offline = sorted(str(r["capacity_id"]) for r in caps if float(r["capacity_mw"]) <= 0)
     text = "MW used/online: " + ", ".join(online) + (f"; not online yet: {', '.join(offline)}" if offline else "")
     return [("h2", f"Utilisation in {label}"), ("p", text)]
 
@@ -214,7 +222,7 @@ def over_the_years_blocks(doc: dict, money: list, values: dict, scenario) -> lis
     rows = [[m["label"], f"{m['served_mw']:,}", f"{m['unserved_mw']:,}", f"{millions(m['revenue_usd']):,}",
              f"{s:,}"] + ([f"{millions(m['off_rows_usd']):,}"] if off else []) for m, s in zip(money, shown)]
     if off:
-        headers.append("of which migration, eviction, SLA credits M USD")
+        headers.append(f"of which {_off_rows_label(doc)} M USD")
     blocks.append(("table", headers, ["l"] + ["r"] * (len(headers) - 1), rows))
     if values:
         blocks += _value_blocks(values, labels, span)

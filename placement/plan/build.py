@@ -13,6 +13,8 @@ prices: internal work is dearer to leave unserved than external work.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,7 @@ from placement.latency.demand_rtt import demand_weighted_rtt_ms
 from placement.orbit.design import design_eclipses, shell_economics_of
 from placement.orbit.launch_prices import launch_usd_per_kg, trajectory
 from placement.orbit.scoring import score_shells, shell_demand_rtt_ms
+from placement.plan.gpus import unit_mw_of
 from placement.plan.model import (
     CENTS_PER_USD,
     RULE_BIT,
@@ -107,8 +110,45 @@ def capacities_of(scenario, site_scores=None, shell_scores=None, device: str = "
             id=sh.id, name=sh.name, kind="orbit", mw=mw,
             lcoe_usd_per_mwh_it=lcoe, carbon_kg_per_mwh_it=0.0, online_year=spec.online_year,
             components={"capital_usd_per_mwh_it": lcoe}, lcoe_by_year=by_year.get(sh.id, {}))
-    ordered = {cid: out[cid] for cid in specs if cid in out}
+    ordered = {}
+    for cid in specs:
+        if cid not in out:
+            continue
+        if specs[cid].gpus or specs[cid].gpus_by_year:
+            ordered.update(gpu_pools(scenario, specs[cid], out[cid], sites[cid]["power_mw"]))
+        else:
+            ordered[cid] = out[cid]
     return ordered
+
+
+def gpu_pools(scenario, spec, info, site_power_mw: float) -> dict:
+    """The GPU pools of a fleet: one capacity per generation it ever holds, id ``site:generation``,
+    ``mw`` counting the GPUs that can be promised at the plan's start (spares held back; each period
+    takes its year's, :func:`placement.plan.periods.capacity_mw_in`), the site's costs per MWh of IT
+    and ``mw_per_unit`` the generation's all-in kW per GPU / 1000. The fleet's IT power may not exceed
+    the capacity's MW or its site's power."""
+    import dataclasses
+
+    from placement.catalogs.gpus import load_gpu_generations
+    from placement.plan.gpu_checks import check_fleet_power
+    from placement.plan.gpus import GpuFleet
+
+    check_fleet_power(str(scenario.path), spec.id, spec, site_power_mw)
+    gens = load_gpu_generations()
+    fleet = GpuFleet(spec.id, spec.gpus, spec.gpus_by_year, scenario.planning.start_year)
+    held = list(dict.fromkeys([*spec.gpus, *(g for t in spec.gpus_by_year.values() for g in t)]))
+    start = fleet.usable_gpus_in(scenario.planning.start_year)
+    return {f"{spec.id}:{g}": dataclasses.replace(info, id=f"{spec.id}:{g}", name=f"{info.name} {g}",
+                                                  mw=int(start.get(g, 0)), generation=g, site_id=spec.id,
+                                                  mw_per_unit=gens[g].it_power_kw_per_gpu / 1000.0)
+            for g in held}
+
+
+def fleet_of(spec, start_year: int):
+    """The :class:`~placement.plan.gpus.GpuFleet` of a capacity spec (its GPUs from ``start_year``)."""
+    from placement.plan.gpus import GpuFleet
+
+    return GpuFleet(spec.id, spec.gpus, spec.gpus_by_year, start_year)
 
 
 def orbit_lcoe_by_year(scenario, shells: list, device: str = "auto") -> dict:
@@ -140,7 +180,9 @@ def demand_nodes(scenario, tenants=None) -> list[DemandNode]:
         if t.mw <= 0:
             continue
         users = dict(t.users) or dict(scenario.demand_weights)
-        if t.exclusive or t.single_site:
+        if t.gpus and t.homogeneous:
+            out.append(DemandNode((t.id,), t, t.mw, users, True, t.exclusive, "homogeneous block"))
+        elif t.exclusive or t.single_site:
             out.append(DemandNode((t.id,), t, t.mw, users, True, t.exclusive, "exclusive lease" if t.exclusive else ""))
         elif t.block_mw:
             k = max(t.mw // t.block_mw, 1)
@@ -203,7 +245,9 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
     cap_mw = np.array([c.mw for c in caps])
     online = np.array([c.online_year for c in caps])
     availability = np.array([c.availability for c in caps])
-    v = np.zeros((len(demands), len(caps)), dtype=np.uint8)
+    generation = np.array([c.generation or "" for c in caps], dtype=object)
+    pool = generation != ""
+    v = np.zeros((len(demands), len(caps)), dtype=np.uint16)
     ap = scenario.assignment
     regions_path = Path(ap.residency_file) if ap.residency_file else RESIDENCY_GEOJSON
     regions = load_residency_regions(regions_path) if any(d.tenant.residency for d in demands) else {}
@@ -230,6 +274,12 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
             v[i, ~listed] |= RULE_BIT["listed"]
         if t.uptime_target is not None and not ap.allow_sla_credits:
             v[i, availability < t.uptime_target] |= RULE_BIT["uptime"]
+        if t.gpus:  # GPUs on a pool of a generation it accepts; MW on capacity counted in MW
+            v[i, ~pool] |= RULE_BIT["gpu"]
+            if t.generations:
+                v[i, pool & ~np.isin(generation, list(t.generations))] |= RULE_BIT["gpu"]
+        else:
+            v[i, pool] |= RULE_BIT["gpu"]
     return v
 
 
@@ -266,18 +316,25 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
     for e in evicted:
         if e not in tenant_ids:
             raise InputError("assign", "evicted", e, "not a tenant id of this scenario")
-    demands = [d for d in demand_nodes(scenario) if d.tenant.id not in set(evicted)]
+    # a tenant counted in GPUs: its demand node counts GPUs, placed on GPU pools only
+    tenants = [dataclasses.replace(t, mw=t.gpus) if t.gpus else t for t in scenario.tenants]
+    demands = [d for d in demand_nodes(scenario, tenants) if d.tenant.id not in set(evicted)]
     check_plan_size(scenario, len(demands), len(capacities), 1, allow_large)
     rtt = rtt_matrix(scenario, demands, capacities)
     violations = rule_violations(scenario, demands, capacities, rtt, ap.horizon_year)
     weights = arc_weights_cents_per_mwh(scenario, demands, capacities, rtt)
+    per_unit = np.array([c.mw_per_unit for c in capacities.values()], dtype=float)
+    unit_mw = np.array([unit_mw_of(d.tenant) for d in demands], dtype=float)
+    if np.any(per_unit != 1.0):  # a GPU pool: cents per GPU-hour (its MW per GPU x cents per MWh)
+        weights = np.rint(weights * per_unit[None, :]).astype(np.int64)
     unserved = np.array([int(round((ap.unserved_internal_usd_per_mwh if d.tenant.internal
-                                    else ap.unserved_external_usd_per_mwh) * CENTS_PER_USD)) for d in demands],
-                        dtype=np.int64)
+                                    else ap.unserved_external_usd_per_mwh) * CENTS_PER_USD * unit_mw[i]))
+                         for i, d in enumerate(demands)], dtype=np.int64)
     violations[(violations == 0) & (weights >= unserved[:, None])] |= RULE_BIT["price"]
     a_d, a_c = np.nonzero(violations == 0)
     problem = Problem(capacities, demands, a_d.astype(np.int64), a_c.astype(np.int64), weights[a_d, a_c], rtt,
-                      violations, unserved, {}, int(round(ap.migration_usd_per_mwh * CENTS_PER_USD)), failed_caps)
+                      violations, unserved, {}, int(round(ap.migration_usd_per_mwh * CENTS_PER_USD)), failed_caps,
+                      unit_mw=unit_mw if np.any(unit_mw != 1.0) else None)
     # a tenant whose rules admit no capacity at all is left unserved with the reason (explain.py),
     # as the plan over periods does: a valid scenario that cannot serve it is not bad input
     if previous is not None:

@@ -33,9 +33,10 @@ _TENANT_KEYS = {"id", "mw", "internal", "kind", "exclusive", "single_site", "blo
                 "rtt_profile",
                 "residency", "latency_penalty_usd_per_mwh_per_ms", "description", "price_usd_per_mw_month", "start",
                 "end", "term_days", "renewable", "notice_days", "class", "evictable", "eviction_cost_usd_per_mw",
-                "mw_by_year", "capacities", "uptime_target", "sla_credits"}
+                "mw_by_year", "capacities", "uptime_target", "sla_credits", "gpus", "generations", "homogeneous",
+                "any_generation", "price_usd_per_gpu_hour"}
 _CAPACITY_KEYS = {"id", "mw", "online_year", "price_usd_per_mwh", "online", "retire", "mw_by_year", "build",
-                  "block_mw"}
+                  "block_mw", "gpus", "gpus_by_year"}
 #: The largest MW a tenant or capacity entry may carry.
 
 
@@ -95,7 +96,9 @@ def parse_tenant(where: str, table: dict) -> Tenant:
         raise InputError(w, "users", users, "must be a table of shares, e.g. { NA = 0.6, EU = 0.4 }")
     if "capacities" in table and not isinstance(table["capacities"], list):
         raise InputError(w, "capacities", table["capacities"], "must be a list of capacity ids")
-    given["mw"] = table.get("mw")
+    given["mw"] = table.get("mw", 0 if "gpus" in table else None)
+    if isinstance(given.get("generations"), list):
+        given["generations"] = tuple(given["generations"])
     return check_tenant(w, Tenant(**given))
 
 
@@ -226,6 +229,9 @@ def check_tenant(where: str, tenant, field: str = "") -> Tenant:
                          f"unknown SLA credit schedule (known: {', '.join(schedules)})")
     if out["exclusive"] and block:
         raise InputError(where, name("block_mw"), block, "an exclusive tenant takes one whole site; drop block_mw")
+    from placement.plan.gpu_checks import check_tenant_gpus
+
+    out.update(check_tenant_gpus(where, t, name))
     if out["internal"] and t.tenant_class != "internal":
         raise InputError(where, name("tenant_class"), t.tenant_class,
                          "internal = true goes with class = 'internal'" if not field else
@@ -299,6 +305,9 @@ def check_capacity(where: str, spec, field: str = "") -> CapacitySpec:
         raise InputError(where, name("block_mw"), out["block_mw"], "only a candidate (build = true) is built in blocks")
     if out["block_mw"] and out["block_mw"] > out["mw"]:
         raise InputError(where, name("block_mw"), out["block_mw"], f"larger than the candidate's {out['mw']} MW")
+    from placement.plan.gpu_checks import check_capacity_gpus
+
+    out.update(check_capacity_gpus(where, c, name))
     return _normalised(c, out)
 
 

@@ -8,6 +8,10 @@ its ``end`` or the plan's end), ``notice_days``, ``class`` = ``internal | commit
 (spot may be pre-empted at no penalty), ``evictable`` (the operator's expel clause) with
 ``eviction_cost_usd_per_mw``, and growth ``mw_by_year = {2027 = 400, ...}``.
 
+A tenant may be counted in GPUs instead (``gpus = N``, ``generations``, ``homogeneous``,
+``price_usd_per_gpu_hour``) and a capacity hold a GPU fleet (``gpus = { H100 = ... }``,
+``gpus_by_year``): :mod:`placement.plan.gpus`.
+
 ``[[capacity]]``: a catalog site or shell with ``mw``, ``online`` date (or ``online_year``),
 ``retire`` date, a ``mw_by_year`` ramp, a price override, and ``build = true`` for a campus
 still to be built (online when its time to power has passed, counted from the plan's start; it
@@ -75,6 +79,17 @@ class Tenant:
     uptime_target: float | None = None
     #: its SLA credit schedule (an id of ``catalogs/data/sla_credits.csv``)
     sla_credits: str = "hyperscaler"
+    #: a tenant counted in GPUs (0: in MW): GPUs it rents (:mod:`placement.plan.gpus`)
+    gpus: int = 0
+    #: generations it accepts (empty: any); a homogeneous tenant lists one, or several with
+    #: ``any_generation``
+    generations: tuple = ()
+    #: a training block: all its GPUs of one generation on one capacity
+    homogeneous: bool = False
+    #: a homogeneous tenant listing several generations takes any one of them
+    any_generation: bool = False
+    #: revenue [USD per GPU-hour] (a GPU tenant; None: in-house work at its generation's market price)
+    price_usd_per_gpu_hour: float | None = None
 
     def mw_in(self, year: int) -> int:
         """MW the tenant wants in ``year`` (its ramp)."""
@@ -87,6 +102,10 @@ class Tenant:
     @property
     def peak_mw(self) -> int:
         return max([self.mw, *self.mw_by_year.values()])
+
+    def units_in(self, year: int) -> int:
+        """What the tenant wants in ``year``: GPUs for a GPU tenant, else MW (:meth:`mw_in`)."""
+        return int(self.gpus) if self.gpus else self.mw_in(year)
 
 
 @dataclass(frozen=True)
@@ -105,6 +124,11 @@ class CapacitySpec:
     #: a candidate's build decision comes in whole blocks of this many MW (0: its whole ``mw``);
     #: the whole-horizon plan chooses how many and when (:mod:`placement.plan.horizon_model`)
     block_mw: int = 0
+    #: a GPU fleet: generation -> GPUs installed from the plan's start (empty: capacity in MW); the
+    #: plan offers one pool per generation (:mod:`placement.plan.gpus`)
+    gpus: dict = field(default_factory=dict)
+    #: year -> {generation: GPUs} from that year on (a refresh; 0 retires a generation)
+    gpus_by_year: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

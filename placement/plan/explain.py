@@ -90,28 +90,46 @@ def make_plan(problem: Problem, solution) -> Plan:
     total_cost = 0.0
     for (tid, cid), rec in sorted(by_pair.items()):
         c = caps[cid]
-        total_cost += rec["cost_w"]
-        assignments.append({
-            "tenant": tid, "capacity_id": cid, "kind": c.kind, "mw": int(rec["mw"]),
+        total_cost += rec["cost_w"] * c.mw_per_unit  # a GPU pool: its GPUs' MW
+        row = {"tenant": tid, "capacity_id": cid, "kind": c.kind,
+               "mw": round(rec["mw"] * c.mw_per_unit, 3) if c.generation else int(rec["mw"])}
+        if c.generation:
+            row |= {"gpus": int(rec["mw"]), "generation": c.generation}
+        assignments.append(row | {
             "rtt_ms": None if not np.isfinite(rec["rtt_w"]) else round(float(rec["rtt_w"] / rec["mw"]), 2),
             "cost_usd_per_mwh_it": round(rec["cost_w"] / rec["mw"], 2),
             "carbon_kg_per_mwh_it": round(c.carbon_kg_per_mwh_it, 2)})
     used = {}
     for (i, j), mw in placed.items():
         used[ids[j]] = used.get(ids[j], 0) + mw
-    utilization = [{"capacity_id": c.id, "used_mw": int(used.get(c.id, 0)), "capacity_mw": int(c.mw)}
-                   for c in caps.values()]
+    utilization = []
+    for c in caps.values():
+        if c.generation:  # MW of its GPUs, and the GPUs
+            utilization.append({"capacity_id": c.id, "used_mw": round(used.get(c.id, 0) * c.mw_per_unit, 3),
+                                "capacity_mw": round(c.mw * c.mw_per_unit, 3), "used_gpus": int(used.get(c.id, 0)),
+                                "gpus": int(c.mw)})
+        else:
+            utilization.append({"capacity_id": c.id, "used_mw": int(used.get(c.id, 0)), "capacity_mw": int(c.mw)})
     short = unserved_mw(problem, solution)
     by_tenant = {}
     for i in np.flatnonzero(short > 0):
         by_tenant.setdefault(problem.demands[i].tenant.id, []).append((int(i), int(short[i])))
     unserved = []
+    unit = problem.unit_mw if problem.unit_mw is not None else np.ones(len(problem.demands))
     for tid, parts in by_tenant.items():
-        mw = sum(u for _, u in parts)
+        n = sum(u for _, u in parts)
         reasons = "; ".join(dict.fromkeys(explain_unserved(problem, i, u, used) for i, u in parts))
-        unserved.append({"tenant": tid, "mw": int(mw), "reason": f"{tid}: {mw} MW unserved — {reasons}"})
+        if problem.demands[parts[0][0]].tenant.gpus:  # counted in GPUs
+            unserved.append({"tenant": tid, "mw": round(n * float(unit[parts[0][0]]), 3), "gpus": int(n),
+                             "reason": f"{tid}: {n:,} GPUs unserved — {reasons}"})
+        else:
+            unserved.append({"tenant": tid, "mw": int(n), "reason": f"{tid}: {n} MW unserved — {reasons}"})
+    pools = any(c.generation for c in caps.values())
+    served = sum(mw * caps[ids[j]].mw_per_unit for (i, j), mw in placed.items())
+    short_mw = float((short * unit).sum())
     plan = Plan(objective_cents_per_h=objective, flow=LazyFlow(problem, solution), total_cost_usd_per_h=total_cost,
-                served_mw=int(sum(placed.values())), unserved_mw=int(short.sum()), assignments=assignments,
+                served_mw=round(served, 1) if pools else int(served),
+                unserved_mw=round(short_mw, 1) if pools else int(short.sum()), assignments=assignments,
                 unserved=unserved, utilization=utilization, optimal=solution.optimal,
                 lower_bound_cents_per_h=int(solution.lower_bound), search_nodes=solution.search_nodes,
                 demand_flows=flows)
@@ -145,6 +163,10 @@ def explain_unserved(problem: Problem, i: int, mw: int, used: dict) -> str:
                     f"({spare(best)} MW free)")
         return f"; cheapest alternative if the {rule} rule were relaxed: {best} ({spare(best)} MW free)"
 
+    if getattr(t, "gpus", 0) and t.homogeneous:
+        reason = _homogeneous_reason(problem, i, used)
+        if reason:
+            return reason
     if not allowed:
         counts = {}
         for j in range(len(ids)):
@@ -181,6 +203,31 @@ def explain_unserved(problem: Problem, i: int, mw: int, used: dict) -> str:
         rule = "residency" if t.residency else ("rtt" if t.rtt_target_ms is not None else "kind")
         return f"capacity{who} {target} is full ({shown})" + alternative(rule)
     return f"remaining capacity{who} {target} is priced above its unserved price"
+
+
+def _homogeneous_reason(problem: Problem, i: int, used: dict) -> str:
+    """Why a homogeneous GPU block is left out for want of room: the largest free block of one
+    generation among the pools it may use but for size, or "" when a pool has room (then it is left
+    out on price or another rule, said by the general reasons)."""
+    d = problem.demands[i]
+    ids = problem.capacity_ids
+    size_only = [ids[j] for j in range(len(ids))
+                 if set(problem.broken_rules(i, j)) <= {"size"} and problem.capacities[ids[j]].generation]
+    free = {cid: problem.capacities[cid].mw - used.get(cid, 0) for cid in size_only}
+    if any(v >= d.mw for v in free.values()):
+        return ""
+    gens = ", ".join(d.tenant.generations) if d.tenant.generations else "any generation"
+    if not free:
+        return f"homogeneous block of {d.mw:,} GPUs ({gens}) fits nowhere: no pool of a generation it accepts"
+    biggest = max(free, key=lambda cid: problem.capacities[cid].mw)
+    cap = problem.capacities[biggest]
+    if cap.mw < d.mw:  # no pool that large at all
+        return (f"homogeneous block of {d.mw:,} GPUs ({gens}) fits nowhere: the largest block of one generation "
+                f"is {cap.mw:,} {cap.generation} at {cap.site_id}")
+    best = max(free, key=free.get)
+    cap = problem.capacities[best]
+    return (f"homogeneous block of {d.mw:,} GPUs ({gens}) fits nowhere free: the largest free block of one "
+            f"generation is {max(free[best], 0):,} {cap.generation} at {cap.site_id}")
 
 
 def replan_changes(old: Plan, new: Plan, failed, evicted) -> dict:

@@ -30,7 +30,7 @@ import numpy as np
 from placement.catalogs.gpus import PRICE_KINDS, load_gpu_economics, load_gpu_generations, load_gpu_prices
 from placement.errors import InputError
 
-__all__ = ["GPUS_PER_SERVER", "REPAIR_DAYS", "GpuFleet", "spare_fraction", "rental_price_usd_per_gpu_hour",
+__all__ = ["fleet_depreciation_usd", "unit_mw_of", "gpu_price_usd_per_hour", "GPUS_PER_SERVER", "REPAIR_DAYS", "GpuFleet", "spare_fraction", "rental_price_usd_per_gpu_hour",
            "depreciation_usd_per_year", "book_value_usd", "fleet_it_mw", "largest_homogeneous_block",
            "homogeneous_block_fits", "revenue_usd", "HOURS_PER_YEAR"]
 
@@ -39,6 +39,28 @@ GPUS_PER_SERVER = 8
 #: Days a failed server is out (replace, burn in, return) [days] (an assumption, stated).
 REPAIR_DAYS = 3.0
 HOURS_PER_YEAR = 8760.0
+
+
+def unit_mw_of(tenant) -> float:
+    """MW of IT one unit of a tenant's demand draws: 1 for a tenant counted in MW; for a tenant
+    counted in GPUs, the all-in kW / 1000 of its first listed generation (H100 when it lists none).
+    What a GPU tenant pays per unit moved or expelled, and its unserved price, are its MW rates
+    times this."""
+    if not getattr(tenant, "gpus", 0):
+        return 1.0
+    gens = load_gpu_generations()
+    return gens[tenant.generations[0] if tenant.generations else "H100"].it_power_kw_per_gpu / 1000.0
+
+
+def gpu_price_usd_per_hour(tenant, year: int) -> float:
+    """What a GPU tenant pays [USD per GPU-hour]: its ``price_usd_per_gpu_hour``; in-house work (no
+    price) is valued at the contract market price of its first listed generation (H100 when it lists
+    none) in ``year``, so leasing or using in-house follows the price curve; else 0."""
+    if tenant.price_usd_per_gpu_hour is not None:
+        return float(tenant.price_usd_per_gpu_hour)
+    if tenant.tenant_class == "internal":
+        return rental_price_usd_per_gpu_hour(tenant.generations[0] if tenant.generations else "H100", year)
+    return 0.0
 
 
 def spare_fraction(repair_days: float = REPAIR_DAYS) -> float:
@@ -191,3 +213,16 @@ def largest_homogeneous_block(fleets: list, year: int, generations: tuple = ()) 
 def homogeneous_block_fits(fleets: list, gpus: int, year: int, generations: tuple = ()) -> bool:
     """Whether a training block of ``gpus`` GPUs of one generation fits on one capacity in ``year``."""
     return largest_homogeneous_block(fleets, year, generations)[0] >= int(gpus)
+
+
+def fleet_depreciation_usd(scenario, period) -> float:
+    """Depreciation of every GPU fleet of a scenario charged to ``period`` [USD]: each fleet's year's
+    depreciation (:meth:`GpuFleet.depreciation_usd`, batches from the plan's start year) times the
+    period's share of the year's hours."""
+    fleets = [GpuFleet(c.id, c.gpus, c.gpus_by_year, scenario.planning.start_year)
+              for c in scenario.capacity if c.gpus or c.gpus_by_year]
+    if not fleets:
+        return 0.0
+    year = int(period.year)
+    year_hours = 24.0 * (366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365)
+    return sum(f.depreciation_usd(year) for f in fleets) * float(period.hours) / year_hours

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from placement.plan.horizon_model import HorizonModel, build_model, period_data
+from placement.plan.gpus import fleet_depreciation_usd, unit_mw_of
 from placement.plan.money import EVICTION, layer_money
 from placement.plan.multi_period import Layer, MultiPeriodPlan
 from placement.plan.network import (
@@ -487,8 +488,10 @@ def assemble(scenario, ctx, data: list, model: HorizonModel, result: SolveResult
         for (i, _), mw in placed.items():
             served[i] += mw
         short = np.where(alive, prob.demand_mw - served, 0)
-        moved = int(round(sum(v[col] for (q, _), col in model.moved_col.items() if q == p)))
-        fee = sum(float(t.eviction_cost_usd_per_mw) * int(sum(d.mw for d in prob.demands if d.tenant.id == t.id))
+        moved = sum(v[col] * unit_mw_of(prob.demands[i].tenant) for (q, i), col in model.moved_col.items() if q == p)
+        moved = round(moved, 3) if prob.unit_mw is not None else int(round(moved))
+        fee = sum(float(t.eviction_cost_usd_per_mw) * unit_mw_of(t)
+                  * int(sum(d.mw for d in prob.demands if d.tenant.id == t.id))
                   for t in scenario.tenants if t.id in expelled)
         capital = 0.0
         for cid, size in model.block_mw.items():
@@ -503,7 +506,7 @@ def assemble(scenario, ctx, data: list, model: HorizonModel, result: SolveResult
                 rest = sum(q.hours for q in model.periods[p:])
                 builds.append({"capacity_id": cid, "period": period.label, "mw": mw,
                                "capital_usd": round(rate * mw * rest, 2)})
-        extra = {EVICTION: fee, "capital_usd": capital}
+        extra = {EVICTION: fee, "capital_usd": capital, "gpu_depreciation_usd": fleet_depreciation_usd(scenario, period)}
         objective_p = _period_objective(model, p, v)
         money = layer_money(prob, prices, placed, short, moved, period.year, objective_p, extra)
         solution = _layer_solution(prob, placed, short, objective_p)
@@ -521,7 +524,10 @@ def assemble(scenario, ctx, data: list, model: HorizonModel, result: SolveResult
     margin = sum(layer.money["margin_cents"] for layer in layers) / 100
     nodes = [((layer.period.label, "capacity", cid), layer, j) for layer in layers
              for j, cid in enumerate(layer.problem.capacity_ids)]
-    capacity_value = {node: float(layer.margin_values[j]) / layer.period.months + 0.0 for node, layer, j in nodes}
+    # per MW-month (a GPU pool's value per GPU over its MW per GPU)
+    capacity_value = {node: float(layer.margin_values[j]) / layer.period.months
+                      / layer.problem.capacities[layer.problem.capacity_ids[j]].mw_per_unit + 0.0
+                      for node, layer, j in nodes}
     objective_value = {node: float(layer.values[j]) for node, layer, j in nodes}
     rolling_v = start if start is not None else None
     return HorizonPlan(scenario.name, getattr(scenario, "fingerprint", ""), ctx.periods, layers, rows,

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from placement.plan.gpus import fleet_depreciation_usd, unit_mw_of
 from placement.plan.periods import capacity_mw_in
 
 #: Weight of a MW cut from an evictable tenant inside its notice [USD per MW] (the rolling plan's).
@@ -247,6 +248,11 @@ def build_model(ctx, data: list, build_ids: frozenset, keep: list | None = None)
     previous_x = {}  # (demand key, capacity id) -> (column, MW per unit) of the period before
     previous_mw = {}  # demand key -> MW of the period before
     offsets = [0] * len(data)
+    for p, pd in enumerate(data):  # the GPU fleets' depreciation: a cost of each period, used or not
+        dep = fleet_depreciation_usd(ctx.scenario, pd.period)
+        offsets[p] += int(round(dep))
+        offset += int(round(dep))
+        cash_offset += dep
     fee_terms = []  # (period, column of alive the period before, fee): a cost of the period, not the one before
     for p, pd in enumerate(data):
         b.period = p
@@ -321,7 +327,7 @@ def build_model(ctx, data: list, build_ids: frozenset, keep: list | None = None)
             tenant_mw[dn.tenant.id] = tenant_mw.get(dn.tenant.id, 0) + int(d_mw[i])
         for tid, mw in tenant_mw.items():
             if (tid, p) in alive_col:
-                money = float(tenants[tid].eviction_cost_usd_per_mw) * mw
+                money = float(tenants[tid].eviction_cost_usd_per_mw) * mw * unit_mw_of(tenants[tid])
                 fee = int(round(money))
                 fee_weight[tid, p] = fee
                 before = alive_col.get((tid, p - 1)) if p else None
@@ -374,7 +380,8 @@ def build_model(ctx, data: list, build_ids: frozenset, keep: list | None = None)
                 z_row[p, i, int(aj[k])] = len(b.row_lower)
                 b.add_row(row_c, row_v, 0.0, np.inf)
                 zc[i, int(aj[k])] = int(z)
-            mv = int(b.add_cols([migration], 0.0, np.inf, False, migration_cash)[0])
+            u = unit_mw_of(dn.tenant)  # a GPU tenant pays per GPU its MW per GPU
+            mv = int(b.add_cols([int(round(migration * u))], 0.0, np.inf, False, migration_cash * u)[0])
             moved_col[p, i] = mv
             b.add_row(np.append(zs, mv), np.append(-np.ones(len(ks)), 1.0), -float(growth), np.inf)
         z_cols.append(zc)

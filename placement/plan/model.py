@@ -20,7 +20,7 @@ SOURCE = ("source",)
 SINK = ("sink",)
 
 #: Rules an arc can break, one bit each (``Problem.violations``).
-RULES = ("kind", "online", "residency", "rtt", "size", "price", "listed", "uptime")
+RULES = ("kind", "online", "residency", "rtt", "size", "price", "listed", "uptime", "gpu")
 RULE_BIT = {r: 1 << k for k, r in enumerate(RULES)}
 
 
@@ -73,6 +73,12 @@ class CapacityInfo:
     #: year -> levelized cost [USD/MWh_IT] where it changes with the year (orbit: the launch
     #: price of that year on the scenario's trajectory); other years use ``lcoe_usd_per_mwh_it``
     lcoe_by_year: dict = field(default_factory=dict)
+    #: a GPU pool (one generation of a site's fleet): its generation, its site's capacity id, and
+    #: the MW of IT one unit of it draws (a GPU's all-in kW / 1000); ``mw`` then counts GPUs.
+    #: Capacity in MW: None, "", 1.
+    generation: str | None = None
+    site_id: str = ""
+    mw_per_unit: float = 1.0
 
     def lcoe_in(self, year: int) -> float:
         """Levelized cost [USD/MWh_IT] of capacity brought into use in ``year``."""
@@ -108,7 +114,7 @@ class Problem:
     arc_capacity: np.ndarray  # int64, index into capacity order
     arc_weight: np.ndarray  # int64 [cents/MWh] (or [USD/MW-period] in a plan layer)
     rtt: np.ndarray  # (demands, capacities) [ms]
-    violations: np.ndarray  # (demands, capacities) uint8 bit mask of broken rules (RULE_BIT)
+    violations: np.ndarray  # (demands, capacities) uint16 bit mask of broken rules (RULE_BIT)
     unserved_weight: np.ndarray  # int64 per demand
     #: (demand index, capacity index) -> MW kept from a previous plan (stays at no extra cost)
     previous: dict = field(default_factory=dict)
@@ -124,6 +130,9 @@ class Problem:
     arc_money: np.ndarray | None = None
     unserved_money: np.ndarray | None = None
     migration_money: float = 0.0
+    #: MW per unit of each demand node (1; a GPU tenant's: its reference generation's all-in kW /
+    #: 1000), scaling what it pays per unit moved or expelled (None: all 1)
+    unit_mw: np.ndarray | None = None
 
     def __post_init__(self):
         self.capacity_ids = list(self.capacities)
@@ -160,7 +169,7 @@ class Problem:
                        self.arc_weight[keep], self.rtt, self.violations, self.unserved_weight, self.previous,
                        self.migration_weight, self.failed,
                        None if self.arc_money is None else self.arc_money[keep], self.unserved_money,
-                       self.migration_money)
+                       self.migration_money, self.unit_mw)
 
 
 @dataclass

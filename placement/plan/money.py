@@ -10,6 +10,8 @@ the sum of its items and the plan's margin the sum of its periods (exact, in int
 * **Energy, capital, carbon, water, delay, IT capex**: the capacity's levelized cost split into
   its components (:data:`placement.ground.sites.COST_COMPONENTS`; an orbital shell's cost is all
   capital) times the MWh served.
+* **GPU depreciation**: every GPU fleet's straight-line depreciation over the period's share of
+  its year (:mod:`placement.plan.gpus`), used or not.
 * **Outage**: revenue lost while the capacity lacks full power, revenue x (1 - its availability).
 * **Migration**: the planning price per MW of running load moved.
 * **Eviction**: the fee per MW of a running evictable tenant left unserved once its notice can
@@ -35,7 +37,7 @@ from placement.plan.model import Problem
 
 #: Margin items of a period [USD]: the revenue, then the costs subtracted from it.
 MARGIN_ITEMS = ("revenue_usd", "energy_usd", "capital_usd", "carbon_usd", "water_usd", "delay_usd", "it_capex_usd",
-                "outage_usd", "migration_usd", "eviction_usd", "sla_credits_usd")
+                "gpu_depreciation_usd", "outage_usd", "migration_usd", "eviction_usd", "sla_credits_usd")
 #: Cost item -> the capacity's cost component it comes from [USD per MWh of IT].
 COMPONENT_OF_ITEM = {"energy_usd": "energy_usd_per_mwh_it", "capital_usd": "capital_usd_per_mwh_it",
                      "carbon_usd": "carbon_usd_per_mwh_it", "water_usd": "water_usd_per_mwh_it",
@@ -87,7 +89,7 @@ def layer_money(problem: Problem, prices: LayerPrices, placed: dict, short: np.n
         if j not in per_capacity:
             per_capacity[j] = cost_items_per_mwh(problem.capacities[problem.capacity_ids[j]], year)
         items["revenue_usd"] += mw * prices.revenue[i]
-        mwh = mw * prices.hours[i]
+        mwh = mw * prices.hours[i] * problem.capacities[problem.capacity_ids[j]].mw_per_unit
         for item, rate in per_capacity[j].items():
             items[item] += mwh * rate
         if prices.outage is not None:

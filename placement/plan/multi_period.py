@@ -40,8 +40,16 @@ class Layer:
     money: dict
     margin_values: np.ndarray | None = None
 
+    def served_mw(self):
+        """MW of IT placed in this period: a GPU pool's GPUs x its MW per GPU (whole MW where every
+        capacity counts MW)."""
+        caps = self.problem.capacities
+        if not any(c.generation for c in caps.values()):
+            return int(sum(self.placed.values()))
+        return round(sum(n * caps[cid].mw_per_unit for (_, cid), n in self.placed.items()), 1)
+
     def used_mw(self) -> dict:
-        """Capacity id -> MW placed on it in this period."""
+        """Capacity id -> units placed on it in this period (MW; GPUs on a GPU pool)."""
         used = {}
         for (_, cid), mw in self.placed.items():
             used[cid] = used.get(cid, 0) + mw
@@ -101,12 +109,19 @@ class MultiPeriodPlan:
             used = layer.used_mw()
             for j, cid in enumerate(layer.problem.capacity_ids):
                 cap = layer.problem.capacities[cid]
-                rise = float(layer.margin_values[j])
-                out.append({"capacity_id": cid, "kind": cap.kind, "period": layer.period.label,
-                            "capacity_mw": int(cap.mw), "used_mw": int(used.get(cid, 0)),
-                            "value_usd_per_mw_month": round(_per_month(rise, layer.period), 2),
-                            "penalty_relief_usd_per_mw_month": round(
-                                _per_month(float(layer.values[j]) - rise, layer.period), 2)})
+                # a GPU pool counts GPUs: its MW are its GPUs' MW, its values per MW those per GPU over
+                # the MW one GPU draws
+                per = cap.mw_per_unit
+                rise = float(layer.margin_values[j]) / per
+                row = {"capacity_id": cid, "kind": cap.kind, "period": layer.period.label}
+                if cap.generation:
+                    row |= {"capacity_mw": round(cap.mw * per, 3), "used_mw": round(used.get(cid, 0) * per, 3),
+                            "gpus": int(cap.mw), "used_gpus": int(used.get(cid, 0)), "generation": cap.generation}
+                else:
+                    row |= {"capacity_mw": int(cap.mw), "used_mw": int(used.get(cid, 0))}
+                out.append(row | {"value_usd_per_mw_month": round(_per_month(rise, layer.period), 2),
+                                  "penalty_relief_usd_per_mw_month": round(
+                                      _per_month(float(layer.values[j]) / per - rise, layer.period), 2)})
         return out
 
     @property
@@ -173,6 +188,8 @@ class MultiPeriodPlan:
                                                                    "periods": [], "mw": 0})
                 rec["periods"].append(layer.period.label)
                 rec["mw"] = max(rec["mw"], u["mw"])
+                if "gpus" in u:
+                    rec["gpus"] = max(rec.get("gpus", 0), u["gpus"])
         return list(out.values())
 
     def margin_by(self, what: str) -> dict:
@@ -244,7 +261,14 @@ def unserved_of_layer(layer: Layer) -> list:
     out = []
     for tid, rows in parts.items():
         reasons = "; ".join(dict.fromkeys(explain_unserved(problem, i, mw, used) for i, mw in rows))
-        out.append({"tenant": tid, "mw": sum(mw for _, mw in rows), "reason": reasons})
+        tenant = problem.demands[rows[0][0]].tenant
+        if tenant.gpus:  # counted in GPUs: the MW they would draw, and the GPUs
+            from placement.plan.gpus import unit_mw_of
+
+            gpus = sum(n for _, n in rows)
+            out.append({"tenant": tid, "mw": round(gpus * unit_mw_of(tenant), 1), "gpus": gpus, "reason": reasons})
+        else:
+            out.append({"tenant": tid, "mw": sum(mw for _, mw in rows), "reason": reasons})
     return out
 
 

@@ -84,6 +84,8 @@ def flow_network(p: Problem) -> FlowNetwork:
     c_node = 2 + np.arange(n_c)
     a_d, a_c, a_w = p.arc_demand, p.arc_capacity, p.arc_weight
     move = placed[a_d].astype(np.int64) * p.migration_weight
+    if p.unit_mw is not None:  # a GPU tenant pays the MW price x its MW per GPU
+        move = np.rint(placed[a_d] * p.migration_weight * p.unit_mw[a_d]).astype(np.int64)
     k_d = np.array([i for i, _ in keep_pairs], dtype=np.int64)
     k_c = np.array([j for _, j in keep_pairs], dtype=np.int64)
     k_node = 2 + n_c + n_d + np.arange(len(keep_pairs))
@@ -111,7 +113,8 @@ def flow_network(p: Problem) -> FlowNetwork:
     if p.arc_money is not None:
         k_money = p.arc_money[order][pos] if len(keep_pairs) else np.zeros(0)
         money = np.concatenate([np.zeros(n_d), np.asarray(p.unserved_money, dtype=float),
-                                p.arc_money + placed[a_d] * float(p.migration_money), k_money,
+                                p.arc_money + placed[a_d] * float(p.migration_money)
+                                * (1.0 if p.unit_mw is None else p.unit_mw[a_d]), k_money,
                                 np.zeros(len(keep_pairs) + n_c)]).astype(float)
     total = int(mw.sum())
     supply = np.zeros(n_nodes, dtype=np.int64)

@@ -12,6 +12,8 @@ from placement.plan.model import key_label
 
 #: Columns of plan_periods.csv.
 PERIOD_FIELDS = ("tenant", "capacity_id", "kind", "period", "mw", "revenue_usd", "cost_usd", "margin_usd")
+#: Columns a GPU pool's records add (empty in the others).
+GPU_FIELDS = ("gpus", "generation", "revenue_usd_per_gpu_hour")
 
 
 def capacity_value_records(plan) -> list[dict]:
@@ -78,7 +80,8 @@ def write_period_outputs(write, plan) -> list:
     from placement.outputs.files import records_to_csv
 
     return [
-        write("plan_periods.csv", records_to_csv(plan.rows, PERIOD_FIELDS)),
+        write("plan_periods.csv", records_to_csv(plan.rows, PERIOD_FIELDS + (
+            GPU_FIELDS if any("gpus" in r for r in plan.rows) else ()))),
         write("plan_periods.json", json.dumps(plan.to_dict(), indent=2, default=float) + "\n"),
         write("capacity_value.csv", records_to_csv(capacity_value_records(plan))),
         write("timeline.png", timeline_png(plan)),

@@ -51,6 +51,7 @@ from placement.plan.build import (
     rule_violations,
 )
 from placement.plan.explain import placed_mw, unserved_mw
+from placement.plan.gpus import fleet_depreciation_usd, gpu_price_usd_per_hour, unit_mw_of
 from placement.plan.model import RULE_BIT, Problem, key_label
 from placement.plan.money import EVICTION, NOT_CASH, SLA_CREDITS, LayerPrices, layer_money
 from placement.plan.multi_period import Layer, MultiPeriodPlan, unserved_of_layer
@@ -97,6 +98,9 @@ def context_of(scenario, site_scores=None, shell_scores=None, device: str = "aut
     check_plan_size(scenario, len(scenario.tenants), len(scenario.capacity), len(periods_of(planning)), allow_large)
     capacities = capacities_of(scenario, site_scores, shell_scores, device)
     specs = {c.id: c for c in scenario.capacity}
+    for cid, info in capacities.items():  # a GPU pool shares its site's contract
+        if info.generation:
+            specs[cid] = dataclasses.replace(specs[info.site_id], id=cid)
     windows = {cid: capacity_window(specs[cid], info, planning) for cid, info in capacities.items()}
     return PlanContext(scenario, planning, periods_of(planning), capacities, specs, windows)
 
@@ -151,7 +155,7 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
         w = contract_window(t, planning)
         if t.id in gone or not active(w, period):
             continue
-        mw = t.mw_in(period.year)
+        mw = t.units_in(period.year)  # GPUs for a tenant counted in GPUs
         if mw > 0:
             tenants.append(dataclasses.replace(t, mw=mw))
             windows[t.id] = w
@@ -163,7 +167,7 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
     n_c = len(caps)
     rtt = _rtt_rows(ctx, demands)
     violations = rule_violations(sc, demands, caps, rtt, horizon_year=10**6)
-    violations &= ~np.uint8(RULE_BIT["size"])  # a capacity not online yet (0 MW) still prices its value
+    violations &= ~np.uint16(RULE_BIT["size"])  # a capacity not online yet (0 MW) still prices its value
     cap_mw = np.array([c.mw for c in caps.values()])
     potential = np.array([ctx.capacities[cid].mw for cid in caps])  # full size, whenever online
     for i, d in enumerate(demands):
@@ -172,27 +176,35 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
     lcoe = np.array([c.lcoe_in(period.year) - (c.components_in(period.year).get("capital_usd_per_mwh_it", 0.0)
                                                if cid in capital_by_build else 0.0)
                      for cid, c in caps.items()])
+    # a GPU pool's costs per unit: its site's per MWh of IT x the MW one GPU draws
+    per_unit = np.array([c.mw_per_unit for c in caps.values()], dtype=float)
+    lcoe = lcoe * per_unit
     share = np.array([covered_share(windows[d.tenant.id], period) for d in demands])
     hours = share * period.hours
+    unit_mw = np.array([unit_mw_of(d.tenant) for d in demands], dtype=float)
     price = np.array([_tenant_price(d.tenant, planning) for d in demands])
     revenue = price * period.months * share
+    for i, d in enumerate(demands):  # GPU tenants: per GPU-hour
+        if d.tenant.gpus:
+            revenue[i] = gpu_price_usd_per_hour(d.tenant, period.year) * hours[i]
     pen = np.array([d.tenant.latency_penalty_usd_per_mwh_per_ms if d.tenant.latency_penalty_usd_per_mwh_per_ms
                     is not None else sc.assignment.latency_penalty_usd_per_mwh_per_ms for d in demands])
     r = np.where(np.isfinite(rtt), rtt, 1e6)
     outage, expected_credits = outage_and_credits(sc, demands, caps, revenue)
-    weight = np.rint((lcoe[None, :] + pen[:, None] * r) * hours[:, None] - revenue[:, None]
+    weight = np.rint((lcoe[None, :] + pen[:, None] * r * per_unit[None, :]) * hours[:, None] - revenue[:, None]
                      + outage + expected_credits).astype(np.int64) if demands else np.zeros((0, n_c), dtype=np.int64)
     cash = (lcoe[None, :] * hours[:, None] - revenue[:, None] + outage + expected_credits if demands
             else np.zeros((0, n_c)))
     unserved, unserved_money, unserved_item = [], [], []
     for i, d in enumerate(demands):
         t = d.tenant
-        credits = _class_penalty(t, planning) * period.months * share[i]
+        credits = _class_penalty(t, planning) * period.months * share[i] * unit_mw[i]
         sla = (credits, SLA_CREDITS) if t.tenant_class == "committed" else (0.0, NOT_CASH)
         if t.id in running and t.evictable:
             notice_ok = period.start >= planning.start + _days(t.notice_days)
-            unserved.append(t.eviction_cost_usd_per_mw if notice_ok else FORBIDDEN_USD_PER_MW)
-            money, item = (t.eviction_cost_usd_per_mw, EVICTION) if notice_ok else sla
+            fee = t.eviction_cost_usd_per_mw * unit_mw[i]
+            unserved.append(fee if notice_ok else FORBIDDEN_USD_PER_MW)
+            money, item = (fee, EVICTION) if notice_ok else sla
         else:
             unserved.append(credits)
             money, item = sla
@@ -204,7 +216,8 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
     a_d, a_c = np.nonzero(violations == 0)
     problem = Problem(caps, demands, a_d.astype(np.int64), a_c.astype(np.int64), weight[a_d, a_c], rtt, violations,
                       unserved, {}, int(round(planning.migration_usd_per_mw)), {}, cash[a_d, a_c],
-                      np.array(unserved_money, dtype=float), float(planning.migration_usd_per_mw))
+                      np.array(unserved_money, dtype=float), float(planning.migration_usd_per_mw),
+                      unit_mw if np.any(unit_mw != 1.0) else None)
     prev = {}
     for (key, cid), mw in previous.items():
         i, j = problem.demand_index.get(key), problem.capacity_index.get(cid)
@@ -232,6 +245,17 @@ def outage_and_credits(scenario, demands: list, caps: dict, revenue: np.ndarray)
     return outage, credits
 
 
+def moved_mw(problem: Problem, net, flow: np.ndarray, carried: set):
+    """MW of running load a solved layer moved: the flow on served arcs of demand nodes that ran
+    before (a GPU tenant's GPUs x its MW per GPU); whole MW where every unit is a MW."""
+    if not carried:
+        return 0
+    mask = (net.arc_role == SERVED_ARC) & np.isin(net.arc_demand, list(carried))
+    if problem.unit_mw is None:
+        return int(flow[mask].sum())
+    return round(float((flow[mask] * problem.unit_mw[net.arc_demand[mask]]).sum()), 3)
+
+
 def _days(n: int):
     return dt.timedelta(days=int(n))
 
@@ -242,17 +266,28 @@ def _records(period: Period, problem: Problem, placed: dict, prices: LayerPrices
     for (i, j), mw in placed.items():
         d = problem.demands[i]
         cap = problem.capacities[problem.capacity_ids[j]]
-        rec = by_pair.setdefault((d.tenant.id, cap.id), {"mw": 0, "revenue_usd": 0.0, "cost_usd": 0.0})
-        rec["mw"] += mw
+        rec = by_pair.setdefault((d.tenant.id, cap.id), {"mw": 0, "revenue_usd": 0.0, "cost_usd": 0.0, "gpus": 0})
+        rec["mw"] += mw * cap.mw_per_unit
+        if cap.generation:
+            rec["gpus"] += mw
         rec["revenue_usd"] += mw * prices.revenue[i]
-        rec["cost_usd"] += mw * prices.hours[i] * cap.lcoe_in(period.year)
+        rec["cost_usd"] += mw * prices.hours[i] * cap.lcoe_in(period.year) * cap.mw_per_unit
         if prices.outage is not None:
             rec["cost_usd"] += mw * (prices.outage[i, j] + prices.credits[i, j])
-    return [{"tenant": tid, "capacity_id": cid, "kind": problem.capacities[cid].kind, "period": period.label,
-             "mw": int(rec["mw"]), "revenue_usd": round(float(rec["revenue_usd"]), 2),
-             "cost_usd": round(float(rec["cost_usd"]), 2),
-             "margin_usd": round(float(rec["revenue_usd"] - rec["cost_usd"]), 2)}
-            for (tid, cid), rec in sorted(by_pair.items())]
+    out = []
+    for (tid, cid), rec in sorted(by_pair.items()):
+        pool = problem.capacities[cid].generation
+        row = {"tenant": tid, "capacity_id": cid, "kind": problem.capacities[cid].kind, "period": period.label,
+               "mw": round(float(rec["mw"]), 3) if pool else int(rec["mw"])}
+        if pool:  # a GPU pool: its GPUs, their generation and what one earns per hour
+            hours = sum(mw * prices.hours[i] for (i, j), mw in placed.items()
+                        if problem.demands[i].tenant.id == tid and problem.capacity_ids[j] == cid)
+            row |= {"gpus": int(rec["gpus"]), "generation": pool,
+                    "revenue_usd_per_gpu_hour": round(float(rec["revenue_usd"]) / hours, 4) if hours else 0.0}
+        row |= {"revenue_usd": round(float(rec["revenue_usd"]), 2), "cost_usd": round(float(rec["cost_usd"]), 2),
+                "margin_usd": round(float(rec["revenue_usd"] - rec["cost_usd"]), 2)}
+        out.append(row)
+    return out
 
 
 # --- the plan -------------------------------------------------------------------------------------
@@ -271,12 +306,13 @@ def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str
     for period in ctx.periods:
         problem, prices = layer_problem(ctx, period, previous, gone, running)
         solution = solve(problem, scenario.assignment.max_search_nodes, solver=solver)
-        objective += solution.cost
+        depreciation = fleet_depreciation_usd(scenario, period)  # GPU fleets: a constant of the period
+        objective += solution.cost + int(round(depreciation))
         optimal &= solution.optimal
         placed = placed_mw(problem, solution)
         net, f = solution.net, solution.arc_flow
         carried = {i for i, _ in problem.previous}
-        moved = int(f[(net.arc_role == SERVED_ARC) & np.isin(net.arc_demand, list(carried))].sum()) if carried else 0
+        moved = moved_mw(problem, net, f, carried)
         served_by_tenant = {}
         for (i, _), mw in placed.items():
             tid = problem.demands[i].tenant.id
@@ -294,7 +330,7 @@ def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str
             gone.add(tid)
             evictions.append({"tenant": tid, "period": period.label, "mw": mw})
         money = layer_money(problem, prices, placed, unserved_mw(problem, solution), moved, period.year,
-                            solution.cost)
+                            solution.cost + int(round(depreciation)), {"gpu_depreciation_usd": depreciation})
         rows += _records(period, problem, placed, prices)
         values = capacity_values(solution, scenario.assignment.max_search_nodes, solver=solver)
         layers.append(Layer(period, problem, solution, {(problem.demands[i].key, problem.capacity_ids[j]): mw
@@ -305,7 +341,10 @@ def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str
     margin = sum(layer.money["margin_cents"] for layer in layers) / 100  # exact: the sum of the periods
     nodes = [((layer.period.label, "capacity", cid), layer, j) for layer in layers
              for j, cid in enumerate(layer.problem.capacity_ids)]
-    capacity_value = {node: float(layer.margin_values[j]) / layer.period.months + 0.0 for node, layer, j in nodes}
+    # per MW-month (a GPU pool's value per GPU over its MW per GPU)
+    capacity_value = {node: float(layer.margin_values[j]) / layer.period.months
+                      / layer.problem.capacities[layer.problem.capacity_ids[j]].mw_per_unit + 0.0
+                      for node, layer, j in nodes}
     objective_value = {node: float(layer.values[j]) for node, layer, j in nodes}
     return MultiPeriodPlan(scenario.name, getattr(scenario, "fingerprint", ""), ctx.periods, layers, rows,
                            int(objective), float(margin), capacity_value, evictions, bool(optimal), objective_value)

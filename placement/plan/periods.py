@@ -99,6 +99,12 @@ def capacity_mw_in(spec, info, period: Period, planning=None) -> int:
     """MW of a capacity in a period: its ramp (``mw_by_year``) or its size; a candidate campus
     (``build = true``) with no ramp of its own comes online along its supply's ramp, from first to
     full power (linear between them, at the period's midpoint)."""
+    if getattr(info, "generation", None):  # a GPU pool: the GPUs it can promise in the period's year
+        from placement.plan.gpus import GpuFleet
+
+        start = planning.start_year if planning is not None else period.year
+        fleet = GpuFleet(spec.id, spec.gpus, spec.gpus_by_year, start)
+        return int(fleet.usable_gpus_in(period.year).get(info.generation, 0))
     mw = info.mw
     for year in sorted(spec.mw_by_year):
         if year <= period.year:

@@ -9,7 +9,8 @@ break-even price spreads that over the MW-months served. Those are the MW-months
 asks: its MW over its term (a term without ``renewable = true`` ends there; a renewable one runs
 to its ``end`` or the plan's end), which the quote states (``asked_mw_months`` and ``note``).
 The quote also says where the tenant would run in each period; a tenant no capacity can take is
-answered with the reason, not an error.
+answered with the reason, not an error. A tenant counted in GPUs is priced per GPU-hour as well
+(the same cost over the GPU-hours served), its MW-months being its GPUs' power.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from placement.catalogs.validation import InputError
+from placement.plan.gpus import unit_mw_of
 from placement.plan.over_time import unserved_of_layer
 from placement.plan.periods import HOURS_PER_MONTH, active, contract_window, covered_share, periods_of
 
@@ -44,6 +46,9 @@ class Quote:
     displaced: list  # {period, tenant, mw} newly unserved elsewhere
     note: str = ""
     unserved_reason: str | None = None
+    #: a tenant counted in GPUs: its break-even [USD per GPU-hour] and the GPU-hours served
+    break_even_usd_per_gpu_hour: float | None = None
+    gpu_hours: float = 0.0
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -119,11 +124,11 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
     if any(t.id == new_tenant.id for t in scenario.tenants):
         raise InputError("quote: new_tenant", "id", new_tenant.id, "a tenant of this id is already in the scenario")
     planning = scenario.planning
-    forced = dataclasses.replace(new_tenant, price_usd_per_mw_month=0.0, tenant_class="internal", internal=True,
-                                 evictable=False)
+    free = {"price_usd_per_gpu_hour": 0.0} if new_tenant.gpus else {"price_usd_per_mw_month": 0.0}
+    forced = dataclasses.replace(new_tenant, tenant_class="internal", internal=True, evictable=False, **free)
     big = dataclasses.replace(planning, unserved_internal_usd_per_mw_month=1e9)
     window = contract_window(new_tenant, planning)
-    if not any(active(window, p) and new_tenant.mw_in(p.year) > 0 for p in periods_of(planning)):
+    if not any(active(window, p) and new_tenant.units_in(p.year) > 0 for p in periods_of(planning)):
         raise InputError("quote: new_tenant", "start", new_tenant.start, "the tenant is not active in the planning horizon")
     solver = {"values": False} if method == "horizon" else {}
     base_big = plan_by(method, dataclasses.replace(scenario, planning=big), device=device, allow_large=allow_large,
@@ -134,9 +139,18 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
     span = f"{window[0].date().isoformat()} to {window[1].date().isoformat()}"
     served = {layer.period.label: sum(mw for (key, _), mw in layer.placed.items() if key[0] == new_tenant.id)
               for layer in with_new.layers}
-    mw_months = float(sum(served[p.label] * p.months * covered_share(window, p) for p in with_new.periods))
     placements = [{"period": r["period"], "capacity_id": r["capacity_id"], "mw": r["mw"]}
-                  for r in with_new.rows if r["tenant"] == new_tenant.id]
+                  | ({"gpus": r["gpus"]} if "gpus" in r else {}) for r in with_new.rows if r["tenant"] == new_tenant.id]
+    share = {p.label: covered_share(window, p) for p in with_new.periods}
+    months = {p.label: p.months for p in with_new.periods}
+    if new_tenant.gpus:  # MW-months of the GPUs' power, and GPU-hours
+        mw_months = float(sum(r["mw"] * months[r["period"]] * share[r["period"]] for r in placements))
+        gpu_hours = float(sum(served[p.label] * p.hours * share[p.label] for p in with_new.periods))
+        asked = asked_mw_months(dataclasses.replace(new_tenant, mw=1), planning, base_big.periods) * \
+            new_tenant.gpus * unit_mw_of(new_tenant)  # at its first generation's power
+    else:
+        mw_months = float(sum(served[p.label] * p.months * share[p.label] for p in with_new.periods))
+        gpu_hours = 0.0
     common = dict(asked_mw_months=round(asked, 3), contract_start_date=window[0].date().isoformat(),
                   contract_end_date=window[1].date().isoformat(), renewable=bool(new_tenant.renewable))
     if not placements:
@@ -150,11 +164,16 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
                   "mw": u["mw"] - before.get((layer.period.label, u["tenant"]), 0)}
                  for layer in with_new.layers for u in unserved_of_layer(layer)
                  if u["tenant"] != new_tenant.id and u["mw"] > before.get((layer.period.label, u["tenant"]), 0)]
-    note = (f"prices {mw_months:,.1f} MW-months: {new_tenant.mw:,} MW"
+    size = f"{new_tenant.gpus:,} GPUs" if new_tenant.gpus else f"{new_tenant.mw:,} MW"
+    note = (f"prices {mw_months:,.1f} MW-months: {size}"
             f"{' (with its ramp)' if new_tenant.mw_by_year else ''} from {span} "
             f"({_term_words(new_tenant, window, planning)})")
-    if abs(mw_months - asked) > 1e-6 * max(asked, 1.0):
+    if new_tenant.gpus:
+        note += f"; {gpu_hours:,.0f} GPU-hours"
+    elif abs(mw_months - asked) > 1e-6 * max(asked, 1.0):
         note += (f"; the plan serves {mw_months:,.1f} of the {asked:,.1f} MW-months asked (a contract counts in "
                  f"a period when it covers the period's midpoint; capacity may be short)")
     return Quote(new_tenant.id, cost / mw_months, round(mw_months, 3), cost_of_serving_usd=cost,
-                 placements=placements, displaced=displaced, note=note, **common)
+                 placements=placements, displaced=displaced, note=note,
+                 break_even_usd_per_gpu_hour=cost / gpu_hours if gpu_hours else None, gpu_hours=round(gpu_hours, 1),
+                 **common)
