@@ -200,7 +200,14 @@ def list_catalogs() -> list[dict]:
          "what": "published median RTTs between Azure regions (June 2025) for the backbone profile"},
         {"name": "station_normals", "path": str(STATION_NORMALS_NPZ),
          "what": "CRU CL 2.0 monthly climate normals at 23,589 stations"},
+        {"name": "gpus", "path": str(DATA_DIR / "gpus.csv"),
+         "what": "GPU generations: all-in IT kW, installed capex, training throughput, useful life"},
+        {"name": "gpu_rental_prices", "path": str(DATA_DIR / "gpu_rental_prices.csv"),
+         "what": "published GPU rental prices by generation, year and kind (on demand, contract)"},
+        {"name": "gpu_economics", "path": str(DATA_DIR / "gpu_economics.csv"),
+         "what": "depreciation lives, residual value, rental price decline, training interruption rates"},
     ]
+    counts.update(_gpu_counts())
     for item in items:
         flagged, rows = counts.get(item["name"], (0, None))
         item["approximate"] = flagged
@@ -209,6 +216,15 @@ def list_catalogs() -> list[dict]:
         items.append({"name": f"scenario:{p.stem}", "path": str(p), "what": _scenario_title(p), "approximate": 0,
                       "rows": None})
     return items
+
+
+def _gpu_counts() -> dict:
+    """(approximate, rows) of the three GPU tables."""
+    from placement.catalogs.gpus import load_gpu_economics, load_gpu_generations, load_gpu_prices
+
+    tables = {"gpus": list(load_gpu_generations().values()), "gpu_rental_prices": list(load_gpu_prices()),
+              "gpu_economics": list(load_gpu_economics().values())}
+    return {k: (sum(r.approximate for r in v), len(v)) for k, v in tables.items()}
 
 
 def _scenario_title(path: Path) -> str:

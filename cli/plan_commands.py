@@ -23,11 +23,14 @@ def print_period_plan(con, plan, *, wide=False, top=8):
                                            "it_capex_usd")) for p, m in money.items()}
     other = {p: m["migration_usd"] + m["eviction_usd"] + m["sla_credits_usd"] for p, m in money.items()}
     mw = {layer.period.label: layer.served_mw() for layer in plan.layers}
+    depreciation = {p: m.get("gpu_depreciation_usd", 0.0) for p, m in money.items()}
     cols = [Column("period", lambda i: periods[i], "left", priority=0),
             Column("served\nMW", lambda i: f"{mw[periods[i]]:,}", priority=0),
             Column("revenue\nM USD", lambda i: f"{revenue[periods[i]] / 1e6:,.0f}", priority=1),
             Column("capacity\ncost M USD", lambda i: f"{capacity_cost[periods[i]] / 1e6:,.0f}", priority=2),
             Column("moves, evictions,\nSLA M USD", lambda i: f"{other[periods[i]] / 1e6:,.1f}", priority=2),
+            *([Column("GPU depre-\nciation M USD", lambda i: f"{depreciation[periods[i]] / 1e6:,.0f}", priority=1)]
+              if any(depreciation.values()) else []),
             Column("margin\nM USD", lambda i: f"{by_period.get(periods[i], 0) / 1e6:,.0f}", priority=0),
             Column("unserved MW", lambda i: ", ".join(f"{u['tenant']} {u['mw']}" for u in _unserved(plan, i)) or "-",
                    "left", priority=2)]

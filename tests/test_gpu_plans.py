@@ -199,3 +199,27 @@ def test_plan_outputs_carry_the_gpu_columns(tmp_path):
 
     rows = list(csv.DictReader(open(tmp_path / "o" / "plan_periods.csv")))
     assert rows and all(r["gpus"] == "1000" and r["generation"] for r in rows)
+
+
+def test_the_bundled_gpu_story(tmp_path):
+    """catalogs/scenarios/gpu_fleets.toml: the mixed campus goes whole to the lab on several
+    generations (inference), each in-house training run on one homogeneous GB200 block of the newer
+    campus, nothing unserved; the report says why the mixed campus serves inference."""
+    from placement.catalogs.reading import SCENARIO_DIR
+
+    path = SCENARIO_DIR / "gpu_fleets.toml"
+    out = subprocess.run([sys.executable, "-m", "placement", "run", str(path), "--out", str(tmp_path / "o")],
+                         capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads((tmp_path / "o" / "plan_periods.json").read_text())
+    assert doc["unserved"] == []
+    lab = [r for r in doc["records"] if r["tenant"] == "frontier-lab"]
+    assert {r["capacity_id"].split(":")[0] for r in lab} == {"colossus-1"}
+    assert len({r["generation"] for r in lab if r["period"] == "2027"}) >= 2
+    assert sum(r["gpus"] for r in lab if r["period"] == "2027") == 198_000
+    for run in ("pretrain-1", "pretrain-2", "pretrain-3"):
+        rows = [r for r in doc["records"] if r["tenant"] == run]
+        assert rows and all(r["capacity_id"] == "colossus-2:GB200" for r in rows)
+    report = (tmp_path / "o" / "report.md").read_text()
+    assert "GPU fleet colossus-1 in 2026:" in report and "so it serves inference" in report
+    assert len(report.splitlines()) <= 80

@@ -46,7 +46,42 @@ def now_blocks(doc: dict, money: list, scenario) -> list:
         blocks.append(("table", ["tenant", "capacity", f"MW in {label}", f"revenue {label} M USD",
                                  f"margin {label} M USD"], ["l", "l", "r", "r", "r"], table))
     blocks += _utilisation_blocks(doc, label)
+    blocks += fleet_blocks(doc, label, scenario)
     return blocks
+
+
+def fleet_blocks(doc: dict, label: str, scenario) -> list:
+    """One line per GPU fleet in the period: its GPUs by generation, its largest block of one
+    generation that can be promised, and who runs there, training blocks (homogeneous) or mixed
+    work; a fleet of mixed generations whose largest block is below every training block asked says
+    so: it suits inference, not one training job."""
+    from placement.plan.gpus import GpuFleet
+
+    fleets = [c for c in getattr(scenario, "capacity", ()) if c.gpus or c.gpus_by_year]
+    if not fleets:
+        return []
+    year = int(str(label)[:4])
+    tenants = {t.id: t for t in scenario.tenants}
+    blocks = [t.gpus for t in scenario.tenants if t.gpus and t.homogeneous]
+    out = []
+    for c in fleets:
+        fleet = GpuFleet(c.id, c.gpus, c.gpus_by_year, scenario.planning.start_year)
+        have = fleet.gpus_in(year)
+        if not have:
+            continue
+        usable = fleet.usable_gpus_in(year)
+        gen = max(usable, key=usable.get)
+        who = sorted({r["tenant"] for r in doc.get("records") or []
+                      if r.get("period") == label and str(r.get("capacity_id", "")).startswith(c.id + ":")})
+        kinds = ", ".join(f"{w} ({'training block' if tenants.get(w) and tenants[w].homogeneous else 'mixed'})"
+                          for w in who) or "nobody"
+        text = (", ".join(f"{n:,} {g}" for g, n in have.items()) + f" ({fleet.it_mw(year):,.0f} MW of IT); largest "
+                f"block of one generation {usable[gen]:,} {gen}; runs {kinds}")
+        if len(have) > 1 and blocks and usable[gen] < min(blocks):
+            text += (f". Mixed generations: no training block asked ({min(blocks):,} GPUs or more) fits, so it "
+                     f"serves inference")
+        out.append(("li", f"GPU fleet {c.id} in {label}:", text))
+    return out
 
 
 def _off_rows_label(doc: dict) -> str:

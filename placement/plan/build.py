@@ -144,12 +144,6 @@ def gpu_pools(scenario, spec, info, site_power_mw: float) -> dict:
             for g in held}
 
 
-def fleet_of(spec, start_year: int):
-    """The :class:`~placement.plan.gpus.GpuFleet` of a capacity spec (its GPUs from ``start_year``)."""
-    from placement.plan.gpus import GpuFleet
-
-    return GpuFleet(spec.id, spec.gpus, spec.gpus_by_year, start_year)
-
 
 def orbit_lcoe_by_year(scenario, shells: list, device: str = "auto") -> dict:
     """Shell id -> {year: levelized cost [USD/MWh_IT] at that year's launch price} over the
@@ -269,8 +263,8 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
             v[i, ~(rtt[i] <= t.rtt_target_ms)] |= RULE_BIT["rtt"]
         if d.discrete:
             v[i, cap_mw < d.mw] |= RULE_BIT["size"]
-        if t.capacities:
-            listed = np.array([c.id in t.capacities for c in caps])
+        if t.capacities:  # a GPU pool is listed by its site's id
+            listed = np.array([c.id in t.capacities or (c.site_id and c.site_id in t.capacities) for c in caps])
             v[i, ~listed] |= RULE_BIT["listed"]
         if t.uptime_target is not None and not ap.allow_sla_credits:
             v[i, availability < t.uptime_target] |= RULE_BIT["uptime"]

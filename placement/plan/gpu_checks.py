@@ -60,6 +60,10 @@ def check_tenant_gpus(where: str, t, name) -> dict:
     if t.price_usd_per_mw_month is not None:
         raise InputError(where, name("price_usd_per_mw_month"), t.price_usd_per_mw_month,
                          "a tenant counted in GPUs is priced per GPU-hour (price_usd_per_gpu_hour)")
+    if t.exclusive:
+        raise InputError(where, name("exclusive"), True,
+                         "a tenant counted in GPUs leases a campus whole by renting all its GPUs "
+                         "(gpus = the fleet, capacities = [the site]); drop exclusive")
     if t.kind == "orbit":
         raise InputError(where, name("kind"), t.kind, "GPU fleets are ground capacity")
     if out["homogeneous"] and len(out["generations"]) > 1 and not out["any_generation"]:
