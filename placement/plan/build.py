@@ -264,7 +264,8 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
         if d.discrete:
             v[i, cap_mw < d.mw] |= RULE_BIT["size"]
         if t.capacities:  # a GPU pool is listed by its site's id
-            listed = np.array([c.id in t.capacities or (c.site_id and c.site_id in t.capacities) for c in caps])
+            listed = np.array([c.id in t.capacities or bool(c.site_id and c.site_id in t.capacities) for c in caps],
+                              dtype=bool)
             v[i, ~listed] |= RULE_BIT["listed"]
         if t.uptime_target is not None and not ap.allow_sla_credits:
             v[i, availability < t.uptime_target] |= RULE_BIT["uptime"]
