@@ -712,3 +712,27 @@ def test_the_single_period_assignment_is_the_milp_optimum_where_a_fixed_block_wa
     ref = layer_milp(problem)
     assert plan.optimal and plan.objective_cents_per_h == ref.objective
     assert {a["tenant"]: a["mw"] for a in plan.assignments} == {"anchor": 30, "blocks": 30}
+
+
+def test_a_search_cut_off_before_any_whole_placement_is_finished_by_the_exact_program(scored):
+    """Regression (found by the random test above): many equal blocks and an exclusive lease inside
+    its notice; the depth-first search used its 5,000 nodes without one feasible leaf and left every
+    discrete node unserved, paying the notice rule's 10^12 USD per MW, and said so only as "not
+    optimal". The layer's exact program (HiGHS) now finishes it: every layer equals the independent
+    MILP and is proven optimal."""
+    tenants = [{"id": "t0", "mw": 23, "price_usd_per_mw_month": 244212, "class": "committed", "exclusive": True,
+                "evictable": True, "eviction_cost_usd_per_mw": 0, "notice_days": 800, "residency": "EU"},
+               {"id": "t1", "mw": 97, "price_usd_per_mw_month": 150000, "class": "committed", "block_mw": 33,
+                "mw_by_year": {2028: 260}, "residency": "US"},
+               {"id": "t2", "mw": 102, "price_usd_per_mw_month": 421209, "class": "committed", "evictable": True,
+                "eviction_cost_usd_per_mw": 50000, "notice_days": 800},
+               {"id": "t3", "mw": 140, "price_usd_per_mw_month": 228180, "class": "committed", "block_mw": 30,
+                "start": "2027-03-01"}]
+    capacities = [{"id": "dallas-tx", "mw": 165}, {"id": "colossus-1", "mw": 230, "mw_by_year": {2028: 37}},
+                  {"id": "ashburn-va", "mw": 230}, {"id": "paris-fr", "mw": 221, "online": "2026-09-01"}]
+    planning = {"start_year": 2026, "end_year": 2028, "period": "year", "migration_usd_per_mw": 50000,
+                "unserved_committed_usd_per_mw_month": 600000}
+    plan = _plan_of(scenario_toml(tenants, capacities, planning), site_scores=scored)
+    check_layers_against_milp(plan)
+    check_scenario_rules(plan, tenants, capacities, planning)
+    assert plan.optimal

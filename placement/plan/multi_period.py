@@ -129,7 +129,8 @@ class MultiPeriodPlan:
         """Capacities ranked by the mean value of one more MW over the plan [USD per MW-month of margin]."""
         ranked = [{"capacity_id": cid, "mean_value_usd_per_mw_month": round(float(np.mean(list(v.values()))), 2),
                    "peak_value_usd_per_mw_month": round(float(max(v.values())), 2),
-                   "peak_period": max(v, key=v.get)}
+                   # the first period at the peak to the cent (values equal but for float noise tie)
+                   "peak_period": max(v, key=lambda p: round(v[p], 2))}
                   for cid, v in self.capacity_value_usd_per_mw_month.items()]
         return sorted(ranked, key=lambda r: -r["mean_value_usd_per_mw_month"])
 
