@@ -11,8 +11,12 @@ potentials), :mod:`~placement.plan.values` (the value of one more MW, in objecti
 single-period assignment), :mod:`~placement.plan.periods` (the calendar),
 :mod:`~placement.plan.money` (margin items, cash beside the solver's weights),
 :mod:`~placement.plan.over_time` (the plan over periods, layer by layer),
-:mod:`~placement.plan.multi_period` (the solved plan, its margins and capacity values) and
-:mod:`~placement.plan.quote` (the break-even price of a new tenant).
+:mod:`~placement.plan.multi_period` (the solved plan, its margins and capacity values),
+:mod:`~placement.plan.horizon_model` and :mod:`~placement.plan.horizon` (the whole-horizon program
+and its solve), :mod:`~placement.plan.highs` (the HiGHS handle), :mod:`~placement.plan.gpus` (GPU
+fleets: pools by generation, spares, price per GPU-hour, depreciation),
+:mod:`~placement.plan.gpu_checks` (the rules of GPU fields) and :mod:`~placement.plan.quote` (the
+break-even price of a new tenant).
 """
 
 from __future__ import annotations

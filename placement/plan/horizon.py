@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from placement.plan.horizon_model import HorizonModel, build_model, period_data
 from placement.plan.gpus import fleet_depreciation_usd, unit_mw_of
+from placement.plan.highs import new_highs
+from placement.plan.horizon_model import HorizonModel, build_model, period_data
 from placement.plan.money import EVICTION, layer_money
 from placement.plan.multi_period import Layer, MultiPeriodPlan
 from placement.plan.network import (
@@ -115,37 +116,6 @@ def solve_model(model: HorizonModel, start: np.ndarray | None = None, *, time_li
         bound = -(2**62)
     return SolveResult(v, objective, int(bound), status, time.perf_counter() - t0,
                        start is None or objective < model.objective_of(start))
-
-
-def new_highs():
-    """A ``highspy.Highs`` with its logging off. Its constructor prints a banner on the process's
-    standard output (C level), which would corrupt ``--format json``: file descriptor 1 points at
-    the null device while it is made."""
-    import ctypes
-    import os
-    import sys
-
-    import highspy
-
-    try:
-        libc = ctypes.CDLL(None)
-    except OSError:  # no C library to flush (not POSIX): take the banner
-        libc = None
-    sys.stdout.flush()
-    if libc is not None:
-        libc.fflush(None)
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try:
-        h = highspy.Highs()
-        if libc is not None:
-            libc.fflush(None)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
-    h.setOptionValue("output_flag", False)
-    return h
 
 
 def _highs(model: HorizonModel, time_limit_s: float, threads: int | None, integer: bool = True):

@@ -330,11 +330,10 @@ def exact_discrete_placement(net: FlowNetwork, problem: Problem, discrete: list,
     everybody else; ``fixes`` maps each discrete node to its capacity index (-1: unserved), as
     :func:`restricted_capacity` takes them; ``proven``: HiGHS proved the optimum within the time.
     None when HiGHS found no solution in the time."""
+    import highspy
     import scipy.sparse as sp
 
-    from placement.plan.horizon import new_highs
-
-    import highspy
+    from placement.plan.highs import new_highs
 
     n_arcs = net.tail.size
     rows, cols, vals, rlo, rhi = [], [], [], [], []
