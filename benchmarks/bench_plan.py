@@ -49,20 +49,21 @@ def scenario_toml(years: int, capacities: int, tenants: int, seed: int = 3) -> s
 def gpu_scenario_toml(years: int, capacities: int, tenants: int, seed: int = 3) -> str:
     """:func:`scenario_toml`'s scenario counted in GPUs: each campus a fleet of H100 and GB200 drawing
     95 % of its MW, each tenant the GPUs its MW would hold (H100, 1.39 kW each) priced per GPU-hour at
-    its MW price, every fifth a homogeneous GB200 block; growth (``mw_by_year``) has no GPU form and is
-    dropped."""
+    its MW price, every fifth asking for GB200 only (the MW scenario has no unsplittable blocks, so
+    neither has this one: the ratio is the cost of counting GPUs in pools, not of discrete blocks);
+    growth (``mw_by_year``) has no GPU form and is dropped."""
     mw_text = scenario_toml(years, capacities, tenants, seed)
     out, kw_h100, kw_gb200 = [], 1.39, 1.95
     n_tenant = 0
     for line in mw_text.splitlines():
         if line.startswith("mw = ") and out and out[-1].startswith('id = "site-'):
             mw = int(line.split("=")[1])
-            out.append(f"gpus = {{ H100 = {int(mw * 0.5 * 1000 / kw_h100)}, GB200 = {int(mw * 0.45 * 1000 / kw_gb200)} }}")
+            out += [line, f"gpus = {{ H100 = {int(mw * 0.5 * 1000 / kw_h100)}, GB200 = {int(mw * 0.45 * 1000 / kw_gb200)} }}"]
         elif line.startswith("mw = ") and out and out[-1].startswith('id = "t'):
             mw = int(line.split("=")[1])
             out.append(f"gpus = {int(mw * 1000 / kw_h100)}")
-            if n_tenant % 5 == 0:
-                out += ["homogeneous = true", 'generations = ["GB200"]']
+            if n_tenant % 5 == 0:  # the MW scenario has no blocks: a generation, not a homogeneous block
+                out.append('generations = ["GB200"]')
             n_tenant += 1
         elif line.startswith("price_usd_per_mw_month"):
             price = int(line.split("=")[1])

@@ -22,6 +22,7 @@ The figures come from the GPU catalog (:mod:`placement.catalogs.gpus`, every row
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -72,6 +73,7 @@ def spare_fraction(repair_days: float = REPAIR_DAYS) -> float:
     return min(rate * hardware * GPUS_PER_SERVER * float(repair_days), 1.0)
 
 
+@functools.lru_cache(maxsize=256)
 def _median_by_year(generation: str, kind: str) -> dict:
     points = {}
     for p in load_gpu_prices():
@@ -92,6 +94,7 @@ def _along_curve(medians: dict, year: int, decline: float) -> float:
     return medians[before]  # a year between published ones: the price last published
 
 
+@functools.lru_cache(maxsize=4096)
 def rental_price_usd_per_gpu_hour(generation: str, year: int, kind: str = "contract") -> float:
     """Rental price of one GPU of ``generation`` in ``year`` [USD per GPU-hour] (module docstring)."""
     gens = load_gpu_generations()

@@ -219,10 +219,13 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
                       np.array(unserved_money, dtype=float), float(planning.migration_usd_per_mw),
                       unit_mw if np.any(unit_mw != 1.0) else None)
     prev = {}
+    before = {}  # demand key -> MW it ran in the period before, over every capacity
+    for (key, _), mw in previous.items():
+        before[key] = before.get(key, 0) + mw
     for (key, cid), mw in previous.items():
         i, j = problem.demand_index.get(key), problem.capacity_index.get(cid)
         if i is not None and j is not None and violations[i, j] == 0 and caps[cid].mw > 0:
-            growth = max(demands[i].mw - sum(m for (k, _), m in previous.items() if k == key), 0)
+            growth = max(demands[i].mw - before[key], 0)
             prev[i, j] = int(min(mw + growth, demands[i].mw))
     problem.previous = prev
     return problem, LayerPrices(revenue, hours, unserved_item, outage, expected_credits)
@@ -266,10 +269,12 @@ def _records(period: Period, problem: Problem, placed: dict, prices: LayerPrices
     for (i, j), mw in placed.items():
         d = problem.demands[i]
         cap = problem.capacities[problem.capacity_ids[j]]
-        rec = by_pair.setdefault((d.tenant.id, cap.id), {"mw": 0, "revenue_usd": 0.0, "cost_usd": 0.0, "gpus": 0})
+        rec = by_pair.setdefault((d.tenant.id, cap.id), {"mw": 0, "revenue_usd": 0.0, "cost_usd": 0.0, "gpus": 0,
+                                                         "gpu_hours": 0.0})
         rec["mw"] += mw * cap.mw_per_unit
         if cap.generation:
             rec["gpus"] += mw
+            rec["gpu_hours"] += mw * prices.hours[i]
         rec["revenue_usd"] += mw * prices.revenue[i]
         rec["cost_usd"] += mw * prices.hours[i] * cap.lcoe_in(period.year) * cap.mw_per_unit
         if prices.outage is not None:
@@ -280,8 +285,7 @@ def _records(period: Period, problem: Problem, placed: dict, prices: LayerPrices
         row = {"tenant": tid, "capacity_id": cid, "kind": problem.capacities[cid].kind, "period": period.label,
                "mw": round(float(rec["mw"]), 3) if pool else int(rec["mw"])}
         if pool:  # a GPU pool: its GPUs, their generation and what one earns per hour
-            hours = sum(mw * prices.hours[i] for (i, j), mw in placed.items()
-                        if problem.demands[i].tenant.id == tid and problem.capacity_ids[j] == cid)
+            hours = rec["gpu_hours"]
             row |= {"gpus": int(rec["gpus"]), "generation": pool,
                     "revenue_usd_per_gpu_hour": round(float(rec["revenue_usd"]) / hours, 4) if hours else 0.0}
         row |= {"revenue_usd": round(float(rec["revenue_usd"]), 2), "cost_usd": round(float(rec["cost_usd"]), 2),
