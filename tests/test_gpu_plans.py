@@ -4,12 +4,11 @@ site, and bad GPU fields refused in one line."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from placement.catalogs.gpus import load_gpu_economics, load_gpu_generations
+from testsupport import run_cli
 
 CAMPUS = 'id = "colossus-2"\ngpus = { H100 = 140000, H200 = 40000, GB200 = 30000 }\n'
 
@@ -22,8 +21,7 @@ def scenario_text(capacity: str, tenants: str, years=(2026, 2026)) -> str:
 def plan_json(tmp_path, text: str, *extra) -> dict:
     path = tmp_path / "s.toml"
     path.write_text(text)
-    out = subprocess.run([sys.executable, "-m", "placement", "plan", str(path), "--format", "json", *extra],
-                         capture_output=True, text=True, timeout=600)
+    out = run_cli("plan", str(path), "--format", "json", *extra)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -31,8 +29,7 @@ def plan_json(tmp_path, text: str, *extra) -> dict:
 def refused(tmp_path, text: str) -> str:
     path = tmp_path / "s.toml"
     path.write_text(text)
-    out = subprocess.run([sys.executable, "-m", "placement", "plan", str(path), "--format", "json"],
-                         capture_output=True, text=True, timeout=600)
+    out = run_cli("plan", str(path), "--format", "json")
     assert out.returncode == 2, (out.returncode, out.stdout[-500:], out.stderr[-2000:])
     assert out.stdout == "" and "Traceback" not in out.stderr
     lines = out.stderr.strip().splitlines()
@@ -144,8 +141,7 @@ def test_the_single_period_assignment_counts_gpus_on_pools(tmp_path):
                'any_generation = true\n[[tenant]]\nid = "inference"\ngpus = 150000\n')
     path = tmp_path / "s.toml"
     path.write_text(scenario_text(CAMPUS, tenants))
-    out = subprocess.run([sys.executable, "-m", "placement", "assign", str(path), "--format", "json"],
-                         capture_output=True, text=True, timeout=600)
+    out = run_cli("assign", str(path), "--format", "json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     gens = load_gpu_generations()
@@ -192,8 +188,7 @@ def test_plan_outputs_carry_the_gpu_columns(tmp_path):
     text = scenario_text(CAMPUS, '[[tenant]]\nid = "t"\ngpus = 1000\nprice_usd_per_gpu_hour = 2.0\n')
     path = tmp_path / "s.toml"
     path.write_text(text)
-    out = subprocess.run([sys.executable, "-m", "placement", "plan", str(path), "--out", str(tmp_path / "o")],
-                         capture_output=True, text=True, timeout=600)
+    out = run_cli("plan", str(path), "--out", str(tmp_path / "o"))
     assert out.returncode == 0, out.stderr
     import csv
 
@@ -208,8 +203,7 @@ def test_the_bundled_gpu_story(tmp_path):
     from placement.catalogs.reading import SCENARIO_DIR
 
     path = SCENARIO_DIR / "gpu_fleets.toml"
-    out = subprocess.run([sys.executable, "-m", "placement", "run", str(path), "--out", str(tmp_path / "o")],
-                         capture_output=True, text=True, timeout=900)
+    out = run_cli("run", str(path), "--out", str(tmp_path / "o"))
     assert out.returncode == 0, out.stderr
     doc = json.loads((tmp_path / "o" / "plan_periods.json").read_text())
     assert doc["unserved"] == []
