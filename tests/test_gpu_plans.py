@@ -217,3 +217,13 @@ def test_the_bundled_gpu_story(tmp_path):
     report = (tmp_path / "o" / "report.md").read_text()
     assert "GPU fleet colossus-1 in 2026:" in report and "so it serves inference" in report
     assert len(report.splitlines()) <= 80
+
+
+def test_a_contract_covering_part_of_a_period_earns_for_the_hours_it_covers(tmp_path):
+    """From 1 April 2026 in a yearly plan: 275 days x 24 h = 6,600 GPU-hours per GPU earn, not the
+    period's 8,760."""
+    tenants = '[[tenant]]\nid = "lab"\ngpus = 1000\nprice_usd_per_gpu_hour = 3.0\nstart = "2026-04-01"\n'
+    doc = plan_json(tmp_path, scenario_text('id = "colossus-2"\ngpus = { H100 = 2000 }\n', tenants), "--rolling")
+    (rec,) = doc["records"]
+    assert rec["revenue_usd"] == pytest.approx(1000 * 275 * 24 * 3.0)
+    assert rec["revenue_usd_per_gpu_hour"] == pytest.approx(3.0)

@@ -65,7 +65,7 @@ def fleet_blocks(doc: dict, label: str, scenario) -> list:
     blocks = [t.gpus for t in scenario.tenants if t.gpus and t.homogeneous]
     out = []
     for c in fleets:
-        fleet = GpuFleet(c.id, c.gpus, c.gpus_by_year, scenario.planning.start_year)
+        fleet = GpuFleet.of(c, scenario.planning.start_year)
         have = fleet.gpus_in(year)
         if not have:
             continue

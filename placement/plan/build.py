@@ -135,7 +135,7 @@ def gpu_pools(scenario, spec, info, site_power_mw: float) -> dict:
 
     check_fleet_power(str(scenario.path), spec.id, spec, site_power_mw)
     gens = load_gpu_generations()
-    fleet = GpuFleet(spec.id, spec.gpus, spec.gpus_by_year, scenario.planning.start_year)
+    fleet = GpuFleet.of(spec, scenario.planning.start_year)
     held = list(dict.fromkeys([*spec.gpus, *(g for t in spec.gpus_by_year.values() for g in t)]))
     start = fleet.usable_gpus_in(scenario.planning.start_year)
     return {f"{spec.id}:{g}": dataclasses.replace(info, id=f"{spec.id}:{g}", name=f"{info.name} {g}",

@@ -104,7 +104,7 @@ def check_fleet_power(where: str, cid: str, spec, site_power_mw: float) -> None:
     its site's power)."""
     from placement.plan.gpus import GpuFleet
 
-    fleet = GpuFleet(cid, spec.gpus, spec.gpus_by_year)
+    fleet = GpuFleet.of(spec, 0)  # power only: the installation year does not matter
     limit = float(spec.mw) if spec.mw is not None else float(site_power_mw)
     for year in [0, *sorted(spec.gpus_by_year)]:
         mw = fleet.it_mw(year)

@@ -154,6 +154,11 @@ class GpuFleet:
     #: the year the first ``gpus`` were installed (their depreciation starts then)
     installed_year: int = 2026
 
+    @classmethod
+    def of(cls, spec, start_year: int) -> "GpuFleet":
+        """The fleet of a ``[[capacity]]`` spec (its ``gpus`` installed in the plan's ``start_year``)."""
+        return cls(spec.id, spec.gpus, spec.gpus_by_year, int(start_year))
+
     def gpus_in(self, year: int) -> dict:
         """Generation -> GPUs installed in ``year``."""
         out = dict(self.gpus)
@@ -222,8 +227,7 @@ def fleet_depreciation_usd(scenario, period) -> float:
     """Depreciation of every GPU fleet of a scenario charged to ``period`` [USD]: each fleet's year's
     depreciation (:meth:`GpuFleet.depreciation_usd`, batches from the plan's start year) times the
     period's share of the year's hours."""
-    fleets = [GpuFleet(c.id, c.gpus, c.gpus_by_year, scenario.planning.start_year)
-              for c in scenario.capacity if c.gpus or c.gpus_by_year]
+    fleets = [GpuFleet.of(c, scenario.planning.start_year) for c in scenario.capacity if c.gpus or c.gpus_by_year]
     if not fleets:
         return 0.0
     year = int(period.year)

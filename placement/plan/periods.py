@@ -103,7 +103,7 @@ def capacity_mw_in(spec, info, period: Period, planning=None) -> int:
         from placement.plan.gpus import GpuFleet
 
         start = planning.start_year if planning is not None else period.year
-        fleet = GpuFleet(spec.id, spec.gpus, spec.gpus_by_year, start)
+        fleet = GpuFleet.of(spec, start)
         return int(fleet.usable_gpus_in(period.year).get(info.generation, 0))
     mw = info.mw
     for year in sorted(spec.mw_by_year):
