@@ -736,3 +736,41 @@ def test_a_search_cut_off_before_any_whole_placement_is_finished_by_the_exact_pr
     check_layers_against_milp(plan)
     check_scenario_rules(plan, tenants, capacities, planning)
     assert plan.optimal
+
+
+def test_queue_bellman_ford_matches_scipy_on_residual_like_graphs():
+    """The queue-based Bellman-Ford the values of one more MW run on (kernels/shortest_paths.py)
+    gives scipy's distances on random graphs with negative arcs and no negative cycle (weights
+    w = c + pi(u) - pi(v) with c >= 0, as on an optimal flow's residual graph), every predecessor
+    lies on a shortest path, and a negative cycle is reported rather than looped on."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import bellman_ford
+
+    from placement.kernels.shortest_paths import bellman_ford_queue
+
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        n = int(rng.integers(2, 80))
+        m = int(rng.integers(1, 6 * n))
+        pairs = np.unique(rng.integers(0, n, size=(m, 2)), axis=0)
+        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+        if pairs.size == 0:
+            continue
+        u, v = pairs[:, 0], pairs[:, 1]
+        pi = rng.normal(0, 50, n)
+        w = rng.integers(0, 30, u.size) + pi[u] - pi[v] + 1e-3  # strictly positive reduced cost
+        indptr = np.searchsorted(u, np.arange(n + 1)).astype(np.int64)
+        dist, pred = np.empty(n), np.empty(n, dtype=np.int64)
+        origin = int(rng.integers(0, n))
+        assert bellman_ford_queue(indptr, v.astype(np.int64), w, origin, dist, pred)
+        expect = bellman_ford(coo_matrix((w, (u, v)), shape=(n, n)).tocsr(), indices=origin)
+        np.testing.assert_allclose(dist, expect, rtol=0, atol=1e-9)
+        arc_w = {(int(a), int(b)): float(x) for a, b, x in zip(u, v, w)}
+        for node in np.flatnonzero(np.isfinite(dist)):
+            if node != origin:
+                assert dist[node] == pytest.approx(dist[pred[node]] + arc_w[(int(pred[node]), int(node))])
+    # a negative cycle 0 -> 1 -> 2 -> 0 of weight -1
+    indptr = np.array([0, 1, 2, 3], dtype=np.int64)
+    head = np.array([1, 2, 0], dtype=np.int64)
+    ok = bellman_ford_queue(indptr, head, np.array([1.0, -3.0, 1.0]), 0, np.empty(3), np.empty(3, dtype=np.int64))
+    assert not ok

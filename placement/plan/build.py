@@ -232,8 +232,6 @@ def rtt_matrix(scenario, demands: list, capacities: dict) -> np.ndarray:
 
 def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, horizon_year: int) -> np.ndarray:
     """Bit mask (demands x capacities) of the rules each pair breaks, except price (:data:`RULE_BIT`)."""
-
-
     caps = list(capacities.values())
     kind = np.array([c.kind for c in caps])
     cap_mw = np.array([c.mw for c in caps])
@@ -245,7 +243,7 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
     ap = scenario.assignment
     regions_path = Path(ap.residency_file) if ap.residency_file else RESIDENCY_GEOJSON
     regions = load_residency_regions(regions_path) if any(d.tenant.residency for d in demands) else {}
-    inside_of = {}
+    inside_of, refused_generations = {}, {}
     for i, d in enumerate(demands):
         t = d.tenant
         if t.kind != "any":
@@ -272,7 +270,10 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
         if t.gpus:  # GPUs on a pool of a generation it accepts; MW on capacity counted in MW
             v[i, ~pool] |= RULE_BIT["gpu"]
             if t.generations:
-                v[i, pool & ~np.isin(generation, list(t.generations))] |= RULE_BIT["gpu"]
+                key = tuple(t.generations)
+                if key not in refused_generations:
+                    refused_generations[key] = pool & ~np.isin(generation, list(key))
+                v[i, refused_generations[key]] |= RULE_BIT["gpu"]
         else:
             v[i, pool] |= RULE_BIT["gpu"]
     return v

@@ -59,7 +59,10 @@ def _residual_arcs(net: FlowNetwork, arc_flow: np.ndarray, capacity: np.ndarray 
         weights.append(np.zeros(n))
         moneys.append(np.zeros(n))
     r, c, w, m = (np.concatenate(x) for x in (rows, cols, weights, moneys))
-    order = np.lexsort((m, w, c, r))
+    key = r.astype(np.int64) * (n + 1) + c
+    order = np.argsort(key, kind="stable")
+    if np.any(key[order][1:] == key[order][:-1]):  # parallel arcs: the cheapest, then least money, first
+        order = np.lexsort((m, w, key))
     r, c, w, m = r[order], c[order], w[order], m[order]
     first = np.ones(r.size, dtype=bool)  # an empty residual graph (no arc at all) stays empty
     first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
@@ -67,12 +70,18 @@ def _residual_arcs(net: FlowNetwork, arc_flow: np.ndarray, capacity: np.ndarray 
 
 
 def _bellman_ford(size: int, r, c, w, origin: int, predecessors: bool = False):
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import bellman_ford
+    """Shortest paths from ``origin`` over arcs sorted by tail ``r`` (the queue-based
+    Bellman-Ford of :mod:`placement.kernels.shortest_paths`; scipy's ``csgraph.bellman_ford``
+    gives the same distances, swept over every arc)."""
+    from placement.kernels.shortest_paths import bellman_ford_queue
 
-    # a sparse graph's explicitly stored zeros are edges for scipy.sparse.csgraph
-    graph = coo_matrix((w, (r, c)), shape=(size, size)).tocsr()
-    return bellman_ford(graph, directed=True, indices=origin, return_predecessors=predecessors)
+    indptr = np.searchsorted(r, np.arange(size + 1)).astype(np.int64)
+    dist = np.empty(size)
+    pred = np.empty(size, dtype=np.int64)
+    if not bellman_ford_queue(indptr, np.ascontiguousarray(c, dtype=np.int64),
+                              np.ascontiguousarray(w, dtype=float), int(origin), dist, pred):
+        raise RuntimeError("a negative cycle in the residual graph: the flow is not optimal")
+    return (dist, pred) if predecessors else dist
 
 
 def residual_distances(net: FlowNetwork, arc_flow: np.ndarray, origin: int | None = None,
