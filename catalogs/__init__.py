@@ -109,7 +109,7 @@ def _site_markets(where: str, site: dict) -> None:
     costs = markets.load_construction_costs()
     market = site["cost_market"] or markets.matching_market(costs, site["country"], site["region"]) or "global-average"
     if market not in costs:
-        raise InputError(where, "cost_market", market, "unknown market (see construction_cost_index.csv)")
+        raise InputError(where, "cost_market", market, "unknown market (see construction_cost_places.csv)")
     site["cost_market"] = market
     queues = markets.campus_queues()
     queue = site["queue_region"] or markets.matching_market(queues, site["country"], site["region"]) or ""
@@ -126,8 +126,6 @@ def _site_markets(where: str, site: dict) -> None:
               "plant_life_yr": dict(low=0.1, high=100), "it_capex_usd_per_mw": dict(low=0, high=1e9)}
     for col, b in bounds.items():
         site[col] = None if site[col] == "" else require_number(where, col, site[col], **b)
-    if site["capex_usd_per_mw"] is None:
-        site["capex_usd_per_mw"] = costs[market].value
     if site["queue_months"] is None and queue:
         site["queue_months"] = queues[queue].value
 
@@ -163,8 +161,10 @@ def list_catalogs() -> list[dict]:
                  "(approximate: prices)"},
         {"name": "grid_carbon", "path": str(GRID_CARBON_CSV),
          "what": "grid carbon intensity by Electricity Maps zone (2024) and Ember country"},
-        {"name": "construction_cost_index", "path": str(markets.CONSTRUCTION_COST_CSV),
-         "what": "facility capex per MW of IT by market (Turner & Townsend, Cushman & Wakefield)"},
+        {"name": "construction_cost_index", "path": str(markets.CONSTRUCTION_INDEX_CSV),
+         "what": "facility construction cost, US$/W of IT, 52 markets (Turner & Townsend DCCI 2025-26)"},
+        {"name": "construction_cost_places", "path": str(markets.CONSTRUCTION_PLACES_CSV),
+         "what": "which index market prices a place (own, nearest in country, nearest), checked by distance"},
         {"name": "grid_interconnection_queue", "path": str(markets.GRID_QUEUE_CSV),
          "what": "months to a grid connection by region (LBNL Queued Up, utilities, Ember)"},
         {"name": "supply_options", "path": str(markets.SUPPLY_OPTIONS_CSV),

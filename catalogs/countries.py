@@ -206,7 +206,7 @@ def place_figures(country: str, region: str = "") -> PlaceFigures:
         approximate.append("queue_months")
     water = load_electricity_water()
     source_water = water.get(region) or water.get(country)
-    gas = gas_price_usd_per_mmbtu(country) if country else None
+    gas = gas_price_usd_per_mmbtu(country, region=region) if country else None
     availability, stress = first("availability"), first("water_stress")
     grid, default_grid = grid_reliability_of(country, region)
     if default_grid:

@@ -44,7 +44,8 @@ BOUNDS = {
     "liquid_delta_t_c": dict(positive=True, high=40.0), "liquid_fraction": _SHARE,
     "air_chiller_rated_cop": dict(positive=True, high=30.0), "water_chiller_rated_cop": dict(positive=True, high=30.0),
     # cost and supply
-    "facility_capex_usd_per_mw": dict(low=0.0, high=1e9), "building_share": _SHARE,
+    "facility_capex_usd_per_mw": dict(low=0.0, high=1e9), "ai_build_premium": dict(low=0.0, high=5.0),
+    "building_share": _SHARE,
     "building_life_yr": dict(low=0.1, high=100.0), "plant_life_yr": dict(low=0.1, high=100.0),
     "discount_rate": dict(low=0.0, high=1.0), "fixed_opex_fraction_per_yr": _SHARE, "it_load_factor": _UNIT,
     "it_capex_usd_per_mw": dict(low=0.0, high=1e9), "it_life_yr": dict(low=0.1, high=50.0),
@@ -197,9 +198,15 @@ class CoolingParameters:
 @dataclass(frozen=True)
 class CostParameters:
     """Economics of a levelized cost per IT MWh (see :mod:`placement.kernels.cost`)."""
-    #: Facility capex without IT [USD/MW IT] for a site with no market row: Cushman & Wakefield
-    #: Data Center Development Cost Guide 2025, 19-market US average 11.7 M USD/MW (rounded).
-    facility_capex_usd_per_mw: float = 11.0e6
+    #: Facility capex without IT [USD/MW IT] for a site with no market row, in the construction
+    #: index's scope (traditional air-cooled build): the plain mean of the 52 markets of the Turner &
+    #: Townsend Data Centre Construction Cost Index 2025-2026, US$ 10.74/W (derived, approximate).
+    facility_capex_usd_per_mw: float = 10.74e6
+    #: Premium of an AI build (liquid cooling, high density) over the index's traditional build,
+    #: added to capex from the index or the default above (not to a site row's own
+    #: ``capex_usd_per_mw``): Turner & Townsend DCCI 2025-2026 measured 7-10 % on US projects of
+    #: similar IT capacity; the midpoint 8.5 %, applied to every market (approximate).
+    ai_build_premium: float = 0.085
     #: Share of facility capex in the building shell and core; the rest is mechanical and electrical
     #: plant (assumption, approximate: cost guides put shell and core at roughly a quarter to a third).
     building_share: float = 0.30

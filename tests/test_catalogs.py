@@ -165,3 +165,32 @@ def test_market_rows_match_a_place_by_subdivision_then_country():
     assert queues[matching_market(queues, "US", "US-KS")].subdivision == ""
     assert costs[matching_market(costs, "US", "US-TX")].subdivision == "TX"
     assert matching_market(costs, "CD", "CD") is None
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("basis", "spot", ["unknown basis"]), ("usd_per_mmbtu", "1.0", ["below its hub"]),
+    ("usd_per_mmbtu", "nan", []), ("hub_usd_per_mmbtu", "-2", []), ("source", "", []),
+])
+def test_a_bad_gas_price_row_is_refused_naming_file_row_field(tmp_path, field, value, words):
+    from placement.catalogs.markets import GAS_PRICES_CSV, load_gas_prices
+    from testsupport import write_csv
+
+    with open(GAS_PRICES_CSV, encoding="utf-8") as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    rows[1][field] = value  # US-TX, a city-gate row
+    path = write_csv(tmp_path / "gas.csv", rows)
+    with pytest.raises(InputError) as err:
+        load_gas_prices(path)
+    assert_names_row(err, path, 3, [field, *words])
+
+
+def test_gas_is_priced_delivered_where_a_delivered_price_is_published():
+    from placement.catalogs.countries import place_figures
+
+    # a state with a city-gate row takes it, one without the US average city-gate, both above Henry Hub
+    assert place_figures("US", "US-TX").gas_price_usd_per_mmbtu == pytest.approx(3.25 / 1.036, abs=0.005)
+    assert place_figures("US", "US-TN").gas_price_usd_per_mmbtu == pytest.approx(4.25 / 1.036, abs=0.005)
+    assert place_figures("US", "US-TN").gas_price_usd_per_mmbtu > 2.21
+    # Japan and its group: LNG delivered ex-ship (World Bank NGAS_JP 2024 mean of the monthly values)
+    monthly = [14.34, 13.64, 13.19, 11.88, 12.16, 12.13, 12.49, 13.32, 12.97, 12.54, 12.82, 12.64]
+    assert place_figures("JP", "JP-13").gas_price_usd_per_mmbtu == pytest.approx(sum(monthly) / 12, abs=0.005)

@@ -82,7 +82,8 @@ def test_site_records_say_which_figures_came_from_the_row(pair, catalog_sites):
         assert isinstance(rec["from_row"], (list, tuple))
         place = place_figures(row["country"], row["region"])
         for field in ("price_usd_per_mwh", "carbon_g_per_kwh", "capex_usd_per_mw", "queue_months"):
-            assert (field in rec["from_row"]) == (row[field] != getattr(place, field)), (rec["id"], field)
+            stated = row[field] is not None and row[field] != getattr(place, field)
+            assert (field in rec["from_row"]) == stated, (rec["id"], field)
         assert ("supply_options" in rec["from_row"]) == (tuple(row["supply_options"]) != place.supply_options)
 
 

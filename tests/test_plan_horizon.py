@@ -357,7 +357,8 @@ def test_pricing_cut_short_claims_no_bound_and_no_optimum(base, scored, monkeypa
     import placement.plan.horizon as horizon
 
     monkeypatch.setattr(horizon, "FULL_MODEL_ARCS", 0)
-    monkeypatch.setattr(horizon, "price_out", lambda *a, **k: 1)  # never done: the clock stops it
+    # never done, and no bound from the arcs left out: the clock stops it
+    monkeypatch.setattr(horizon, "price_out", lambda *a, **k: (1, float("-inf")))
     rng = np.random.default_rng(1003)
     sc = random_scenario(base, rng, 3)
     plan = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False, time_limit_s=1.0)
@@ -367,6 +368,100 @@ def test_pricing_cut_short_claims_no_bound_and_no_optimum(base, scored, monkeypa
 
     assert "before any bound" in proof_text("horizon", plan.gap_usd, plan.optimal)
     assert plan.objective <= plan.rolling_objective
+
+
+def test_one_pricing_round_bounds_the_optimum_through_the_arcs_it_left_out(base, scored, monkeypatch):
+    """Column generation from each node's one cheapest arc, stopped by the clock after its first
+    pricing round: the stated bound (the restricted program's Lagrangian bound plus the left-out
+    arcs' negative reduced costs times their MW) never exceeds the independent MILP's optimum,
+    and the plan never beats it. Without the left-out arcs' share the restricted optimum would be
+    stated, which lies above the true optimum in some of these cases."""
+    import time as real_time
+    from types import SimpleNamespace
+
+    import placement.plan.horizon as horizon
+
+    monkeypatch.setattr(horizon, "FULL_MODEL_ARCS", 0)
+    monkeypatch.setattr(horizon, "CHEAPEST_ARCS", 1)
+    cheapest_only = horizon.initial_keep
+    monkeypatch.setattr(horizon, "initial_keep", lambda data, rolling: cheapest_only(
+        data, SimpleNamespace(layers=[SimpleNamespace(placed={}) for _ in rolling.layers])))
+    clock = {"skip": 0.0}
+    monkeypatch.setattr(horizon, "time", SimpleNamespace(perf_counter=lambda: real_time.perf_counter() + clock["skip"]))
+    real = horizon.price_out
+
+    def one_round(*a, **k):
+        added, left_out = real(*a, **k)
+        clock["skip"] = 1e6  # the clock runs out before the next round
+        return max(added, 1), left_out
+
+    monkeypatch.setattr(horizon, "price_out", one_round)
+    stated = 0
+    for case in range(30):
+        rng = np.random.default_rng(2000 + case)
+        sc = random_scenario(base, rng, case)
+        clock["skip"] = 0.0
+        plan = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False, time_limit_s=30.0)
+        ref = reference_optimum(sc, scored)
+        assert plan.bound <= ref <= plan.objective, (case, plan.bound, ref, plan.objective)
+        stated += plan.bound > -(2**61)
+    assert stated >= 20  # a bound is stated where a pricing round ran
+
+
+def test_pricing_cut_short_states_a_lagrangian_bound_below_the_true_optimum(base, scored, monkeypatch):
+    """Column generation stopped by the clock after real pricing rounds: the plan is not called
+    optimal, but it states the best Lagrangian bound of those rounds (placement.plan.lagrangian),
+    which lies at or below the whole program's optimum solved without column generation, and the
+    plan's own objective lies at or above that optimum."""
+    import placement.plan.horizon as horizon
+    from placement.plan.multi_period import proof_text
+
+    rng = np.random.default_rng(1003)
+    sc = random_scenario(base, rng, 3)
+    whole = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False, time_limit_s=60.0)
+    assert whole.optimal
+    real = horizon.price_out
+    monkeypatch.setattr(horizon, "FULL_MODEL_ARCS", 0)
+    monkeypatch.setattr(horizon, "price_out", lambda *a, **k: (1, real(*a, **k)[1]))  # priced, never done
+    cut = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False, time_limit_s=1.5)
+    assert not cut.optimal and cut.solver_status != "Optimal"
+    assert -(2**61) < cut.bound <= whole.objective <= cut.objective
+    assert "within" in proof_text("horizon", cut.gap_usd, cut.optimal)
+
+
+def test_the_lagrangian_bound_is_weak_duality_and_tight_at_the_optimal_duals():
+    """On random bounded LPs with both kinds of rows: at HiGHS's optimal row duals the bound equals
+    the optimum (strong duality), and at any other row duals it lies at or below it."""
+    import scipy.sparse as sp
+
+    from placement.plan.highs import new_highs
+    from placement.plan.lagrangian import lagrangian_bound
+
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        m, n = int(rng.integers(2, 8)), int(rng.integers(2, 10))
+        A = sp.csr_matrix(rng.integers(-3, 4, size=(m, n)).astype(float))
+        x0 = rng.uniform(0, 5, n)  # a feasible point, so the rows hold
+        ax = A @ x0
+        lo = np.where(rng.random(m) < 0.5, ax - rng.uniform(0, 3, m), -np.inf)
+        hi = np.where(np.isinf(lo) | (rng.random(m) < 0.5), ax + rng.uniform(0, 3, m), np.inf)
+        c = rng.normal(0, 5, n)
+        lower, upper = np.zeros(n), np.full(n, 10.0)
+        h = new_highs()
+        h.addVars(n, lower, upper)
+        for j in range(n):
+            h.changeColCost(j, float(c[j]))
+        for i in range(m):
+            row = A.getrow(i)
+            h.addRow(float(lo[i]), float(hi[i]), row.nnz, row.indices.astype(np.int32), row.data)
+        h.run()
+        assert h.modelStatusToString(h.getModelStatus()) == "Optimal"
+        opt = h.getInfo().objective_function_value
+        y = np.asarray(h.getSolution().row_dual)
+        assert lagrangian_bound(c, lower, upper, A, lo, hi, y, 7.0) == pytest.approx(opt + 7.0, abs=1e-6)
+        for _ in range(5):
+            other = y + rng.normal(0, 2, m)
+            assert lagrangian_bound(c, lower, upper, A, lo, hi, other) <= opt + 1e-6
 
 
 # --- cases the issue names -------------------------------------------------------------------------

@@ -358,7 +358,7 @@ def test_a_candidate_on_a_bridge_takes_an_uptime_tenant_only_once_its_grid_is_fu
     from placement.scenario import default_scenario
 
     sc = default_scenario()
-    s = score_sites_of(["dallas-tx"], sc)
+    s = score_sites_of(["reno-nv"], sc)
     assert s["supply_option"][0] == "gas_bridge"
     bridge, steady = float(s.extra["bridge_availability"][0]), float(s.extra["steady_availability"][0])
     until = float(s.extra["bridge_until_months"][0])
@@ -369,7 +369,7 @@ def test_a_candidate_on_a_bridge_takes_an_uptime_tenant_only_once_its_grid_is_fu
         planning = dataclasses.replace(sc.planning, start_year=2026, end_year=2028, period="month",
                                        unserved_committed_usd_per_mw_month=1e7)
         case = dataclasses.replace(sc, tenants=[tenant], planning=planning,
-                                   capacity=[CapacitySpec(id="dallas-tx", mw=100, build=True)])
+                                   capacity=[CapacitySpec(id="reno-nv", mw=100, build=True)])
         result = plan(case)
         served = [layer.period for layer in result.layers if any(k[0] == "api" for k, _ in layer.placed)]
         return served[0], result

@@ -49,12 +49,17 @@ def test_datacenter_tco_worked_example():
 
 
 def test_gas_energy_price_and_carbon_follow_eia_figures():
-    # EIA AEO2026 aeroderivative turbine: 9,447 Btu/kWh, VOM 5.97 USD/MWh; Henry Hub 2024 average
-    # 2.21 USD/MMBtu -> 26.85 USD/MWh; CO2 53.07 kg/MMBtu -> 501 g/kWh
-    site = dict(MINIMAL, country="US", supply_options=("gas_turbines",))
+    # EIA AEO2026 aeroderivative turbine: 9,447 Btu/kWh, VOM 5.97 USD/MWh; gas delivered at the US
+    # average city-gate price 2024, 4.25 USD/Mcf (EIA Natural Gas Annual Table 22) / 1.036 MMBtu per
+    # Mcf -> 4.10 USD/MMBtu (Henry Hub alone was 2.21); CO2 53.07 kg/MMBtu -> 501 g/kWh
+    site = dict(MINIMAL, country="US", supply_options=("gas_turbines",))  # Virginia: no state row
     s = score([site])
     pue = s["pue"][0]
-    assert s["energy_usd_per_mwh_it"][0] == pytest.approx((2.21 * 9.447 + 5.97) * pue, rel=1e-9)
+    assert s["energy_usd_per_mwh_it"][0] == pytest.approx((4.10 * 9.447 + 5.97) * pue, rel=1e-9)
+    assert 4.10 == pytest.approx(4.25 / 1.036, abs=0.005)
+    texas = score([dict(site, lat_deg=32.9, lon_deg=-96.96)])  # Dallas: Texas city-gate 3.25 USD/Mcf
+    assert texas["energy_usd_per_mwh_it"][0] == pytest.approx((3.14 * 9.447 + 5.97) * texas["pue"][0], rel=1e-9)
+    assert 3.14 == pytest.approx(3.25 / 1.036, abs=0.005)
     assert s["carbon_kg_per_mwh_it"][0] == pytest.approx(53.07 * 9.447 * pue, rel=1e-9)
 
 
@@ -106,8 +111,13 @@ def test_it_hardware_gives_all_in_cost_and_cost_per_gpu_hour():
 
 def test_capital_scales_with_capex_and_longer_lives_cost_less():
     base = score([MINIMAL])["capital_usd_per_mwh_it"][0]
-    double = score([dict(MINIMAL, capex_usd_per_mw=2 * Parameters().cost.facility_capex_usd_per_mw)])
+    k = Parameters().cost
+    # the default capex is the index's traditional build plus the AI-build premium; a row's own
+    # capex is taken as stated (no premium added)
+    double = score([dict(MINIMAL, capex_usd_per_mw=2 * k.facility_capex_usd_per_mw * (1 + k.ai_build_premium))])
     assert double["capital_usd_per_mwh_it"][0] == pytest.approx(2 * base, rel=1e-9)
+    no_premium = score([MINIMAL], with_params(cost={"ai_build_premium": 0.0}))["capital_usd_per_mwh_it"][0]
+    assert base == pytest.approx(no_premium * (1 + k.ai_build_premium), rel=1e-9)
     longer = score([dict(MINIMAL, building_life_yr=40, plant_life_yr=25)])["capital_usd_per_mwh_it"][0]
     assert longer < base
     idle = score([dict(MINIMAL, it_load_factor=0.5)])["capital_usd_per_mwh_it"][0]

@@ -20,7 +20,8 @@ What neither the place nor the row gives has a default:
 ``availability``
 ``water_stress``            0 (WRI Aqueduct category; low)
 ``cooling_plant``           ``auto`` (climate default), unless the scenario sets a plant
-``capex_usd_per_mw``        the scenario's ``facility_capex_usd_per_mw``
+``capex_usd_per_mw``        the scenario's ``facility_capex_usd_per_mw`` (a place's index
+                            market, or this default, plus ``ai_build_premium``)
 ``queue_months``            the scenario's ``default_queue_months``
 ``it_load_factor``,         the scenario's ``[parameters.cost]`` values
 ``building_life_yr``,
@@ -137,6 +138,8 @@ def site_columns(sites, parameters: Parameters, where: str = "sites") -> dict:
         own = place[key] if key in place else np.full(n, np.nan)
         if key in scenario:
             own = np.where(np.isnan(own), scenario[key], own)
+        if key == "capex_usd_per_mw":  # the index's traditional build plus the AI-build premium
+            own = own * (1.0 + k.ai_build_premium)
         out[key] = np.ascontiguousarray(np.where(stated, values, own))
         from_row[key] = stated & ~np.isclose(values, own, rtol=1e-9, atol=0.0, equal_nan=True)
     power, _ = _stated(sites, "power_mw", n, where)

@@ -42,6 +42,7 @@ import numpy as np
 from placement.plan.gpus import fleet_depreciation_usd, unit_mw_of
 from placement.plan.highs import new_highs
 from placement.plan.horizon_model import HorizonModel, build_model, period_data
+from placement.plan.lagrangian import model_bound
 from placement.plan.money import EVICTION, layer_money
 from placement.plan.multi_period import Layer, MultiPeriodPlan
 from placement.plan.network import (
@@ -189,9 +190,12 @@ def initial_keep(data: list, rolling) -> list:
     return keep
 
 
-def price_out(model: HorizonModel, data: list, keep: list, row_dual: np.ndarray, tol: float = 1e-3) -> int:
+def price_out(model: HorizonModel, data: list, keep: list, row_dual: np.ndarray, tol: float = 1e-3) -> tuple:
     """Add to ``keep`` every arc left out whose reduced cost at the restricted program's duals is
-    negative (it could lower the objective), and return how many. An arc left out is priced against
+    negative (it could lower the objective); return how many, and the left-out arcs' share of the
+    Lagrangian bound (:mod:`placement.plan.lagrangian`): the sum over them of their MW bound times
+    their reduced cost where it is negative (a lower estimate of it where the next period's
+    migration row is not looked up, which keeps the bound valid). An arc left out is priced against
     every row it would enter: its demand node's, its capacity's (and its build and exclusive-lease
     rows), its tenant's notice rows (this period's and the next's) and the next period's migration
     row of the same pair; a row the restricted program lacks has dual 0, which with every arc it
@@ -199,7 +203,7 @@ def price_out(model: HorizonModel, data: list, keep: list, row_dual: np.ndarray,
     relaxation is the whole program's."""
     y = np.asarray(row_dual, dtype=float)
     z_max = max((y[r] for r in model.z_row.values()), default=0.0)
-    added = 0
+    added, left_out = 0, 0.0
     for p, pd in enumerate(data):
         out = np.flatnonzero(~keep[p])
         if out.size == 0:
@@ -230,13 +234,18 @@ def price_out(model: HorizonModel, data: list, keep: list, row_dual: np.ndarray,
                 r = model.z_row.get((p + 1, i2, int(aj[m]))) if i2 is not None else None
                 if r is not None:
                     rc[m] -= y[r]
+        low = rc.copy()  # exact where looked up (maybe), else at most z_max (>= 0) above the truth
+        rest = np.ones(rc.size, dtype=bool)
+        rest[maybe] = False
+        low[rest] -= max(z_max, 0.0)
+        left_out += float(np.minimum(low, 0.0) @ prob.demand_mw[ai].astype(float))
         neg = np.flatnonzero(rc < -tol)
         # partial pricing: per demand node, its ENTERING_ARCS most negative (all of them at once would
         # hand back nearly the whole program; the loop prices again until none is left)
         enter = out[neg[rank_in_group(ai[neg], rc[neg]) < ENTERING_ARCS]]
         keep[p][enter] = True
         added += enter.size
-    return added
+    return added, left_out
 
 
 def cut_dual(model: HorizonModel, y: np.ndarray, tenant_of: np.ndarray, p: int) -> np.ndarray:
@@ -264,9 +273,10 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
         start = start if start is not None and feasible(model, start) else None
         return model, solve_model(model, start, time_limit_s=time_limit_s), start
     keep = initial_keep(data, rolling)
+    lagrangian = -np.inf  # the best Lagrangian bound of any pricing round (placement.plan.lagrangian)
     while True:
         model = build_model(ctx, data, build_ids, keep)
-        if time.perf_counter() - t0 >= time_limit_s:  # pricing not finished: no bound for the whole
+        if time.perf_counter() - t0 >= time_limit_s:  # pricing not finished: the whole LP's optimum unknown
             lp_bound = None
             break
         h = _highs(model, max(time_limit_s - (time.perf_counter() - t0), 1.0), None, integer=False)
@@ -276,7 +286,10 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
             lp_bound = None
             break
         lp_bound = float(h.getInfo().objective_function_value) + model.offset
-        if price_out(model, data, keep, h.getSolution().row_dual) == 0:
+        y = np.asarray(h.getSolution().row_dual, dtype=float)
+        added, left_out = price_out(model, data, keep, y)
+        lagrangian = max(lagrangian, model_bound(model, y) + left_out)
+        if added == 0:
             break
     start = point_of_rolling(model, data, rolling)
     start = start if start is not None and feasible(model, start) else None
@@ -284,9 +297,10 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
     if lp_bound is not None:
         result.bound = min(result.bound, int(np.ceil(lp_bound - 1e-6)), result.objective)
     else:
-        # the subset's bound (even its proven optimum) says nothing of the arcs never priced: no
-        # bound for the whole program, and no claim of optimality
-        result.bound = -(2**62)
+        # the subset's bound (even its proven optimum) says nothing of the arcs never priced: the
+        # whole program's bound is the best Lagrangian bound of a pricing round (none: no bound),
+        # and no claim of optimality
+        result.bound = int(np.floor(lagrangian)) if np.isfinite(lagrangian) else -(2**62)
         if result.status == "Optimal":
             result.status = "Time limit reached"
     result.bound = min(result.bound, result.objective)
