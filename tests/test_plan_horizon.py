@@ -350,24 +350,104 @@ def test_the_priced_subset_gives_a_true_bound_and_the_optimum_where_it_proves_it
     assert proven >= 10  # the bound is not vacuous: most small programs are proven through pricing
 
 
-def test_pricing_cut_short_claims_no_bound_and_no_optimum(base, scored, monkeypatch):
+def test_pricing_cut_short_before_any_round_states_the_rolling_bound_and_no_optimum(base, scored, monkeypatch):
     """Column generation stopped by the time limit before pricing finished: the subset's own
-    program may be solved to its optimum, but arcs never priced could beat it, so the plan says no
-    bound and not optimal (it once reported the subset's optimum as proven)."""
+    program may be solved to its optimum, but arcs never priced could beat it, so the plan is not
+    called optimal (it once reported the subset's optimum as proven). With no pricing round's bound
+    (each reports none here) it states the Lagrangian bound at the rolling plan's duals, which lies
+    at or below the independent MILP's optimum."""
     import placement.plan.horizon as horizon
+    from placement.plan.multi_period import proof_text
 
     monkeypatch.setattr(horizon, "FULL_MODEL_ARCS", 0)
     # never done, and no bound from the arcs left out: the clock stops it
     monkeypatch.setattr(horizon, "price_out", lambda *a, **k: (1, float("-inf")))
-    rng = np.random.default_rng(1003)
-    sc = random_scenario(base, rng, 3)
-    plan = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False, time_limit_s=1.0)
-    assert not plan.optimal and plan.solver_status != "Optimal"
-    assert plan.bound <= -(2**61)
-    from placement.plan.multi_period import proof_text
+    for case in (3, 5, 8):
+        rng = np.random.default_rng(1000 + case)
+        sc = random_scenario(base, rng, case)
+        plan = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False, time_limit_s=1.0)
+        assert not plan.optimal and plan.solver_status != "Optimal"
+        ref = reference_optimum(sc, scored)
+        assert -(2**61) < plan.bound <= ref <= plan.objective, (case, plan.bound, ref, plan.objective)
+        assert "within" in proof_text("horizon", plan.gap_usd, plan.optimal)
+        assert plan.objective <= plan.rolling_objective
 
-    assert "before any bound" in proof_text("horizon", plan.gap_usd, plan.optimal)
-    assert plan.objective <= plan.rolling_objective
+
+def test_the_rolling_duals_bound_lies_below_the_whole_relaxation(base, scored, monkeypatch):
+    """The bound stated before any relaxation is solved (rolling_bound: the rolling plan's values of
+    one more MW improved by subgradient steps, every linking row at dual 0), on the restricted
+    program of each node's one cheapest arc: never above the whole program's linear relaxation
+    (HiGHS on the full model); the subgradient steps raise it above the rolling plan's own values in
+    some cases and never lower it. With notice, exclusive leases and evictions (linking rows at dual
+    0) it can lie far below the relaxation on these small cases."""
+    from types import SimpleNamespace
+
+    import placement.plan.horizon as horizon
+    from placement.plan.horizon_model import build_model, period_data
+    from placement.plan.over_time import context_of, plan_over_time
+
+    monkeypatch.setattr(horizon, "CHEAPEST_ARCS", 1)
+    close = raised = 0
+    for case in range(15):
+        rng = np.random.default_rng(3000 + case)
+        sc = random_scenario(base, rng, case)
+        ctx = context_of(sc, scored, None, "cpu", False)
+        rolling = plan_over_time(sc, context=ctx)
+        build_ids = frozenset(cid for cid, spec in ctx.specs.items() if spec.build)
+        data = period_data(ctx, build_ids)
+        keep = horizon.initial_keep(data, SimpleNamespace(layers=[SimpleNamespace(placed={}) for _ in data]))
+        restricted = build_model(ctx, data, build_ids, keep)
+        bound = horizon.rolling_bound(restricted, data, keep, rolling)
+        full = build_model(ctx, data, build_ids)
+        h = horizon._highs(full, 60.0, None, integer=False)
+        h.run()
+        lp = h.getInfo().objective_function_value + full.offset
+        assert bound <= lp + 1e-6 * abs(lp) + 1.0, (case, bound, lp)
+        monkeypatch.setattr(horizon, "DUAL_ROUNDS", 0)  # the rolling plan's values alone
+        start = horizon.rolling_bound(restricted, data, keep, rolling)
+        monkeypatch.setattr(horizon, "DUAL_ROUNDS", 60)
+        assert start <= bound + 1e-6 * abs(bound)  # the subgradient steps keep the best duals seen
+        raised += bound > start + 1.0
+        close += bound >= lp - 1.0
+    assert raised >= 5 and close >= 2  # the steps help, and the bound meets the relaxation at times
+
+
+def test_at_the_relaxations_own_duals_the_bound_is_the_relaxation(base, scored, monkeypatch):
+    """Without linking rules (free migration, no contracts), the whole relaxation's duals of its
+    capacity and demand rows, put on a restricted program of each node's one cheapest arc, give a
+    bound equal to the relaxation: the restricted program's Lagrangian plus the capacity rows it
+    lacks and the arcs it left out account for every term (dropping one of them breaks this)."""
+    from types import SimpleNamespace
+
+    import placement.plan.horizon as horizon
+    from placement.plan.contracts import CapacitySpec, Tenant
+    from placement.plan.horizon_model import build_model, period_data
+    from placement.plan.over_time import context_of
+
+    monkeypatch.setattr(horizon, "CHEAPEST_ARCS", 1)
+    rng = np.random.default_rng(11)
+    ids = ["dallas-tx", "frankfurt-de", "lulea-se", "paris-fr", "ashburn-va"]
+    tenants = [Tenant(id=f"t{k}", mw=int(rng.integers(10, 80)), tenant_class=str(rng.choice(["committed", "spot"])),
+                      price_usd_per_mw_month=float(rng.integers(250_000, 600_000))) for k in range(12)]
+    capacity = [CapacitySpec(id=c, mw=int(rng.integers(40, 150))) for c in ids]
+    sc = _scenario(base, tenants, capacity, start_year=2026, end_year=2028, migration_usd_per_mw=0.0)
+    ctx = context_of(sc, scored, None, "cpu", False)
+    data = period_data(ctx, frozenset())
+    full = build_model(ctx, data, frozenset())
+    h = horizon._highs(full, 60.0, None, integer=False)
+    h.run()
+    lp = h.getInfo().objective_function_value + full.offset
+    y = np.asarray(h.getSolution().row_dual)
+    per_period = [(np.array([y[full.capacity_rows[p, j][0]] if (p, j) in full.capacity_rows else 0.0
+                             for j in range(len(pd.problem.capacity_ids))]),
+                   np.array([y[full.demand_row[p, i]] if (p, i) in full.demand_row else 0.0
+                             for i in range(len(pd.problem.demands))])) for p, pd in enumerate(data)]
+    keep = horizon.initial_keep(data, SimpleNamespace(layers=[SimpleNamespace(placed={}) for _ in data]))
+    assert sum(int((~k).sum()) for k in keep) > 0  # arcs are left out
+    restricted = build_model(ctx, data, frozenset(), keep)
+    assert len(restricted.capacity_rows) < len(full.capacity_rows)  # and capacity rows
+    bound = horizon._bound_at(restricted, data, keep, horizon.row_duals(restricted, per_period), per_period)
+    assert bound == pytest.approx(lp, rel=1e-7, abs=1.0)
 
 
 def test_one_pricing_round_bounds_the_optimum_through_the_arcs_it_left_out(base, scored, monkeypatch):

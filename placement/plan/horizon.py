@@ -260,6 +260,151 @@ def cut_dual(model: HorizonModel, y: np.ndarray, tenant_of: np.ndarray, p: int) 
     return out
 
 
+#: Subgradient steps on each period's capacity duals before the first relaxation is solved.
+DUAL_ROUNDS = 60
+
+
+def _period_duals(pd, start: np.ndarray, rounds: int) -> tuple:
+    """(capacity duals, demand duals) of one period maximising the Lagrangian of its placement with
+    every other row's dual 0: each demand node takes its cheapest arc at ``cost - capacity dual``
+    where that is negative, each capacity adds its dual times its MW. From ``start`` (the rolling
+    plan's values), ``rounds`` projected subgradient steps (Held, Wolfe & Crowder 1974) with a step
+    that halves when the bound stalls; the best duals seen are kept."""
+    prob = pd.problem
+    a = pd.arcs
+    n_d, n_c = len(prob.demands), len(prob.capacity_ids)
+    ai, aj = prob.arc_demand[a], prob.arc_capacity[a]
+    c = (prob.arc_weight[a] - prob.unserved_weight[ai]).astype(float)
+    d = prob.demand_mw.astype(float)
+    cap_mw = np.asarray(pd.capacity_mw, dtype=float)
+    y = np.minimum(start, 0.0)
+
+    def evaluate(y):
+        eff = c - y[aj]
+        best = np.zeros(n_d)
+        np.minimum.at(best, ai, eff)
+        return float(d @ best + y @ cap_mw), best, eff
+
+    value, best, eff = evaluate(y)
+    best_value, best_y, best_dem = value, y.copy(), best
+    step, stall = None, 0
+    for _ in range(rounds):
+        # the arc each demand node uses in the minimiser: its cheapest where negative
+        use = np.zeros(n_c)
+        on = (eff <= best[ai]) & (eff < 0)
+        first = np.zeros(n_d, dtype=bool)
+        for k in np.flatnonzero(on):  # one arc per node
+            i = ai[k]
+            if not first[i]:
+                first[i] = True
+                use[aj[k]] += d[i]
+        g = cap_mw - use
+        g[(y >= 0) & (g > 0)] = 0.0  # projected: duals stay <= 0
+        norm = float(g @ g)
+        if norm == 0:
+            break
+        if step is None:
+            step = max(abs(value), 1.0) * 0.01 / np.sqrt(norm)
+        y = np.minimum(y + step * g / np.sqrt(norm), 0.0)
+        value, best, eff = evaluate(y)
+        if value > best_value + 1e-9 * abs(best_value):
+            best_value, best_y, best_dem, stall = value, y.copy(), best, 0
+        else:
+            stall += 1
+            if stall >= 3:
+                step, stall = step / 2, 0
+    return best_y, best_dem
+
+
+def rolling_duals(model: HorizonModel, data: list, keep: list, rolling, rounds: int | None = None) -> tuple:
+    """Row duals of the restricted program for a Lagrangian bound before any relaxation is solved:
+    each period's capacity and demand rows at :func:`_period_duals` started from minus the rolling
+    plan's values of one more MW (its objective fall, USD per MW over the period), every other row
+    (migration, notice, builds, exclusive leases) at 0. Any duals of the rows' signs give a valid
+    bound; these are cheap, and near the relaxation's where foresight changes little. Returns the
+    duals and, per period, (capacity duals, demand duals) by index, rows the program lacks included."""
+    per_period = []
+    for p, pd in enumerate(data):
+        layer = rolling.layers[p] if p < len(rolling.layers) else None
+        values = getattr(layer, "values", None)
+        start = np.zeros(len(pd.problem.capacity_ids))
+        if values is not None:
+            fall = dict(zip(layer.problem.capacity_ids, np.asarray(values, dtype=float)))
+            start = -np.maximum([fall.get(cid, 0.0) for cid in pd.problem.capacity_ids], 0.0)
+        per_period.append(_period_duals(pd, start, DUAL_ROUNDS if rounds is None else rounds))
+    return row_duals(model, per_period), per_period
+
+
+def row_duals(model: HorizonModel, per_period: list) -> np.ndarray:
+    """The program's row duals from per-period (capacity duals, demand duals) by index: the first
+    row bounding each capacity and each demand row take them, every other row 0."""
+    y = np.zeros(model.A.shape[0])
+    for (p, j), rows in model.capacity_rows.items():
+        if rows:
+            y[rows[0]] = per_period[p][0][j]
+    for (p, i), r in model.demand_row.items():
+        y[r] = per_period[p][1][i]
+    return y
+
+
+def rolling_bound(model: HorizonModel, data: list, keep: list, rolling) -> float:
+    """The Lagrangian bound of the whole program at :func:`rolling_duals`: the restricted program's
+    (:func:`placement.plan.lagrangian.model_bound`), plus, for each capacity row the restricted
+    program lacks (no kept arc uses it; a built capacity's, not a candidate's), its dual times its
+    MW, and for each arc left out its MW times its reduced cost where negative (every row it would
+    enter besides its demand and capacity rows at dual 0), at the duals after the subgradient steps
+    or the rolling plan's own, whichever gives the higher bound (the steps climb a simplified
+    function: each period's placement alone). -inf where there is none."""
+    rounds = DUAL_ROUNDS
+    return max(_bound_at(model, data, keep, *rolling_duals(model, data, keep, rolling, r)) for r in {0, rounds})
+
+
+def _bound_at(model: HorizonModel, data: list, keep: list, y: np.ndarray, per_period: list) -> float:
+    """The whole program's Lagrangian bound at ``y`` (the restricted program's rows) and
+    ``per_period`` (every capacity's and demand's duals): :func:`rolling_bound`'s terms."""
+    bound = model_bound(model, y)
+    for p, (pd, (cap, dem)) in enumerate(zip(data, per_period)):
+        prob = pd.problem
+        cap = cap.copy()
+        for j, cid in enumerate(prob.capacity_ids):
+            if (p, j) in model.capacity_rows:
+                continue
+            if cid in model.block_mw:  # a candidate's row bounds its built blocks, not a MW figure
+                cap[j] = 0.0
+            else:
+                bound += cap[j] * float(pd.capacity_mw[j])
+        dem = np.array([dem[i] if (p, i) in model.demand_row else 0.0 for i in range(len(prob.demands))])
+        a = pd.arcs[~keep[p]]
+        ai, aj = prob.arc_demand[a], prob.arc_capacity[a]
+        rc = (prob.arc_weight[a] - prob.unserved_weight[ai]).astype(float) - dem[ai] - cap[aj]
+        bound += float(np.minimum(rc, 0.0) @ prob.demand_mw[ai].astype(float))
+    return bound
+
+
+def round_bound(model: HorizonModel, data: list, keep: list, row_dual: np.ndarray) -> float:
+    """The Lagrangian bound at a pricing round's duals with each demand row's dual re-chosen as the
+    best given the capacity rows' (the most negative ``cost - capacity dual`` over all its arcs, kept
+    or not, or 0), so the arcs left out have no negative reduced cost but through the other rows;
+    :func:`price_out` adds what remains of theirs. Higher than the round's own duals give early in
+    the pricing, when many arcs left out would still enter."""
+    y = np.asarray(row_dual, dtype=float).copy()
+    for p, pd in enumerate(data):
+        prob = pd.problem
+        cap = np.zeros(len(prob.capacity_ids))
+        for (q, j), rows in model.capacity_rows.items():
+            if q == p:
+                cap[j] = sum(y[r] for r in rows)
+        a = pd.arcs
+        ai = prob.arc_demand[a]
+        eff = (prob.arc_weight[a] - prob.unserved_weight[ai]).astype(float) - cap[prob.arc_capacity[a]]
+        best = np.zeros(len(prob.demands))
+        np.minimum.at(best, ai, eff)
+        for (q, i), r in model.demand_row.items():
+            if q == p:
+                y[r] = best[i]
+    return model_bound(model, y) + price_out(model, data, [k.copy() for k in keep], y)[1]
+
+
 def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: float):
     """(model, result, start) of the whole-horizon program: the whole program where it has at most
     :data:`FULL_MODEL_ARCS` arcs; past that, on a subset of its arcs grown by pricing
@@ -273,7 +418,9 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
         start = start if start is not None and feasible(model, start) else None
         return model, solve_model(model, start, time_limit_s=time_limit_s), start
     keep = initial_keep(data, rolling)
-    lagrangian = -np.inf  # the best Lagrangian bound of any pricing round (placement.plan.lagrangian)
+    # the best Lagrangian bound so far (placement.plan.lagrangian): first at the rolling plan's
+    # values of one more MW, then at each pricing round's duals
+    lagrangian = rolling_bound(build_model(ctx, data, build_ids, keep), data, keep, rolling)
     while True:
         model = build_model(ctx, data, build_ids, keep)
         if time.perf_counter() - t0 >= time_limit_s:  # pricing not finished: the whole LP's optimum unknown
@@ -287,6 +434,7 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
             break
         lp_bound = float(h.getInfo().objective_function_value) + model.offset
         y = np.asarray(h.getSolution().row_dual, dtype=float)
+        lagrangian = max(lagrangian, round_bound(model, data, keep, y))
         added, left_out = price_out(model, data, keep, y)
         lagrangian = max(lagrangian, model_bound(model, y) + left_out)
         if added == 0:
