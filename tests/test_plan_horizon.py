@@ -450,6 +450,30 @@ def test_at_the_relaxations_own_duals_the_bound_is_the_relaxation(base, scored, 
     assert bound == pytest.approx(lp, rel=1e-7, abs=1.0)
 
 
+def test_past_its_time_limit_the_plan_takes_the_rolling_plans_values_computed_then(base, scored, monkeypatch):
+    """The warm start's values of one more MW are computed only when needed: a plan proven optimal
+    never computes them (its own come from the program), one cut off by the clock takes the rolling
+    plan's, the same as the rolling plan reports, said inexact."""
+    import placement.plan.horizon as horizon
+    import placement.plan.over_time as over_time
+    from placement.plan.over_time import plan_over_time
+
+    rng = np.random.default_rng(1005)
+    sc = random_scenario(base, rng, 5)
+    calls = []
+    real_fill = over_time.fill_values
+    monkeypatch.setattr(over_time, "fill_values", lambda *a, **k: calls.append(1) or real_fill(*a, **k))
+    whole = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", time_limit_s=60.0)
+    assert whole.optimal and not calls
+    monkeypatch.setattr(horizon, "FULL_MODEL_ARCS", 0)
+    monkeypatch.setattr(horizon, "price_out", lambda *a, **k: (1, float("-inf")))
+    cut = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", time_limit_s=1.0)
+    assert not cut.optimal and calls
+    rolling = plan_over_time(sc, site_scores=scored, device="cpu")
+    assert cut.capacity_value == pytest.approx(rolling.capacity_value)
+    assert not any(layer.solution.values_exact for layer in cut.layers)
+
+
 def test_one_pricing_round_bounds_the_optimum_through_the_arcs_it_left_out(base, scored, monkeypatch):
     """Column generation from each node's one cheapest arc, stopped by the clock after its first
     pricing round: the stated bound (the restricted program's Lagrangian bound plus the left-out

@@ -417,7 +417,10 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
         start = point_of_rolling(model, data, rolling)
         start = start if start is not None and feasible(model, start) else None
         return model, solve_model(model, start, time_limit_s=time_limit_s), start
+    from placement.plan.over_time import fill_values
+
     keep = initial_keep(data, rolling)
+    fill_values(rolling, ctx.scenario)
     # the best Lagrangian bound so far (placement.plan.lagrangian): first at the rolling plan's
     # values of one more MW, then at each pricing round's duals
     lagrangian = rolling_bound(build_model(ctx, data, build_ids, keep), data, keep, rolling)
@@ -577,7 +580,7 @@ def plan_whole_horizon(scenario, *, site_scores=None, shell_scores=None, device:
     if extra_tenants:
         scenario = dataclasses.replace(scenario, tenants=list(scenario.tenants) + list(extra_tenants))
     ctx = context_of(scenario, site_scores, shell_scores, device, allow_large)
-    rolling = plan_over_time(scenario, context=ctx)
+    rolling = plan_over_time(scenario, context=ctx, values=False)  # values when needed: fill_values
     build_ids = frozenset(cid for cid, spec in ctx.specs.items() if spec.build)
     data = period_data(ctx, build_ids)
     model, result, start = solve_whole(ctx, data, build_ids, rolling, time_limit_s)
@@ -596,6 +599,9 @@ def assemble(scenario, ctx, data: list, model: HorizonModel, result: SolveResult
     computed = values and result.status == "Optimal"
     fall, rise, exact = capacity_values(model, data, v) if computed else ({}, {}, False)
     if values and not computed:  # the rolling plan's, by capacity id, said inexact
+        from placement.plan.over_time import fill_values
+
+        fill_values(rolling, scenario)
         for p, layer in enumerate(rolling.layers):
             for j, cid in enumerate(layer.problem.capacity_ids):
                 jj = data[p].problem.capacity_index.get(cid)

@@ -296,11 +296,37 @@ def _records(period: Period, problem: Problem, placed: dict, prices: LayerPrices
 
 # --- the plan -------------------------------------------------------------------------------------
 
+def value_maps(layers: list) -> tuple:
+    """(capacity_value, capacity_objective_value) of :class:`MultiPeriodPlan` from its layers: per node
+    ``(period label, "capacity", id)`` the margin rise per MW-month (a GPU pool's per GPU over its MW
+    per GPU) and the objective fall per MW over the period."""
+    nodes = [((layer.period.label, "capacity", cid), layer, j) for layer in layers
+             for j, cid in enumerate(layer.problem.capacity_ids)]
+    capacity_value = {node: float(layer.margin_values[j]) / layer.period.months
+                      / layer.problem.capacities[layer.problem.capacity_ids[j]].mw_per_unit + 0.0
+                      for node, layer, j in nodes}
+    return capacity_value, {node: float(layer.values[j]) for node, layer, j in nodes}
+
+
+def fill_values(plan: MultiPeriodPlan, scenario, solver: str = "ortools") -> MultiPeriodPlan:
+    """Compute the values of one more MW of every layer that has none (:func:`plan_over_time` with
+    ``values=False``), and the plan's maps of them, in place; returns ``plan``."""
+    missing = [layer for layer in plan.layers if layer.values is None]
+    for layer in missing:
+        worth = capacity_values(layer.solution, scenario.assignment.max_search_nodes, solver=solver)
+        layer.values, layer.margin_values = worth.objective_fall, worth.margin_rise_usd
+    if missing:
+        plan.capacity_value, plan.capacity_objective_value = value_maps(plan.layers)
+    return plan
+
+
 def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str = "ortools",
                    extra_tenants=(), device: str = "auto", allow_large: bool = False,
-                   context: PlanContext | None = None) -> MultiPeriodPlan:
+                   context: PlanContext | None = None, values: bool = True) -> MultiPeriodPlan:
     """Solve the plan layer by layer (module docstring); ``context``: the scenario's
-    :func:`context_of`, when already built (the whole-horizon plan's warm start)."""
+    :func:`context_of`, when already built (the whole-horizon plan's warm start); ``values``:
+    False leaves each layer's values of one more MW None, for :func:`fill_values` to compute when
+    they are needed (the whole-horizon plan needs them only past its time limit)."""
     if extra_tenants:
         scenario = dataclasses.replace(scenario, tenants=list(scenario.tenants) + list(extra_tenants))
     ctx = context if context is not None else context_of(scenario, site_scores, shell_scores, device, allow_large)
@@ -336,20 +362,15 @@ def plan_over_time(scenario, *, site_scores=None, shell_scores=None, solver: str
         money = layer_money(problem, prices, placed, unserved_mw(problem, solution), moved, period.year,
                             solution.cost + int(round(depreciation)), {"gpu_depreciation_usd": depreciation})
         rows += _records(period, problem, placed, prices)
-        values = capacity_values(solution, scenario.assignment.max_search_nodes, solver=solver)
+        worth = capacity_values(solution, scenario.assignment.max_search_nodes, solver=solver) if values else None
         layers.append(Layer(period, problem, solution, {(problem.demands[i].key, problem.capacity_ids[j]): mw
                                                         for (i, j), mw in placed.items()},
-                            values.objective_fall, list(expelled), moved, money, values.margin_rise_usd))
+                            worth.objective_fall if values else None, list(expelled), moved, money,
+                            worth.margin_rise_usd if values else None))
         previous = {(problem.demands[i].key, problem.capacity_ids[j]): mw for (i, j), mw in placed.items()}
         running = set(served_by_tenant) - gone
     margin = sum(layer.money["margin_cents"] for layer in layers) / 100  # exact: the sum of the periods
-    nodes = [((layer.period.label, "capacity", cid), layer, j) for layer in layers
-             for j, cid in enumerate(layer.problem.capacity_ids)]
-    # per MW-month (a GPU pool's value per GPU over its MW per GPU)
-    capacity_value = {node: float(layer.margin_values[j]) / layer.period.months
-                      / layer.problem.capacities[layer.problem.capacity_ids[j]].mw_per_unit + 0.0
-                      for node, layer, j in nodes}
-    objective_value = {node: float(layer.values[j]) for node, layer, j in nodes}
+    capacity_value, objective_value = value_maps(layers) if values else ({}, {})
     return MultiPeriodPlan(scenario.name, getattr(scenario, "fingerprint", ""), ctx.periods, layers, rows,
                            int(objective), float(margin), capacity_value, evictions, bool(optimal), objective_value)
 
