@@ -124,3 +124,16 @@ def test_a_bad_index_row_is_refused_naming_file_row_field(tmp_path, field, value
     with pytest.raises(InputError) as err:
         load_construction_index(path)
     assert_names_row(err, path, 5, [field])
+
+
+def test_every_country_of_the_index_prices_its_places_from_it():
+    """A place (a site or a globe cell) in any country the index covers takes an index market, not
+    the global default: Poland's cells take Warsaw, Switzerland's Zurich."""
+    from placement.catalogs.countries import place_figures
+
+    index = load_construction_index()
+    for m in index.values():
+        fig = place_figures(m.country, m.country)
+        assert "capex_usd_per_mw" not in fig.approximate, m.country
+    assert place_figures("PL", "PL").capex_usd_per_mw == pytest.approx(index["Warsaw"].usd_per_w * 1e6)
+    assert place_figures("CH", "CH").capex_usd_per_mw == pytest.approx(index["Zurich"].usd_per_w * 1e6)
