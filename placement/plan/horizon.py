@@ -216,10 +216,7 @@ def price_out(model: HorizonModel, data: list, keep: list, row_dual: np.ndarray,
         for (q, i), r in model.demand_row.items():
             if q == p:
                 dem[i] = y[r]
-        cap = np.zeros(len(prob.capacity_ids))
-        for (q, j), rows in model.capacity_rows.items():
-            if q == p:
-                cap[j] = sum(y[r] for r in rows)
+        cap = capacity_duals(model, y, p, len(prob.capacity_ids))
         for (q, j), rows in model.excl_rows.items():
             if q == p:
                 cap[j] += sum(y[r] for r, _ in rows)  # left-out arcs are never the owner's (discrete: kept)
@@ -246,6 +243,16 @@ def price_out(model: HorizonModel, data: list, keep: list, row_dual: np.ndarray,
         keep[p][enter] = True
         added += enter.size
     return added, left_out
+
+
+def capacity_duals(model: HorizonModel, y: np.ndarray, p: int, n_capacities: int) -> np.ndarray:
+    """Per capacity of period ``p``: the sum of the duals of the rows bounding it (0 where the
+    program has none)."""
+    out = np.zeros(n_capacities)
+    for (q, j), rows in model.capacity_rows.items():
+        if q == p:
+            out[j] = sum(y[r] for r in rows)
+    return out
 
 
 def cut_dual(model: HorizonModel, y: np.ndarray, tenant_of: np.ndarray, p: int) -> np.ndarray:
@@ -390,10 +397,7 @@ def round_bound(model: HorizonModel, data: list, keep: list, row_dual: np.ndarra
     y = np.asarray(row_dual, dtype=float).copy()
     for p, pd in enumerate(data):
         prob = pd.problem
-        cap = np.zeros(len(prob.capacity_ids))
-        for (q, j), rows in model.capacity_rows.items():
-            if q == p:
-                cap[j] = sum(y[r] for r in rows)
+        cap = capacity_duals(model, y, p, len(prob.capacity_ids))
         a = pd.arcs
         ai = prob.arc_demand[a]
         eff = (prob.arc_weight[a] - prob.unserved_weight[ai]).astype(float) - cap[prob.arc_capacity[a]]
