@@ -36,7 +36,7 @@ _TENANT_KEYS = {"id", "mw", "internal", "kind", "exclusive", "single_site", "blo
                 "mw_by_year", "capacities", "uptime_target", "sla_credits", "gpus", "generations", "homogeneous",
                 "any_generation", "price_usd_per_gpu_hour"}
 _CAPACITY_KEYS = {"id", "mw", "online_year", "price_usd_per_mwh", "online", "retire", "mw_by_year", "build",
-                  "block_mw", "gpus", "gpus_by_year"}
+                  "block_mw", "gpus", "gpus_by_year", "generation"}
 #: The largest MW a tenant or capacity entry may carry.
 
 

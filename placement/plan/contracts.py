@@ -129,6 +129,10 @@ class CapacitySpec:
     gpus: dict = field(default_factory=dict)
     #: year -> {generation: GPUs} from that year on (a refresh; 0 retires a generation)
     gpus_by_year: dict = field(default_factory=dict)
+    #: capacity in MW (a candidate to build, an orbital shell, any site) fitted with GPUs of this
+    #: generation as its MW come online: the plan offers it as one pool of that generation, its
+    #: GPUs the MW / the generation's all-in kW per GPU less spares (:func:`placement.plan.build.fitted_pool`)
+    generation: str = ""
 
 
 @dataclass(frozen=True)

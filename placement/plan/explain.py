@@ -153,6 +153,9 @@ def explain_unserved(problem: Problem, i: int, mw: int, used: dict) -> str:
     def spare(cid):
         return caps[cid].mw - used.get(cid, 0)
 
+    def amount(n):  # a tenant counted in GPUs is placed on GPU pools: its amounts are GPUs
+        return f"{n:,} GPUs" if getattr(t, "gpus", 0) else f"{n} MW"
+
     def alternative(rule):
         cands = [ids[j] for j in range(len(ids)) if problem.broken_rules(i, j) == (rule,) and spare(ids[j]) > 0]
         if not cands:
@@ -160,8 +163,8 @@ def explain_unserved(problem: Problem, i: int, mw: int, used: dict) -> str:
         best = min(cands, key=lambda cid: caps[cid].lcoe_usd_per_mwh_it)
         if rule == "rtt":
             return (f"; cheapest feasible alternative {problem.rtt_ms(d.key, best):.0f} ms at {best} "
-                    f"({spare(best)} MW free)")
-        return f"; cheapest alternative if the {rule} rule were relaxed: {best} ({spare(best)} MW free)"
+                    f"({amount(spare(best))} free)")
+        return f"; cheapest alternative if the {rule} rule were relaxed: {best} ({amount(spare(best))} free)"
 
     if getattr(t, "gpus", 0) and t.homogeneous:
         reason = _homogeneous_reason(problem, i, used)
@@ -193,10 +196,10 @@ def explain_unserved(problem: Problem, i: int, mw: int, used: dict) -> str:
         kind = "exclusive lease" if d.exclusive else "unsplittable block"
         label = who if d.label and d.label != kind else ""  # "exclusive lease (exclusive lease)" said once
         if spare(biggest_free) >= d.mw:  # it fits: left out on price, not for room
-            return (f"{kind}{label} of {d.mw} MW would fit at {biggest_free} ({spare(biggest_free)} MW free) "
-                    f"but costs more there than leaving it unserved")
-        return (f"{kind}{label} of {d.mw} MW fits nowhere: most free capacity {target} is "
-                f"{max(spare(biggest_free), 0)} MW at {biggest_free}" + alternative("size"))
+            return (f"{kind}{label} of {amount(d.mw)} would fit at {biggest_free} ({amount(spare(biggest_free))} "
+                    f"free) but costs more there than leaving it unserved")
+        return (f"{kind}{label} of {amount(d.mw)} fits nowhere: most free capacity {target} is "
+                f"{amount(max(spare(biggest_free), 0))} at {biggest_free}" + alternative("size"))
     if full:
         shown = ", ".join(f"{cid} {100 * used.get(cid, 0) / caps[cid].mw:.0f}%" if caps[cid].mw else f"{cid} 0 MW"
                           for cid in full[:4])

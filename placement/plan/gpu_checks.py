@@ -64,8 +64,6 @@ def check_tenant_gpus(where: str, t, name) -> dict:
         raise InputError(where, name("exclusive"), True,
                          "a tenant counted in GPUs leases a campus whole by renting all its GPUs "
                          "(gpus = the fleet, capacities = [the site]); drop exclusive")
-    if t.kind == "orbit":
-        raise InputError(where, name("kind"), t.kind, "GPU fleets are ground capacity")
     if out["homogeneous"] and len(out["generations"]) > 1 and not out["any_generation"]:
         raise InputError(where, name("generations"), ", ".join(out["generations"]),
                          "a homogeneous block runs on one generation: list one, or say any_generation = true "
@@ -75,8 +73,16 @@ def check_tenant_gpus(where: str, t, name) -> dict:
 
 def check_capacity_gpus(where: str, c, name) -> dict:
     """The checked GPU fields of a capacity: known generations, whole counts, not on a candidate to
-    build or with a MW ramp (the fleet sets the MW)."""
+    build or with a MW ramp (the fleet sets the MW); ``generation`` (capacity in MW fitted with one
+    generation) a known generation, not beside a fleet of its own."""
     out = {"gpus": check_gpu_counts(where, name("gpus"), c.gpus)}
+    gen = c.generation
+    if not isinstance(gen, str):
+        raise InputError(where, name("generation"), gen if not isinstance(gen, (list, tuple, dict)) else None,
+                         "must be one GPU generation, e.g. \"GB200\"")
+    if gen and gen not in _generations():
+        raise InputError(where, name("generation"), gen, f"unknown GPU generation (known: {', '.join(_generations())})")
+    out["generation"] = gen
     if not isinstance(c.gpus_by_year, dict):
         raise InputError(where, name("gpus_by_year"), None,
                          "must be a table of year = { generation = GPUs }, e.g. { 2028 = { GB300 = 50000 } }")
@@ -88,12 +94,16 @@ def check_capacity_gpus(where: str, c, name) -> dict:
             raise InputError(where, name("gpus_by_year"), year, "keys must be years")
         by_year[int(y)] = check_gpu_counts(where, name(f"gpus_by_year.{year}"), table)
     out["gpus_by_year"] = by_year
+    if gen and (out["gpus"] or by_year):
+        raise InputError(where, name("generation"), gen,
+                         "a GPU fleet (gpus) lists its own generations; generation fits capacity counted in MW")
     if not out["gpus"] and not by_year:
         return out
     if not any(out["gpus"].values()) and not any(any(t.values()) for t in by_year.values()):
         raise InputError(where, name("gpus"), c.gpus, "a GPU fleet needs at least one GPU")
     if c.build:
-        raise InputError(where, name("gpus"), None, "a candidate to build is planned in MW; give GPUs to built capacity")
+        raise InputError(where, name("gpus"), None, "a candidate to build is planned in MW: fit it with one "
+                         "generation (generation = \"GB200\"), its GPUs bought with each block")
     if c.mw_by_year:
         raise InputError(where, name("mw_by_year"), None, "a GPU fleet's MW follow its GPUs (gpus_by_year)")
     return out

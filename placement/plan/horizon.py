@@ -585,7 +585,7 @@ def plan_whole_horizon(scenario, *, site_scores=None, shell_scores=None, device:
         scenario = dataclasses.replace(scenario, tenants=list(scenario.tenants) + list(extra_tenants))
     ctx = context_of(scenario, site_scores, shell_scores, device, allow_large)
     rolling = plan_over_time(scenario, context=ctx, values=False)  # values when needed: fill_values
-    build_ids = frozenset(cid for cid, spec in ctx.specs.items() if spec.build)
+    build_ids = frozenset(cid for cid, spec in ctx.specs.items() if spec.build and cid in ctx.capacities)
     data = period_data(ctx, build_ids)
     model, result, start = solve_whole(ctx, data, build_ids, rolling, time_limit_s)
     return assemble(scenario, ctx, data, model, result, rolling, start, values=values)
@@ -635,20 +635,26 @@ def assemble(scenario, ctx, data: list, model: HorizonModel, result: SolveResult
         fee = sum(float(t.eviction_cost_usd_per_mw) * unit_mw_of(t)
                   * int(sum(d.mw for d in prob.demands if d.tenant.id == t.id))
                   for t in scenario.tenants if t.id in expelled)
-        capital = 0.0
+        capital, gpu_capital = 0.0, 0.0
         for cid, size in model.block_mw.items():
             n = v[model.blocks_col[cid, p]]
             j = prob.capacity_index[cid]
-            rate = float(ctx.capacities[cid].components.get("capital_usd_per_mwh_it", 0.0))
-            used_mwh = sum(mw * prices.hours[i] for (i, jj), mw in placed.items() if jj == j)
-            capital += rate * (n * size * period.hours - used_mwh)
+            info = ctx.capacities[cid]  # a fitted pool counts GPUs: MW = units x MW per unit
+            rate, gpu_rate = float(info.components.get("capital_usd_per_mwh_it", 0.0)), info.gpu_usd_per_mwh_it
+            idle_mwh = (n * size * period.hours - sum(mw * prices.hours[i] for (i, jj), mw in placed.items()
+                                                      if jj == j)) * info.mw_per_unit
+            capital += rate * idle_mwh
+            gpu_capital += gpu_rate * idle_mwh
             before = v[model.blocks_col[cid, p - 1]] if p else 0.0
             if n > before + 0.5:
-                mw = int(round((n - before) * size))
+                units = int(round((n - before) * size))
+                mw = units * info.mw_per_unit
                 rest = sum(q.hours for q in model.periods[p:])
-                builds.append({"capacity_id": cid, "period": period.label, "mw": mw,
-                               "capital_usd": round(rate * mw * rest, 2)})
-        extra = {EVICTION: fee, "capital_usd": capital, "gpu_depreciation_usd": fleet_depreciation_usd(scenario, period)}
+                builds.append({"capacity_id": cid, "period": period.label, "mw": round(mw, 3) if info.generation
+                               else units, "capital_usd": round((rate + gpu_rate) * mw * rest, 2)}
+                              | ({"gpus": units, "generation": info.generation} if info.generation else {}))
+        extra = {EVICTION: fee, "capital_usd": capital,
+                 "gpu_depreciation_usd": fleet_depreciation_usd(scenario, period) + gpu_capital}
         objective_p = _period_objective(model, p, v)
         money = layer_money(prob, prices, placed, short, moved, period.year, objective_p, extra)
         solution = _layer_solution(prob, placed, short, objective_p)
@@ -735,8 +741,8 @@ def capacity_values(model: HorizonModel, data: list, v: np.ndarray,
         return {}, {}, False
     exact = True
     base = h.getSolution()
-    build_capital = {cid: float(data[0].problem.capacities[cid].components.get("capital_usd_per_mwh_it", 0.0))
-                     for cid in model.block_mw}
+    build_capital = {cid: data[0].problem.capacities[cid].committed_usd_per_mwh_it()
+                     * data[0].problem.capacities[cid].mw_per_unit for cid in model.block_mw}
     duals = np.asarray(base.row_dual)
     base_obj = float(h.getInfo().objective_function_value)
     base_margin = lp.margin_of(np.asarray(base.col_value))

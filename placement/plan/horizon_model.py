@@ -234,7 +234,8 @@ def build_model(ctx, data: list, build_ids: frozenset, keep: list | None = None)
         size = int(getattr(spec, "block_mw", 0) or info.mw)
         count = max(info.mw // size, 0) if size > 0 else 0
         block_mw[cid] = size
-        capital = float(info.components.get("capital_usd_per_mwh_it", 0.0))
+        # per unit it counts (a fitted pool: per GPU, its MW per GPU): capital and any GPUs bought
+        capital = info.committed_usd_per_mwh_it() * info.mw_per_unit
         for p, pd in enumerate(data):
             b.period = p
             w = int(round(capital * pd.period.hours * size))

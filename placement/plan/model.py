@@ -79,6 +79,9 @@ class CapacityInfo:
     generation: str | None = None
     site_id: str = ""
     mw_per_unit: float = 1.0
+    #: a capacity in MW fitted with one generation (:func:`placement.plan.build.fitted_pool`): its
+    #: GPUs' depreciation [USD/MWh_IT], inside ``lcoe_usd_per_mwh_it`` and ``lcoe_by_year``
+    gpu_usd_per_mwh_it: float = 0.0
 
     def lcoe_in(self, year: int) -> float:
         """Levelized cost [USD/MWh_IT] of capacity brought into use in ``year``."""
@@ -87,8 +90,15 @@ class CapacityInfo:
     def components_in(self, year: int) -> dict:
         """Cost components [USD/MWh_IT] in ``year`` (an orbital shell's cost is all capital)."""
         if int(year) in self.lcoe_by_year:
-            return {"capital_usd_per_mwh_it": self.lcoe_by_year[int(year)]}
+            gpu = self.gpu_usd_per_mwh_it
+            return {"capital_usd_per_mwh_it": self.lcoe_by_year[int(year)] - gpu} | (
+                {"gpu_depreciation_usd_per_mwh_it": gpu} if gpu else {})
         return self.components
+
+    def committed_usd_per_mwh_it(self) -> float:
+        """What a build commits per MWh of IT it can carry [USD/MWh_IT]: the capital component and,
+        for a fitted pool, its GPUs' depreciation (paid from the build on, used or not)."""
+        return float(self.components.get("capital_usd_per_mwh_it", 0.0)) + self.gpu_usd_per_mwh_it
 
 
 @dataclass

@@ -11,7 +11,9 @@ the sum of its items and the plan's margin the sum of its periods (exact, in int
   its components (:data:`placement.ground.sites.COST_COMPONENTS`; an orbital shell's cost is all
   capital) times the MWh served.
 * **GPU depreciation**: every GPU fleet's straight-line depreciation over the period's share of
-  its year (:mod:`placement.plan.gpus`), used or not.
+  its year (:mod:`placement.plan.gpus`), used or not; on capacity in MW fitted with one generation,
+  its GPUs' depreciation per MWh of IT (:func:`placement.plan.build.fitted_pool`) on the MWh served,
+  or, for a candidate, on every built MW from the build on.
 * **Outage**: revenue lost while the capacity lacks full power, revenue x (1 - its availability).
 * **Migration**: the planning price per MW of running load moved.
 * **Eviction**: the fee per MW of a running evictable tenant left unserved once its notice can
@@ -41,7 +43,8 @@ MARGIN_ITEMS = ("revenue_usd", "energy_usd", "capital_usd", "carbon_usd", "water
 #: Cost item -> the capacity's cost component it comes from [USD per MWh of IT].
 COMPONENT_OF_ITEM = {"energy_usd": "energy_usd_per_mwh_it", "capital_usd": "capital_usd_per_mwh_it",
                      "carbon_usd": "carbon_usd_per_mwh_it", "water_usd": "water_usd_per_mwh_it",
-                     "delay_usd": "delay_usd_per_mwh_it", "it_capex_usd": "it_capex_usd_per_mwh_it"}
+                     "delay_usd": "delay_usd_per_mwh_it", "it_capex_usd": "it_capex_usd_per_mwh_it",
+                     "gpu_depreciation_usd": "gpu_depreciation_usd_per_mwh_it"}
 #: What a MW left unserved costs in cash, per demand node (``LayerPrices.unserved_item``).
 EVICTION, SLA_CREDITS, NOT_CASH = "eviction_usd", "sla_credits_usd", ""
 

@@ -83,11 +83,13 @@ class MultiPeriodPlan:
     @property
     def capacity_value_usd_per_mw_month(self) -> dict:
         """Capacity id -> {period label: value of one more MW, the rise of the period's margin
-        [USD per MW-month]}."""
+        [USD per MW-month]}; a GPU pool's value per GPU over the MW one GPU draws, as in
+        :meth:`capacity_value_records`."""
         out = {}
         for layer in self.layers:
             for j, cid in enumerate(layer.problem.capacity_ids):
-                out.setdefault(cid, {})[layer.period.label] = _per_month(layer.margin_values[j], layer.period)
+                per = layer.problem.capacities[cid].mw_per_unit
+                out.setdefault(cid, {})[layer.period.label] = _per_month(layer.margin_values[j] / per, layer.period)
         return out
 
     @property
@@ -97,8 +99,9 @@ class MultiPeriodPlan:
         out = {}
         for layer in self.layers:
             for j, cid in enumerate(layer.problem.capacity_ids):
+                per = layer.problem.capacities[cid].mw_per_unit
                 out.setdefault(cid, {})[layer.period.label] = _per_month(
-                    layer.values[j] - layer.margin_values[j], layer.period)
+                    (layer.values[j] - layer.margin_values[j]) / per, layer.period)
         return out
 
     def capacity_value_records(self) -> list[dict]:

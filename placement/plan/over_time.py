@@ -45,6 +45,7 @@ import numpy as np
 from placement.catalogs.validation import InputError
 from placement.plan.build import (
     capacities_of,
+    pool_spec,
     check_plan_size,
     demand_nodes,
     rtt_matrix,
@@ -100,7 +101,7 @@ def context_of(scenario, site_scores=None, shell_scores=None, device: str = "aut
     specs = {c.id: c for c in scenario.capacity}
     for cid, info in capacities.items():  # a GPU pool shares its site's contract
         if info.generation:
-            specs[cid] = dataclasses.replace(specs[info.site_id], id=cid)
+            specs[cid] = pool_spec(specs[info.site_id], info)
     windows = {cid: capacity_window(specs[cid], info, planning) for cid, info in capacities.items()}
     return PlanContext(scenario, planning, periods_of(planning), capacities, specs, windows)
 
@@ -173,8 +174,7 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
     for i, d in enumerate(demands):
         if d.discrete:
             violations[i, np.maximum(cap_mw, potential) < d.mw] |= RULE_BIT["size"]
-    lcoe = np.array([c.lcoe_in(period.year) - (c.components_in(period.year).get("capital_usd_per_mwh_it", 0.0)
-                                               if cid in capital_by_build else 0.0)
+    lcoe = np.array([c.lcoe_in(period.year) - (c.committed_usd_per_mwh_it() if cid in capital_by_build else 0.0)
                      for cid, c in caps.items()])
     # a GPU pool's costs per unit: its site's per MWh of IT x the MW one GPU draws
     per_unit = np.array([c.mw_per_unit for c in caps.values()], dtype=float)

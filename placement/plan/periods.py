@@ -96,10 +96,11 @@ def capacity_window(spec, info, planning) -> tuple[dt.datetime, dt.datetime]:
 
 
 def capacity_mw_in(spec, info, period: Period, planning=None) -> int:
-    """MW of a capacity in a period: its ramp (``mw_by_year``) or its size; a candidate campus
+    """MW of a capacity in a period (GPUs for a GPU pool): its ramp (``mw_by_year``) or its size; a candidate campus
     (``build = true``) with no ramp of its own comes online along its supply's ramp, from first to
     full power (linear between them, at the period's midpoint)."""
-    if getattr(info, "generation", None):  # a GPU pool: the GPUs it can promise in the period's year
+    if getattr(info, "generation", None) and (spec.gpus or spec.gpus_by_year):  # a fleet's pool: the GPUs
+        # it can promise in the period's year (a fitted pool follows the MW path below, in its GPUs)
         from placement.plan.gpus import GpuFleet
 
         start = planning.start_year if planning is not None else period.year
