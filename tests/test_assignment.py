@@ -98,7 +98,11 @@ def test_discrete_placement_is_optimal_against_brute_force():
 
 @pytest.fixture(scope="module")
 def default_plan():
-    sc = default_scenario()
+    """The default story counted in MW (catalogs/scenarios/megawatts.toml): an exclusive lease,
+    unsplittable blocks, residency and an RTT target on capacity counted in MW."""
+    from placement.catalogs import SCENARIO_DIR
+
+    sc = load_scenario(SCENARIO_DIR / "megawatts.toml")
     plan, problem = assign_problem(sc)
     return sc, plan, problem
 
@@ -302,9 +306,9 @@ def test_malformed_polygon_is_named(tmp_path):
 
 
 def test_cli_assign_evict_and_json(tmp_path):
-    from placement.catalogs import DEFAULT_SCENARIO
+    from placement.catalogs import DEFAULT_SCENARIO, SCENARIO_DIR
 
-    r = run_cli("assign", str(DEFAULT_SCENARIO), "--evict", "frontier-lab", "--format", "json")
+    r = run_cli("assign", str(SCENARIO_DIR / "megawatts.toml"), "--evict", "frontier-lab", "--format", "json")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["changes"]["freed_mw"] == 300 and doc["changes"]["evicted"] == ["frontier-lab"]

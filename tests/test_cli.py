@@ -30,7 +30,12 @@ def test_run_default_scenario_writes_outputs(tmp_path):
     plan = json.loads((tmp_path / "out" / "plan.json").read_text())
     from placement.scenario import default_scenario
 
-    assert plan["served_mw"] + plan["unserved_mw"] == sum(t.mw for t in default_scenario().tenants)
+    # every tenant counted in MW is served or unserved to the MW, every tenant counted in GPUs to the GPU
+    for t in default_scenario().tenants:
+        key = "gpus" if t.gpus else "mw"
+        served = sum(a.get(key, 0) for a in plan["assignments"] if a["tenant"] == t.id)
+        short = sum(u.get(key, 0) for u in plan["unserved"] if u["tenant"] == t.id)
+        assert served + short == pytest.approx(t.gpus or t.mw, abs=1e-6), t.id
     periods = json.loads((tmp_path / "out" / "plan_periods.json").read_text())
     assert periods["records"] and periods["periods"][0]["label"] == "2026"
     assert (tmp_path / "out" / "timeline.png").read_bytes()[:4] == b"\x89PNG"

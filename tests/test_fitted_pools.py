@@ -157,3 +157,21 @@ def test_a_pools_value_of_one_more_mw_reads_the_same_in_every_output(tmp_path):
     (ranked,) = [r for r in doc["build_next"] if r["capacity_id"] == "dallas-tx:H100"]
     assert ranked["mean_value_usd_per_mw_month"] == pytest.approx(sum(values) / len(values), abs=0.02)
     assert ranked["peak_value_usd_per_mw_month"] == pytest.approx(max(values), abs=0.02)
+
+
+def test_the_timeline_draws_a_pools_gpus_as_mw(tmp_path, monkeypatch):
+    """The plan timeline stacks MW: 50,000 H100 at 1.39 kW draw 69.5 MW, not 50,000."""
+    import placement
+    from placement.outputs import plots
+    from placement.plan.outputs import timeline_png
+
+    figs = []
+    original = plots._png
+    monkeypatch.setattr(plots, "_png", lambda fig: figs.append(fig) or original(fig))
+    path = tmp_path / "s.toml"
+    path.write_text(text('[[capacity]]\nid = "dallas-tx"\nmw = 200\ngeneration = "H100"\n',
+                         '[[tenant]]\nid = "lab"\ngpus = 50000\nprice_usd_per_gpu_hour = 2.5\n', (2026, 2027)))
+    plan = placement.plan(placement.load_scenario(path), method="rolling")
+    timeline_png(plan)
+    for ax in figs[-1].axes[:2]:
+        assert ax.dataLim.y1 == pytest.approx(50_000 * 1.39 / 1000, abs=1e-6)

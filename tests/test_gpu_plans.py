@@ -215,7 +215,7 @@ def test_the_bundled_gpu_story(tmp_path):
         rows = [r for r in doc["records"] if r["tenant"] == run]
         assert rows and all(r["capacity_id"] == "colossus-2:GB200" for r in rows)
     report = (tmp_path / "o" / "report.md").read_text()
-    assert "GPU fleet colossus-1 in 2026:" in report and "so it serves inference" in report
+    assert "GPU fleets in 2026:** colossus-1: " in report and "so it serves inference" in report
     assert len(report.splitlines()) <= 80
 
 
@@ -227,3 +227,39 @@ def test_a_contract_covering_part_of_a_period_earns_for_the_hours_it_covers(tmp_
     (rec,) = doc["records"]
     assert rec["revenue_usd"] == pytest.approx(1000 * 275 * 24 * 3.0)
     assert rec["revenue_usd_per_gpu_hour"] == pytest.approx(3.0)
+
+
+def test_a_growing_training_tenant_runs_in_homogeneous_blocks(tmp_path):
+    """In-house training of 140,000 GB200 in 2026 growing to 280,000 in 2027, in blocks of 140,000:
+    two campuses of 150,000 GB200 (148,669 promised each) hold one block each, so both blocks run,
+    each whole on one campus; asked as one homogeneous block of 280,000, it fits nowhere in 2027."""
+    capacity = ('id = "colossus-2"\ngpus = { GB200 = 150000 }\n[[capacity]]\nid = "richland-la"\n'
+                'gpus = { GB200 = 150000 }\n')
+    tenant = ('[[tenant]]\nid = "training"\ngpus = 140000\ngpus_by_year = { 2027 = 280000 }\nblock_gpus = 140000\n'
+              'homogeneous = true\ngenerations = ["GB200"]\nclass = "internal"\ninternal = true\n')
+    for extra in ([], ["--rolling"]):
+        doc = plan_json(tmp_path, scenario_text(capacity, tenant, (2026, 2027)), *extra)
+        rows = {p: [r for r in doc["records"] if r["period"] == p] for p in ("2026", "2027")}
+        assert [r["gpus"] for r in rows["2026"]] == [140_000]
+        assert sorted(r["gpus"] for r in rows["2027"]) == [140_000, 140_000]
+        assert {r["capacity_id"] for r in rows["2027"]} == {"colossus-2:GB200", "richland-la:GB200"}
+        assert doc["unserved"] == []
+    whole = tenant.replace("block_gpus = 140000\n", "")
+    doc = plan_json(tmp_path, scenario_text(capacity, whole, (2026, 2027)))
+    (u,) = [u for u in doc["unserved"] if u["period"] == "2027"]
+    assert u["gpus"] == 280_000 and "homogeneous block of 280,000 GPUs" in u["reason"]
+
+
+@pytest.mark.parametrize("tenant, field", [
+    ('gpus = 1000\nblock_gpus = 2000\n', "block_gpus"),
+    ('gpus = 1000\ngpus_by_year = { 2027 = 500 }\nblock_gpus = 800\n', "block_gpus"),
+    ('gpus = 1000\nblock_gpus = 10.5\n', "block_gpus"),
+    ('gpus = 1000\ngpus_by_year = { 2027 = -5 }\n', "gpus_by_year"),
+    ('gpus = 1000\ngpus_by_year = { 2031 = 5000 }\n', "gpus_by_year"),
+    ('gpus = 1000\ngpus_by_year = [5000]\n', "gpus_by_year"),
+    ('mw = 10\ngpus_by_year = { 2027 = 5000 }\n', "gpus_by_year"),
+    ('mw = 10\nblock_gpus = 5\n', "block_gpus"),
+])
+def test_bad_gpu_ramps_and_blocks_exit_2_in_one_line(tmp_path, tenant, field):
+    line = refused(tmp_path, scenario_text(CAMPUS, f'[[tenant]]\nid = "t"\n{tenant}', (2026, 2028)))
+    assert field in line, line

@@ -278,8 +278,9 @@ def test_plan_map_png_labels_every_capacity_without_overlap(captured, assigned):
     ax = fig.axes[0]
     labels = [t for t in ax.texts if hasattr(t, "xyann")]
     text = "\n".join(t.get_text() for t in labels)
-    ground = [c for c in problem.capacities.values() if c.kind == "ground"]
-    assert all(f"{c.id} " in text for c in ground)
+    # a campus of GPU pools shows once, as its site
+    ground = {c.site_id or c.id for c in problem.capacities.values() if c.kind == "ground"}
+    assert "colossus-1" in ground and all(f"{cid} " in text for cid in ground)
     renderer = _renderer(fig)
     boxes = [Text.get_window_extent(t, renderer).extents for t in labels]
     assert not any(_overlap(a, b) for a, b in itertools.combinations(boxes, 2))
@@ -298,14 +299,18 @@ def test_replan_map_and_geojson_mark_the_failed_capacity(captured):
 
     plan_map_png(view_of_assignment(plan, problem, sc), sc.demand())
     ax = captured[-1].axes[0]
-    assert any(t.get_text() == "colossus-1 failed (300 MW)" for t in ax.texts)
+    # the campus fails whole: its three GPU pools, 99,112 H100 and 69,378 H200 at 1.39 kW and
+    # 29,733 GB200 at 1.95 kW (gpus.csv all-in power; spares held back): 292 MW
+    assert sorted(problem.failed) == ["colossus-1:GB200", "colossus-1:H100", "colossus-1:H200"]
+    mw = (99_112 + 69_378) * 1.39 / 1000 + 29_733 * 1.95 / 1000
+    assert any(t.get_text() == f"colossus-1 failed ({mw:.0f} MW)" for t in ax.texts)
     assert "failed capacity" in [t.get_text() for t in ax.get_legend().get_texts()]
     gj = plan_outputs.plan_geojson(plan, problem, sc, sc.demand())
     failed = [f for f in gj["features"] if f["properties"]["layer"] == "failed"]
     assert [f["properties"]["id"] for f in failed] == ["colossus-1"]
-    assert failed[0]["properties"]["capacity_mw"] == 300
+    assert failed[0]["properties"]["capacity_mw"] == pytest.approx(mw, abs=1e-3)
     capacity_ids = {f["properties"]["id"] for f in gj["features"] if f["properties"]["layer"] == "capacity"}
-    assert "colossus-1" not in capacity_ids
+    assert not any(cid.startswith("colossus-1") for cid in capacity_ids)
 
 
 # --- what the maps draw (issue 20 item 7) ---------------------------------------------------------
@@ -458,7 +463,8 @@ def test_tenant_and_capacity_palettes_share_no_colour(assigned, captured):
     line_colours = {to_rgb(ln.get_color()) for ln in ax.lines if str(ln.get_gid()).startswith("user-line:")}
     fills = {tuple(np.round(c[:3], 6)) for c in _by_gid(ax, "capacities").get_facecolors()}
     assert line_colours and fills and not ({tuple(np.round(c, 6)) for c in line_colours} & fills)
-    assert len(line_colours) == len(view.tenants)  # and tenants apart from one another
+    # and tenants apart from one another (a tenant wholly in orbit draws no line)
+    assert len(line_colours) == len({f.tenant for f in view.flows}) >= 5
     # the HTML map draws with the same two palettes
     fig = plan_map_dict([view], sc.demand())
 
@@ -470,4 +476,5 @@ def test_tenant_and_capacity_palettes_share_no_colour(assigned, captured):
     html_lines = {rgb(t["line"]["color"]) for t in fig["data"] if str(t.get("legendgroup", "")).startswith("tenant:")}
     html_fills = {rgb(c) for t in fig["data"] if t.get("name", "").startswith("capacity") for c in t["marker"]["color"]}
     assert html_lines and html_fills and not (html_lines & html_fills)
-    assert html_lines == {rgb(c) for c in TENANT_COLOURS[:len(view.tenants)]}
+    drawn = {f.tenant for f in view.flows}
+    assert html_lines == {rgb(c) for t, c in zip(view.tenants, TENANT_COLOURS) if t in drawn}

@@ -178,10 +178,17 @@ def test_margin_is_itemised_and_the_headline_is_the_sum_of_the_periods(tmp_path,
 def test_default_scenario_headline_is_the_sum_of_its_periods():
     """The issue's case: periods summed to 10,999 M USD against a headline of 10.98 bn (the eviction
     fee and migration were not in the periods)."""
-    plan = placement.plan(placement.default_scenario(), device="cpu")
+    from placement.catalogs import SCENARIO_DIR
+    from placement.scenario import load_scenario
+
+    # the story counted in MW, where the plan uses the expel clause
+    plan = placement.plan(load_scenario(SCENARIO_DIR / "megawatts.toml"), device="cpu")
     doc = json.loads(json.dumps(plan.to_dict(), default=float))
     check_margin_sums(doc)
     assert doc["eviction_usd"] == pytest.approx(300 * 60000)  # frontier-lab: 300 MW at its fee
+    # and the default, counted in GPUs: its periods add up to its headline too
+    check_margin_sums(json.loads(json.dumps(placement.plan(placement.default_scenario(), device="cpu").to_dict(),
+                                            default=float)))
     # one more MW: money (margin) beside the penalties (CSV / JSON fields)
     rec = doc["capacity_values"][0]
     assert {"capacity_id", "period", "value_usd_per_mw_month", "penalty_relief_usd_per_mw_month"} <= set(rec)

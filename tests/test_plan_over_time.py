@@ -229,13 +229,24 @@ def test_quarterly_periods_start_a_may_lease_in_q2(tmp_path, scored):
 
 
 def test_public_plan_and_graph(scored):
+    from placement.catalogs import SCENARIO_DIR
+    from placement.scenario import load_scenario
+
     sc = placement.default_scenario()
     p = placement.plan(sc)
     assert isinstance(p, placement.MultiPeriodPlan)
-    # richland-la comes online along its ramp (first power 2027, full in 2029): in-house training
-    # takes the Memphis campus in 2027, expelling the lab once its notice has run
-    assert p.evictions == [{"tenant": "frontier-lab", "period": "2027", "mw": 300}]
+    # counted in GPUs, the mixed campus serves the lab (inference) all along, and every in-house
+    # training block runs whole on one pool of GB200: the expel clause is never worth using
+    assert p.evictions == []
+    assert {r["capacity_id"] for r in p.rows if r["tenant"] == "frontier-lab"} == {
+        "colossus-1:H100", "colossus-1:H200", "colossus-1:GB200"}
+    training = [r for r in p.rows if r["tenant"] == "inhouse-training"]
+    assert training and all(r["capacity_id"].endswith(":GB200") and r["gpus"] % 140_000 == 0 for r in training)
     assert p.margin_usd > 0 and p.build_next[0]["mean_value_usd_per_mw_month"] > 0
+    # counted in MW, richland-la comes online along its ramp (first power 2027, full in 2029): in-house
+    # training takes the Memphis campus in 2027, expelling the lab once its notice has run
+    mw = placement.plan(load_scenario(SCENARIO_DIR / "megawatts.toml"))
+    assert mw.evictions == [{"tenant": "frontier-lab", "period": "2027", "mw": 300}]
     doc = p.to_dict()
     assert {"records", "evictions", "build_next", "margin_usd", "objective_usd"} <= set(doc)
     assert json.loads(json.dumps(doc, default=float))
@@ -247,7 +258,8 @@ def test_cli_plan_and_quote(tmp_path):
     r = run_cli("plan", str(DEFAULT_SCENARIO), "--format", "json")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["evictions"][0]["tenant"] == "frontier-lab"
+    lab = [rec for rec in doc["records"] if rec["tenant"] == "frontier-lab"]
+    assert lab and all(rec["capacity_id"].startswith("colossus-1:") and rec["gpus"] > 0 for rec in lab)
     out = tmp_path / "plan-out"
     r = run_cli("plan", str(DEFAULT_SCENARIO), "--out", str(out))
     assert r.returncode == 0, r.stderr
@@ -362,22 +374,48 @@ def test_monthly_periods_honour_a_90_day_notice_to_the_month(tmp_path, scored):
     assert plan.evictions == [{"tenant": "renter", "period": "2026-04", "mw": 100}]
 
 
-def test_the_default_story_planned_monthly():
-    """Issue 23's story, monthly over 2026-2027 (ramps past the horizon left out): the lab's lease on
-    the Memphis campus from May 2026 on 180-day renewable terms with 90 days' notice, in-house
-    training growing in 2027 — the lab is served from 2026-05 and expelled once the campus is
-    worth more to in-house training, never before its notice has run."""
+def monthly_2026_2027(sc):
+    """A scenario planned monthly over 2026-2027, its ramps and contracts past 2027 left out."""
     import datetime as dt
-
-    sc = placement.default_scenario()
 
     def trim(ramp):
         return {y: v for y, v in ramp.items() if y <= 2027}
 
-    sc = dataclasses.replace(
+    return dataclasses.replace(
         sc, planning=dataclasses.replace(sc.planning, period="month", start_year=2026, end_year=2027),
-        tenants=[dataclasses.replace(t, mw_by_year=trim(t.mw_by_year)) for t in sc.tenants],
-        capacity=[dataclasses.replace(c, mw_by_year=trim(c.mw_by_year)) for c in sc.capacity])
+        tenants=[dataclasses.replace(t, mw_by_year=trim(t.mw_by_year), gpus_by_year=trim(t.gpus_by_year))
+                 for t in sc.tenants if t.start is None or t.start < dt.datetime(2028, 1, 1)],
+        capacity=[dataclasses.replace(c, mw_by_year=trim(c.mw_by_year), gpus_by_year=trim(c.gpus_by_year))
+                  for c in sc.capacity])
+
+
+def test_the_default_story_planned_monthly():
+    """Issue 23's story, monthly over 2026-2027: the lab rents every GPU of the Memphis campus from
+    May 2026 on 180-day renewable terms with 90 days' notice and an expel clause; in-house training
+    grows in 2027 on the GB200 campus. The lab is served every month from 2026-05, on the campus's
+    three generations, and never expelled (its mixed campus holds no training block); each training
+    block runs whole on GB200 from the month its campus holds it."""
+    p = placement.plan(monthly_2026_2027(placement.default_scenario()), device="cpu")
+    assert len(p.periods) == 24
+    served = sorted({r["period"] for r in p.rows if r["tenant"] == "frontier-lab"})
+    assert served == [q.label for q in p.periods if q.label >= "2026-05"]
+    assert {r["capacity_id"] for r in p.rows if r["tenant"] == "frontier-lab"} == {
+        "colossus-1:H100", "colossus-1:H200", "colossus-1:GB200"}
+    assert p.evictions == []
+    training = [r for r in p.rows if r["tenant"] == "inhouse-training"]
+    assert training and all(r["capacity_id"].endswith(":GB200") and r["gpus"] % 140_000 == 0 for r in training)
+
+
+def test_the_megawatt_story_planned_monthly():
+    """The same story counted in MW (catalogs/scenarios/megawatts.toml): in-house training can use
+    any campus, so the lab is served from 2026-05 and expelled once the campus is worth more to
+    in-house training, never before its notice has run."""
+    import datetime as dt
+
+    from placement.catalogs import SCENARIO_DIR
+    from placement.scenario import load_scenario
+
+    sc = monthly_2026_2027(load_scenario(SCENARIO_DIR / "megawatts.toml"))
     p = placement.plan(sc, device="cpu")
     assert len(p.periods) == 24
     lab = next(t for t in sc.tenants if t.id == "frontier-lab")

@@ -82,7 +82,8 @@ def test_now_is_the_first_period_by_name_and_equals_its_rows(report, plan_doc):
     unserved = sum(u["mw"] for u in plan_doc["unserved"] if u["period"] == first)
     m = re.search(rf"\*\*Served in {first}:\*\* ([\d,]+) MW of ([\d,]+) MW demanded; unserved ([\d,]+) MW", now)
     assert m, now
-    assert (_number(m[1]), _number(m[2]), _number(m[3])) == (served, served + unserved, unserved)
+    # MW as printed: whole MW (a GPU pool's are its GPUs x their kW)
+    assert (_number(m[1]), _number(m[2]), _number(m[3])) == (round(served), round(served + unserved), round(unserved))
     m = re.search(rf"\*\*Margin in {first}:\*\* (-?[\d,]+) M USD on ([\d,]+) M USD of revenue", now)
     assert m, now
     assert _number(m[1]) == round(_period_margin_usd(plan_doc, first) / 1e6)
@@ -93,7 +94,7 @@ def test_now_is_the_first_period_by_name_and_equals_its_rows(report, plan_doc):
     for cells in table:
         tenant = cells[0] or tenant
         printed.add((tenant, cells[1], _number(cells[2])))
-    assert printed == {(r["tenant"], r["capacity_id"], r["mw"]) for r in rows}
+    assert printed == {(r["tenant"], r["capacity_id"], round(r["mw"])) for r in rows}
     # the period's figures say which period they are for
     assert all(first in ln for ln in now.splitlines() if ln.startswith("- **"))
 
@@ -146,7 +147,9 @@ def test_the_plan_builds_and_how_it_was_solved_read_as_in_the_plan(report, plan_
     assert plan_doc["method"] == "horizon" and plan_doc["builds"]
     (line,) = [ln for ln in report.splitlines() if ln.startswith("- **The plan builds:**")]
     for b in plan_doc["builds"]:
-        assert f"{b['capacity_id']} {b['mw']:,} MW from {b['period']} (capital {round(b['capital_usd'] / 1e6):,} M USD)" in line
+        gpus = f" ({b['gpus']:,} {b['generation']})" if "gpus" in b else ""  # a build fitted with GPUs
+        assert (f"{b['capacity_id']} {round(b['mw']):,} MW{gpus} from {b['period']} "
+                f"(capital {round(b['capital_usd'] / 1e6):,} M USD)") in line
     proof = "whole horizon, proven optimal" if plan_doc["optimality_gap_usd"] == 0 else "time limit reached"
     span = f"{plan_doc['periods'][0]['label']}-{plan_doc['periods'][-1]['label']}"
     (margin,) = [ln for ln in report.splitlines() if ln.startswith(f"- **Margin {span}:**")]

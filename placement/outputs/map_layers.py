@@ -29,7 +29,7 @@ from placement.earth.demand import CONTINENTS, demand_points
 
 __all__ = ["TENANT_COLOURS", "capacity_colour", "tenant_colours", "demand_dots", "region_centroid", "user_regions",
            "Flow", "CapacitySpot", "MapView", "flows_of", "view_of_assignment", "view_of_period",
-           "separate_markers"]
+           "separate_markers", "site_of"]
 
 #: Tenant lines: saturated qualitative colours (Okabe & Ito 2008 colour-blind-safe set and tab10
 #: reds/purples/browns), none of them blue or grey, so no tenant shares a colour with capacity.
@@ -106,6 +106,8 @@ class Flow:
     lon_from: float
     lat_to: float
     lon_to: float
+    #: the capacity in the plan (a GPU pool's own id; ``capacity_id`` is its site, as maps show it)
+    pool_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,25 +151,53 @@ def flows_of(placed: dict, demands, capacities: dict, default_users: dict, cell_
         if c is None or d is None or mw <= 0 or getattr(c, "kind", "ground") != "ground":
             continue
         users = dict(getattr(d, "users", None) or {}) or dict(default_users or {})
+        mw = float(mw) * float(getattr(c, "mw_per_unit", 1.0))  # a pool's GPUs as MW
         for code, share, lat, lon in user_regions(users, cell_deg):
-            out.append(Flow(d.tenant.id, code, cid, float(mw) * share, lat, lon, float(c.lat_deg), float(c.lon_deg)))
+            out.append(Flow(d.tenant.id, code, site_of(c)[0], mw * share, lat, lon, float(c.lat_deg),
+                            float(c.lon_deg), cid))
     return out
 
 
-def _spot(c, used: int, capacity_mw: int, value=None) -> CapacitySpot:
+def site_of(c) -> tuple[str, str]:
+    """(id, name) a capacity shows on a map: a GPU pool shows as its site (the campus), its
+    generation left out of the name."""
+    gen = getattr(c, "generation", None)
+    if not gen:
+        return c.id, str(getattr(c, "name", c.id))
+    name = str(getattr(c, "name", c.id))
+    return c.site_id or c.id, name[: -len(gen) - 1] if name.endswith(" " + gen) else name
+
+
+def _sites(spots: list) -> list:
+    """One spot per site: a campus's GPU pools summed (MW), the best value of one more MW among them."""
+    out = {}
+    for s in spots:
+        if s.id not in out:
+            out[s.id] = s
+            continue
+        o = out[s.id]
+        values = [v for v in (o.value_usd_per_mw_month, s.value_usd_per_mw_month) if v is not None]
+        out[s.id] = CapacitySpot(o.id, o.name, o.kind, o.lat_deg, o.lon_deg, o.capacity_mw + s.capacity_mw,
+                                 o.used_mw + s.used_mw, max(values) if values else None)
+    return list(out.values())
+
+
+def _spot(c, used: float, capacity_mw: float, value=None) -> CapacitySpot:
+    """A capacity's spot; ``used`` and ``capacity_mw`` in MW (a pool's GPUs times their MW)."""
     lat, lon = getattr(c, "lat_deg", None), getattr(c, "lon_deg", None)  # None in orbit
-    return CapacitySpot(c.id, str(getattr(c, "name", c.id)), c.kind, np.nan if lat is None else float(lat),
-                        np.nan if lon is None else float(lon), int(capacity_mw), int(used), value)
+    sid, name = site_of(c)
+    return CapacitySpot(sid, name, c.kind, np.nan if lat is None else float(lat),
+                        np.nan if lon is None else float(lon), int(round(capacity_mw)), int(round(used)), value)
 
 
 def view_of_assignment(plan, problem, scenario) -> MapView:
     """The map of a one-period assignment (``placement assign``): capacity online by the scenario's
     horizon year."""
     used = {u["capacity_id"]: u for u in plan.utilization}
-    caps = [_spot(c, used[c.id]["used_mw"], used[c.id]["capacity_mw"]) for c in problem.capacities.values()]
+    caps = _sites([_spot(c, used[c.id]["used_mw"], used[c.id]["capacity_mw"]) for c in problem.capacities.values()])
     flows = flows_of(plan.demand_flows, problem.demands, problem.capacities, scenario.demand_weights,
                      scenario.demand_cell_deg)
-    failed = [_spot(c, 0, c.mw) for c in getattr(problem, "failed", {}).values()]
+    failed = _sites([_spot(c, 0, c.mw * c.mw_per_unit) for c in getattr(problem, "failed", {}).values()])
     tenants = sorted({a["tenant"] for a in plan.assignments})
     return MapView(f"for {scenario.assignment.horizon_year}", caps, flows, failed, int(plan.served_mw),
                    int(plan.unserved_mw), tenants)
@@ -180,19 +210,25 @@ def view_of_period(period_plan, scenario, index: int = 0, values: dict | None = 
     layer = period_plan.layers[index]
     label = layer.period.label
     problem = layer.problem
-    used = {}
-    for (_, cid), mw in layer.placed.items():
-        used[cid] = used.get(cid, 0) + int(mw)
+    used = {}  # MW (a pool's GPUs times their MW)
+    for (_, cid), n in layer.placed.items():
+        used[cid] = used.get(cid, 0.0) + float(n) * problem.capacities[cid].mw_per_unit
     caps = []
     for c in problem.capacities.values():
         value = ((values or {}).get(c.id) or {}).get(label)
-        caps.append(_spot(c, used.get(c.id, 0), c.mw, None if value is None else float(value[0])))
+        caps.append(_spot(c, used.get(c.id, 0), c.mw * c.mw_per_unit, None if value is None else float(value[0])))
+    caps = _sites(caps)
     flows = flows_of(layer.placed, problem.demands, problem.capacities, scenario.demand_weights,
                      scenario.demand_cell_deg)
-    served = sum(used.values())
-    demanded = sum(int(d.mw) for d in problem.demands)
+    served = int(round(sum(used.values())))
+    unit = problem.unit_mw if problem.unit_mw is not None else np.ones(len(problem.demands))
+    placed = {}
+    for (key, _), n in layer.placed.items():
+        placed[key] = placed.get(key, 0) + int(n)
+    short = int(round(sum(max(int(d.mw) - placed.get(d.key, 0), 0) * float(unit[i])
+                          for i, d in enumerate(problem.demands))))
     tenants = sorted({key[0] for (key, _), mw in layer.placed.items() if mw > 0})
-    return MapView(f"in {label}", caps, flows, [], served, max(demanded - served, 0), tenants)
+    return MapView(f"in {label}", caps, flows, [], served, short, tenants)
 
 
 def separate_markers(xy, radius, *, gap: float = 1.0, iterations: int = 500) -> np.ndarray:

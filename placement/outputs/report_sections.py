@@ -12,7 +12,7 @@ from placement.plan.periods import period_spans
 __all__ = ["now_blocks", "build_next_blocks", "over_the_years_blocks", "assignment_blocks", "replan_blocks"]
 
 #: Rows of the "value of one more MW" table.
-VALUE_ROWS = 6
+VALUE_ROWS = 5
 
 
 def _tenant_order(scenario) -> dict:
@@ -51,7 +51,7 @@ def now_blocks(doc: dict, money: list, scenario) -> list:
 
 
 def fleet_blocks(doc: dict, label: str, scenario) -> list:
-    """One line per GPU fleet in the period: its GPUs by generation, its largest block of one
+    """One line on the GPU fleets in the period: per fleet its GPUs by generation, its largest block of one
     generation that can be promised, and who runs there, training blocks (homogeneous) or mixed
     work; a fleet of mixed generations whose largest block is below every training block asked says
     so: it suits inference, not one training job."""
@@ -62,7 +62,7 @@ def fleet_blocks(doc: dict, label: str, scenario) -> list:
         return []
     year = int(str(label)[:4])
     tenants = {t.id: t for t in scenario.tenants}
-    blocks = [t.gpus for t in scenario.tenants if t.gpus and t.homogeneous]
+    blocks = [t.block_gpus or t.gpus for t in scenario.tenants if t.gpus and t.homogeneous]
     out = []
     for c in fleets:
         fleet = GpuFleet.of(c, scenario.planning.start_year)
@@ -80,15 +80,18 @@ def fleet_blocks(doc: dict, label: str, scenario) -> list:
         if len(have) > 1 and blocks and usable[gen] < min(blocks):
             text += (f". Mixed generations: no training block asked ({min(blocks):,} GPUs or more) fits, so it "
                      f"serves inference")
-        out.append(("li", f"GPU fleet {c.id} in {label}:", text))
-    return out
+        out.append((c.id, text))
+    if len(out) == 1:
+        return [("li", f"GPU fleet {out[0][0]} in {label}:", out[0][1])]
+    return [("li", f"GPU fleets in {label}:", "; ".join(f"{cid}: {text}" for cid, text in out))] if out else []
 
 
 def _off_rows_label(doc: dict) -> str:
-    """What the margin carries beside its records: migration, eviction, SLA credits, and the GPU
-    fleets' depreciation where there is any."""
+    """What the margin carries beside its records: migration, eviction, SLA credits, the GPU
+    fleets' depreciation where there is any, and the capital (and GPUs) of built MW no tenant uses."""
     gpus = any(float(p.get("gpu_depreciation_usd") or 0) for p in doc.get("periods") or [] if isinstance(p, dict))
-    return "migration, eviction, SLA credits" + (", GPU depreciation" if gpus else "")
+    return ("migration, eviction, SLA credits" + (", GPU fleets' depreciation" if gpus else "")
+            + (", builds standing idle" if doc.get("builds") else ""))
 
 
 def _utilisation_blocks(doc: dict, label: str) -> list:
@@ -200,7 +203,9 @@ def build_next_blocks(recs: list, scenario, shell_scores, doc: dict | None, labe
     builds = (doc or {}).get("builds") or []
     if builds:
         blocks.append(("li", "The plan builds:", "; ".join(
-            f"{b['capacity_id']} {int(b['mw']):,} MW from {b['period']} (capital {millions(float(b['capital_usd'])):,} M USD)"
+            f"{b['capacity_id']} {round(b['mw']):,} MW"
+            + (f" ({b['gpus']:,} {b['generation']})" if "gpus" in b else "")
+            + f" from {b['period']} (capital {millions(float(b['capital_usd'])):,} M USD)"
             for b in builds) + f", committed from then to {labels[-1] if labels else 'the end'}, used or not"))
     if not recs:
         blocks.append(("li", "", "no site scores in this run (placement run or placement sites rank them)"))
@@ -240,9 +245,12 @@ def over_the_years_blocks(doc: dict, money: list, values: dict, scenario) -> lis
     shown = millions_adding_up([m["margin_usd"] for m in money])
     blocks = [("h2", f"Over the years, {span}")]
     price = getattr(getattr(scenario, "planning", None), "internal_price_usd_per_mw_month", None)
+    internal = [t for t in getattr(scenario, "tenants", ()) or () if t.tenant_class == "internal"]
+    valued = ([f"counted in MW at {price:,.0f} USD per MW-month"] if price and any(not t.gpus for t in internal) else []) \
+        + (["counted in GPUs at its generation's market price in the year"] if any(t.gpus for t in internal) else [])
     blocks.append(("li", f"Margin {span}:", f"{sum(shown):,} M USD, the sum of the period margins below (each rounded so they add up), on "
                                             f"{sum(millions(m['revenue_usd']) for m in money):,} M USD of revenue"
-                   + (f" (in-house work valued at {price:,.0f} USD per MW-month)" if price else "")
+                   + (f" (in-house work valued {', and '.join(valued)})" if valued else "")
                    + "; solved " + proof_text(doc.get("method", "rolling"), float(doc.get("optimality_gap_usd", 0)),
                                               bool(doc.get("optimal")))))
     total = doc.get("margin_usd")

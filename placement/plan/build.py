@@ -237,13 +237,14 @@ def demand_nodes(scenario, tenants=None) -> list[DemandNode]:
         if t.mw <= 0:
             continue
         users = dict(t.users) or dict(scenario.demand_weights)
-        if t.gpus and t.homogeneous:
+        block = getattr(t, "block_gpus", 0) if t.gpus else t.block_mw  # a GPU tenant's mw counts its GPUs
+        if t.gpus and t.homogeneous and not block:
             out.append(DemandNode((t.id,), t, t.mw, users, True, t.exclusive, "homogeneous block"))
         elif t.exclusive or t.single_site:
             out.append(DemandNode((t.id,), t, t.mw, users, True, t.exclusive, "exclusive lease" if t.exclusive else ""))
-        elif t.block_mw:
-            k = max(t.mw // t.block_mw, 1)
-            sizes = [t.block_mw] * k
+        elif block:
+            k = max(t.mw // block, 1)
+            sizes = [block] * k
             sizes[-1] += t.mw - sum(sizes)
             for j, mw in enumerate(sizes, start=1):
                 out.append(DemandNode((t.id, "block", j), t, mw, users, True, False, f"block {j} of {k}"))
@@ -368,10 +369,12 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
         raise InputError("assign", "failed", next(f for f in failed if list(failed).count(f) > 1), "named twice")
     if len(set(evicted)) < len(evicted):
         raise InputError("assign", "evicted", next(e for e in evicted if list(evicted).count(e) > 1), "named twice")
-    for f in failed:
-        if f not in capacities:
+    for f in failed:  # a site of GPU pools fails whole: every pool of it
+        pools = [cid for cid, c in capacities.items() if c.generation and c.site_id == f]
+        if f not in capacities and not pools:
             raise InputError("assign", "failed", f, "not a capacity id of this scenario")
-        failed_caps[f] = capacities.pop(f)
+        for cid in pools or [f]:
+            failed_caps[cid] = capacities.pop(cid)
     for e in evicted:
         if e not in tenant_ids:
             raise InputError("assign", "evicted", e, "not a tenant id of this scenario")

@@ -34,7 +34,7 @@ _TENANT_KEYS = {"id", "mw", "internal", "kind", "exclusive", "single_site", "blo
                 "residency", "latency_penalty_usd_per_mwh_per_ms", "description", "price_usd_per_mw_month", "start",
                 "end", "term_days", "renewable", "notice_days", "class", "evictable", "eviction_cost_usd_per_mw",
                 "mw_by_year", "capacities", "uptime_target", "sla_credits", "gpus", "generations", "homogeneous",
-                "any_generation", "price_usd_per_gpu_hour"}
+                "any_generation", "price_usd_per_gpu_hour", "gpus_by_year", "block_gpus"}
 _CAPACITY_KEYS = {"id", "mw", "online_year", "price_usd_per_mwh", "online", "retire", "mw_by_year", "build",
                   "block_mw", "gpus", "gpus_by_year", "generation"}
 #: The largest MW a tenant or capacity entry may carry.
@@ -391,10 +391,11 @@ def _checked_table(where: str, params, field: str, cls, parse):
     return params if all(_same(getattr(params, k), v) for k, v in vars(checked).items()) else checked
 
 
-def _ramp_inside(where: str, mw_by_year: dict, planning: PlanningParameters, prefix: str = "") -> None:
+def _ramp_inside(where: str, mw_by_year: dict, planning: PlanningParameters, prefix: str = "",
+                 key: str = "mw_by_year") -> None:
     for y in mw_by_year:
         if not planning.start_year <= y <= planning.end_year:
-            raise InputError(where, f"{prefix}mw_by_year.{y}", mw_by_year[y],
+            raise InputError(where, f"{prefix}{key}.{y}", mw_by_year[y],
                              f"outside the planning horizon {planning.start_year}-{planning.end_year}")
 
 
@@ -420,6 +421,7 @@ def check_tenant_horizon(where: str, planning: PlanningParameters, tenant: Tenan
     prefix = f"{field}." if field else ""
     span_days = (planning.end - planning.start).days
     _ramp_inside(where, tenant.mw_by_year, planning, prefix)
+    _ramp_inside(where, tenant.gpus_by_year, planning, prefix, "gpus_by_year")
     if tenant.notice_days > span_days:
         raise InputError(where, f"{prefix}notice_days", tenant.notice_days,
                          f"longer than the planning horizon ({span_days} days)")

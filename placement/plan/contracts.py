@@ -90,6 +90,11 @@ class Tenant:
     any_generation: bool = False
     #: revenue [USD per GPU-hour] (a GPU tenant; None: in-house work at its generation's market price)
     price_usd_per_gpu_hour: float | None = None
+    #: GPUs from each listed year on (before the first: ``gpus``), a GPU tenant's ramp
+    gpus_by_year: dict = field(default_factory=dict)
+    #: a GPU tenant placed in unsplittable blocks of this many GPUs, each on one pool (so of one
+    #: generation): successive training runs (0: the whole tenant, or split freely if not homogeneous)
+    block_gpus: int = 0
 
     def mw_in(self, year: int) -> int:
         """MW the tenant wants in ``year`` (its ramp)."""
@@ -104,8 +109,15 @@ class Tenant:
         return max([self.mw, *self.mw_by_year.values()])
 
     def units_in(self, year: int) -> int:
-        """What the tenant wants in ``year``: GPUs for a GPU tenant, else MW (:meth:`mw_in`)."""
-        return int(self.gpus) if self.gpus else self.mw_in(year)
+        """What the tenant wants in ``year``: GPUs for a GPU tenant (its ramp ``gpus_by_year``), else
+        MW (:meth:`mw_in`)."""
+        if not self.gpus:
+            return self.mw_in(year)
+        n = self.gpus
+        for y in sorted(self.gpus_by_year):
+            if y <= year:
+                n = self.gpus_by_year[y]
+        return int(n)
 
 
 @dataclass(frozen=True)

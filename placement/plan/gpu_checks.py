@@ -46,11 +46,19 @@ def check_tenant_gpus(where: str, t, name) -> dict:
     out["any_generation"] = require_bool(where, name("any_generation"), t.any_generation)
     out["price_usd_per_gpu_hour"] = None if t.price_usd_per_gpu_hour is None else require_number(
         where, name("price_usd_per_gpu_hour"), t.price_usd_per_gpu_hour, low=0, high=1000)
+    out["gpus_by_year"] = _gpu_ramp(where, name("gpus_by_year"), t.gpus_by_year)
+    out["block_gpus"] = int(require_number(where, name("block_gpus"), t.block_gpus, low=0, high=MAX_GPUS,
+                                           integer=True))
     if not out["gpus"]:
-        for key in ("generations", "homogeneous", "any_generation", "price_usd_per_gpu_hour"):
+        for key in ("generations", "homogeneous", "any_generation", "price_usd_per_gpu_hour", "gpus_by_year",
+                    "block_gpus"):
             if out[key]:
-                raise InputError(where, name(key), getattr(t, key), "only a tenant counted in GPUs (gpus = N) has it")
+                raise InputError(where, name(key), getattr(t, key) if key != "gpus_by_year" else None,
+                                 "only a tenant counted in GPUs (gpus = N) has it")
         return out
+    smallest = min(v for v in [out["gpus"], *out["gpus_by_year"].values()] if v)
+    if out["block_gpus"] > smallest:
+        raise InputError(where, name("block_gpus"), out["block_gpus"], f"larger than the tenant's {smallest:,} GPUs")
     if t.mw:
         raise InputError(where, name("mw"), t.mw, "a tenant is counted in MW or in GPUs, not both (drop mw)")
     for key in ("mw_by_year", "block_mw"):
@@ -68,6 +76,20 @@ def check_tenant_gpus(where: str, t, name) -> dict:
         raise InputError(where, name("generations"), ", ".join(out["generations"]),
                          "a homogeneous block runs on one generation: list one, or say any_generation = true "
                          "to accept any one of them")
+    return out
+
+
+def _gpu_ramp(where: str, key: str, value) -> dict:
+    """A table ``{year = GPUs}``: years, whole non-negative counts."""
+    if not isinstance(value, dict):
+        raise InputError(where, key, value if not isinstance(value, (list, tuple)) else None,
+                         "must be a table of year = GPUs, e.g. { 2027 = 420000 }")
+    out = {}
+    for year, n in value.items():
+        if isinstance(year, bool):
+            raise InputError(where, key, year, "keys must be years")
+        y = require_number(where, key, str(year), low=1900, high=2100, integer=True)
+        out[int(y)] = int(require_number(where, f"{key}.{year}", n, low=0, high=MAX_GPUS, integer=True))
     return out
 
 

@@ -34,7 +34,8 @@ def timeline_png(plan) -> bytes:
     x = np.arange(len(labels))
     by_tenant, by_capacity = {}, {}
     for k, layer in enumerate(plan.layers):
-        for (key, cid), mw in layer.placed.items():
+        for (key, cid), n in layer.placed.items():
+            mw = n * layer.problem.capacities[cid].mw_per_unit  # a GPU pool's GPUs as MW
             by_tenant.setdefault(key[0], np.zeros(len(labels)))[k] += mw
             by_capacity.setdefault(cid, np.zeros(len(labels)))[k] += mw
     fig, axes = plt.subplots(2, 1, figsize=(12, 8), sharex=True, constrained_layout=True)
@@ -93,7 +94,7 @@ def plan_geojson(plan, problem, scenario, demand) -> dict:
     scenario's demand points, and one line per tenant, user region and capacity from the region's
     centroid (:func:`placement.outputs.map_layers.flows_of`, the maps' own). Orbital capacity has no
     fixed place: null geometry."""
-    from placement.outputs.map_layers import demand_dots, flows_of
+    from placement.outputs.map_layers import demand_dots, flows_of, site_of
 
     feats = []
     used = {u["capacity_id"]: u for u in plan.utilization}
@@ -105,10 +106,18 @@ def plan_geojson(plan, problem, scenario, demand) -> dict:
             "capacity_mw": u["capacity_mw"],
             "utilization": round(u["used_mw"] / u["capacity_mw"], 4) if u["capacity_mw"] else 0,
             "lcoe_usd_per_mwh_it": round(c.lcoe_usd_per_mwh_it, 2)}})
-    for c in problem.failed.values():  # a re-plan's failed capacity, so the map shows where it was
+    failed = {}  # a re-plan's failed capacity, so the map shows where it was: a campus of GPU pools whole
+    for c in problem.failed.values():
+        sid, name = site_of(c)
+        if sid in failed:
+            failed[sid]["properties"]["capacity_mw"] = round(failed[sid]["properties"]["capacity_mw"]
+                                                             + c.mw * c.mw_per_unit, 3)
+            continue
         geom = None if c.kind == "orbit" else {"type": "Point", "coordinates": [c.lon_deg, c.lat_deg]}
-        feats.append({"type": "Feature", "geometry": geom, "properties": {
-            "layer": "failed", "id": c.id, "name": c.name, "kind": c.kind, "capacity_mw": c.mw}})
+        failed[sid] = {"type": "Feature", "geometry": geom, "properties": {
+            "layer": "failed", "id": sid, "name": name, "kind": c.kind,
+            "capacity_mw": round(c.mw * c.mw_per_unit, 3) if c.generation else c.mw}}
+    feats += list(failed.values())
     dots = demand_dots(demand)
     for i in range(min(dots["weight"].size, 300)):
         feats.append({"type": "Feature",
@@ -118,13 +127,13 @@ def plan_geojson(plan, problem, scenario, demand) -> dict:
     key_of = {(d.tenant.id, cid): d.key for d in problem.demands for cid in problem.capacities}
     for f in flows_of(plan.demand_flows, problem.demands, problem.capacities, scenario.demand_weights,
                       scenario.demand_cell_deg):
-        key = key_of.get((f.tenant, f.capacity_id))
+        key = key_of.get((f.tenant, f.pool_id))
         feats.append({"type": "Feature", "geometry": {"type": "LineString",
                                                       "coordinates": [[f.lon_from, f.lat_from], [f.lon_to, f.lat_to]]},
                       "properties": {"layer": "assignment", "tenant": f.tenant, "user_region": f.region,
                                      "demand": key_label(key) if key is not None else f.tenant,
-                                     "capacity_id": f.capacity_id, "mw": round(f.mw, 3),
-                                     "rtt_ms": round(problem.rtt_ms(key, f.capacity_id), 2) if key is not None else None}})
+                                     "capacity_id": f.pool_id, "mw": round(f.mw, 3),
+                                     "rtt_ms": round(problem.rtt_ms(key, f.pool_id), 2) if key is not None else None}})
     return {"type": "FeatureCollection", "features": feats}
 
 
