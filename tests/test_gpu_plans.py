@@ -263,3 +263,20 @@ def test_a_growing_training_tenant_runs_in_homogeneous_blocks(tmp_path):
 def test_bad_gpu_ramps_and_blocks_exit_2_in_one_line(tmp_path, tenant, field):
     line = refused(tmp_path, scenario_text(CAMPUS, f'[[tenant]]\nid = "t"\n{tenant}', (2026, 2028)))
     assert field in line, line
+
+
+def test_a_growing_gpu_tenants_quote_asks_its_ramp(tmp_path):
+    """A new tenant of 1,000 H100 in 2026 growing to 3,000 in 2027 asks (1,000 + 3,000) GPUs x 8,760 h
+    x 1.39 kW / 730.5 h per month MW-months, and GPU-hours to match when served in full."""
+    import placement
+    from placement.plan.contracts import Tenant
+    from placement.plan.quote import quote
+
+    path = tmp_path / "s.toml"
+    path.write_text(scenario_text('id = "colossus-2"\ngpus = { H100 = 20000 }\n',
+                                  '[[tenant]]\nid = "a"\ngpus = 10000\nprice_usd_per_gpu_hour = 2.0\n', (2026, 2027)))
+    new = Tenant(id="n", mw=0, gpus=1000, gpus_by_year={2027: 3000}, generations=("H100",))
+    q = quote(placement.load_scenario(path), new, method="rolling")
+    assert q.asked_mw_months == pytest.approx((1000 + 3000) * 8760 * 1.39 / 1000 / 730.5, abs=1e-3)
+    assert q.gpu_hours == pytest.approx((1000 + 3000) * 8760)
+    assert q.mw_months == pytest.approx(q.asked_mw_months, abs=1e-3)

@@ -55,10 +55,13 @@ class Quote:
 
 
 def asked_mw_months(tenant, planning, periods) -> float:
-    """The MW-months [MW-month] a contract asks inside the plan: its MW in each period (its ramp)
-    times the hours of the period its window covers, over :data:`HOURS_PER_MONTH`."""
+    """The MW-months [MW-month] a contract asks inside the plan: its MW in each period (its ramp; a
+    tenant counted in GPUs: its GPUs of the year x its first generation's all-in MW per GPU) times
+    the hours of the period its window covers, over :data:`HOURS_PER_MONTH`."""
     window = contract_window(tenant, planning)
-    return float(sum(tenant.mw_in(p.year) * covered_share(window, p) * p.hours for p in periods) / HOURS_PER_MONTH)
+    per = unit_mw_of(tenant)
+    return float(sum(tenant.units_in(p.year) * per * covered_share(window, p) * p.hours for p in periods)
+                 / HOURS_PER_MONTH)
 
 
 def _term_words(tenant, window, planning) -> str:
@@ -146,8 +149,7 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
     if new_tenant.gpus:  # MW-months of the GPUs' power, and GPU-hours
         mw_months = float(sum(r["mw"] * months[r["period"]] * share[r["period"]] for r in placements))
         gpu_hours = float(sum(served[p.label] * p.hours * share[p.label] for p in with_new.periods))
-        asked = asked_mw_months(dataclasses.replace(new_tenant, mw=1), planning, base_big.periods) * \
-            new_tenant.gpus * unit_mw_of(new_tenant)  # at its first generation's power
+        asked = asked_mw_months(new_tenant, planning, base_big.periods)  # at its first generation's power
     else:
         mw_months = float(sum(served[p.label] * p.months * share[p.label] for p in with_new.periods))
         gpu_hours = 0.0
