@@ -710,6 +710,12 @@ def test_rolling_flag_and_its_misuse(tmp_path):
     assert r.returncode == 0 and "rolling, each period optimal" in r.stdout, r.stderr
     r = run_cli("plan", str(path))
     assert r.returncode == 0 and "whole horizon, proven optimal" in r.stdout, r.stderr
+    # JSON says which method solved it, as the headline does
+    import json
+
+    for extra, method in ((["--rolling"], "rolling"), ([], "horizon")):
+        r = run_cli("plan", str(path), "--format", "json", *extra)
+        assert r.returncode == 0 and json.loads(r.stdout)["method"] == method, r.stderr
     r = run_cli("plan", str(path), "--rolling=yes")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "--rolling" in r.stderr, r.stderr
     from placement.catalogs.validation import InputError

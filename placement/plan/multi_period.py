@@ -235,6 +235,8 @@ class MultiPeriodPlan:
             "orbit_first_period": self.orbit_first_period,
             "orbit_outlook": self.orbit_outlook,
             "build_next": self.build_next,
+            # how it was solved (the whole-horizon plan overrides it with "horizon" and its builds)
+            "method": "rolling",
         }
 
 
