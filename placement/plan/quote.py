@@ -168,7 +168,7 @@ def quote(scenario, new_tenant, *, device: str = "auto", allow_large: bool = Fal
                  if u["tenant"] != new_tenant.id and u["mw"] > before.get((layer.period.label, u["tenant"]), 0)]
     size = f"{new_tenant.gpus:,} GPUs" if new_tenant.gpus else f"{new_tenant.mw:,} MW"
     note = (f"prices {mw_months:,.1f} MW-months: {size}"
-            f"{' (with its ramp)' if new_tenant.mw_by_year else ''} from {span} "
+            f"{' (with its ramp)' if new_tenant.mw_by_year or new_tenant.gpus_by_year else ''} from {span} "
             f"({_term_words(new_tenant, window, planning)})")
     if new_tenant.gpus:
         note += f"; {gpu_hours:,.0f} GPU-hours"
