@@ -14,6 +14,29 @@ def _note_ctrl_c(signum, frame):
     raise KeyboardInterrupt
 
 
+def _exit_on_ctrl_c(signum, frame):
+    """The Ctrl-C handler while the command tree is imported: nothing is written yet, so say so and
+    end at once; raising there could land in a library's import and be printed as a traceback."""
+    SIGINT_RECEIVED.append(signum)
+    _interrupted_while_importing()
+
+
+def _redeliver_ctrl_c(unraisable):
+    """``sys.unraisablehook``: a Ctrl-C that landed in a callback from C (llvmlite's object-cache
+    notification while Numba compiles) cannot propagate there and Python would print it as "Exception
+    ignored" and carry on; deliver it again to the main thread a moment later, where it propagates as a
+    Ctrl-C."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and SIGINT_RECEIVED:
+        import _thread
+        import threading
+
+        # from another thread, a moment later: by then the main thread is back from the callback
+        # (should it land in one again, this hook runs again)
+        threading.Timer(0.005, _thread.interrupt_main, (signal.SIGINT,)).start()
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def interrupted_by_ctrl_c():
     """True when a Ctrl-C has reached this process (see :data:`SIGINT_RECEIVED`)."""
     return bool(SIGINT_RECEIVED)
@@ -29,8 +52,10 @@ def _interrupted_while_importing():
 
 def main(argv=None):
     """Import the command tree and run it (:func:`placement.cli.main.main`)."""
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, _note_ctrl_c)
+    ours = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if ours:
+        signal.signal(signal.SIGINT, _exit_on_ctrl_c)
+    sys.unraisablehook = _redeliver_ctrl_c
     try:
         from placement.cli.main import main as run_commands
     except KeyboardInterrupt:
@@ -39,6 +64,8 @@ def main(argv=None):
         if interrupted_by_ctrl_c():
             _interrupted_while_importing()
         raise
+    if ours:  # from here a Ctrl-C raises, so the command can leave its outputs whole
+        signal.signal(signal.SIGINT, _note_ctrl_c)
     try:
         run_commands(argv)
     except KeyboardInterrupt:  # after the command's own handling, before the exit

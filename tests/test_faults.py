@@ -224,3 +224,36 @@ def test_a_lost_dask_worker_or_scheduler_ends_the_scan_in_one_line(tmp_path, los
     assert lines[0].startswith("placement: error: --scheduler") and "re-run the same command to resume" in lines[0]
     assert ("no Dask worker left" in lines[0]) if lost == "worker" else ("lost the Dask cluster" in lines[0])
     assert took < 120
+
+
+_CALLBACK = """
+import ctypes, ctypes.util, signal, sys, time
+from placement.cli import entry
+signal.signal(signal.SIGINT, entry._note_ctrl_c)
+sys.unraisablehook = entry._redeliver_ctrl_c
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+CMP = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int))
+def cmp(a, b):
+    if not entry.SIGINT_RECEIVED:  # the Ctrl-C lands while C (qsort) calls back into Python
+        entry._note_ctrl_c(signal.SIGINT, None)
+    return 0
+arr = (ctypes.c_int * 4)(3, 1, 2, 0)
+try:
+    libc.qsort(arr, 4, 4, CMP(cmp))
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 5:
+        pass
+    print("swallowed")
+except KeyboardInterrupt:
+    print("delivered")
+"""
+
+
+def test_a_ctrl_c_inside_a_callback_from_c_is_delivered_not_printed():
+    """Python prints a KeyboardInterrupt raised in a ctypes callback (llvmlite's object-cache
+    notification while Numba compiles) as "Exception ignored" and carries on; the console script
+    delivers it again to the main thread, where it propagates as the Ctrl-C it was."""
+    r = subprocess.run([sys.executable, "-P", "-c", _CALLBACK], capture_output=True, text=True, timeout=60,
+                       env=cli_env())
+    assert r.stdout.strip() == "delivered", (r.stdout, r.stderr)
+    assert "Exception ignored" not in r.stderr and "Traceback" not in r.stderr, r.stderr

@@ -280,3 +280,17 @@ def test_a_growing_gpu_tenants_quote_asks_its_ramp(tmp_path):
     assert q.asked_mw_months == pytest.approx((1000 + 3000) * 8760 * 1.39 / 1000 / 730.5, abs=1e-3)
     assert q.gpu_hours == pytest.approx((1000 + 3000) * 8760)
     assert q.mw_months == pytest.approx(q.asked_mw_months, abs=1e-3)
+
+
+def test_failing_a_gpu_campus_fails_its_pools_and_says_the_gpus_newly_unserved(tmp_path):
+    """``--fail colossus-2`` fails every pool of the campus; the re-plan says the tenant's GPUs newly
+    unserved beside their MW."""
+    path = tmp_path / "s.toml"
+    path.write_text(scenario_text(CAMPUS, '[[tenant]]\nid = "t"\ngpus = 1000\ncapacities = ["colossus-2"]\n'
+                                          'price_usd_per_gpu_hour = 2.0\n'))
+    out = run_cli("assign", str(path), "--fail", "colossus-2", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    (u,) = doc["changes"]["newly_unserved"]
+    assert u["tenant"] == "t" and u["gpus"] == 1000 and u["mw"] > 0
+    assert doc["assignments"] == []

@@ -129,11 +129,17 @@ def print_plan(con, plan, when: str | None = None):
                          width=con.width))
     for u in plan.unserved:
         con.print(f"[yellow]unserved[/yellow] {escape(u['reason'])}")
-    busy = ", ".join(f"{u['capacity_id']} {u['used_mw']}/{u['capacity_mw']}" for u in plan.utilization if u["used_mw"])
+    def mw(v):  # a GPU pool's MW are its GPUs x their kW: one decimal
+        return f"{v:,}" if float(v).is_integer() else f"{v:,.1f}"
+
+    busy = ", ".join(f"{u['capacity_id']} {mw(u['used_mw'])}/{mw(u['capacity_mw'])}" for u in plan.utilization
+                     if u["used_mw"])
     con.print(f"[dim]utilisation (MW): {escape(busy)}[/dim]")
     if plan.changes:
         ch = plan.changes
         con.print("[bold]re-plan[/bold] " + escape(
             f"failed: {', '.join(ch['failed']) or '-'}; evicted: {', '.join(ch['evicted']) or '-'}; moved "
             f"{ch['moved_mw']:,} MW; freed {ch['freed_mw']:,} MW; cost {ch['cost_delta_usd_per_h']:+,.0f} USD/h; "
-            "newly unserved: " + ("; ".join(f"{u['tenant']} {u['mw']} MW" for u in ch["newly_unserved"]) or "none")))
+            "newly unserved: " + ("; ".join(f"{u['tenant']} {u['gpus']:,} GPUs ({u['mw']:,.1f} MW)" if "gpus" in u
+                                             else f"{u['tenant']} {u['mw']} MW" for u in ch["newly_unserved"])
+                                  or "none")))

@@ -234,13 +234,19 @@ def _homogeneous_reason(problem: Problem, i: int, used: dict) -> str:
 
 
 def replan_changes(old: Plan, new: Plan, failed, evicted) -> dict:
-    """MW moved, cost delta and newly unserved demand between two plans."""
+    """MW moved, cost delta and newly unserved demand (a tenant counted in GPUs: its GPUs beside the
+    MW) between two plans."""
     old_pairs = {(a["tenant"], a["capacity_id"]): a["mw"] for a in old.assignments}
     new_pairs = {(a["tenant"], a["capacity_id"]): a["mw"] for a in new.assignments}
     moved = sum(max(0, mw - new_pairs.get(k, 0)) for k, mw in old_pairs.items() if k[0] not in set(evicted))
-    old_unserved = {u["tenant"]: u["mw"] for u in old.unserved}
-    newly = [{"tenant": u["tenant"], "mw": u["mw"] - old_unserved.get(u["tenant"], 0), "reason": u["reason"]}
-             for u in new.unserved if u["mw"] > old_unserved.get(u["tenant"], 0)]
+    old_unserved = {u["tenant"]: u for u in old.unserved}
+
+    def more(u, key):  # what a tenant newly lacks (a tenant counted in GPUs: GPUs too)
+        return u[key] - old_unserved.get(u["tenant"], {}).get(key, 0)
+
+    newly = [{"tenant": u["tenant"], "mw": round(more(u, "mw"), 3), "reason": u["reason"]}
+             | ({"gpus": int(more(u, "gpus"))} if "gpus" in u else {})
+             for u in new.unserved if more(u, "mw") > 0]
     freed = sum(mw for (tid, _), mw in old_pairs.items() if tid in set(evicted))
     return {"failed": list(failed), "evicted": list(evicted), "moved_mw": int(moved), "freed_mw": int(freed),
             "cost_delta_usd_per_h": round(new.total_cost_usd_per_h - old.total_cost_usd_per_h, 2),
