@@ -68,6 +68,13 @@ def _mw_in(series_mw, by_year, year):
 
 
 def _nodes(t, mw):
+    if t.gpus:  # a tenant counted in GPUs: blocks of block_gpus, or one homogeneous block, or free
+        if t.block_gpus:
+            k = max(mw // t.block_gpus, 1)
+            sizes = [t.block_gpus] * k
+            sizes[-1] += mw - sum(sizes)
+            return [((t.id, "block", j), s, True) for j, s in enumerate(sizes, 1)]
+        return [((t.id,), mw, bool(t.homogeneous))]
     if t.exclusive or t.single_site:
         return [((t.id,), mw, True)]
     if t.block_mw:
@@ -85,6 +92,50 @@ def _site_row(scores, sid):
             "bridge": float(scores.extra["bridge_availability"][i]),
             "bridge_until": float(scores.extra["bridge_until_months"][i]),
             "first": float(scores["time_to_power_months"][i]), "full": float(scores["time_to_full_power_months"][i])}
+
+
+def _kw(generation: str) -> float:
+    from placement.catalogs.gpus import load_gpu_generations
+
+    return load_gpu_generations()[generation].it_power_kw_per_gpu
+
+
+def _promised(installed: int) -> int:
+    """GPUs that can be promised of ``installed``: less the spares (interruptions per GPU-day x
+    hardware share x 8 GPUs per server x 3 repair days, rounded up)."""
+    from placement.catalogs.gpus import load_gpu_economics
+
+    eco = load_gpu_economics()
+    spares = (eco["training_interruptions_per_gpu_day"].value * eco["training_interruptions_hardware_share"].value
+              * 8 * 3.0)
+    return installed - int(np.ceil(installed * spares))
+
+
+def _gpus_in(mw: float, generation: str) -> int:
+    return _promised(int(np.floor(mw * 1000 / _kw(generation) + 1e-9)))
+
+
+def _depreciation(generation: str) -> tuple[float, float]:
+    """(capex x (1 - residual) / life per GPU per year [USD], per MWh of IT grossed up for spares)."""
+    from placement.catalogs.gpus import load_gpu_economics, load_gpu_generations
+
+    g = load_gpu_generations()[generation]
+    eco = load_gpu_economics()
+    per_year = g.capex_usd_per_gpu * (1 - eco["residual_value_fraction"].value) / g.useful_life_years
+    spares = (eco["training_interruptions_per_gpu_day"].value * eco["training_interruptions_hardware_share"].value
+              * 8 * 3.0)
+    return per_year, per_year / 8760 / (g.it_power_kw_per_gpu / 1000) / (1 - spares)
+
+
+def _pools(c):
+    """(pool id, generation or None, MW per unit) of a [[capacity]]: a fleet's one per generation,
+    a capacity fitted with one generation one, a capacity in MW itself."""
+    if c.gpus or c.gpus_by_year:
+        held = list(dict.fromkeys([*c.gpus, *(g for t in c.gpus_by_year.values() for g in t)]))
+        return [(f"{c.id}:{g}", g, _kw(g) / 1000) for g in held]
+    if c.generation:
+        return [(f"{c.id}:{c.generation}", c.generation, _kw(c.generation) / 1000)]
+    return [(c.id, None, 1.0)]
 
 
 def reference_optimum(sc, scores) -> int:
@@ -113,54 +164,97 @@ def reference_optimum(sc, scores) -> int:
                 alive[t.id, p] = var(0, 0 if a >= pl.start + dt.timedelta(days=t.notice_days) else 1, 1, True)
                 if p:
                     row({alive[t.id, p]: 1, alive[t.id, p - 1]: -1}, -np.inf, 0)
-    blocks = {}
+    blocks, block_units = {}, {}
     for c in caps:
         if c.build:
-            size = c.block_mw or c.mw
+            (pid, gen, per), = _pools(c)
+            dep = _depreciation(gen)[1] if gen else 0.0
+            size = (c.block_mw or c.mw) if not gen else _gpus_in(c.block_mw or c.mw, gen)
+            full = c.mw if not gen else _gpus_in(c.mw, gen)
+            block_units[c.id] = size
             for p, (y, a, b) in enumerate(periods):
                 hours = (b - a).total_seconds() / 3600
-                blocks[c.id, p] = var(round(site[c.id]["capital"] * hours * size), 0, c.mw // size, True)
+                blocks[c.id, p] = var(round((site[c.id]["capital"] + dep) * per * hours * size), 0, full // size, True)
                 if p:
                     row({blocks[c.id, p]: 1, blocks[c.id, p - 1]: -1}, 0, np.inf)
+    for c in caps:  # a fleet's depreciation: a cost of each period, used or not
+        if c.gpus or c.gpus_by_year:
+            for p, (y, a, b) in enumerate(periods):
+                have, dep = {}, 0.0
+                batches = [(g, pl.start_year, n) for g, n in c.gpus.items() if n > 0]
+                have.update(c.gpus)
+                for yy in sorted(c.gpus_by_year):
+                    for g, n in c.gpus_by_year[yy].items():
+                        if n > have.get(g, 0):
+                            batches.append((g, yy, n - have.get(g, 0)))
+                        have[g] = n
+                for g, y0, n in batches:
+                    per_year = _depreciation(g)[0]
+                    life = 6.0
+                    if 0 <= y - y0 < life:
+                        dep += n * per_year
+                const += round(dep)
     prev_x, prev_mw, prev_tcols, prev_tmw = {}, {}, {}, {}
     for p, (y, a, b) in enumerate(periods):
         hours = (b - a).total_seconds() / 3600
         mid = a + (b - a) / 2
         months_mid = (mid - pl.start).days / 30.4375
-        cap_mw, avail, lcoe = {}, {}, {}
+        cap_mw, avail, lcoe = {}, {}, {}  # by pool: units (MW, or GPUs), cost per unit-hour
+        pools = []  # (pool id, its [[capacity]], generation or None)
         for c in caps:
             s = site[c.id]
             online = dt.datetime(c.online_year, 1, 1) if c.online_year else dt.datetime(1900, 1, 1)
             if c.online:
                 online = c.online
             retire = c.retire or dt.datetime(2101, 1, 1)
-            mw = _mw_in(c.mw, c.mw_by_year, y)
-            if c.build:
-                online = pl.start + dt.timedelta(days=30.4375 * s["first"])
-                if not c.mw_by_year:
-                    if months_mid < s["first"]:
-                        mw = 0
-                    elif s["full"] > s["first"] and months_mid < s["full"]:
-                        mw = int(c.mw * (months_mid - s["first"]) / (s["full"] - s["first"]))
-            cap_mw[c.id] = mw if online <= mid < retire else 0
-            bridging = c.build and s["bridge_until"] > 0 and months_mid < s["bridge_until"]
-            avail[c.id] = s["bridge"] if bridging else s["steady"]
-            lcoe[c.id] = s["lcoe"] - (s["capital"] if c.build else 0.0)
-        x, on_cap, here_mw, excl = {}, {c.id: {} for c in caps}, {}, []
+            for pid, gen, per in _pools(c):
+                pools.append((pid, c, gen))
+                if c.gpus or c.gpus_by_year:  # a fleet: the GPUs of the year, less spares
+                    have = dict(c.gpus)
+                    for yy in sorted(c.gpus_by_year):
+                        if yy <= y:
+                            have.update(c.gpus_by_year[yy])
+                    units = _promised(int(have.get(gen, 0)))
+                elif gen:  # fitted: the MW path counted in GPUs
+                    units = _gpus_in(c.mw, gen)
+                    for yy in sorted(c.mw_by_year):
+                        if yy <= y:
+                            units = _gpus_in(c.mw_by_year[yy], gen)
+                else:
+                    units = _mw_in(c.mw, c.mw_by_year, y)
+                full = units
+                if c.build:
+                    online = pl.start + dt.timedelta(days=30.4375 * s["first"])
+                    if not c.mw_by_year:
+                        if months_mid < s["first"]:
+                            units = 0
+                        elif s["full"] > s["first"] and months_mid < s["full"]:
+                            units = int(full * (months_mid - s["first"]) / (s["full"] - s["first"]))
+                cap_mw[pid] = units if online <= mid < retire else 0
+                bridging = c.build and s["bridge_until"] > 0 and months_mid < s["bridge_until"]
+                avail[pid] = s["bridge"] if bridging else s["steady"]
+                dep = _depreciation(gen)[1] if gen and not (c.gpus or c.gpus_by_year) else 0.0
+                lcoe[pid] = (s["lcoe"] + dep - ((s["capital"] + dep) if c.build else 0.0)) * per
+        x, on_cap, here_mw, excl = {}, {pid: {} for pid, _, _ in pools}, {}, []
         tcols, tmw = {}, {}
         for t in sc.tenants:
             w0, w1 = _tenant_window(t, pl)
-            mw = _mw_in(t.mw, t.mw_by_year, y)
+            mw = _mw_in(t.gpus, t.gpus_by_year, y) if t.gpus else _mw_in(t.mw, t.mw_by_year, y)  # GPUs, or MW
             if not (w0 <= mid < w1) or mw <= 0:
                 continue
             share = max((min(w1, b) - max(w0, a)).total_seconds(), 0) / (b - a).total_seconds()
-            price = t.price_usd_per_mw_month if t.price_usd_per_mw_month is not None else (
-                pl.internal_price_usd_per_mw_month if t.tenant_class == "internal" else 0.0)
-            revenue = price * hours / HOURS_PER_MONTH * share
-            unserved = round(price_of[t.tenant_class] * hours / HOURS_PER_MONTH * share)
+            # a tenant counted in GPUs: revenue per GPU-hour, its MW prices times its first generation's MW per GPU
+            unit_mw = _kw(t.generations[0] if t.generations else "H100") / 1000 if t.gpus else 1.0
+            if t.gpus:
+                revenue = t.price_usd_per_gpu_hour * hours * share
+            else:
+                price = t.price_usd_per_mw_month if t.price_usd_per_mw_month is not None else (
+                    pl.internal_price_usd_per_mw_month if t.tenant_class == "internal" else 0.0)
+                revenue = price * hours / HOURS_PER_MONTH * share
+            unserved = round(price_of[t.tenant_class] * hours / HOURS_PER_MONTH * share * unit_mw)
             nodes = _nodes(t, mw)
             if t.evictable:
-                fee = round(t.eviction_cost_usd_per_mw * mw)
+                fee = round(t.eviction_cost_usd_per_mw * mw * unit_mw)
                 if p == 0:
                     const += fee
                 else:
@@ -170,17 +264,19 @@ def reference_optimum(sc, scores) -> int:
             for key, d, discrete in nodes:
                 here_mw[key] = d
                 ys = {}
-                for c in caps:
+                for pid, c, gen in pools:
                     if t.capacities and c.id not in t.capacities:
                         continue
-                    w = round(lcoe[c.id] * hours * share - revenue + revenue * (1 - avail[c.id]))
+                    if bool(t.gpus) != bool(gen) or (gen and t.generations and gen not in t.generations):
+                        continue  # GPUs on pools of a generation it accepts, MW on capacity in MW
+                    w = round(lcoe[pid] * hours * share - revenue + revenue * (1 - avail[pid]))
                     unit = d if discrete else 1
                     col = var((w - unserved) * unit, 0, 1 if discrete else d, True)
-                    x[key, c.id] = (col, unit)
+                    x[key, pid] = (col, unit)
                     tcols.setdefault(t.id, {})[col] = unit
-                    on_cap[c.id][key] = (col, unit)
+                    on_cap[pid][key] = (col, unit)
                     if discrete:
-                        ys[c.id] = col
+                        ys[pid] = col
                 if t.evictable:
                     cost[alive[t.id, p]] += unserved * d
                     row({**{col: u for (k, _), (col, u) in x.items() if k == key}, alive[t.id, p]: -d}, -np.inf, 0)
@@ -195,36 +291,36 @@ def reference_optimum(sc, scores) -> int:
                 if key in prev_mw and pl.migration_usd_per_mw:
                     growth = max(d - prev_mw[key], 0)
                     if growth < d:
-                        mv = var(round(pl.migration_usd_per_mw), 0, np.inf, False)
+                        mv = var(round(pl.migration_usd_per_mw * unit_mw), 0, np.inf, False)
                         total = {mv: 1}
-                        for c in caps:
-                            if (key, c.id) not in x:
+                        for pid, _, _ in pools:
+                            if (key, pid) not in x:
                                 continue
                             z = var(0, 0, np.inf, False)
-                            col, u = x[key, c.id]
+                            col, u = x[key, pid]
                             coefs = {z: 1, col: -u}
-                            if (key, c.id) in prev_x:
-                                pc, pu = prev_x[key, c.id]
+                            if (key, pid) in prev_x:
+                                pc, pu = prev_x[key, pid]
                                 coefs[pc] = coefs.get(pc, 0) + pu
                             row(coefs, 0, np.inf)
                             total[z] = -1
                         row(total, -growth, np.inf)
             if t.exclusive:
-                excl += [(nodes[0][0], c.id) for c in caps if (nodes[0][0], c.id) in x]
+                excl += [(nodes[0][0], pid) for pid, _, _ in pools if (nodes[0][0], pid) in x]
         for key, cid in excl:  # an exclusive lease leaves nobody else on its capacity
             col, _ = x[key, cid]
             big = max(cap_mw[cid], 1) + 1
             others = {oc: u for k, (oc, u) in on_cap[cid].items() if k != key}
             if others:
                 row({**others, col: big}, -np.inf, big)
-        for c in caps:
-            users = on_cap[c.id]
+        for pid, c, _ in pools:
+            users = on_cap[pid]
             if not users:
                 continue
             coefs = {col: u for col, u in users.values()}
-            row(coefs, -np.inf, cap_mw[c.id])
+            row(coefs, -np.inf, cap_mw[pid])
             if c.build:
-                row({**coefs, blocks[c.id, p]: -(c.block_mw or c.mw)}, -np.inf, 0)
+                row({**coefs, blocks[c.id, p]: -block_units[c.id]}, -np.inf, 0)
         # inside its notice an evictable tenant's served MW may not fall (beyond its demand's fall)
         for t in sc.tenants:
             if t.evictable and p and a < pl.start + dt.timedelta(days=t.notice_days) and prev_tcols.get(t.id):
@@ -724,3 +820,72 @@ def test_rolling_flag_and_its_misuse(tmp_path):
         placement.plan(placement.load_scenario(path), method="greedy")
     with pytest.raises(InputError, match="time_limit_s"):
         placement.plan(placement.load_scenario(path), time_limit_s=float("nan"))
+
+
+def random_gpu_scenario(base, rng, case: int):
+    """A small plan with GPU pools: a fleet of H100 and GB200 (Ashburn), a site fitted with one
+    generation (Dallas), perhaps a candidate fitted with GB200 in blocks (Richland) and a site in MW
+    (Paris); tenants counted in GPUs (mixed, homogeneous, in blocks, growing, evictable) beside
+    tenants in MW."""
+    from placement.plan.contracts import CapacitySpec, PlanningParameters, Tenant
+
+    start_year = 2026
+    end_year = start_year + int(rng.integers(1, 4))
+    planning = PlanningParameters(start_year=start_year, end_year=end_year,
+                                  migration_usd_per_mw=float(rng.choice([0, 50_000, 400_000])),
+                                  internal_price_usd_per_mw_month=250_000.0)
+    capacity = [CapacitySpec(id="ashburn-va", gpus={"H100": int(rng.choice([8000, 20000, 40000])),
+                                                    "GB200": int(rng.choice([0, 10000, 30000]))},
+                             gpus_by_year={start_year + 1: {"GB200": 40000}} if rng.random() < 0.3 else {}),
+                CapacitySpec(id="dallas-tx", mw=int(rng.choice([20, 60, 120])),
+                             generation=str(rng.choice(["H100", "GB200"])),
+                             online_year=int(start_year + rng.integers(0, 2)) if rng.random() < 0.3 else 0)]
+    if rng.random() < 0.6:
+        mw = int(rng.choice([100, 200]))
+        capacity.append(CapacitySpec(id="richland-la", mw=mw, build=True, generation="GB200",
+                                     block_mw=int(rng.choice([0, mw // 2]))))
+    if rng.random() < 0.5:
+        capacity.append(CapacitySpec(id="paris-fr", mw=int(rng.choice([20, 60]))))
+    tenants = []
+    for k in range(int(rng.integers(2, 5))):
+        cls = str(rng.choice(["internal", "committed", "spot"]))
+        if rng.random() < 0.2:  # a tenant counted in MW
+            tenants.append(Tenant(id=f"m{k}", mw=int(rng.choice([10, 30])), tenant_class=cls,
+                                  price_usd_per_mw_month=float(rng.choice([250_000, 700_000]))))
+            continue
+        kw = dict(id=f"g{k}", mw=0, gpus=int(rng.choice([2000, 10000, 30000, 60000])), tenant_class=cls,
+                  price_usd_per_gpu_hour=float(rng.choice([0.8, 2.0, 3.5, 6.0])))
+        shape = rng.random()
+        if shape < 0.3:
+            kw.update(homogeneous=True, generations=(str(rng.choice(["H100", "GB200"])),))
+        elif shape < 0.5:
+            kw.update(block_gpus=kw["gpus"] // 2, generations=("GB200",))
+        elif shape < 0.7:
+            kw["generations"] = ("H100",)
+        if rng.random() < 0.3:
+            kw["gpus_by_year"] = {start_year + 1: kw["gpus"] * 2}
+        if rng.random() < 0.3:
+            kw["start"] = dt.datetime(int(start_year + rng.integers(0, 2)), int(rng.choice([1, 7])), 1)
+        if rng.random() < 0.3:
+            kw.update(evictable=True, eviction_cost_usd_per_mw=float(rng.choice([0, 100_000, 2_000_000])),
+                      notice_days=int(rng.choice([0, 90, 500])))
+        tenants.append(Tenant(**kw))
+    return dataclasses.replace(base, name=f"random-gpu-{case}", tenants=tenants, capacity=capacity, planning=planning)
+
+
+@pytest.mark.parametrize("chunk", range(3))
+def test_the_whole_horizon_plan_with_gpu_pools_reaches_the_independent_milp_optimum(base, scored, chunk):
+    """60 random plans with GPU pools (fleets, a site and a candidate fitted with one generation,
+    tenants counted in GPUs in blocks and ramps): the plan's objective is the MILP's optimum written
+    from the scenario and the GPU catalog by hand, proven, and the margin's items add up."""
+    from placement.plan.horizon import plan_whole_horizon
+
+    for case in range(chunk * 20, chunk * 20 + 20):
+        rng = np.random.default_rng(5000 + case)
+        sc = random_gpu_scenario(base, rng, case)
+        plan = plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False)
+        ref = reference_optimum(sc, scored)
+        assert plan.objective == ref, (case, plan.objective, ref)
+        assert plan.bound == plan.objective and plan.optimal
+        assert plan.objective <= plan.rolling_objective
+        assert plan.margin_usd == pytest.approx(sum(layer.money["margin_usd"] for layer in plan.layers), abs=0.01)
