@@ -345,6 +345,19 @@ def reference_optimum(sc, scores) -> int:
 
 # --- random scenarios ------------------------------------------------------------------------------
 
+def _random_start(rng, kw: dict, start_year: int, months: list) -> None:
+    """A start date in the first two years, 3 times in 10."""
+    if rng.random() < 0.3:
+        kw["start"] = dt.datetime(int(start_year + rng.integers(0, 2)), int(rng.choice(months)), 1)
+
+
+def _random_expel_clause(rng, kw: dict, chance: float) -> None:
+    """An expel clause (fee, notice) with probability ``chance``."""
+    if rng.random() < chance:
+        kw.update(evictable=True, eviction_cost_usd_per_mw=float(rng.choice([0, 100_000, 2_000_000])),
+                  notice_days=int(rng.choice([0, 90, 500])))
+
+
 def random_scenario(base, rng, case: int):
     from placement.plan.contracts import CapacitySpec, PlanningParameters, Tenant
 
@@ -383,17 +396,29 @@ def random_scenario(base, rng, case: int):
             kw["block_mw"] = int(max(kw["mw"] // int(rng.choice([2, 3])), 1))
         elif shape < 0.5:
             kw["single_site"] = True
-        if rng.random() < 0.3:
-            kw["start"] = dt.datetime(int(start_year + rng.integers(0, 2)), int(rng.choice([1, 4, 7])), 1)
+        _random_start(rng, kw, start_year, [1, 4, 7])
         if rng.random() < 0.3:
             kw["term_days"] = int(rng.choice([180, 400, 800]))
         if rng.random() < 0.3:
             kw["mw_by_year"] = {start_year + 1: kw["mw"] * 2}
-        if rng.random() < 0.4:
-            kw.update(evictable=True, eviction_cost_usd_per_mw=float(rng.choice([0, 100_000, 2_000_000])),
-                      notice_days=int(rng.choice([0, 90, 500])))
+        _random_expel_clause(rng, kw, 0.4)
         tenants.append(Tenant(**kw))
     return dataclasses.replace(base, name=f"random-{case}", tenants=tenants, capacity=capacity, planning=planning)
+
+
+def _reaches_the_reference(sc, scored, case: int):
+    """The whole-horizon plan of ``sc``: its objective the independent MILP's optimum, proven (bound
+    equal to it), never above the rolling plan valued in the same program, its margin the sum of
+    its periods'."""
+    from placement.plan.horizon import plan_whole_horizon
+
+    plan = plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False)
+    ref = reference_optimum(sc, scored)
+    assert plan.objective == ref, (case, plan.objective, ref)
+    assert plan.bound == plan.objective and plan.optimal
+    assert plan.objective <= plan.rolling_objective
+    assert plan.margin_usd == pytest.approx(sum(layer.money["margin_usd"] for layer in plan.layers), abs=0.01)
+    return plan
 
 
 @pytest.mark.parametrize("chunk", range(8))
@@ -401,17 +426,8 @@ def test_the_whole_horizon_plan_reaches_the_independent_milp_optimum(base, score
     """200 random scenarios (8 chunks of 25): the plan's objective is the MILP's optimum, proven
     (bound equal to it), its margin equals the model's, and it never earns less than the rolling plan
     valued in the same program."""
-    from placement.plan.horizon import plan_whole_horizon
-
     for case in range(chunk * 25, chunk * 25 + 25):
-        rng = np.random.default_rng(1000 + case)
-        sc = random_scenario(base, rng, case)
-        plan = plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False)
-        ref = reference_optimum(sc, scored)
-        assert plan.objective == ref, (case, plan.objective, ref)
-        assert plan.bound == plan.objective and plan.optimal
-        assert plan.objective <= plan.rolling_objective
-        assert plan.margin_usd == pytest.approx(sum(layer.money["margin_usd"] for layer in plan.layers), abs=0.01)
+        plan = _reaches_the_reference(random_scenario(base, np.random.default_rng(1000 + case), case), scored, case)
         penalty = sum(layer.money["penalty_usd"] for layer in plan.layers)
         assert penalty - plan.margin_usd == pytest.approx(plan.objective, abs=0.01 * len(plan.layers) + 1)
 
@@ -864,11 +880,8 @@ def random_gpu_scenario(base, rng, case: int):
             kw["generations"] = ("H100",)
         if rng.random() < 0.3:
             kw["gpus_by_year"] = {start_year + 1: kw["gpus"] * 2}
-        if rng.random() < 0.3:
-            kw["start"] = dt.datetime(int(start_year + rng.integers(0, 2)), int(rng.choice([1, 7])), 1)
-        if rng.random() < 0.3:
-            kw.update(evictable=True, eviction_cost_usd_per_mw=float(rng.choice([0, 100_000, 2_000_000])),
-                      notice_days=int(rng.choice([0, 90, 500])))
+        _random_start(rng, kw, start_year, [1, 7])
+        _random_expel_clause(rng, kw, 0.3)
         tenants.append(Tenant(**kw))
     return dataclasses.replace(base, name=f"random-gpu-{case}", tenants=tenants, capacity=capacity, planning=planning)
 
@@ -878,14 +891,5 @@ def test_the_whole_horizon_plan_with_gpu_pools_reaches_the_independent_milp_opti
     """60 random plans with GPU pools (fleets, a site and a candidate fitted with one generation,
     tenants counted in GPUs in blocks and ramps): the plan's objective is the MILP's optimum written
     from the scenario and the GPU catalog by hand, proven, and the margin's items add up."""
-    from placement.plan.horizon import plan_whole_horizon
-
     for case in range(chunk * 20, chunk * 20 + 20):
-        rng = np.random.default_rng(5000 + case)
-        sc = random_gpu_scenario(base, rng, case)
-        plan = plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False)
-        ref = reference_optimum(sc, scored)
-        assert plan.objective == ref, (case, plan.objective, ref)
-        assert plan.bound == plan.objective and plan.optimal
-        assert plan.objective <= plan.rolling_objective
-        assert plan.margin_usd == pytest.approx(sum(layer.money["margin_usd"] for layer in plan.layers), abs=0.01)
+        _reaches_the_reference(random_gpu_scenario(base, np.random.default_rng(5000 + case), case), scored, case)
