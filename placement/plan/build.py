@@ -307,12 +307,24 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
     ap = scenario.assignment
     regions_path = Path(ap.residency_file) if ap.residency_file else RESIDENCY_GEOJSON
     regions = load_residency_regions(regions_path) if any(d.tenant.residency for d in demands) else {}
-    inside_of, refused_generations = {}, {}
+    # the rules every demand node of a kind shares, a whole block of rows at once
+    tenant_kind = np.array([d.tenant.kind for d in demands], dtype=object)
+    for k in set(tenant_kind) - {"any"}:
+        v[(tenant_kind == k)[:, None] & (kind != k)[None, :]] |= RULE_BIT["kind"]
+    v[:, online > horizon_year] |= RULE_BIT["online"]
+    # GPUs on a pool of a generation it accepts; MW on capacity counted in MW
+    in_gpus = np.array([bool(d.tenant.gpus) for d in demands], dtype=bool)
+    v[in_gpus[:, None] != pool[None, :]] |= RULE_BIT["gpu"]
+    by_generations = {}
+    for i, d in enumerate(demands):
+        if d.tenant.gpus and d.tenant.generations:
+            by_generations.setdefault(tuple(d.tenant.generations), []).append(i)
+    for key, rows in by_generations.items():
+        refused = pool & ~np.isin(generation, list(key))
+        v[np.ix_(rows, np.flatnonzero(refused))] |= RULE_BIT["gpu"]
+    inside_of = {}
     for i, d in enumerate(demands):
         t = d.tenant
-        if t.kind != "any":
-            v[i, kind != t.kind] |= RULE_BIT["kind"]
-        v[i, online > horizon_year] |= RULE_BIT["online"]
         if t.residency:
             if t.residency not in regions:
                 raise InputError(str(scenario.path), f"tenant {t.id}: residency", t.residency,
@@ -331,15 +343,6 @@ def rule_violations(scenario, demands: list, capacities: dict, rtt: np.ndarray, 
             v[i, ~listed] |= RULE_BIT["listed"]
         if t.uptime_target is not None and not ap.allow_sla_credits:
             v[i, availability < t.uptime_target] |= RULE_BIT["uptime"]
-        if t.gpus:  # GPUs on a pool of a generation it accepts; MW on capacity counted in MW
-            v[i, ~pool] |= RULE_BIT["gpu"]
-            if t.generations:
-                key = tuple(t.generations)
-                if key not in refused_generations:
-                    refused_generations[key] = pool & ~np.isin(generation, list(key))
-                v[i, refused_generations[key]] |= RULE_BIT["gpu"]
-        else:
-            v[i, pool] |= RULE_BIT["gpu"]
     return v
 
 
