@@ -361,8 +361,9 @@ def assignment_blocks(plan, problem, scenario) -> list:
 
 def replan_blocks(changes: dict, scenario) -> list:
     """What a re-plan after a failure or an eviction changed."""
-    newly = "; ".join(f"{u['tenant']} {u['gpus']:,} GPUs ({u['mw']:,.1f} MW)" if "gpus" in u else
-                      f"{u['tenant']} {u['mw']} MW" for u in changes["newly_unserved"]) or "none"
+    from placement.plan.explain import shortfall_text
+
+    newly = "; ".join(shortfall_text(u) for u in changes["newly_unserved"]) or "none"
     return [("h2", "What changed in the re-plan"),
             ("li", "Failed:", f"{', '.join(changes['failed']) or '—'}; "
                               f"evicted: {', '.join(changes['evicted']) or '—'}"),

@@ -129,6 +129,8 @@ def print_plan(con, plan, when: str | None = None):
                          width=con.width))
     for u in plan.unserved:
         con.print(f"[yellow]unserved[/yellow] {escape(u['reason'])}")
+    from placement.plan.explain import shortfall_text
+
     def mw(v):  # a GPU pool's MW are its GPUs x their kW: one decimal
         return f"{v:,}" if float(v).is_integer() else f"{v:,.1f}"
 
@@ -140,6 +142,4 @@ def print_plan(con, plan, when: str | None = None):
         con.print("[bold]re-plan[/bold] " + escape(
             f"failed: {', '.join(ch['failed']) or '-'}; evicted: {', '.join(ch['evicted']) or '-'}; moved "
             f"{ch['moved_mw']:,} MW; freed {ch['freed_mw']:,} MW; cost {ch['cost_delta_usd_per_h']:+,.0f} USD/h; "
-            "newly unserved: " + ("; ".join(f"{u['tenant']} {u['gpus']:,} GPUs ({u['mw']:,.1f} MW)" if "gpus" in u
-                                             else f"{u['tenant']} {u['mw']} MW" for u in ch["newly_unserved"])
-                                  or "none")))
+            "newly unserved: " + ("; ".join(shortfall_text(u) for u in ch["newly_unserved"]) or "none")))

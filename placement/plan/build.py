@@ -28,7 +28,7 @@ from placement.latency.demand_rtt import demand_weighted_rtt_ms
 from placement.orbit.design import design_eclipses, shell_economics_of
 from placement.orbit.launch_prices import launch_usd_per_kg, trajectory
 from placement.orbit.scoring import score_shells, shell_demand_rtt_ms
-from placement.plan.gpus import unit_mw_of
+from placement.plan.gpus import fitted_pool, gpu_pools, unit_mw_of
 from placement.plan.model import (
     CENTS_PER_USD,
     RULE_BIT,
@@ -122,90 +122,6 @@ def capacities_of(scenario, site_scores=None, shell_scores=None, device: str = "
         else:
             ordered[cid] = out[cid]
     return ordered
-
-
-def gpu_pools(scenario, spec, info, site_power_mw: float) -> dict:
-    """The GPU pools of a fleet: one capacity per generation it ever holds, id ``site:generation``,
-    ``mw`` counting the GPUs that can be promised at the plan's start (spares held back; each period
-    takes its year's, :func:`placement.plan.periods.capacity_mw_in`), the site's costs per MWh of IT
-    and ``mw_per_unit`` the generation's all-in kW per GPU / 1000. The fleet's IT power may not exceed
-    the capacity's MW or its site's power."""
-    import dataclasses
-
-    from placement.catalogs.gpus import load_gpu_generations
-    from placement.plan.gpu_checks import check_fleet_power
-    from placement.plan.gpus import GpuFleet
-
-    check_fleet_power(str(scenario.path), spec.id, spec, site_power_mw)
-    gens = load_gpu_generations()
-    fleet = GpuFleet.of(spec, scenario.planning.start_year)
-    held = list(dict.fromkeys([*spec.gpus, *(g for t in spec.gpus_by_year.values() for g in t)]))
-    start = fleet.usable_gpus_in(scenario.planning.start_year)
-    return {f"{spec.id}:{g}": dataclasses.replace(info, id=f"{spec.id}:{g}", name=f"{info.name} {g}",
-                                                  mw=int(start.get(g, 0)), generation=g, site_id=spec.id,
-                                                  mw_per_unit=gens[g].it_power_kw_per_gpu / 1000.0)
-            for g in held}
-
-
-def gpus_in_mw(mw: float, generation: str) -> int:
-    """GPUs of ``generation`` that ``mw`` of IT power holds and that can be promised: whole GPUs at
-    the generation's all-in kW per GPU, less the spares (:func:`placement.plan.gpus.spare_fraction`,
-    rounded up as a fleet's are)."""
-    import math
-
-    from placement.catalogs.gpus import load_gpu_generations
-    from placement.plan.gpus import spare_fraction
-
-    installed = int(math.floor(float(mw) * 1000.0 / load_gpu_generations()[generation].it_power_kw_per_gpu + 1e-9))
-    return installed - math.ceil(installed * spare_fraction())
-
-
-def fitted_gpu_usd_per_mwh_it(generation: str) -> float:
-    """Straight-line depreciation of ``generation``'s GPUs per MWh of IT they draw [USD/MWh_IT]:
-    catalog capex x (1 - residual value fraction) / (useful life x 8,760 h) / all-in MW per GPU,
-    grossed up for the spares bought beside the GPUs promised (undiscounted, as the fleets' own
-    depreciation, :meth:`placement.plan.gpus.GpuFleet.depreciation_usd`)."""
-    from placement.catalogs.gpus import load_gpu_economics, load_gpu_generations
-    from placement.plan.gpus import HOURS_PER_YEAR, spare_fraction
-
-    g = load_gpu_generations()[generation]
-    residual = load_gpu_economics()["residual_value_fraction"].value
-    per_hour = g.capex_usd_per_gpu * (1.0 - residual) / (g.useful_life_years * HOURS_PER_YEAR)
-    return per_hour / (g.it_power_kw_per_gpu / 1000.0) / (1.0 - spare_fraction())
-
-
-def fitted_pool(spec, info):
-    """Capacity in MW fitted with GPUs of one generation (``generation`` on a ``[[capacity]]``: a
-    candidate to build, an orbital shell, any site): one GPU pool, id ``capacity:generation``, whose
-    ``mw`` counts the GPUs its MW hold (:func:`gpus_in_mw`) and whose cost per MWh of IT adds the
-    GPUs' depreciation (:func:`fitted_gpu_usd_per_mwh_it`). The GPUs come with the MW: a candidate's
-    are bought with its build (paid from the build on, used or not, in the whole-horizon plan); on
-    capacity already there they are charged per MWh used, as its facility capital is."""
-    import dataclasses
-
-    from placement.catalogs.gpus import load_gpu_generations
-
-    g = spec.generation
-    dep = fitted_gpu_usd_per_mwh_it(g)
-    return dataclasses.replace(
-        info, id=f"{spec.id}:{g}", name=f"{info.name} {g}", mw=gpus_in_mw(info.mw, g), generation=g,
-        site_id=spec.id, mw_per_unit=load_gpu_generations()[g].it_power_kw_per_gpu / 1000.0,
-        lcoe_usd_per_mwh_it=info.lcoe_usd_per_mwh_it + dep,
-        lcoe_by_year={y: v + dep for y, v in info.lcoe_by_year.items()},
-        components=dict(info.components) | {"gpu_depreciation_usd_per_mwh_it": dep}, gpu_usd_per_mwh_it=dep)
-
-
-def pool_spec(spec, info):
-    """The contract of a GPU pool: its site's ``[[capacity]]`` under the pool's id; a fitted pool's
-    MW ramp and build blocks counted in its GPUs (:func:`gpus_in_mw`)."""
-    import dataclasses
-
-    out = dataclasses.replace(spec, id=info.id)
-    if spec.generation:
-        out = dataclasses.replace(
-            out, mw_by_year={y: gpus_in_mw(mw, spec.generation) for y, mw in spec.mw_by_year.items()},
-            block_mw=gpus_in_mw(spec.block_mw, spec.generation) if spec.block_mw else 0)
-    return out
 
 
 def orbit_lcoe_by_year(scenario, shells: list, device: str = "auto") -> dict:
@@ -414,4 +330,4 @@ def build_problem(scenario, *, site_scores=None, shell_scores=None, failed=(), e
     return problem
 
 
-__all__ = ["fitted_pool", "pool_spec", "gpus_in_mw", "fitted_gpu_usd_per_mwh_it", "build_problem", "check_plan_size", "capacities_of", "demand_nodes", "rtt_matrix", "rule_violations", "key_label"]
+__all__ = ["build_problem", "check_plan_size", "capacities_of", "demand_nodes", "rtt_matrix", "rule_violations", "key_label"]

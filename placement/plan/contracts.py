@@ -143,7 +143,7 @@ class CapacitySpec:
     gpus_by_year: dict = field(default_factory=dict)
     #: capacity in MW (a candidate to build, an orbital shell, any site) fitted with GPUs of this
     #: generation as its MW come online: the plan offers it as one pool of that generation, its
-    #: GPUs the MW / the generation's all-in kW per GPU less spares (:func:`placement.plan.build.fitted_pool`)
+    #: GPUs the MW / the generation's all-in kW per GPU less spares (:func:`placement.plan.gpus.fitted_pool`)
     generation: str = ""
 
 

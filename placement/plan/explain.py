@@ -233,6 +233,12 @@ def _homogeneous_reason(problem: Problem, i: int, used: dict) -> str:
             f"generation is {max(free[best], 0):,} {cap.generation} at {cap.site_id}")
 
 
+def shortfall_text(u: dict) -> str:
+    """``'frontier-lab 198,000 GPUs (275.2 MW)'`` or ``'eu-enterprise 80 MW'``: a tenant's demand newly
+    unserved in a re-plan (:func:`replan_changes`), in GPUs beside the MW where it is counted in GPUs."""
+    return f"{u['tenant']} {u['gpus']:,} GPUs ({u['mw']:,.1f} MW)" if "gpus" in u else f"{u['tenant']} {u['mw']} MW"
+
+
 def replan_changes(old: Plan, new: Plan, failed, evicted) -> dict:
     """MW moved, cost delta and newly unserved demand (a tenant counted in GPUs: its GPUs beside the
     MW) between two plans."""
@@ -253,4 +259,4 @@ def replan_changes(old: Plan, new: Plan, failed, evicted) -> dict:
             "newly_unserved": newly}
 
 
-__all__ = ["make_plan", "explain_unserved", "replan_changes", "placed_mw", "unserved_mw", "key_label"]
+__all__ = ["make_plan", "explain_unserved", "replan_changes", "shortfall_text", "placed_mw", "unserved_mw", "key_label"]

@@ -1,7 +1,9 @@
-"""The rules of GPU-denominated tenants and fleets (``gpus``, ``generations``, ``homogeneous``,
-``any_generation``, ``price_usd_per_gpu_hour`` on a ``[[tenant]]``; ``gpus``, ``gpus_by_year`` on a
-``[[capacity]]``), checked for a scenario's tables and for Python-built objects alike
-(:mod:`placement.plan.contract_checks` calls them). Errors name where, the field and the value."""
+"""The rules of GPU-denominated tenants and fleets (``gpus``, ``gpus_by_year``, ``block_gpus``,
+``generations``, ``homogeneous``, ``any_generation``, ``price_usd_per_gpu_hour`` on a ``[[tenant]]``;
+``gpus``, ``gpus_by_year``, ``generation`` on a ``[[capacity]]``), checked for a scenario's tables and for Python-built objects alike
+(:mod:`placement.plan.contract_checks` calls them). Errors name where, the field and the value.
+A fleet's power against its site is checked where the site is known
+(:func:`placement.plan.gpus.check_fleet_power`)."""
 from __future__ import annotations
 
 from placement.catalogs.validation import InputError, require_bool, require_number
@@ -129,19 +131,3 @@ def check_capacity_gpus(where: str, c, name) -> dict:
     if c.mw_by_year:
         raise InputError(where, name("mw_by_year"), None, "a GPU fleet's MW follow its GPUs (gpus_by_year)")
     return out
-
-
-def check_fleet_power(where: str, cid: str, spec, site_power_mw: float) -> None:
-    """The fleet's IT power in every year it changes [MW] within its capacity's MW (or, without one,
-    its site's power)."""
-    from placement.plan.gpus import GpuFleet
-
-    fleet = GpuFleet.of(spec, 0)  # power only: the installation year does not matter
-    limit = float(spec.mw) if spec.mw is not None else float(site_power_mw)
-    for year in [0, *sorted(spec.gpus_by_year)]:
-        mw = fleet.it_mw(year)
-        if mw > limit + 1e-9:
-            shown = spec.gpus if year == 0 else spec.gpus_by_year[year]
-            field = "gpus" if year == 0 else f"gpus_by_year.{year}"
-            raise InputError(where, f"capacity.{cid}.{field}", ", ".join(f"{g} = {n}" for g, n in shown.items()),
-                             f"the GPUs draw {mw:,.1f} MW of IT power, more than the capacity's {limit:,.0f} MW")

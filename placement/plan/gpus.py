@@ -22,6 +22,7 @@ The figures come from the GPU catalog (:mod:`placement.catalogs.gpus`, every row
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass, field
@@ -31,7 +32,9 @@ import numpy as np
 from placement.catalogs.gpus import PRICE_KINDS, load_gpu_economics, load_gpu_generations, load_gpu_prices
 from placement.errors import InputError
 
-__all__ = ["fleet_depreciation_usd", "unit_mw_of", "gpu_price_usd_per_hour", "GPUS_PER_SERVER", "REPAIR_DAYS", "GpuFleet", "spare_fraction", "rental_price_usd_per_gpu_hour",
+__all__ = ["gpu_pools", "fitted_pool", "pool_spec", "gpus_in_mw", "fitted_gpu_usd_per_mwh_it", "promised_gpus",
+           "check_fleet_power",
+           "fleet_depreciation_usd", "unit_mw_of", "gpu_price_usd_per_hour", "GPUS_PER_SERVER", "REPAIR_DAYS", "GpuFleet", "spare_fraction", "rental_price_usd_per_gpu_hour",
            "depreciation_usd_per_year", "book_value_usd", "fleet_it_mw", "largest_homogeneous_block",
            "homogeneous_block_fits", "revenue_usd", "HOURS_PER_YEAR"]
 
@@ -71,6 +74,11 @@ def spare_fraction(repair_days: float = REPAIR_DAYS) -> float:
     rate = eco["training_interruptions_per_gpu_day"].value
     hardware = eco["training_interruptions_hardware_share"].value
     return min(rate * hardware * GPUS_PER_SERVER * float(repair_days), 1.0)
+
+
+def promised_gpus(installed: int, repair_days: float = REPAIR_DAYS) -> int:
+    """GPUs that can be promised of ``installed``: less the spares (:func:`spare_fraction`, rounded up)."""
+    return int(installed) - math.ceil(int(installed) * spare_fraction(repair_days))
 
 
 @functools.lru_cache(maxsize=256)
@@ -168,9 +176,8 @@ class GpuFleet:
         return {g: int(n) for g, n in out.items() if n > 0}
 
     def usable_gpus_in(self, year: int, repair_days: float = REPAIR_DAYS) -> dict:
-        """Generation -> GPUs that can be promised in ``year``: installed less spares (rounded up)."""
-        f = spare_fraction(repair_days)
-        return {g: n - math.ceil(n * f) for g, n in self.gpus_in(year).items()}
+        """Generation -> GPUs that can be promised in ``year``: installed less spares (:func:`promised_gpus`)."""
+        return {g: promised_gpus(n, repair_days) for g, n in self.gpus_in(year).items()}
 
     def it_mw(self, year: int) -> float:
         """IT power the fleet draws in ``year`` [MW] (:func:`fleet_it_mw`)."""
@@ -233,3 +240,82 @@ def fleet_depreciation_usd(scenario, period) -> float:
     year = int(period.year)
     year_hours = 24.0 * (366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365)
     return sum(f.depreciation_usd(year) for f in fleets) * float(period.hours) / year_hours
+
+
+def check_fleet_power(where: str, cid: str, spec, site_power_mw: float) -> None:
+    """The fleet's IT power in every year it changes [MW] within its capacity's MW (or, without one,
+    its site's power)."""
+    fleet = GpuFleet.of(spec, 0)  # power only: the installation year does not matter
+    limit = float(spec.mw) if spec.mw is not None else float(site_power_mw)
+    for year in [0, *sorted(spec.gpus_by_year)]:
+        mw = fleet.it_mw(year)
+        if mw > limit + 1e-9:
+            shown = spec.gpus if year == 0 else spec.gpus_by_year[year]
+            key = "gpus" if year == 0 else f"gpus_by_year.{year}"
+            raise InputError(where, f"capacity.{cid}.{key}", ", ".join(f"{g} = {n}" for g, n in shown.items()),
+                             f"the GPUs draw {mw:,.1f} MW of IT power, more than the capacity's {limit:,.0f} MW")
+
+
+# --- GPU pools: the capacities a plan offers for GPUs ---------------------------------------------
+
+def gpu_pools(scenario, spec, info, site_power_mw: float) -> dict:
+    """The GPU pools of a fleet: one capacity per generation it ever holds, id ``site:generation``,
+    ``mw`` counting the GPUs that can be promised at the plan's start (spares held back; each period
+    takes its year's, :func:`placement.plan.periods.capacity_mw_in`), the site's costs per MWh of IT
+    and ``mw_per_unit`` the generation's all-in kW per GPU / 1000. The fleet's IT power may not exceed
+    the capacity's MW or its site's power."""
+    check_fleet_power(str(scenario.path), spec.id, spec, site_power_mw)
+    gens = load_gpu_generations()
+    fleet = GpuFleet.of(spec, scenario.planning.start_year)
+    held = list(dict.fromkeys([*spec.gpus, *(g for t in spec.gpus_by_year.values() for g in t)]))
+    start = fleet.usable_gpus_in(scenario.planning.start_year)
+    return {f"{spec.id}:{g}": dataclasses.replace(info, id=f"{spec.id}:{g}", name=f"{info.name} {g}",
+                                                  mw=int(start.get(g, 0)), generation=g, site_id=spec.id,
+                                                  mw_per_unit=gens[g].it_power_kw_per_gpu / 1000.0)
+            for g in held}
+
+
+def gpus_in_mw(mw: float, generation: str) -> int:
+    """GPUs of ``generation`` that ``mw`` of IT power holds and that can be promised: whole GPUs at
+    the generation's all-in kW per GPU, less the spares (:func:`promised_gpus`, as a fleet's)."""
+    installed = int(math.floor(float(mw) * 1000.0 / load_gpu_generations()[generation].it_power_kw_per_gpu + 1e-9))
+    return promised_gpus(installed)
+
+
+def fitted_gpu_usd_per_mwh_it(generation: str) -> float:
+    """Straight-line depreciation of ``generation``'s GPUs per MWh of IT they draw [USD/MWh_IT]:
+    catalog capex x (1 - residual value fraction) / (useful life x 8,760 h) / all-in MW per GPU,
+    grossed up for the spares bought beside the GPUs promised (undiscounted, as the fleets' own
+    depreciation, :meth:`GpuFleet.depreciation_usd`: a full year of :func:`depreciation_usd_per_year`)."""
+    g = load_gpu_generations()[generation]
+    residual = load_gpu_economics()["residual_value_fraction"].value
+    per_hour = depreciation_usd_per_year(g.capex_usd_per_gpu, g.useful_life_years, residual, 0, 0) / HOURS_PER_YEAR
+    return per_hour / (g.it_power_kw_per_gpu / 1000.0) / (1.0 - spare_fraction())
+
+
+def fitted_pool(spec, info):
+    """Capacity in MW fitted with GPUs of one generation (``generation`` on a ``[[capacity]]``: a
+    candidate to build, an orbital shell, any site): one GPU pool, id ``capacity:generation``, whose
+    ``mw`` counts the GPUs its MW hold (:func:`gpus_in_mw`) and whose cost per MWh of IT adds the
+    GPUs' depreciation (:func:`fitted_gpu_usd_per_mwh_it`). The GPUs come with the MW: a candidate's
+    are bought with its build (paid from the build on, used or not, in the whole-horizon plan); on
+    capacity already there they are charged per MWh used, as its facility capital is."""
+    g = spec.generation
+    dep = fitted_gpu_usd_per_mwh_it(g)
+    return dataclasses.replace(
+        info, id=f"{spec.id}:{g}", name=f"{info.name} {g}", mw=gpus_in_mw(info.mw, g), generation=g,
+        site_id=spec.id, mw_per_unit=load_gpu_generations()[g].it_power_kw_per_gpu / 1000.0,
+        lcoe_usd_per_mwh_it=info.lcoe_usd_per_mwh_it + dep,
+        lcoe_by_year={y: v + dep for y, v in info.lcoe_by_year.items()},
+        components=dict(info.components) | {"gpu_depreciation_usd_per_mwh_it": dep}, gpu_usd_per_mwh_it=dep)
+
+
+def pool_spec(spec, info):
+    """The contract of a GPU pool: its site's ``[[capacity]]`` under the pool's id; a fitted pool's
+    MW ramp and build blocks counted in its GPUs (:func:`gpus_in_mw`)."""
+    out = dataclasses.replace(spec, id=info.id)
+    if spec.generation:
+        out = dataclasses.replace(
+            out, mw_by_year={y: gpus_in_mw(mw, spec.generation) for y, mw in spec.mw_by_year.items()},
+            block_mw=gpus_in_mw(spec.block_mw, spec.generation) if spec.block_mw else 0)
+    return out

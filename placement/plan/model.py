@@ -79,7 +79,7 @@ class CapacityInfo:
     generation: str | None = None
     site_id: str = ""
     mw_per_unit: float = 1.0
-    #: a capacity in MW fitted with one generation (:func:`placement.plan.build.fitted_pool`): its
+    #: a capacity in MW fitted with one generation (:func:`placement.plan.gpus.fitted_pool`): its
     #: GPUs' depreciation [USD/MWh_IT], inside ``lcoe_usd_per_mwh_it`` and ``lcoe_by_year``
     gpu_usd_per_mwh_it: float = 0.0
 

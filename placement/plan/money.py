@@ -12,7 +12,7 @@ the sum of its items and the plan's margin the sum of its periods (exact, in int
   capital) times the MWh served.
 * **GPU depreciation**: every GPU fleet's straight-line depreciation over the period's share of
   its year (:mod:`placement.plan.gpus`), used or not; on capacity in MW fitted with one generation,
-  its GPUs' depreciation per MWh of IT (:func:`placement.plan.build.fitted_pool`) on the MWh served,
+  its GPUs' depreciation per MWh of IT (:func:`placement.plan.gpus.fitted_pool`) on the MWh served,
   or, for a candidate, on every built MW from the build on.
 * **Outage**: revenue lost while the capacity lacks full power, revenue x (1 - its availability).
 * **Migration**: the planning price per MW of running load moved.

@@ -45,14 +45,13 @@ import numpy as np
 from placement.catalogs.validation import InputError
 from placement.plan.build import (
     capacities_of,
-    pool_spec,
     check_plan_size,
     demand_nodes,
     rtt_matrix,
     rule_violations,
 )
 from placement.plan.explain import placed_mw, unserved_mw
-from placement.plan.gpus import fleet_depreciation_usd, gpu_price_usd_per_hour, unit_mw_of
+from placement.plan.gpus import fleet_depreciation_usd, gpu_price_usd_per_hour, pool_spec, unit_mw_of
 from placement.plan.model import RULE_BIT, Problem, key_label
 from placement.plan.money import EVICTION, NOT_CASH, SLA_CREDITS, LayerPrices, layer_money
 from placement.plan.multi_period import Layer, MultiPeriodPlan, unserved_of_layer
