@@ -67,6 +67,7 @@ def gpu_price_usd_per_hour(tenant, year: int) -> float:
     return 0.0
 
 
+@functools.lru_cache(maxsize=64)
 def spare_fraction(repair_days: float = REPAIR_DAYS) -> float:
     """Share of a fleet's GPUs held as spares [-] (module docstring: Little's law on the published
     interruption rate of large training jobs)."""

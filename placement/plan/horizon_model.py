@@ -41,7 +41,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from placement.plan.gpus import fleet_depreciation_usd, unit_mw_of
-from placement.plan.periods import capacity_mw_in
 
 #: Weight of a MW cut from an evictable tenant inside its notice [USD per MW] (the rolling plan's).
 FORBIDDEN_USD_PER_MW = 10**12
@@ -196,8 +195,7 @@ def period_data(ctx, build_ids: frozenset) -> list:
     for period in ctx.periods:
         problem, prices = layer_problem(ctx, period, {}, set(), set(), prune_price=False,
                                         capital_by_build=build_ids)
-        cap = np.array([capacity_mw_in(ctx.specs[cid], ctx.capacities[cid], period, ctx.planning)
-                        if problem.capacities[cid].mw > 0 else 0 for cid in problem.capacity_ids], dtype=np.int64)
+        cap = np.array([problem.capacities[cid].mw for cid in problem.capacity_ids], dtype=np.int64)
         out.append(PeriodData(period, problem, prices, np.arange(problem.arc_capacity.size, dtype=np.int64), cap))
     return out
 

@@ -52,7 +52,7 @@ from placement.plan.build import (
 )
 from placement.plan.explain import placed_mw, unserved_mw
 from placement.plan.gpus import fleet_depreciation_usd, gpu_price_usd_per_hour, pool_spec, unit_mw_of
-from placement.plan.model import RULE_BIT, Problem, key_label
+from placement.plan.model import RULE_BIT, Problem, copied, key_label
 from placement.plan.money import EVICTION, NOT_CASH, SLA_CREDITS, LayerPrices, layer_money
 from placement.plan.multi_period import Layer, MultiPeriodPlan, unserved_of_layer
 from placement.plan.network import SERVED_ARC, flow_dict, to_networkx
@@ -131,6 +131,17 @@ def _rtt_rows(ctx: PlanContext, demands: list) -> np.ndarray:
         else np.zeros((0, n_c))
 
 
+def capacities_in(ctx: PlanContext, period: Period) -> dict:
+    """Capacity id -> the capacity as it stands in ``period``: its MW (GPUs for a pool; 0 outside
+    its window, :func:`placement.plan.periods.capacity_mw_in`) and its availability
+    (:func:`placement.plan.periods.availability_in`); a fleet's GPUs counted once for its pools."""
+    planning, fleets = ctx.planning, {}
+    return {cid: copied(info, mw=capacity_mw_in(ctx.specs[cid], info, period, planning, fleets)
+                        if active(ctx.windows[cid], period) else 0,
+                        availability=availability_in(ctx.specs[cid], info, period, planning))
+            for cid, info in ctx.capacities.items()}
+
+
 def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, running: set, *,
                   prune_price: bool = True, capital_by_build: frozenset = frozenset()) -> tuple:
     """The problem of one period and its prices: (Problem with its money, :class:`LayerPrices`).
@@ -157,13 +168,10 @@ def layer_problem(ctx: PlanContext, period: Period, previous: dict, gone: set, r
             continue
         mw = t.units_in(period.year)  # GPUs for a tenant counted in GPUs
         if mw > 0:
-            tenants.append(dataclasses.replace(t, mw=mw))
+            tenants.append(copied(t, mw=mw))
             windows[t.id] = w
     demands = demand_nodes(sc, tenants)
-    caps = {cid: dataclasses.replace(info, mw=capacity_mw_in(ctx.specs[cid], info, period, planning)
-                                     if active(ctx.windows[cid], period) else 0,
-                                     availability=availability_in(ctx.specs[cid], info, period, planning))
-            for cid, info in ctx.capacities.items()}
+    caps = capacities_in(ctx, period)
     n_c = len(caps)
     rtt = _rtt_rows(ctx, demands)
     violations = rule_violations(sc, demands, caps, rtt, horizon_year=10**6)
@@ -264,31 +272,37 @@ def _days(n: int):
 
 def _records(period: Period, problem: Problem, placed: dict, prices: LayerPrices) -> list:
     """Revenue, capacity cost and their difference [USD] of a solved layer by (tenant, capacity)."""
-    by_pair = {}
-    for (i, j), mw in placed.items():
-        d = problem.demands[i]
-        cap = problem.capacities[problem.capacity_ids[j]]
-        rec = by_pair.setdefault((d.tenant.id, cap.id), {"mw": 0, "revenue_usd": 0.0, "cost_usd": 0.0, "gpus": 0,
-                                                         "gpu_hours": 0.0})
-        rec["mw"] += mw * cap.mw_per_unit
-        if cap.generation:
-            rec["gpus"] += mw
-            rec["gpu_hours"] += mw * prices.hours[i]
-        rec["revenue_usd"] += mw * prices.revenue[i]
-        rec["cost_usd"] += mw * prices.hours[i] * cap.lcoe_in(period.year) * cap.mw_per_unit
-        if prices.outage is not None:
-            rec["cost_usd"] += mw * (prices.outage[i, j] + prices.credits[i, j])
+    if not placed:
+        return []
+    pairs = np.array(list(placed), dtype=np.int64).reshape(-1, 2)
+    i, j = pairs[:, 0], pairs[:, 1]
+    units = np.array(list(placed.values()), dtype=float)
+    caps = [problem.capacities[cid] for cid in problem.capacity_ids]
+    per_unit = np.array([c.mw_per_unit for c in caps], dtype=float)
+    lcoe = np.array([c.lcoe_in(period.year) for c in caps], dtype=float)
+    hours = np.asarray(prices.hours, dtype=float)
+    cost = units * hours[i] * lcoe[j] * per_unit[j]
+    if prices.outage is not None:
+        cost += units * (prices.outage[i, j] + prices.credits[i, j])
+    tenant_of = {}
+    t = np.array([tenant_of.setdefault(problem.demands[k].tenant.id, len(tenant_of)) for k in i.tolist()],
+                 dtype=np.int64)
+    groups, at = np.unique(t * len(caps) + j, return_inverse=True)
+    sums = [np.bincount(at, weights=w, minlength=groups.size).tolist() for w in
+            (units * per_unit[j], units, units * hours[i], units * np.asarray(prices.revenue, dtype=float)[i], cost)]
+    tenant_ids = list(tenant_of)
     out = []
-    for (tid, cid), rec in sorted(by_pair.items()):
+    for g, (mw, gpus, gpu_hours, revenue, spent) in sorted(
+            zip(groups.tolist(), zip(*sums)),
+            key=lambda x: (tenant_ids[x[0] // len(caps)], problem.capacity_ids[x[0] % len(caps)])):
+        cid = problem.capacity_ids[g % len(caps)]
         pool = problem.capacities[cid].generation
-        row = {"tenant": tid, "capacity_id": cid, "kind": problem.capacities[cid].kind, "period": period.label,
-               "mw": round(float(rec["mw"]), 3) if pool else int(rec["mw"])}
+        row = {"tenant": tenant_ids[g // len(caps)], "capacity_id": cid, "kind": problem.capacities[cid].kind,
+               "period": period.label, "mw": round(mw, 3) if pool else int(round(mw))}
         if pool:  # a GPU pool: its GPUs, their generation and what one earns per hour
-            hours = float(rec["gpu_hours"])  # Python floats: round() on numpy's is several times slower
-            row |= {"gpus": int(rec["gpus"]), "generation": pool,
-                    "revenue_usd_per_gpu_hour": round(float(rec["revenue_usd"]) / hours, 4) if hours else 0.0}
-        row |= {"revenue_usd": round(float(rec["revenue_usd"]), 2), "cost_usd": round(float(rec["cost_usd"]), 2),
-                "margin_usd": round(float(rec["revenue_usd"] - rec["cost_usd"]), 2)}
+            row |= {"gpus": int(round(gpus)), "generation": pool,
+                    "revenue_usd_per_gpu_hour": round(revenue / gpu_hours, 4) if gpu_hours else 0.0}
+        row |= {"revenue_usd": round(revenue, 2), "cost_usd": round(spent, 2), "margin_usd": round(revenue - spent, 2)}
         out.append(row)
     return out
 

@@ -95,17 +95,23 @@ def capacity_window(spec, info, planning) -> tuple[dt.datetime, dt.datetime]:
     return online, spec.retire or dt.datetime(2101, 1, 1)
 
 
-def capacity_mw_in(spec, info, period: Period, planning=None) -> int:
+def capacity_mw_in(spec, info, period: Period, planning=None, fleets: dict | None = None) -> int:
     """MW of a capacity in a period (GPUs for a GPU pool): its ramp (``mw_by_year``) or its size; a candidate campus
     (``build = true``) with no ramp of its own comes online along its supply's ramp, from first to
-    full power (linear between them, at the period's midpoint)."""
+    full power (linear between them, at the period's midpoint). ``fleets``: a dict the pools of one
+    period share, (site id, year) -> its fleet's GPUs by generation, so a fleet is counted once."""
     if getattr(info, "generation", None) and (spec.gpus or spec.gpus_by_year):  # a fleet's pool: the GPUs
         # it can promise in the period's year (a fitted pool follows the MW path below, in its GPUs)
-        from placement.plan.gpus import GpuFleet
+        key = (info.site_id or spec.id, period.year)
+        usable = fleets.get(key) if fleets is not None else None
+        if usable is None:
+            from placement.plan.gpus import GpuFleet
 
-        start = planning.start_year if planning is not None else period.year
-        fleet = GpuFleet.of(spec, start)
-        return int(fleet.usable_gpus_in(period.year).get(info.generation, 0))
+            start = planning.start_year if planning is not None else period.year
+            usable = GpuFleet.of(spec, start).usable_gpus_in(period.year)
+            if fleets is not None:
+                fleets[key] = usable
+        return int(usable.get(info.generation, 0))
     mw = info.mw
     for year in sorted(spec.mw_by_year):
         if year <= period.year:

@@ -107,19 +107,33 @@ def residual_values(net: FlowNetwork, arc_flow: np.ndarray, capacity: np.ndarray
     fall = np.where(np.isfinite(fall), fall, 0.0)
     if net.money is None:
         return CapacityValues(fall, None)
-    key = r * n + c  # sorted: the arcs are sorted by (tail, head)
+    cost = _money_along_tree(r, c, m, pred, n)
+    short = np.flatnonzero(fall > 0)
+    if np.any(pred[2 + short] < 0):  # not reached from the sink: cannot happen where fall > 0
+        raise RuntimeError(f"no residual path from the sink to capacity {int(short[pred[2 + short] < 0][0])}")
     rise = np.zeros(n_c)
-    for j in np.flatnonzero(fall > 0):
-        v, cost, steps = 2 + int(j), 0.0, 0
-        while v != 1:
-            u = int(pred[v])
-            steps += 1
-            if u < 0 or steps > n:  # not reached from the sink: cannot happen where fall > 0
-                raise RuntimeError(f"no residual path from the sink to capacity {j}")
-            cost += float(m[np.searchsorted(key, u * n + v)])
-            v = u
-        rise[j] = -cost
+    rise[short] = -cost[2 + short]
     return CapacityValues(fall, rise)
+
+
+def _money_along_tree(r, c, m, pred, n: int) -> np.ndarray:
+    """Per node, the money [USD] summed along its path of the shortest-path tree ``pred`` from the
+    origin (0 at the origin and where unreached): each node's arc from its predecessor looked up
+    in the residual arcs (sorted by tail, head), then summed by pointer jumping (ceil(log2 depth)
+    rounds of array operations)."""
+    key = r * n + c
+    has = pred >= 0
+    val = np.zeros(n + 1)  # node n: a root of its own, worth 0
+    up = np.full(n + 1, n, dtype=np.int64)
+    v = np.flatnonzero(has)
+    val[v] = m[np.searchsorted(key, pred[v] * n + v)]
+    up[v] = pred[v]
+    for _ in range(max(n, 1).bit_length() + 1):
+        if np.all(up[:n] == n):
+            return val[:n]
+        val = val + val[up]
+        up = up[up]
+    raise RuntimeError("the predecessors of the residual shortest paths form a cycle")
 
 
 def _margin_of(net: FlowNetwork, arc_flow: np.ndarray) -> float:
