@@ -10,13 +10,23 @@ built before it is needed. The whole-horizon plan decides every period at once. 
 used, the solver's proven bound and gap, and what the rolling plan earns valued in the same model
 (its placement is the warm start, so the whole-horizon margin is never below it).
 
+How it is solved depends on the program. Where every demand is splittable (no exclusive lease,
+single site, block, expel clause or candidate build) and the program has more than
+:data:`PATH_COLUMNS_MIN_ARCS` arcs, by whole paths as columns (:mod:`placement.plan.horizon_paths`,
+a Dantzig-Wolfe decomposition started from the rolling plan's paths and values): at
+``benchmarks/bench_plan.py``'s 15 x 60 x 500 it is proven optimal in about 7 s. Otherwise the whole
+program by HiGHS up to :data:`FULL_MODEL_ARCS` arcs, and past that HiGHS on a subset of its arcs
+grown by pricing (:func:`price_out`).
+
 The value of one more MW of a capacity in a period is, for the whole-horizon plan, the rise of the
 **whole horizon's** margin when the capacity has one more MW in that period, with the discrete
 decisions (which site each exclusive lease and block takes, expulsions, builds) held at the
 optimum: the linear program over the remaining decisions is re-solved (HiGHS, hot-started) for
 every capacity and period whose row is binding (its dual not zero); elsewhere it is 0. A candidate
 campus's extra MW is one more MW built, so its capital for the period is paid from that rise. The
-objective fall beside it is the same re-solve's.
+objective fall beside it is the same re-solve's. A plan solved by path columns takes its capacity
+rows' duals instead (a one-sided derivative: the value where the optimum is not degenerate, an
+upper bound on the fall otherwise), and says its values are not exact.
 
 References
 ----------
@@ -42,6 +52,8 @@ import numpy as np
 from placement.plan.gpus import fleet_depreciation_usd, unit_mw_of
 from placement.plan.highs import new_highs
 from placement.plan.horizon_model import HorizonModel, build_model, period_data
+from placement.plan.horizon_paths import applies as paths_apply
+from placement.plan.horizon_paths import paths_of, solve_paths
 from placement.plan.lagrangian import model_bound
 from placement.plan.money import EVICTION, layer_money
 from placement.plan.multi_period import Layer, MultiPeriodPlan
@@ -67,6 +79,9 @@ class SolveResult:
     status: str
     seconds: float
     improved_on_start: bool = True
+    #: (period index, capacity index) -> a capacity row's dual [USD per MW over the period, the fall
+    #: of the objective]: the values of one more MW where the program was solved by path columns
+    capacity_duals: dict | None = None
 
     def _replace_start(self, start, model) -> "SolveResult":
         """This result, or ``start`` where that is at least as good."""
@@ -166,6 +181,12 @@ VALUES_TIME_S = 30.0
 IPM_MIP_COLUMNS = 20_000
 #: Arcs (over all periods) past which the program is solved on a priced subset of them.
 FULL_MODEL_ARCS = 60_000
+#: Arcs (over all periods) past which a program whose demand is all splittable is solved by whole
+#: paths as columns (:mod:`placement.plan.horizon_paths`). Measured on this project's 2-core
+#: machine (``benchmarks/bench_plan.py``): at 10 x 30 x 200 (50,000 arcs) 0.8 s by paths against
+#: 7.5 s for HiGHS on the whole program; below it HiGHS's own solve, with the values of one more MW
+#: re-solved exactly, stays.
+PATH_COLUMNS_MIN_ARCS = 20_000
 #: Arcs per demand node and period the priced subset starts from (the cheapest).
 CHEAPEST_ARCS = 4
 #: Arcs per demand node and period that enter the priced subset in one round (the most negative).
@@ -184,14 +205,24 @@ def rank_in_group(group: np.ndarray, key: np.ndarray) -> np.ndarray:
 def initial_keep(data: list, rolling) -> list:
     """Per period, a mask of the arcs the priced subset starts from: each demand node's
     :data:`CHEAPEST_ARCS` cheapest, every arc of a discrete node (exclusive lease, block, single
-    site), and every arc the rolling plan used."""
+    site), and every arc the rolling plan used (:func:`rolling_arcs`)."""
+    keep = rolling_arcs(data, rolling)
+    for mask, pd in zip(keep, data):
+        prob = pd.problem
+        ai, aw = prob.arc_demand[pd.arcs], prob.arc_weight[pd.arcs]
+        mask |= rank_in_group(ai, aw) < CHEAPEST_ARCS
+        discrete = np.array([d.discrete for d in prob.demands], dtype=bool)
+        mask |= discrete[ai] if ai.size else mask
+    return keep
+
+
+def rolling_arcs(data: list, rolling) -> list:
+    """Per period, a mask of the arcs the rolling plan used."""
     keep = []
     for pd, layer in zip(data, rolling.layers):
         prob = pd.problem
-        ai, aw = prob.arc_demand[pd.arcs], prob.arc_weight[pd.arcs]
-        mask = rank_in_group(ai, aw) < CHEAPEST_ARCS
-        discrete = np.array([d.discrete for d in prob.demands], dtype=bool)
-        mask |= discrete[ai] if ai.size else mask
+        ai = prob.arc_demand[pd.arcs]
+        mask = np.zeros(ai.size, dtype=bool)
         used = {(prob.demand_index[key], prob.capacity_index[cid]) for key, cid in layer.placed}
         if used:
             code = ai.astype(np.int64) * len(prob.capacity_ids) + prob.arc_capacity[pd.arcs]
@@ -426,15 +457,22 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
     lower the relaxation, whose optimum is then a proven lower bound for the whole program; the
     mixed-integer program on that subset gives the plan, proven optimal where it meets the bound."""
     t0 = time.perf_counter()
-    if sum(pd.arcs.size for pd in data) <= FULL_MODEL_ARCS:
+    n_arcs = sum(pd.arcs.size for pd in data)
+    if n_arcs > PATH_COLUMNS_MIN_ARCS and paths_apply(ctx, data, build_ids):
+        # every demand splittable: whole paths as columns, from the rolling plan's paths and values
+        from placement.plan.over_time import fill_values
+
+        fill_values(rolling, ctx.scenario)
+        return solve_by_paths(ctx, data, build_ids, rolling, time_limit_s, t0)
+    if n_arcs <= FULL_MODEL_ARCS:
         model = build_model(ctx, data, build_ids)
         start = point_of_rolling(model, data, rolling)
         start = start if start is not None and feasible(model, start) else None
         return model, solve_model(model, start, time_limit_s=time_limit_s), start
     from placement.plan.over_time import fill_values
 
-    keep = initial_keep(data, rolling)
     fill_values(rolling, ctx.scenario)
+    keep = initial_keep(data, rolling)
     # the best Lagrangian bound so far (placement.plan.lagrangian): first at the rolling plan's
     # values of one more MW, then at each pricing round's duals
     lagrangian = rolling_bound(build_model(ctx, data, build_ids, keep), data, keep, rolling)
@@ -471,6 +509,58 @@ def solve_whole(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: fl
     result.bound = min(result.bound, result.objective)
     result.seconds = time.perf_counter() - t0
     return model, result, start
+
+
+def solve_by_paths(ctx, data: list, build_ids: frozenset, rolling, time_limit_s: float, t0: float):
+    """(model, result, start) of a program whose demand is all splittable, by whole paths as columns
+    (:mod:`placement.plan.horizon_paths`), from the rolling plan's paths and its values of one more
+    MW: the program returned holds the arcs the plan and the rolling plan use."""
+    paths = paths_of(ctx, data)
+    P, C = len(data), paths.n_capacities
+    index = {key: n for n, key in enumerate(paths.keys)}
+    placed = np.zeros((P, len(paths.keys), C), dtype=np.int64)
+    guess = np.zeros((P, C))
+    for p, (pd, layer) in enumerate(zip(data, rolling.layers)):
+        cap_index = pd.problem.capacity_index
+        for (key, cid), mw in layer.placed.items():
+            placed[p, index[key], cap_index[cid]] += mw
+        for j, cid in enumerate(layer.problem.capacity_ids):
+            guess[p, cap_index[cid]] = -float(layer.values[j])
+    solved = solve_paths(paths, max(time_limit_s - (time.perf_counter() - t0), 1.0), guess, placed)
+    keep = rolling_arcs(data, rolling)
+    for p, pd in enumerate(data):
+        prob = pd.problem
+        nodes = paths.node_of[p][prob.arc_demand[pd.arcs]]
+        keep[p] |= solved.x[p, nodes, prob.arc_capacity[pd.arcs]] > 0
+    model = build_model(ctx, data, build_ids, keep)
+    v = np.zeros(model.n_cols)
+    for p, pd in enumerate(data):
+        a = model.arcs[p]
+        nodes = paths.node_of[p][pd.problem.arc_demand[a]]
+        v[model.x_col[p]] = solved.x[p, nodes, pd.problem.arc_capacity[a]]
+    _fill_moves(model, data, v)
+    if not feasible(model, v):
+        raise RuntimeError("the plan of the path columns breaks a row of the program")
+    objective = model.objective_of(v)
+    # the program's objective less the paths' is its constant (unserved weights moved into the
+    # arcs' costs, the fleets' depreciation): the same for every point
+    constant = objective - solved.objective
+    if solved.proven:
+        bound, status = objective, "Optimal"
+    else:
+        slack = 1e-3 + 1e-12 * abs(solved.bound)  # the Lagrangian bound's sum in floating point
+        bound = min(objective, int(np.ceil(solved.bound + constant - slack)) if np.isfinite(solved.bound) else -(2**62))
+        status = "Optimal" if bound >= objective else "Time limit reached"
+    start = point_of_rolling(model, data, rolling)
+    start = start if start is not None and feasible(model, start) else None
+    improved = start is None or objective < model.objective_of(start)
+    if not improved:
+        v, objective = np.asarray(start, dtype=float), model.objective_of(start)
+        bound = min(bound, objective)
+    duals = None
+    if solved.dual is not None:
+        duals = {(p, j): -float(solved.dual[p, j]) for p, j in zip(*np.nonzero(solved.dual))}
+    return model, SolveResult(v, objective, int(bound), status, time.perf_counter() - t0, improved, duals), start
 
 
 def point_of_rolling(model: HorizonModel, data: list, rolling) -> np.ndarray | None:
@@ -611,7 +701,13 @@ def assemble(scenario, ctx, data: list, model: HorizonModel, result: SolveResult
     # values re-solve the program's linear part around the optimum: only for a proven optimum (past a
     # time limit they would be values around a point that is not one, and take the limit again)
     computed = values and result.status == "Optimal"
-    fall, rise, exact = capacity_values(model, data, v) if computed else ({}, {}, False)
+    if computed and result.capacity_duals is not None:
+        # solved by path columns: the whole program's capacity duals (a one-sided derivative, a MW's
+        # worth where the optimum is not degenerate), not re-solved: the program held here has only
+        # the arcs the plan uses
+        fall, rise, exact = dict(result.capacity_duals), dict(result.capacity_duals), False
+    else:
+        fall, rise, exact = capacity_values(model, data, v) if computed else ({}, {}, False)
     if values and not computed:  # the rolling plan's, by capacity id, said inexact
         from placement.plan.over_time import fill_values
 

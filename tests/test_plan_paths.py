@@ -1,0 +1,263 @@
+"""Whole paths as columns (placement/plan/horizon_paths.py): the pricing kernel against every path
+enumerated, cohorts against the demand profile, a known plan's paths against the program's own
+objective, and the column generation against the independent MILP of test_plan_horizon.py on
+random plans whose demand is all splittable."""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import numpy as np
+import pytest
+from test_plan_horizon import base, random_gpu_scenario, random_scenario, reference_optimum, scored  # noqa: F401
+
+from placement.plan.horizon_paths import (
+    cheapest_paths,
+    cohorts,
+    path_cost,
+    path_price,
+    paths_of,
+    paths_of_placement,
+    solve_paths,
+)
+
+
+def _brute_force(cost, migration, alive, price):
+    """The cheapest path of one unit, every state sequence enumerated."""
+    P, S = cost.shape
+    periods = [p for p in range(P) if alive[p]]
+    best = np.inf
+    for seq in itertools.product(range(S), repeat=len(periods)):
+        total, prev = 0.0, None
+        for p, s in zip(periods, seq):
+            total += cost[p, s] - price[p, s]
+            if prev is not None and prev[0] == p - 1 and s != prev[1] and s != S - 1:
+                total += migration
+            prev = (p, s)
+        best = min(best, total)
+    return best
+
+
+def test_the_pricing_kernel_finds_the_cheapest_of_every_path():
+    """Random units (2 to 4 states, up to 5 periods, gaps where the unit is not demanded, states
+    not allowed, negative prices): the kernel's reduced cost is the least over every state sequence
+    enumerated, and the path it returns costs exactly that."""
+    rng = np.random.default_rng(11)
+    for trial in range(300):
+        K, P, S = int(rng.integers(1, 4)), int(rng.integers(1, 6)), int(rng.integers(2, 5))
+        cost = rng.integers(-50, 50, size=(K, P, S)).astype(float)
+        cost[:, :, :-1][rng.random((K, P, S - 1)) < 0.25] = np.inf  # unserved (last) always allowed
+        migration = rng.integers(0, 40, size=K).astype(float)
+        alive = rng.random((K, P)) < 0.75
+        dual = -rng.integers(0, 30, size=(P, S - 1)).astype(float)
+        price = np.zeros((P, S))
+        price[:, :-1] = dual
+        states, reduced = cheapest_paths(cost, migration, alive, dual)
+        for k in range(K):
+            expect = _brute_force(cost[k], migration[k], alive[k], price) if alive[k].any() else 0.0
+            assert reduced[k] == pytest.approx(expect), (trial, k)
+            assert np.all((states[k] >= 0) == alive[k])
+        own = path_cost(cost, migration, alive, states) - path_price(states, dual)
+        np.testing.assert_allclose(own, reduced)
+
+
+def test_cohorts_cut_a_demand_profile_into_bands():
+    """A node of 0, 100, 150, 150, 0, 50 MW: bands of 50 MW alive where the demand reaches them,
+    adding back up to the demand in every period."""
+    demand = np.array([[0, 100, 150, 150, 0, 50], [20, 20, 20, 20, 20, 20]])
+    node, units, alive = cohorts(demand)
+    assert node.tolist() == [0, 0, 0, 1] and units.tolist() == [50, 50, 50, 20]
+    assert alive[0].tolist() == [False, True, True, True, False, True]
+    assert alive[2].tolist() == [False, False, True, True, False, False]
+    for n in range(2):
+        np.testing.assert_array_equal((units[node == n, None] * alive[node == n]).sum(axis=0), demand[n])
+
+
+def plain(sc):
+    """A scenario with every demand splittable: no exclusive lease, single site, block or expel
+    clause, no candidate to build."""
+    tenants = [dataclasses.replace(t, exclusive=False, single_site=False, block_mw=0, block_gpus=0, evictable=False,
+                                   homogeneous=False) for t in sc.tenants]
+    capacity = [c for c in sc.capacity if not c.build]
+    return dataclasses.replace(sc, tenants=tenants, capacity=capacity)
+
+
+def _program(sc, scored_):
+    from placement.plan.horizon_model import build_model, period_data
+    from placement.plan.over_time import context_of, plan_over_time
+
+    ctx = context_of(sc, scored_, None, "cpu", False)
+    data = period_data(ctx, frozenset())
+    return ctx, data, plan_over_time(sc, context=ctx), build_model(ctx, data, frozenset())
+
+
+def _constant(data, model):
+    """The program's objective less the paths' (unserved weights moved into the arcs' costs, the
+    fleets' depreciation): the model's offset less every demand node's unserved weight x MW."""
+    return model.offset - sum(int(pd.problem.unserved_weight @ pd.problem.demand_mw) for pd in data)
+
+
+@pytest.mark.parametrize("gpus", [False, True])
+def test_a_known_plans_paths_carry_it_at_the_programs_own_objective(base, scored, gpus):  # noqa: F811
+    """The rolling plan of 30 random splittable plans (MW, and GPU pools) laid out as paths: the
+    paths place exactly its units, and their cost plus the program's constant is the program's
+    objective at its point (so the paths move no more units than the program charges)."""
+    from placement.plan.horizon import _fill_moves, point_of_rolling
+
+    for case in range(30):
+        make = random_gpu_scenario if gpus else random_scenario
+        sc = plain(make(base, np.random.default_rng(7000 + case), case))
+        ctx, data, rolling, model = _program(sc, scored)
+        paths = paths_of(ctx, data)
+        index = {key: n for n, key in enumerate(paths.keys)}
+        placed = np.zeros((len(data), len(paths.keys), paths.n_capacities), dtype=np.int64)
+        for p, (pd, layer) in enumerate(zip(data, rolling.layers)):
+            for (key, cid), mw in layer.placed.items():
+                placed[p, index[key], pd.problem.capacity_index[cid]] += mw
+        node, units, alive = cohorts(paths.demand)
+        ks, states, amount = paths_of_placement(paths, node, units, alive, placed)
+        got = np.zeros_like(placed)
+        for k, st, a in zip(ks, states, amount):
+            for p in np.flatnonzero((st >= 0) & (st < paths.n_capacities)):
+                got[p, node[k], st[p]] += a
+        np.testing.assert_array_equal(got, placed)
+        np.testing.assert_array_equal(np.bincount(ks, weights=amount, minlength=node.size), units)
+        cost = path_cost(paths.cost[node[ks]], paths.migration[node[ks]], alive[ks], states) @ amount
+        v = point_of_rolling(model, data, rolling)
+        _fill_moves(model, data, v)
+        assert int(round(cost)) + _constant(data, model) == model.objective_of(v), case
+
+
+@pytest.mark.parametrize("gpus", [False, True])
+def test_path_columns_reach_the_independent_milp_optimum(base, scored, monkeypatch, gpus):  # noqa: F811
+    """40 random splittable plans (contracts with starts, terms and growth, capacity online,
+    retiring and ramping, migration priced or free; and 20 with GPU pools) planned by path columns
+    (forced: the program's size threshold set below 0): the objective is the independent MILP's
+    optimum, proven, and the bound equals it."""
+    import placement.plan.horizon as horizon
+
+    monkeypatch.setattr(horizon, "PATH_COLUMNS_MIN_ARCS", -1)  # a program with no arc at all too
+    used = {"paths": 0}
+    real = horizon.solve_by_paths
+    monkeypatch.setattr(horizon, "solve_by_paths", lambda *a, **k: used.__setitem__("paths", used["paths"] + 1)
+                        or real(*a, **k))
+    cases = range(20) if gpus else range(40)
+    for case in cases:
+        make = random_gpu_scenario if gpus else random_scenario
+        sc = plain(make(base, np.random.default_rng(8000 + case), case))
+        plan = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False)
+        ref = reference_optimum(sc, scored)
+        assert plan.objective == ref, (case, plan.objective, ref)
+        assert plan.optimal and plan.bound == plan.objective
+        assert plan.objective <= plan.rolling_objective
+    assert used["paths"] == len(cases)
+
+
+def test_path_columns_cut_short_state_a_true_bound(base, scored, monkeypatch):  # noqa: F811
+    """Column generation stopped after its first pricing round, started without the rolling plan's
+    paths and values: the plan is the best whole-unit point of the columns it has, never better
+    than the MILP's optimum, its bound (the Lagrangian bound of the duals tried) never above it,
+    and it is called optimal only where the two meet."""
+    import placement.plan.horizon as horizon
+    import placement.plan.horizon_paths as hp
+
+    monkeypatch.setattr(horizon, "PATH_COLUMNS_MIN_ARCS", -1)
+    monkeypatch.setattr(hp, "SUBGRADIENT_S", 0.0)
+    blind = hp.solve_paths
+    monkeypatch.setattr(horizon, "solve_paths", lambda paths, limit, guess, placed: blind(paths, limit))
+    real = hp._Master.solve
+    calls = {"n": 0}
+
+    def once(self, left):
+        calls["n"] += 1
+        return real(self, left) and calls["n"] <= 1  # the first solve, then "out of time"
+
+    monkeypatch.setattr(hp._Master, "solve", once)
+    short = 0
+    for case in range(15):
+        calls["n"] = 0
+        sc = plain(random_scenario(base, np.random.default_rng(8100 + case), case))
+        plan = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False)
+        ref = reference_optimum(sc, scored)
+        assert plan.bound <= ref <= plan.objective, (case, plan.bound, ref, plan.objective)
+        assert plan.optimal == (plan.bound == plan.objective)
+        short += plan.bound < plan.objective
+    assert short >= 3  # cut short, most plans are not proven: the bound is tested, not vacuous
+
+
+def test_path_values_of_one_more_mw_bound_the_milp_difference(base, scored, monkeypatch):  # noqa: F811
+    """Solved by path columns, the value of one more MW is the capacity row's dual: by convexity
+    of the relaxation's optimum in the capacity (integral here), the MILP's fall for one more MW
+    never exceeds it, and meets it where the optimum is not degenerate."""
+    import placement.plan.horizon as horizon
+
+    monkeypatch.setattr(horizon, "PATH_COLUMNS_MIN_ARCS", -1)
+    checked = equal = 0
+    for case in range(6):
+        sc = plain(random_scenario(base, np.random.default_rng(8200 + case), case))
+        plan = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu")
+        assert not plan.layers[0].solution.values_exact  # from duals: said so
+        ref = reference_optimum(sc, scored)
+        for p, layer in enumerate(plan.layers):
+            for j, cid in enumerate(layer.problem.capacity_ids):
+                value = float(layer.values[j])
+                if value <= 0 or checked >= 12:
+                    continue
+                spec = next(c for c in sc.capacity if c.id == cid)
+                more = _one_more_mw(sc, spec, layer.period)
+                fall = ref - reference_optimum(more, scored)
+                assert fall <= value + 1e-6 * max(1.0, value), (case, cid, p, fall, value)
+                checked += 1
+                equal += abs(fall - value) <= 1e-6 * max(1.0, value) + 1
+    assert checked >= 6 and equal >= 1
+
+
+def _one_more_mw(sc, spec, period):
+    """``sc`` with one more MW on ``spec`` in ``period``'s year only."""
+    year = period.year
+    base_mw = spec.mw
+    ramp = dict(spec.mw_by_year)
+    mw_then = base_mw
+    for y in sorted(ramp):
+        if y <= year:
+            mw_then = ramp[y]
+    ramp[year] = mw_then + 1
+    after = [y for y in sorted(spec.mw_by_year) if y > year]
+    if not after or after[0] != year + 1:
+        ramp[year + 1] = mw_then
+    capacity = [dataclasses.replace(c, mw_by_year=ramp) if c.id == spec.id else c for c in sc.capacity]
+    return dataclasses.replace(sc, capacity=capacity)
+
+
+def test_a_master_point_not_whole_goes_to_the_integer_master_and_proves_by_the_bound(base, scored, monkeypatch):  # noqa: F811
+    """Every master point treated as fractional (the integrality tolerance below 0): the plan comes
+    from the master on its columns as a mixed-integer program, reaches the MILP's optimum, and is
+    called optimal exactly where the relaxation's bound, rounded up, meets it."""
+    import placement.plan.horizon as horizon
+    import placement.plan.horizon_paths as hp
+
+    monkeypatch.setattr(horizon, "PATH_COLUMNS_MIN_ARCS", -1)
+    monkeypatch.setattr(hp, "INTEGRAL_TOL", -1.0)
+    proven = 0
+    for case in range(15):
+        sc = plain(random_scenario(base, np.random.default_rng(8300 + case), case))
+        plan = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False)
+        ref = reference_optimum(sc, scored)
+        assert plan.bound <= ref == plan.objective, (case, plan.bound, ref, plan.objective)
+        assert plan.optimal == (plan.bound == plan.objective)
+        proven += plan.optimal
+    assert proven >= 10
+
+
+def test_priced_out_the_lagrangian_bound_is_the_optimum(base, scored):  # noqa: F811
+    """Run to the end from no guess: the paths' plan plus the program's constant is the MILP's
+    optimum, and so is the Lagrangian bound at the last duals (capacity prices times capacity plus
+    every cohort's cheapest path at those prices), to a thousandth of a USD: strong duality, the
+    relaxation being integral here."""
+    for case in range(10):
+        sc = plain(random_scenario(base, np.random.default_rng(8400 + case), case))
+        ctx, data, _, model = _program(sc, scored)
+        solved = solve_paths(paths_of(ctx, data), 60.0)
+        ref = reference_optimum(sc, scored)
+        assert solved.proven and solved.objective + _constant(data, model) == ref, case
+        assert solved.bound + _constant(data, model) == pytest.approx(ref, abs=1e-3), case
