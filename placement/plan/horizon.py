@@ -24,9 +24,8 @@ decisions (which site each exclusive lease and block takes, expulsions, builds) 
 optimum: the linear program over the remaining decisions is re-solved (HiGHS, hot-started) for
 every capacity and period whose row is binding (its dual not zero); elsewhere it is 0. A candidate
 campus's extra MW is one more MW built, so its capital for the period is paid from that rise. The
-objective fall beside it is the same re-solve's. A plan solved by path columns takes its capacity
-rows' duals instead (a one-sided derivative: the value where the optimum is not degenerate, an
-upper bound on the fall otherwise), and says its values are not exact.
+objective fall beside it is the same re-solve's. A plan solved by path columns re-solves its
+master instead, where new paths may enter (:func:`placement.plan.horizon_paths.values_of_one_more_unit`).
 
 References
 ----------
@@ -53,7 +52,7 @@ from placement.plan.gpus import fleet_depreciation_usd, unit_mw_of
 from placement.plan.highs import new_highs
 from placement.plan.horizon_model import HorizonModel, build_model, period_data
 from placement.plan.horizon_paths import applies as paths_apply
-from placement.plan.horizon_paths import paths_of, solve_paths
+from placement.plan.horizon_paths import paths_of, solve_paths, values_of_one_more_unit
 from placement.plan.lagrangian import model_bound
 from placement.plan.money import EVICTION, layer_money
 from placement.plan.multi_period import Layer, MultiPeriodPlan
@@ -79,9 +78,9 @@ class SolveResult:
     status: str
     seconds: float
     improved_on_start: bool = True
-    #: (period index, capacity index) -> a capacity row's dual [USD per MW over the period, the fall
-    #: of the objective]: the values of one more MW where the program was solved by path columns
-    capacity_duals: dict | None = None
+    #: where the program was solved by path columns: ``budget_s -> (fall, rise, exact)``, the values
+    #: of one more MW from its master (:func:`placement.plan.horizon_paths.values_of_one_more_unit`)
+    values_of: object = None
 
     def _replace_start(self, start, model) -> "SolveResult":
         """This result, or ``start`` where that is at least as good."""
@@ -557,10 +556,10 @@ def solve_by_paths(ctx, data: list, build_ids: frozenset, rolling, time_limit_s:
     if not improved:
         v, objective = np.asarray(start, dtype=float), model.objective_of(start)
         bound = min(bound, objective)
-    duals = None
-    if solved.dual is not None:
-        duals = {(p, j): -float(solved.dual[p, j]) for p, j in zip(*np.nonzero(solved.dual))}
-    return model, SolveResult(v, objective, int(bound), status, time.perf_counter() - t0, improved, duals), start
+    def values_of(budget_s):
+        return values_of_one_more_unit(paths, solved, budget_s)
+
+    return model, SolveResult(v, objective, int(bound), status, time.perf_counter() - t0, improved, values_of), start
 
 
 def point_of_rolling(model: HorizonModel, data: list, rolling) -> np.ndarray | None:
@@ -701,11 +700,10 @@ def assemble(scenario, ctx, data: list, model: HorizonModel, result: SolveResult
     # values re-solve the program's linear part around the optimum: only for a proven optimum (past a
     # time limit they would be values around a point that is not one, and take the limit again)
     computed = values and result.status == "Optimal"
-    if computed and result.capacity_duals is not None:
-        # solved by path columns: the whole program's capacity duals (a one-sided derivative, a MW's
-        # worth where the optimum is not degenerate), not re-solved: the program held here has only
-        # the arcs the plan uses
-        fall, rise, exact = dict(result.capacity_duals), dict(result.capacity_duals), False
+    if computed and result.values_of is not None:
+        # solved by path columns: re-solved on its master, where every path may enter (the program
+        # held here has only the arcs the plan uses)
+        fall, rise, exact = result.values_of(VALUES_TIME_S)
     else:
         fall, rise, exact = capacity_values(model, data, v) if computed else ({}, {}, False)
     if values and not computed:  # the rolling plan's, by capacity id, said inexact

@@ -52,6 +52,9 @@ SMOOTHING = 0.9
 #: added (with presolve off, each solve starts from the last). Measured at 15 x 60 x 500: primal
 #: priced out in 7.6 s; dual (1) had not after 20 s.
 SIMPLEX = 4
+#: HiGHS's simplex for the first re-solve after a capacity gets one more unit: dual (1), as the
+#: basis stays dual feasible when a row's bound moves.
+VALUES_SIMPLEX = 1
 #: A path whose reduced cost is below minus this [USD per unit] enters the master.
 ENTER_BELOW_USD = 1e-3
 #: Seconds the subgradient steps may take before the master's duals take over (at most a quarter
@@ -77,13 +80,16 @@ class Paths:
     state ``s`` of period ``p`` (a capacity index, or ``n_capacities`` for unserved; ``inf`` where
     the node has no arc to it), ``demand[n, p]`` its units (0: absent), ``migration[n]`` the weight
     of a unit moved, ``capacity[p, j]`` the units a capacity holds, and for each period the node of
-    each of its problem's demand nodes."""
+    each of its problem's demand nodes; ``cash`` and ``migration_cash`` the same in money [USD, a
+    cost], without the weights' non-cash parts (latency nudge, in-house priority)."""
     keys: list
     cost: np.ndarray
     demand: np.ndarray
     migration: np.ndarray
     capacity: np.ndarray
     node_of: list
+    cash: np.ndarray | None = None
+    migration_cash: np.ndarray | None = None
 
     @property
     def n_capacities(self) -> int:
@@ -105,6 +111,8 @@ def paths_of(ctx, data: list) -> Paths:
     migration = np.zeros(n, dtype=np.int64)
     mig = float(ctx.planning.migration_usd_per_mw)
     capacity = np.zeros((P, C), dtype=np.int64)
+    cash = np.zeros((n, P, C + 1))
+    migration_cash = np.zeros(n)
     node_of = []
     for p, pd in enumerate(data):
         prob = pd.problem
@@ -116,10 +124,13 @@ def paths_of(ctx, data: list) -> Paths:
         cost[nodes, p, C] = prob.unserved_weight
         a = pd.arcs
         cost[nodes[prob.arc_demand[a]], p, prob.arc_capacity[a]] = prob.arc_weight[a]
+        cash[nodes, p, C] = np.asarray(prob.unserved_money, dtype=float)
+        cash[nodes[prob.arc_demand[a]], p, prob.arc_capacity[a]] = prob.arc_money[a]
         capacity[p] = pd.capacity_mw
         for k, d in zip(nodes, prob.demands):
             migration[k] = int(round(mig * unit_mw_of(d.tenant)))
-    return Paths(keys, cost, demand, migration, capacity, node_of)
+            migration_cash[k] = mig * unit_mw_of(d.tenant)
+    return Paths(keys, cost, demand, migration, capacity, node_of, cash, migration_cash)
 
 
 def cohorts(demand: np.ndarray) -> tuple:
@@ -209,7 +220,8 @@ class _Master:
         return n
 
     def solve(self, time_limit_s: float) -> bool:
-        self.h.setOptionValue("time_limit", max(float(time_limit_s), 0.1))
+        """Solve the master within ``time_limit_s`` [s] more (HiGHS's clock runs on over runs)."""
+        self.h.setOptionValue("time_limit", float(self.h.getRunTime()) + max(float(time_limit_s), 0.1))
         self.h.run()
         return self.h.modelStatusToString(self.h.getModelStatus()) == "Optimal"
 
@@ -228,6 +240,9 @@ class PathSolution:
     columns: int
     #: the capacity rows' duals [P, C] of the last master solved (<= 0; at its optimum when priced out)
     dual: np.ndarray | None = None
+    #: what :func:`values_of_one_more_unit` re-solves: (master, cohorts' node, units, alive, the
+    #: master's point)
+    run: tuple | None = None
 
 
 def paths_of_placement(paths: Paths, node: np.ndarray, units: np.ndarray, alive: np.ndarray,
@@ -386,7 +401,10 @@ def solve_paths(paths: Paths, time_limit_s: float, first_dual: np.ndarray | None
     lam = np.asarray(master.h.getSolution().col_value, dtype=float)
     proven = priced_out and bool(np.all(np.abs(lam - np.rint(lam)) < INTEGRAL_TOL))
     if not proven:
-        lam = _integer_master(master, time_limit_s - (time.perf_counter() - t0), lam)
+        whole = _rounded_down(master, node.size, units, lam)
+        if priced_out:  # the relaxation's optimum is fractional: the master on its columns in whole units
+            whole = _integer_master(master, time_limit_s - (time.perf_counter() - t0), whole)
+        lam = whole
     lam = np.rint(lam).astype(np.int64)
     x = np.zeros((P, len(paths.keys), C), dtype=np.int64)
     objective = 0
@@ -396,7 +414,8 @@ def solve_paths(paths: Paths, time_limit_s: float, first_dual: np.ndarray | None
         for p in np.flatnonzero((st >= 0) & (st < C)):
             x[p, node[k], st[p]] += amount
         objective += amount * int(round(path_cost(cost[[k]], migration[[k]], alive[[k]], st[None, :])[0]))
-    return PathSolution(x, int(objective), best_bound, priced_out, proven, rounds, len(master.columns), last_dual)
+    return PathSolution(x, int(objective), best_bound, priced_out, proven, rounds, len(master.columns), last_dual,
+                        (master, node, units, alive, lam))
 
 
 def _climb(price, cap: np.ndarray, units: np.ndarray, alive: np.ndarray, dual: np.ndarray, bound: float,
@@ -429,19 +448,108 @@ def _climb(price, cap: np.ndarray, units: np.ndarray, alive: np.ndarray, dual: n
     return out
 
 
-def _integer_master(master: _Master, time_limit_s: float, lam: np.ndarray) -> np.ndarray:
-    """The master on its columns as a mixed-integer program (whole units per path), from the
-    relaxation's point rounded down (unserved units make any rounding feasible)."""
+def values_of_one_more_unit(paths: Paths, solved: PathSolution, budget_s: float) -> tuple[dict, dict, bool]:
+    """(objective fall, margin rise [USD], exact) for one more unit (MW, or GPU) of each capacity in
+    each period whose row binds, {(period index, capacity index): value}: the master re-solved
+    with that capacity one unit larger and priced out again (new paths may enter), its relaxation's
+    fall and the margin of its point against the plan's, while ``budget_s`` [s] lasts, the largest
+    duals first; past it, or where the plan was not priced out, the rest take the dual's fall for
+    both, and ``exact`` is False. The relaxation being integral at the plan, the fall is the
+    program's where it stays so with the extra unit."""
+    t0 = time.perf_counter()
+    if solved.dual is None or solved.run is None:
+        return {}, {}, False
+    master, node, units, alive, lam = solved.run
+    P, C = solved.dual.shape
+    cost, migration = paths.cost[node], paths.migration[node]
+    cash, migration_cash = paths.cash[node], paths.migration_cash[node]
+
+    known = [np.zeros(0)]  # money of each column so far, in the master's order
+
+    def point_cash(point):
+        done = known[0].size
+        if done < len(master.columns):
+            ks = np.array([k for k, _ in master.columns[done:]], dtype=np.int64)
+            states = np.array([st for _, st in master.columns[done:]], dtype=np.int64).reshape(-1, P)
+            known[0] = np.r_[known[0], path_cost(cash[ks], migration_cash[ks], alive[ks], states)]
+        return float(known[0] @ point[:known[0].size])
+
+    fall, rise = {}, {}
+    order = sorted(zip(*np.nonzero(solved.dual)), key=lambda pj: solved.dual[pj])
+    exact = solved.proven
+    base_cash = point_cash(lam)
+    base = None
+    h = master.h
+    if solved.proven:
+        h.setOptionValue("time_limit", 1e6)
+        integrality = h.getLp().integrality_
+        if len(integrality):  # a master made integer for the plan: back to its relaxation
+            n = h.getNumCol()
+            h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([master.highspy.HighsVarType.kContinuous] * n))
+        h.run()
+        base = float(h.getInfo().objective_function_value)
+    for p, j in order:
+        p, j = int(p), int(j)
+        d = -float(solved.dual[p, j])
+        if base is None or time.perf_counter() - t0 >= budget_s:
+            fall[p, j] = rise[p, j] = d
+            exact = False
+            continue
+        row = p * C + j
+        h.changeRowBounds(row, -np.inf, float(paths.capacity[p, j]) + 1.0)
+        ok, strategy = True, VALUES_SIMPLEX
+        while True:
+            h.setOptionValue("simplex_strategy", strategy)  # a row's bound moved: the dual's; a column added: the primal's
+            strategy = SIMPLEX
+            if not master.solve(max(budget_s - (time.perf_counter() - t0), 0.1)):
+                ok = False
+                break
+            y = np.asarray(h.getSolution().row_dual, dtype=float)
+            dual, sigma = np.minimum(y[:P * C].reshape(P, C), 0.0), y[P * C:]
+            states, reduced = cheapest_paths(cost, migration, alive, dual)
+            enter = np.flatnonzero(reduced - sigma < -ENTER_BELOW_USD)
+            if not enter.size or not master.add(enter, states[enter], path_cost(cost[enter], migration[enter],
+                                                                                 alive[enter], states[enter])):
+                break
+        if ok:
+            fall[p, j] = base - float(h.getInfo().objective_function_value)
+            rise[p, j] = base_cash - point_cash(np.asarray(h.getSolution().col_value, dtype=float))
+        else:
+            fall[p, j] = rise[p, j] = d
+            exact = False
+        h.changeRowBounds(row, -np.inf, float(paths.capacity[p, j]))
+    return fall, rise, exact
+
+
+def _rounded_down(master: _Master, n_cohorts: int, units: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """A whole-unit point of the master from ``lam``: each path's units rounded down, each cohort's
+    units left over on its all-unserved path (the first ``n_cohorts`` columns), which holds no
+    capacity, so every capacity row still holds."""
+    whole = np.floor(np.maximum(lam, 0.0) + INTEGRAL_TOL)
+    ks = np.array([k for k, _ in master.columns], dtype=np.int64)
+    short = units - np.bincount(ks[:whole.size], weights=whole, minlength=n_cohorts)
+    whole[:n_cohorts] += np.maximum(short, 0.0)
+    return whole
+
+
+def _integer_master(master: _Master, time_limit_s: float, start: np.ndarray) -> np.ndarray:
+    """The master on its columns as a mixed-integer program (whole units per path), from ``start``
+    (a whole-unit point); ``start`` where HiGHS finds nothing better within ``time_limit_s``."""
     h, hs = master.h, master.highspy
     n = h.getNumCol()
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([hs.HighsVarType.kInteger] * n))
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.999)
-    h.setOptionValue("time_limit", max(float(time_limit_s), 1.0))
+    h.setOptionValue("time_limit", float(h.getRunTime()) + max(float(time_limit_s), 1.0))
+    nz = np.flatnonzero(start)
+    h.setSolution(int(nz.size), nz.astype(np.int32), start[nz])
     h.run()
     if h.getInfo().primal_solution_status == 0:
-        raise RuntimeError("the path master has no integer point")
-    return np.asarray(h.getSolution().col_value, dtype=float)
+        return start
+    found = np.asarray(h.getSolution().col_value, dtype=float)
+    costs = np.asarray(h.getLp().col_cost_, dtype=float)
+    return found if costs @ np.rint(found) <= costs @ start else start
 
 
-__all__ = ["PathSolution", "Paths", "applies", "cheapest_paths", "cohorts", "path_cost", "paths_of", "solve_paths"]
+__all__ = ["PathSolution", "Paths", "applies", "cheapest_paths", "cohorts", "path_cost", "paths_of", "solve_paths",
+           "values_of_one_more_unit"]
