@@ -437,10 +437,11 @@ def test_the_priced_subset_gives_a_true_bound_and_the_optimum_where_it_proves_it
     cheapest arc): the bound never exceeds the independent MILP's optimum, the plan never beats it,
     and a plan that says optimal meets it exactly."""
     import placement.plan.horizon as horizon
+    import placement.plan.horizon_pricing as horizon_pricing
 
     monkeypatch.setattr(horizon, "FULL_MODEL_ARCS", 0)
-    monkeypatch.setattr(horizon, "CHEAPEST_ARCS", 1)
-    monkeypatch.setattr(horizon, "ENTERING_ARCS", 1)
+    monkeypatch.setattr(horizon_pricing, "CHEAPEST_ARCS", 1)
+    monkeypatch.setattr(horizon_pricing, "ENTERING_ARCS", 1)
     cheapest_only = horizon.initial_keep  # without the rolling plan's arcs: pricing must find them
 
     def keep_without_rolling(data, rolling):
@@ -469,11 +470,13 @@ def test_pricing_cut_short_before_any_round_states_the_rolling_bound_and_no_opti
     (each reports none here) it states the Lagrangian bound at the rolling plan's duals, which lies
     at or below the independent MILP's optimum."""
     import placement.plan.horizon as horizon
+    import placement.plan.horizon_pricing as horizon_pricing
     from placement.plan.multi_period import proof_text
 
     monkeypatch.setattr(horizon, "FULL_MODEL_ARCS", 0)
     # never done, and no bound from the arcs left out: the clock stops it
     monkeypatch.setattr(horizon, "price_out", lambda *a, **k: (1, float("-inf")))
+    monkeypatch.setattr(horizon_pricing, "price_out", lambda *a, **k: (1, float("-inf")))
     for case in (3, 5, 8):
         rng = np.random.default_rng(1000 + case)
         sc = random_scenario(base, rng, case)
@@ -495,10 +498,11 @@ def test_the_rolling_duals_bound_lies_below_the_whole_relaxation(base, scored, m
     from types import SimpleNamespace
 
     import placement.plan.horizon as horizon
+    import placement.plan.horizon_pricing as horizon_pricing
     from placement.plan.horizon_model import build_model, period_data
     from placement.plan.over_time import context_of, plan_over_time
 
-    monkeypatch.setattr(horizon, "CHEAPEST_ARCS", 1)
+    monkeypatch.setattr(horizon_pricing, "CHEAPEST_ARCS", 1)
     close = raised = 0
     for case in range(15):
         rng = np.random.default_rng(3000 + case)
@@ -509,15 +513,15 @@ def test_the_rolling_duals_bound_lies_below_the_whole_relaxation(base, scored, m
         data = period_data(ctx, build_ids)
         keep = horizon.initial_keep(data, SimpleNamespace(layers=[SimpleNamespace(placed={}) for _ in data]))
         restricted = build_model(ctx, data, build_ids, keep)
-        bound = horizon.rolling_bound(restricted, data, keep, rolling)
+        bound = horizon_pricing.rolling_bound(restricted, data, keep, rolling)
         full = build_model(ctx, data, build_ids)
         h = horizon._highs(full, 60.0, None, integer=False)
         h.run()
         lp = h.getInfo().objective_function_value + full.offset
         assert bound <= lp + 1e-6 * abs(lp) + 1.0, (case, bound, lp)
-        monkeypatch.setattr(horizon, "DUAL_ROUNDS", 0)  # the rolling plan's values alone
-        start = horizon.rolling_bound(restricted, data, keep, rolling)
-        monkeypatch.setattr(horizon, "DUAL_ROUNDS", 60)
+        monkeypatch.setattr(horizon_pricing, "DUAL_ROUNDS", 0)  # the rolling plan's values alone
+        start = horizon_pricing.rolling_bound(restricted, data, keep, rolling)
+        monkeypatch.setattr(horizon_pricing, "DUAL_ROUNDS", 60)
         assert start <= bound + 1e-6 * abs(bound)  # the subgradient steps keep the best duals seen
         raised += bound > start + 1.0
         close += bound >= lp - 1.0
@@ -532,11 +536,12 @@ def test_at_the_relaxations_own_duals_the_bound_is_the_relaxation(base, scored, 
     from types import SimpleNamespace
 
     import placement.plan.horizon as horizon
+    import placement.plan.horizon_pricing as horizon_pricing
     from placement.plan.contracts import CapacitySpec, Tenant
     from placement.plan.horizon_model import build_model, period_data
     from placement.plan.over_time import context_of
 
-    monkeypatch.setattr(horizon, "CHEAPEST_ARCS", 1)
+    monkeypatch.setattr(horizon_pricing, "CHEAPEST_ARCS", 1)
     rng = np.random.default_rng(11)
     ids = ["dallas-tx", "frankfurt-de", "lulea-se", "paris-fr", "ashburn-va"]
     tenants = [Tenant(id=f"t{k}", mw=int(rng.integers(10, 80)), tenant_class=str(rng.choice(["committed", "spot"])),
@@ -558,7 +563,7 @@ def test_at_the_relaxations_own_duals_the_bound_is_the_relaxation(base, scored, 
     assert sum(int((~k).sum()) for k in keep) > 0  # arcs are left out
     restricted = build_model(ctx, data, frozenset(), keep)
     assert len(restricted.capacity_rows) < len(full.capacity_rows)  # and capacity rows
-    bound = horizon._bound_at(restricted, data, keep, horizon.row_duals(restricted, per_period), per_period)
+    bound = horizon_pricing._bound_at(restricted, data, keep, horizon_pricing.row_duals(restricted, per_period), per_period)
     assert bound == pytest.approx(lp, rel=1e-7, abs=1.0)
 
 
@@ -567,6 +572,7 @@ def test_past_its_time_limit_the_plan_takes_the_rolling_plans_values_computed_th
     never computes them (its own come from the program), one cut off by the clock takes the rolling
     plan's, the same as the rolling plan reports, said inexact."""
     import placement.plan.horizon as horizon
+    import placement.plan.horizon_pricing as horizon_pricing
     import placement.plan.over_time as over_time
     from placement.plan.over_time import plan_over_time
 
@@ -579,6 +585,7 @@ def test_past_its_time_limit_the_plan_takes_the_rolling_plans_values_computed_th
     assert whole.optimal and not calls
     monkeypatch.setattr(horizon, "FULL_MODEL_ARCS", 0)
     monkeypatch.setattr(horizon, "price_out", lambda *a, **k: (1, float("-inf")))
+    monkeypatch.setattr(horizon_pricing, "price_out", lambda *a, **k: (1, float("-inf")))
     cut = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", time_limit_s=1.0)
     assert not cut.optimal and calls
     rolling = plan_over_time(sc, site_scores=scored, device="cpu")
@@ -596,9 +603,10 @@ def test_one_pricing_round_bounds_the_optimum_through_the_arcs_it_left_out(base,
     from types import SimpleNamespace
 
     import placement.plan.horizon as horizon
+    import placement.plan.horizon_pricing as horizon_pricing
 
     monkeypatch.setattr(horizon, "FULL_MODEL_ARCS", 0)
-    monkeypatch.setattr(horizon, "CHEAPEST_ARCS", 1)
+    monkeypatch.setattr(horizon_pricing, "CHEAPEST_ARCS", 1)
     cheapest_only = horizon.initial_keep
     monkeypatch.setattr(horizon, "initial_keep", lambda data, rolling: cheapest_only(
         data, SimpleNamespace(layers=[SimpleNamespace(placed={}) for _ in rolling.layers])))

@@ -1,4 +1,4 @@
-"""Whole paths as columns (placement/plan/horizon_paths.py): the pricing kernel against every path
+"""Whole paths as columns (placement/plan/horizon_paths.py, path_master.py): the pricing kernel against every path
 enumerated, cohorts against the demand profile, a known plan's paths against the program's own
 objective, and the column generation against the independent MILP of test_plan_horizon.py on
 random plans whose demand is all splittable."""
@@ -11,15 +11,8 @@ import numpy as np
 import pytest
 from test_plan_horizon import base, random_gpu_scenario, random_scenario, reference_optimum, scored  # noqa: F401
 
-from placement.plan.horizon_paths import (
-    cheapest_paths,
-    cohorts,
-    path_cost,
-    path_price,
-    paths_of,
-    paths_of_placement,
-    solve_paths,
-)
+from placement.plan.horizon_paths import cheapest_paths, cohorts, path_cost, path_price, paths_of, paths_of_placement
+from placement.plan.path_master import solve_paths
 
 
 def _brute_force(cost, migration, alive, price):
@@ -159,7 +152,7 @@ def test_path_columns_cut_short_state_a_true_bound(base, scored, monkeypatch):  
     than the MILP's optimum, its bound (the Lagrangian bound of the duals tried) never above it,
     and it is called optimal only where the two meet."""
     import placement.plan.horizon as horizon
-    import placement.plan.horizon_paths as hp
+    import placement.plan.path_master as hp
 
     monkeypatch.setattr(horizon, "PATH_COLUMNS_MIN_ARCS", -1)
     monkeypatch.setattr(hp, "SUBGRADIENT_S", 0.0)
@@ -233,7 +226,7 @@ def test_a_master_point_not_whole_goes_to_the_integer_master_and_proves_by_the_b
     from the master on its columns as a mixed-integer program, reaches the MILP's optimum, and is
     called optimal exactly where the relaxation's bound, rounded up, meets it."""
     import placement.plan.horizon as horizon
-    import placement.plan.horizon_paths as hp
+    import placement.plan.path_master as hp
 
     monkeypatch.setattr(horizon, "PATH_COLUMNS_MIN_ARCS", -1)
     monkeypatch.setattr(hp, "INTEGRAL_TOL", -1.0)
