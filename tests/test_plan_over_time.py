@@ -426,3 +426,38 @@ def test_the_megawatt_story_planned_monthly():
     start = next(q for q in p.periods if q.label == eviction["period"]).start
     assert eviction["tenant"] == "frontier-lab" and start >= sc.planning.start + dt.timedelta(days=lab.notice_days)
     assert served[-1] < eviction["period"]
+
+
+def test_a_timeline_of_many_tenants_draws_the_largest_and_sums_the_rest(tmp_path, monkeypatch):
+    """200 tenants on 30 sites (bench_plan's scenario, 3 years): each panel draws its 14 largest
+    series and one "... N other" area holding the rest, so its stack still adds up to every MW
+    served, and matplotlib warns of nothing (a legend of 200 once collapsed the figure)."""
+    import sys
+    import warnings
+    from pathlib import Path
+
+    from placement.outputs import plots
+    from placement.plan.outputs import TIMELINE_SERIES, timeline_png
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from bench_assignment import site_catalog_csv
+    from bench_plan import scenario_toml
+
+    (tmp_path / "sites.csv").write_text(site_catalog_csv(30))
+    (tmp_path / "plan.toml").write_text(scenario_toml(3, 30, 200))
+    plan = placement.plan(load_scenario(tmp_path / "plan.toml"), method="rolling")
+    figs = []
+    original = plots._png
+    monkeypatch.setattr(plots, "_png", lambda fig: figs.append(fig) or original(fig))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        timeline_png(plan)
+    served = max(sum(n * layer.problem.capacities[cid].mw_per_unit for (_, cid), n in layer.placed.items())
+                 for layer in plan.layers)
+    tenants = {key[0] for layer in plan.layers for key, _ in layer.placed}
+    for ax, what in zip(figs[-1].axes[:2], ("tenants", "capacities")):
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert len(labels) == TIMELINE_SERIES and labels[-1].endswith(f"other {what}")
+        assert ax.dataLim.y1 == pytest.approx(served)
+    assert labels[:-1] != [] and f"{len(tenants) - TIMELINE_SERIES + 1} other tenants" in \
+        [t.get_text() for t in figs[-1].axes[0].get_legend().get_texts()][-1]

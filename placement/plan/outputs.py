@@ -23,6 +23,24 @@ def capacity_value_records(plan) -> list[dict]:
     return plan.capacity_value_records()
 
 
+#: Series a timeline panel draws one by one (the largest by MW over the plan); the rest are one
+#: area, "N other tenants" (a legend of 200 tenants is not read, and collapses the figure).
+TIMELINE_SERIES = 15
+OTHERS_PREFIX = "\u2026 "
+
+
+def _largest(series: dict, what: str) -> dict:
+    """``series`` (name -> MW by period) with all but its :data:`TIMELINE_SERIES` - 1 largest
+    summed into one ``"... N other {what}"``."""
+    if len(series) <= TIMELINE_SERIES:
+        return series
+    order = sorted(series, key=lambda n: (-float(series[n].sum()), n))
+    keep, rest = order[:TIMELINE_SERIES - 1], order[TIMELINE_SERIES - 1:]
+    out = {n: series[n] for n in keep}
+    out[f"{OTHERS_PREFIX}{len(rest)} other {what}"] = np.sum([series[n] for n in rest], axis=0)
+    return out
+
+
 def timeline_png(plan) -> bytes:
     """Two stacked-area panels over the periods: MW by tenant, and MW by capacity (orbit hatched)."""
     import matplotlib
@@ -38,16 +56,18 @@ def timeline_png(plan) -> bytes:
             mw = n * layer.problem.capacities[cid].mw_per_unit  # a GPU pool's GPUs as MW
             by_tenant.setdefault(key[0], np.zeros(len(labels)))[k] += mw
             by_capacity.setdefault(cid, np.zeros(len(labels)))[k] += mw
+    by_tenant, by_capacity = _largest(by_tenant, "tenants"), _largest(by_capacity, "capacities")
     fig, axes = plt.subplots(2, 1, figsize=(12, 8), sharex=True, constrained_layout=True)
     for ax, series, title in ((axes[0], by_tenant, "MW served by tenant"), (axes[1], by_capacity,
                                                                             "MW used by capacity")):
-        names = sorted(series)
+        names = sorted(series, key=lambda n: (n.startswith(OTHERS_PREFIX), n))
         palette = matplotlib.colormaps["tab20"].colors  # 20 distinct colours; hatches beyond them
-        styles = [{"color": palette[k % 20], "hatch": (None, "..", "xx")[(k // 20) % 3]} for k in range(len(names))]
+        styles = [{"color": "0.6" if name.startswith(OTHERS_PREFIX) else palette[k % 20],
+                   "hatch": (None, "..", "xx")[(k // 20) % 3]} for k, name in enumerate(names)]
         bottom = np.zeros(len(labels))
         for name, style in zip(names, styles):
             kind = ""
-            if series is by_capacity:
+            if series is by_capacity and name in plan.layers[0].problem.capacities:
                 kind = plan.layers[0].problem.capacities[name].kind
             edges = np.arange(len(labels) + 1) - 0.5  # each period a full-width step
             top = bottom + series[name]
