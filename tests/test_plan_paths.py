@@ -272,3 +272,52 @@ def test_path_values_read_as_the_whole_programs_re_solved_by_highs(base, scored,
             assert paths_plan.capacity_objective_value[node] == pytest.approx(value, abs=1e-3), (case, node)
         for node, value in whole.capacity_value.items():
             assert paths_plan.capacity_value[node] == pytest.approx(value, abs=1e-3), (case, node)
+
+
+def test_columns_purged_every_round_still_reach_the_milp_optimum(base, scored, monkeypatch):  # noqa: F811
+    """Every column that carries nothing leaves the master after every round (the purge at its most
+    eager): paths priced again enter again, and 20 random plans still reach the independent MILP's
+    optimum, proven."""
+    import placement.plan.horizon as horizon
+    import placement.plan.path_master as pm
+
+    monkeypatch.setattr(horizon, "PATH_COLUMNS_MIN_ARCS", -1)
+    monkeypatch.setattr(pm, "PURGE_EVERY", 1)
+    monkeypatch.setattr(pm, "PURGE_MIN_COLUMNS", 1)
+    monkeypatch.setattr(pm, "PURGE_QUANTILE", 0.0)
+    purged = []
+    real = pm._Master.purge
+    monkeypatch.setattr(pm._Master, "purge", lambda self, keep: purged.append(real(self, keep)) or purged[-1])
+    for case in range(20):
+        sc = plain(random_scenario(base, np.random.default_rng(8600 + case), case))
+        plan = horizon.plan_whole_horizon(sc, site_scores=scored, device="cpu", values=False)
+        assert plan.objective == reference_optimum(sc, scored) and plan.optimal, case
+    assert sum(purged) > 20
+
+
+def test_a_purged_column_can_enter_again_and_the_master_stays_aligned(monkeypatch):
+    """The master's purge deletes columns that carry nothing and price high, keeps each cohort's
+    all-unserved path, keeps its list of paths aligned with HiGHS's columns, and lets a purged
+    path enter again (it is no longer counted as seen)."""
+    import placement.plan.path_master as pm
+
+    monkeypatch.setattr(pm, "PURGE_MIN_COLUMNS", 1)
+    monkeypatch.setattr(pm, "PURGE_QUANTILE", 0.0)
+
+    capacity = np.array([[5, 5]])  # one period, two capacities
+    units = np.array([4, 4])
+    master = pm._Master(capacity, units)
+    idle = np.array([[2], [2]])
+    assert master.add(np.array([0, 1]), idle, np.array([100.0, 100.0])) == 2
+    paths = np.array([[0], [1], [0], [1]])
+    assert master.add(np.array([0, 0, 1, 1]), paths, np.array([1.0, 50.0, 2.0, 160.0])) == 4
+    assert master.solve(10.0)
+    dropped = master.purge(keep_first=2)
+    assert dropped >= 1 and master.h.getNumCol() == len(master.columns) == 6 - dropped
+    assert [k for k, _ in master.columns[:2]] == [0, 1]  # the all-unserved paths stay
+    gone = [(k, int(st[0])) for k, st in [(0, [0]), (0, [1]), (1, [0]), (1, [1])]
+            if not any(c == k and int(s_[0]) == st[0] for c, s_ in master.columns)]
+    assert (1, 1) in gone  # the path that carries nothing and costs most
+    assert master.add(np.array([1]), np.array([[1]]), np.array([160.0])) == 1  # purged, so new again
+    assert master.add(np.array([1]), np.array([[1]]), np.array([160.0])) == 0  # now seen
+    assert master.solve(10.0) and master.h.getNumCol() == len(master.columns)

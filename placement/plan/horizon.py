@@ -14,7 +14,7 @@ How it is solved depends on the program. Where every demand is splittable (no ex
 single site, block, expel clause or candidate build) and the program has more than
 :data:`PATH_COLUMNS_MIN_ARCS` arcs, by whole paths as columns (:mod:`placement.plan.horizon_paths`,
 a Dantzig-Wolfe decomposition started from the rolling plan's paths and values): at
-``benchmarks/bench_plan.py``'s 15 x 60 x 500 it is proven optimal in about 7 s. Otherwise the whole
+``benchmarks/bench_plan.py``'s 15 x 60 x 500 it is proven optimal in about 5.5 s. Otherwise the whole
 program by HiGHS up to :data:`FULL_MODEL_ARCS` arcs, and past that HiGHS on a subset of its arcs
 grown by pricing (:func:`price_out`).
 
