@@ -146,15 +146,22 @@ def test_path_columns_reach_the_independent_milp_optimum(base, scored, monkeypat
     assert used["paths"] == len(cases)
 
 
-def test_path_columns_cut_short_state_a_true_bound(base, scored, monkeypatch):  # noqa: F811
+@pytest.mark.parametrize("purge", [False, True])
+def test_path_columns_cut_short_state_a_true_bound(base, scored, monkeypatch, purge):  # noqa: F811
     """Column generation stopped after its first pricing round, started without the rolling plan's
-    paths and values: the plan is the best whole-unit point of the columns it has, never better
-    than the MILP's optimum, its bound (the Lagrangian bound of the duals tried) never above it,
-    and it is called optimal only where the two meet."""
+    paths and values (and, with ``purge``, after the master's idle columns were deleted and new
+    ones added, so HiGHS holds no point of the master as it stands): the plan is the best
+    whole-unit point of the last master solved, never better than the MILP's optimum, its bound
+    (the Lagrangian bound of the duals tried) never above it, and it is called optimal only where
+    the two meet."""
     import placement.plan.horizon as horizon
     import placement.plan.path_master as hp
 
     monkeypatch.setattr(horizon, "PATH_COLUMNS_MIN_ARCS", -1)
+    if purge:
+        monkeypatch.setattr(hp, "PURGE_EVERY", 1)
+        monkeypatch.setattr(hp, "PURGE_MIN_COLUMNS", 1)
+        monkeypatch.setattr(hp, "PURGE_QUANTILE", 0.0)
     monkeypatch.setattr(hp, "SUBGRADIENT_S", 0.0)
     blind = hp.solve_paths
     monkeypatch.setattr(horizon, "solve_paths", lambda paths, limit, guess, placed: blind(paths, limit))

@@ -208,6 +208,8 @@ def solve_paths(paths: Paths, time_limit_s: float, first_dual: np.ndarray | None
         if left <= 0 or not master.solve(left):
             break
         rounds += 1
+        solved_columns = list(master.columns)  # the point of this solve, kept as the master changes
+        solved_point = np.asarray(master.h.getSolution().col_value, dtype=float)
         y = np.asarray(master.h.getSolution().row_dual, dtype=float)
         dual, sigma = np.minimum(y[:P * C].reshape(P, C), 0.0), y[P * C:]
         last_dual = dual
@@ -226,17 +228,20 @@ def solve_paths(paths: Paths, time_limit_s: float, first_dual: np.ndarray | None
             if added == 0:  # the bound at these duals (above) is then the relaxation's optimum
                 priced_out = True
                 break
-    lam = np.asarray(master.h.getSolution().col_value, dtype=float)
+    if rounds == 0:  # no master solved in time: every cohort unserved
+        solved_columns = list(master.columns)
+        solved_point = np.r_[units.astype(float), np.zeros(len(master.columns) - node.size)]
+    lam = solved_point  # the last master solved (the master may have changed since, the clock stopping it)
     proven = priced_out and bool(np.all(np.abs(lam - np.rint(lam)) < INTEGRAL_TOL))
     if not proven:
-        whole = _rounded_down(master, node.size, units, lam)
+        whole = _rounded_down(solved_columns, node.size, units, lam)
         if priced_out:  # the relaxation's optimum is fractional: the master on its columns in whole units
             whole = _integer_master(master, time_limit_s - (time.perf_counter() - t0), whole)
         lam = whole
     lam = np.rint(lam).astype(np.int64)
     x = np.zeros((P, len(paths.keys), C), dtype=np.int64)
     objective = 0
-    for (k, st), amount in zip(master.columns, lam.tolist()):
+    for (k, st), amount in zip(solved_columns, lam.tolist()):
         if amount <= 0:
             continue
         for p in np.flatnonzero((st >= 0) & (st < C)):
@@ -349,12 +354,12 @@ def values_of_one_more_unit(paths: Paths, solved: PathSolution, budget_s: float)
     return fall, rise, exact
 
 
-def _rounded_down(master: _Master, n_cohorts: int, units: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """A whole-unit point of the master from ``lam``: each path's units rounded down, each cohort's
-    units left over on its all-unserved path (the first ``n_cohorts`` columns), which holds no
-    capacity, so every capacity row still holds."""
+def _rounded_down(columns: list, n_cohorts: int, units: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """A whole-unit point of the master from ``lam`` on ``columns`` ((cohort, states) each): each
+    path's units rounded down, each cohort's units left over on its all-unserved path (the first
+    ``n_cohorts`` columns), which holds no capacity, so every capacity row still holds."""
     whole = np.floor(np.maximum(lam, 0.0) + INTEGRAL_TOL)
-    ks = np.array([k for k, _ in master.columns], dtype=np.int64)
+    ks = np.array([k for k, _ in columns], dtype=np.int64)
     short = units - np.bincount(ks[:whole.size], weights=whole, minlength=n_cohorts)
     whole[:n_cohorts] += np.maximum(short, 0.0)
     return whole
