@@ -13,7 +13,9 @@ single-period assignment), :mod:`~placement.plan.periods` (the calendar),
 :mod:`~placement.plan.over_time` (the plan over periods, layer by layer),
 :mod:`~placement.plan.multi_period` (the solved plan, its margins and capacity values),
 :mod:`~placement.plan.horizon_model` and :mod:`~placement.plan.horizon` (the whole-horizon program
-and its solve), :mod:`~placement.plan.horizon_pricing` (its solve on a priced subset of arcs, and
+and how it is solved), :mod:`~placement.plan.horizon_solve` (its solve by HiGHS),
+:mod:`~placement.plan.horizon_assembly` (the plan read from a solved program),
+:mod:`~placement.plan.horizon_pricing` (its solve on a priced subset of arcs, and
 Lagrangian bounds), :mod:`~placement.plan.horizon_paths` and :mod:`~placement.plan.path_master`
 (where every demand is splittable: whole paths as columns, and the column generation), :mod:`~placement.plan.highs` (the HiGHS handle), :mod:`~placement.plan.gpus` (GPU
 fleets: pools by generation, spares, price per GPU-hour, depreciation),
