@@ -152,8 +152,9 @@ def solve_paths(paths: Paths, time_limit_s: float, first_dual: np.ndarray | None
     """The column generation of the module docstring, within ``time_limit_s``; ``first_dual``
     [P, C]: a guess of the capacity duals (the rolling plan's values of one more MW, negated) whose
     cheapest paths join the first master. Pricing is stabilised by smoothing (Wentges 1997): paths
-    are priced at the mean of the master's duals and of those that gave the best bound so far,
-    and at the master's own duals only when that finds none, so it ends exactly."""
+    are priced at a weighted mean (:data:`SMOOTHING`) of the duals that gave the best bound so far
+    and of the master's, and at the master's own duals only when that finds none, so it ends
+    exactly."""
     t0 = time.perf_counter()
     node, units, alive = cohorts(paths.demand)
     C, P = paths.n_capacities, paths.demand.shape[1]
