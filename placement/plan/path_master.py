@@ -241,13 +241,13 @@ def solve_paths(paths: Paths, time_limit_s: float, first_dual: np.ndarray | None
         lam = whole
     lam = np.rint(lam).astype(np.int64)
     x = np.zeros((P, len(paths.keys), C), dtype=np.int64)
-    objective = 0
-    for (k, st), amount in zip(solved_columns, lam.tolist()):
-        if amount <= 0:
-            continue
-        for p in np.flatnonzero((st >= 0) & (st < C)):
-            x[p, node[k], st[p]] += amount
-        objective += amount * int(round(path_cost(cost[[k]], migration[[k]], alive[[k]], st[None, :])[0]))
+    used = np.flatnonzero(lam > 0)
+    ks = np.array([solved_columns[i][0] for i in used], dtype=np.int64)
+    states = np.array([solved_columns[i][1] for i in used], dtype=np.int64).reshape(-1, P)
+    for p in range(P):
+        on = (states[:, p] >= 0) & (states[:, p] < C)
+        np.add.at(x[p], (node[ks[on]], states[on, p]), lam[used[on]])
+    objective = int(np.rint(path_cost(cost[ks], migration[ks], alive[ks], states)).astype(np.int64) @ lam[used])
     return PathSolution(x, int(objective), best_bound, priced_out, proven, rounds, len(master.columns), last_dual,
                         (master, node, units, alive, lam))
 
@@ -314,13 +314,7 @@ def values_of_one_more_unit(paths: Paths, solved: PathSolution, budget_s: float)
     base_cash = point_cash(lam)
     base = None
     h = master.h
-    if solved.proven:
-        h.setOptionValue("time_limit", 1e6)
-        integrality = h.getLp().integrality_
-        if len(integrality):  # a master made integer for the plan: back to its relaxation
-            n = h.getNumCol()
-            h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([master.highspy.HighsVarType.kContinuous] * n))
-        h.run()
+    if solved.proven:  # the master stands as last solved (priced out: nothing added, nothing purged)
         base = float(h.getInfo().objective_function_value)
     for p, j in order:
         p, j = int(p), int(j)
